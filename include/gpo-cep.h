@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * gpo-cep.h - the gpo-cep library: certificate enrollment policy GPOs.
+ *
+ * Modules: error, diag, preg (Registry.pol codec), gptini, extnames,
+ * policy (model and JSON form), cep (model <-> records), lint, gpo
+ * (render and local folders).  All memory is talloc: pass a context first,
+ * free it to release everything allocated on it.
+ */
+#ifndef GPO_CEP_H
+#define GPO_CEP_H
+
+#define GPO_CEP_VERSION_MAJOR 0
+#define GPO_CEP_VERSION_MINOR 1
+#define GPO_CEP_VERSION_PATCH 0
+
+#include <gpo-cep/error.h>
+#include <gpo-cep/diag.h>
+#include <gpo-cep/preg.h>
+#include <gpo-cep/gptini.h>
+#include <gpo-cep/extnames.h>
+#include <gpo-cep/policy.h>
+#include <gpo-cep/cep.h>
+#include <gpo-cep/lint.h>
+#include <gpo-cep/gpo.h>
+
+#endif

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * gpo-cep/policy.h - the certificate enrollment policy model and its JSON
+ * form (policy file format version 1, doc/gpo-cep-policy.5).
+ *
+ * A policy names up to two scopes (computer, user).  Each scope may
+ * configure "Certificate Services Client - Certificate Enrollment Policy"
+ * (a list of policy servers) and "Certificate Services Client -
+ * Auto-Enrollment".  Loading fills every default, so code after the loader
+ * never has to know them.
+ */
+#ifndef GPO_CEP_POLICY_H
+#define GPO_CEP_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <talloc.h>
+
+#include <gpo-cep/diag.h>
+#include <gpo-cep/error.h>
+
+/* X509EnrollmentAuthFlags: the registry AuthFlags value. */
+enum gpo_cep_auth {
+	GPO_CEP_AUTH_UNSET = 0,
+	GPO_CEP_AUTH_ANONYMOUS = 1,
+	GPO_CEP_AUTH_KERBEROS = 2,
+	GPO_CEP_AUTH_USERNAME_PASSWORD = 4,
+	GPO_CEP_AUTH_CERTIFICATE = 8,
+};
+
+/* PolicyServerUrlFlags bits of a server's Flags value. */
+#define GPO_CEP_FLAG_CLIENT_ID 0x04u
+#define GPO_CEP_FLAG_AUTOENROLL 0x10u
+#define GPO_CEP_FLAG_ALLOW_UNTRUSTED_CA 0x20u
+
+/* EnrollmentPolicyFlags bits of PolicyServers\Flags. */
+#define GPO_CEP_ROOT_DISABLE_GP_LIST 0x2u
+#define GPO_CEP_ROOT_DISABLE_USER_SERVERS 0x4u
+
+/* AEPolicy bits. */
+#define GPO_CEP_AE_UPDATE_TEMPLATES 0x1u
+#define GPO_CEP_AE_RENEW_EXPIRED 0x6u
+#define GPO_CEP_AE_DISABLED 0x8000u
+
+#define GPO_CEP_COST_DEFAULT 0x7FFFFFFDu
+#define GPO_CEP_LDAP_URI "LDAP:"
+#define GPO_CEP_LDAP_FRIENDLY_NAME "Active Directory Enrollment Policy"
+
+struct gpo_cep_server {
+	char *uri;              /* "LDAP:" or an https:// URI */
+	enum gpo_cep_auth auth; /* never UNSET after loading */
+	char *policy_id;        /* NULL: to be filled from the domain or a probe */
+	char *friendly_name;    /* never NULL after loading */
+	bool is_default;        /* exactly one per list after loading */
+	bool autoenroll;
+	bool client_id;
+	bool allow_untrusted_ca;
+	uint32_t cost;
+};
+
+struct gpo_cep_enrollment {
+	bool enabled;
+	bool disable_user_servers;
+	size_t n_servers;
+	struct gpo_cep_server *servers;
+};
+
+struct gpo_cep_autoenroll {
+	bool enabled;
+	bool update_templates;
+	bool renew_expired;
+	uint32_t expiry_notice_percent;
+	char *expiry_notice_stores;
+};
+
+struct gpo_cep_scope {
+	struct gpo_cep_enrollment *enrollment;      /* NULL: not configured */
+	struct gpo_cep_autoenroll *auto_enrollment; /* NULL: not configured */
+	bool certificate_stores;
+	/*
+	 * The file said null for the setting: "not configured" when rendering,
+	 * "remove it" when changing an existing GPO.
+	 */
+	bool remove_enrollment;
+	bool remove_auto_enrollment;
+};
+
+enum gpo_cep_scope_kind {
+	GPO_CEP_COMPUTER = 0,
+	GPO_CEP_USER = 1,
+};
+
+struct gpo_cep_policy {
+	char *name;                     /* NULL when the file has none */
+	struct gpo_cep_scope *scopes[2]; /* by enum gpo_cep_scope_kind; NULL: absent */
+};
+
+/* "computer" or "user" */
+const char *gpo_cep_scope_name(enum gpo_cep_scope_kind kind);
+
+/* "kerberos", "username_password", ... ; NULL for UNSET */
+const char *gpo_cep_auth_name(enum gpo_cep_auth auth);
+
+/*
+ * Parse a policy file.  `source` names the input in findings (a path).
+ * Every finding goes to `diags`; JSON syntax errors carry line and column,
+ * all others a JSON pointer.  Returns 0 and the policy when there is no
+ * error, GPO_EINVAL when `diags` holds at least one, GPO_ENOMEM.
+ *
+ * Loading fills defaults and infers `auth` from the URI; a server without
+ * `policy_id` is accepted here and reported by gpo_cep_policy_check().
+ */
+int gpo_cep_policy_parse(TALLOC_CTX *mem_ctx, const char *text, size_t len,
+			 struct gpo_cep_policy **ret_policy, struct gpo_diags *diags);
+
+/* What a policy must have before it is encoded. */
+enum gpo_cep_check_flags {
+	/* every server has its policy_id (offline rendering) */
+	GPO_CEP_CHECK_POLICY_IDS = 1 << 0,
+};
+
+/*
+ * Report, as errors in `diags`, what would keep `policy` from being
+ * encoded under `flags`.  Returns GPO_EINVAL when it added an error.
+ */
+int gpo_cep_policy_check(const struct gpo_cep_policy *policy, unsigned flags,
+			 struct gpo_diags *diags);
+
+/*
+ * Give every LDAP: server that has no policy_id the forest root domain's
+ * objectGUID, written "{XXXXXXXX-...}" in upper case.  `guid` may come in
+ * any case, with or without braces.  GPO_EINVAL if it is not a GUID.
+ */
+int gpo_cep_policy_fill_ldap_id(struct gpo_cep_policy *policy, const char *guid,
+				struct gpo_error **reterr);
+
+/*
+ * The policy as JSON text in the file format (every value explicit, two
+ * spaces of indentation, a final newline), allocated on mem_ctx.
+ */
+int gpo_cep_policy_to_json(TALLOC_CTX *mem_ctx, const struct gpo_cep_policy *policy,
+			   char **ret_text, struct gpo_error **reterr);
+
+/*
+ * Infer the authentication type from the IIS application name in a CEP
+ * URI ("..._CEP_Kerberos/...", "KeyBasedRenewal_..._CEP_Certificate/...").
+ * LDAP: is Kerberos.  GPO_CEP_AUTH_UNSET when the URI does not say.
+ */
+enum gpo_cep_auth gpo_cep_auth_from_uri(const char *uri);
+
+/*
+ * The registry subkey name of a server: lower-case hex SHA-1 of the
+ * UTF-16LE bytes of the lower-cased URI.  `out` receives 40 characters and
+ * a NUL.
+ */
+int gpo_cep_server_key(const char *uri, char out[41]);
+
+#endif

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define POLICY_FILE_MAX (1u << 20)
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("gpo-cep: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "gpo-cep%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'gpo-cep %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
+	return EXIT_INVALID;
+}
+
+int cli_fail(const struct gpo_error *err, int code)
+{
+	cli_error("%s", err != NULL ? err->message : gpo_strerror(code));
+	switch (code) {
+	case GPO_EINVAL:
+		return EXIT_INVALID;
+	default:
+		return EXIT_FAILURE_;
+	}
+}
+
+static const char *level_name(enum gpo_diag_level level)
+{
+	return level == GPO_DIAG_ERROR ? "error" : level == GPO_DIAG_WARNING ? "warning"
+									  : "note";
+}
+
+void cli_print_diags(const char *source, const struct gpo_diags *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->count; i++) {
+		const struct gpo_diag *g = &d->items[i];
+
+		if (g->line > 0)
+			fprintf(stderr, "%s:%u:%u: ", source, g->line, g->column);
+		else if (g->pointer != NULL)
+			fprintf(stderr, "%s: %s: ", source, g->pointer[0] ? g->pointer : "/");
+		else
+			fprintf(stderr, "%s: ", source);
+		fprintf(stderr, "%s: %s [%s]\n", level_name(g->level), g->message, g->id);
+	}
+}
+
+json_object *cli_diags_json(const struct gpo_diags *d)
+{
+	json_object *arr = json_object_new_array();
+	size_t i;
+
+	for (i = 0; arr != NULL && i < d->count; i++) {
+		const struct gpo_diag *g = &d->items[i];
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "level", json_object_new_string(level_name(g->level)));
+		json_object_object_add(o, "id", json_object_new_string(g->id));
+		if (g->pointer != NULL)
+			json_object_object_add(o, "pointer", json_object_new_string(g->pointer));
+		if (g->line > 0) {
+			json_object_object_add(o, "line", json_object_new_int((int)g->line));
+			json_object_object_add(o, "column", json_object_new_int((int)g->column));
+		}
+		json_object_object_add(o, "message", json_object_new_string(g->message));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+void cli_print_json(json_object *doc)
+{
+	puts(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
+							 JSON_C_TO_STRING_SPACED |
+							 JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+static int read_stdin(TALLOC_CTX *mem_ctx, uint8_t **ret, size_t *ret_len)
+{
+	uint8_t *buf = talloc_size(mem_ctx, POLICY_FILE_MAX + 1);
+	size_t len = 0;
+
+	if (buf == NULL)
+		return GPO_ENOMEM;
+	while (len <= POLICY_FILE_MAX) {
+		ssize_t n = read(STDIN_FILENO, buf + len, POLICY_FILE_MAX + 1 - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return GPO_EIO;
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len > POLICY_FILE_MAX)
+		return GPO_EINVAL;
+	*ret = buf;
+	*ret_len = len;
+	return 0;
+}
+
+int cli_load_policy(TALLOC_CTX *mem_ctx, const char *path,
+		    struct gpo_cep_policy **ret_policy, struct gpo_diags *diags)
+{
+	struct gpo_error *err = NULL;
+	uint8_t *data = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (strcmp(path, "-") == 0) {
+		rc = read_stdin(mem_ctx, &data, &len);
+		if (rc != 0) {
+			cli_error("cannot read the policy from standard input: %s",
+				  rc == GPO_EINVAL ? "more than 1 MiB" : strerror(errno));
+			return rc == GPO_EINVAL ? EXIT_INVALID : EXIT_FAILURE_;
+		}
+	} else {
+		rc = gpo_read_file(mem_ctx, path, POLICY_FILE_MAX, &data, &len, &err);
+		if (rc != 0)
+			return cli_fail(err, rc == GPO_EINVAL ? GPO_EINVAL : GPO_EIO);
+	}
+	rc = gpo_cep_policy_parse(mem_ctx, (const char *)data, len, ret_policy, diags);
+	if (rc == GPO_ENOMEM) {
+		cli_error("out of memory");
+		return EXIT_FAILURE_;
+	}
+	return rc == 0 ? EXIT_OK : EXIT_INVALID;
+}
+
+const char *cli_template_dir(void)
+{
+	const char *env = getenv("GPO_CEP_TEMPLATE_DIR");
+
+	return env != NULL && env[0] != '\0' ? env : GPO_CEP_TEMPLATEDIR;
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The gpo-cep command: one file per command (cmd_*.c), shared helpers in
+ * cli.c.  Only this layer prints.
+ */
+#ifndef GPO_CEP_CLI_H
+#define GPO_CEP_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <json-c/json.h>
+
+#include <gpo-cep.h>
+
+/* Exit statuses; doc/gpo-cep.1 "EXIT STATUS" is the contract. */
+enum cli_exit {
+	EXIT_OK = 0,
+	EXIT_FAILURE_ = 1,  /* an operation failed: I/O, memory, an existing output */
+	EXIT_INVALID = 2,   /* usage error or invalid input */
+	EXIT_WARNINGS = 3,  /* lint --strict: warnings but no errors */
+};
+
+struct cmd {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+int cmd_render(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_lint(int argc, char **argv);
+int cmd_init(int argc, char **argv);
+
+/* Print "gpo-cep: <message>" to stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A usage error: one line and where to read more; returns EXIT_INVALID. */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Map a library error to an exit status after printing it. */
+int cli_fail(const struct gpo_error *err, int code);
+
+/* Print findings as "FILE:LINE:COL: level: message [id]" lines to stderr. */
+void cli_print_diags(const char *source, const struct gpo_diags *d);
+
+/* Findings as a JSON array. */
+json_object *cli_diags_json(const struct gpo_diags *d);
+
+/* Print a JSON document to stdout (pretty, no escaped slashes, final newline). */
+void cli_print_json(json_object *doc);
+
+/*
+ * Read and parse a policy file ("-" for standard input), reporting every
+ * finding.  Returns EXIT_OK with *ret_policy set, or the exit status.
+ */
+int cli_load_policy(TALLOC_CTX *mem_ctx, const char *path,
+		    struct gpo_cep_policy **ret_policy, struct gpo_diags *diags);
+
+/* The folder that holds the installed templates. */
+const char *cli_template_dir(void);
+
+#endif

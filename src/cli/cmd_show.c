@@ -1,0 +1,307 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* gpo-cep show: a GPO folder or a Registry.pol file back into policy JSON. */
+#include <errno.h>
+#include <getopt.h>
+#include <strings.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+
+static const char show_help[] =
+	"usage: gpo-cep show [options] PATH\n"
+	"\n"
+	"Read a GPO folder (GPT.INI, Machine/ and User/Registry.pol) or one\n"
+	"Registry.pol file and print its certificate enrollment settings as policy\n"
+	"JSON.  Records outside those settings are reported on standard error.\n"
+	"\n"
+	"      --raw              print every record instead, as the JSON list\n"
+	"                         'samba-tool gpo load' takes\n"
+	"      --scope SCOPE      computer or user: the scope of a Registry.pol\n"
+	"                         file (default: from its folder, else computer)\n"
+	"      --json             policy, version, findings and other records in one\n"
+	"                         JSON document\n"
+	"  -h, --help             show this help\n";
+
+static const char *const class_name[] = { "MACHINE", "USER" };
+
+static json_object *record_data_json(TALLOC_CTX *mem, const struct gpo_preg_record *r)
+{
+	json_object *arr;
+	uint32_t dw;
+	uint64_t qw;
+	char *s, **list;
+	size_t i, n;
+
+	switch (r->type) {
+	case GPO_REG_SZ:
+	case GPO_REG_EXPAND_SZ:
+		if (gpo_preg_get_sz(mem, r, &s, NULL) == 0)
+			return json_object_new_string(s);
+		break;
+	case GPO_REG_DWORD:
+	case GPO_REG_DWORD_BIG_ENDIAN:
+		if (gpo_preg_get_dword(r, &dw) == 0)
+			return json_object_new_int64(dw);
+		break;
+	case GPO_REG_QWORD:
+		if (gpo_preg_get_qword(r, &qw) == 0)
+			return json_object_new_uint64(qw);
+		break;
+	case GPO_REG_MULTI_SZ:
+		if (gpo_preg_get_multi_sz(mem, r, &list, &n, NULL) == 0) {
+			arr = json_object_new_array();
+			for (i = 0; i < n; i++)
+				json_object_array_add(arr, json_object_new_string(list[i]));
+			return arr;
+		}
+		break;
+	case GPO_REG_NONE:
+		if (r->size == 0)
+			return NULL;
+		break;
+	default:
+		break;
+	}
+	/* REG_BINARY and the rest: a list of byte values, as samba-tool takes them */
+	arr = json_object_new_array();
+	for (i = 0; i < r->size; i++)
+		json_object_array_add(arr, json_object_new_int(r->data[i]));
+	return arr;
+}
+
+static json_object *record_json(TALLOC_CTX *mem, const struct gpo_preg_record *r,
+				enum gpo_cep_scope_kind kind)
+{
+	json_object *o = json_object_new_object();
+	const char *tn = gpo_reg_type_name(r->type);
+
+	json_object_object_add(o, "keyname", json_object_new_string(r->key));
+	json_object_object_add(o, "valuename", json_object_new_string(r->value));
+	json_object_object_add(o, "class", json_object_new_string(class_name[kind]));
+	json_object_object_add(o, "type", tn ? json_object_new_string(tn)
+					     : json_object_new_int64(r->type));
+	json_object_object_add(o, "data", record_data_json(mem, r));
+	return o;
+}
+
+struct shown {
+	struct gpo_preg_file *file[2];
+	bool *used[2];
+	bool have_version;
+	uint32_t version;
+};
+
+static int decode_pol(TALLOC_CTX *mem, const char *path, const uint8_t *data,
+		      size_t len, enum gpo_cep_scope_kind kind, struct shown *sh,
+		      struct gpo_cep_policy *policy, struct gpo_diags *notes)
+{
+	struct gpo_error *err = NULL;
+	char prefix[16];
+	int rc;
+
+	rc = gpo_preg_decode(mem, data, len, &sh->file[kind], &err);
+	if (rc != 0) {
+		cli_error("'%s': %s", path, err ? err->message : gpo_strerror(rc));
+		return rc == GPO_EINVAL ? EXIT_INVALID : EXIT_FAILURE_;
+	}
+	snprintf(prefix, sizeof(prefix), "/%s", gpo_cep_scope_name(kind));
+	rc = gpo_cep_scope_decode(mem, sh->file[kind], prefix, &policy->scopes[kind],
+				  &sh->used[kind], notes);
+	if (rc != 0) {
+		cli_error("out of memory");
+		return EXIT_FAILURE_;
+	}
+	return EXIT_OK;
+}
+
+static enum gpo_cep_scope_kind scope_of_file(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n;
+
+	if (slash == NULL)
+		return GPO_CEP_COMPUTER;
+	for (n = 0; slash - n > path && slash[-(long)n - 1] != '/'; n++)
+		;
+	return n == 4 && strncasecmp(slash - 4, "User", 4) == 0 ? GPO_CEP_USER
+							   : GPO_CEP_COMPUTER;
+}
+
+int cmd_show(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "raw", no_argument, NULL, 'r' },
+		{ "scope", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct gpo_cep_policy *policy = talloc_zero(mem, struct gpo_cep_policy);
+	struct gpo_diags *notes = gpo_diags_new(mem);
+	struct shown sh = { 0 };
+	struct gpo_error *err = NULL;
+	const char *scope_arg = NULL, *path;
+	bool raw = false, json = false;
+	struct stat st;
+	size_t i, other = 0;
+	int c, k, status = EXIT_OK;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			raw = true;
+			break;
+		case 's':
+			scope_arg = optarg;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			fputs(show_help, stdout);
+			talloc_free(mem);
+			return EXIT_OK;
+		default:
+			talloc_free(mem);
+			return cli_usage_error("show", "unknown or incomplete option");
+		}
+	}
+	if (optind + 1 != argc) {
+		talloc_free(mem);
+		return cli_usage_error("show", "expected exactly one PATH");
+	}
+	if (scope_arg != NULL && strcmp(scope_arg, "computer") != 0 &&
+	    strcmp(scope_arg, "user") != 0) {
+		talloc_free(mem);
+		return cli_usage_error("show", "--scope must be computer or user");
+	}
+	path = argv[optind];
+	if (stat(path, &st) != 0) {
+		cli_error("cannot open '%s': %s", path, strerror(errno));
+		talloc_free(mem);
+		return EXIT_FAILURE_;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		struct gpo_dir_contents *dc = NULL;
+		struct gpo_gptini *ini = NULL;
+		int rc = gpo_dir_read(mem, path, &dc, &err);
+
+		if (rc != 0) {
+			status = cli_fail(err, rc);
+			goto out;
+		}
+		if (dc->gpt_ini != NULL) {
+			rc = gpo_gptini_parse(mem, (const char *)dc->gpt_ini, dc->gpt_ini_len,
+					      &ini, &err);
+			if (rc == 0)
+				rc = gpo_gptini_get_version(ini, &sh.version, &err);
+			if (rc != 0 && rc != GPO_ENOTFOUND) {
+				cli_error("'%s/GPT.INI': %s", path, err->message);
+				status = EXIT_INVALID;
+				goto out;
+			}
+			sh.have_version = rc == 0;
+		}
+		if (!sh.have_version)
+			gpo_diags_add(notes, GPO_DIAG_WARNING, "no-version", NULL,
+				      "the GPO folder has no GPT.INI Version: clients ignore "
+				      "a GPO at version 0");
+		for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++) {
+			if (dc->pol[k] == NULL)
+				continue;
+			status = decode_pol(mem, dc->pol_path[k], dc->pol[k], dc->pol_len[k], k,
+					    &sh, policy, notes);
+			if (status != EXIT_OK)
+				goto out;
+		}
+	} else {
+		uint8_t *data = NULL;
+		size_t len = 0;
+		int rc = gpo_read_file(mem, path, 64u << 20, &data, &len, &err);
+
+		if (rc != 0) {
+			status = cli_fail(err, rc);
+			goto out;
+		}
+		k = scope_arg ? (strcmp(scope_arg, "user") == 0 ? GPO_CEP_USER : GPO_CEP_COMPUTER)
+			      : scope_of_file(path);
+		status = decode_pol(mem, path, data, len, k, &sh, policy, notes);
+		if (status != EXIT_OK)
+			goto out;
+	}
+
+	for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++)
+		for (i = 0; sh.file[k] != NULL && i < sh.file[k]->count; i++)
+			other += !sh.used[k][i];
+
+	if (raw && !json) {
+		json_object *arr = json_object_new_array();
+
+		for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++)
+			for (i = 0; sh.file[k] != NULL && i < sh.file[k]->count; i++)
+				json_object_array_add(arr, record_json(mem, &sh.file[k]->records[i], k));
+		cli_print_json(arr);
+		json_object_put(arr);
+		goto out;
+	}
+	cli_print_diags(path, notes);
+	if (json) {
+		json_object *doc = json_object_new_object(), *others = json_object_new_array();
+		char *text = NULL;
+
+		if (gpo_cep_policy_to_json(mem, policy, &text, &err) != 0) {
+			status = cli_fail(err, GPO_ENOMEM);
+			json_object_put(doc);
+			json_object_put(others);
+			goto out;
+		}
+		json_object_object_add(doc, "path", json_object_new_string(path));
+		if (sh.have_version) {
+			json_object *v = json_object_new_object();
+
+			json_object_object_add(v, "number", json_object_new_int64(sh.version));
+			json_object_object_add(v, "user",
+					       json_object_new_int(gpo_version_user(sh.version)));
+			json_object_object_add(v, "machine",
+					       json_object_new_int(gpo_version_machine(sh.version)));
+			json_object_object_add(doc, "version", v);
+		}
+		json_object_object_add(doc, "policy", json_tokener_parse(text));
+		for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++)
+			for (i = 0; sh.file[k] != NULL && i < sh.file[k]->count; i++)
+				if (!sh.used[k][i] || raw)
+					json_object_array_add(others,
+							      record_json(mem, &sh.file[k]->records[i], k));
+		json_object_object_add(doc, raw ? "records" : "other_records", others);
+		json_object_object_add(doc, "findings", cli_diags_json(notes));
+		cli_print_json(doc);
+		json_object_put(doc);
+	} else {
+		char *text = NULL;
+
+		if (gpo_cep_policy_to_json(mem, policy, &text, &err) != 0) {
+			status = cli_fail(err, GPO_ENOMEM);
+			goto out;
+		}
+		fputs(text, stdout);
+		if (other > 0) {
+			fprintf(stderr, "%s: note: %zu record%s outside the certificate "
+				"enrollment settings, not part of the policy (--raw lists "
+				"them):\n", path, other, other == 1 ? "" : "s");
+			for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++)
+				for (i = 0; sh.file[k] != NULL && i < sh.file[k]->count; i++)
+					if (!sh.used[k][i])
+						fprintf(stderr, "  %s: %s\\%s\n", class_name[k],
+							sh.file[k]->records[i].key,
+							sh.file[k]->records[i].value[0]
+								? sh.file[k]->records[i].value
+								: "(default)");
+		}
+	}
+out:
+	talloc_free(mem);
+	return status;
+}

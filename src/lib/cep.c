@@ -1,0 +1,503 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Certificate enrollment settings <-> Registry.pol records.  The records and
+ * their order are the Windows editor's (doc/registry-pol.md): the hive in
+ * hive.c gives the order, this file gives the content.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <gpo-cep/cep.h>
+
+#include "hive.h"
+#include "internal.h"
+#include "policy_internal.h"
+
+static const char *const cert_stores[] = {
+	"ACRS", "CA", "Disallowed", "DPNGRA", "FVE", "FVE_NKP",
+	"Root", "Trust", "TrustedPeople", "TrustedPublisher",
+};
+static const char *const cert_store_parts[] = { "Certificates", "CRLs", "CTLs" };
+#define N_STORE_STUBS (ARRAY_SIZE(cert_stores) * ARRAY_SIZE(cert_store_parts))
+
+static uint32_t server_flags(const struct gpo_cep_server *s)
+{
+	return (s->autoenroll ? GPO_CEP_FLAG_AUTOENROLL : 0) |
+	       (s->client_id ? GPO_CEP_FLAG_CLIENT_ID : 0) |
+	       (s->allow_untrusted_ca ? GPO_CEP_FLAG_ALLOW_UNTRUSTED_CA : 0);
+}
+
+/* Collects hive insertions; the first failure sticks. */
+struct emitter {
+	struct hive *h;
+	int rc;
+};
+
+static void put_sz(struct emitter *em, const char *key, const char *value, const char *s)
+{
+	if (em->rc == 0)
+		em->rc = hive_add_sz(em->h, key, value, s);
+}
+
+static void put_dword(struct emitter *em, const char *key, const char *value, uint32_t v)
+{
+	if (em->rc == 0)
+		em->rc = hive_add_dword(em->h, key, value, v);
+}
+
+static void encode_enrollment(struct emitter *em, const struct gpo_cep_enrollment *e)
+{
+	uint32_t root_flags = e->disable_user_servers ? GPO_CEP_ROOT_DISABLE_USER_SERVERS : 0;
+	const struct gpo_cep_server *def = NULL;
+	size_t i;
+
+	/* the editor clears the whole list first, so removed servers go away */
+	put_sz(em, GPO_CEP_KEY_CRYPTOGRAPHY, "**DeleteKeys", GPO_CEP_KEY_POLICY_SERVERS);
+	if (!e->enabled) {
+		put_dword(em, GPO_CEP_KEY_POLICY_SERVERS, "Flags",
+			  root_flags | GPO_CEP_ROOT_DISABLE_GP_LIST);
+		return;
+	}
+	for (i = 0; i < e->n_servers && def == NULL; i++)
+		if (e->servers[i].is_default)
+			def = &e->servers[i];
+	if (def == NULL && e->n_servers > 0)
+		def = &e->servers[0];
+	if (def != NULL)
+		put_sz(em, GPO_CEP_KEY_POLICY_SERVERS, "", def->policy_id);
+	put_dword(em, GPO_CEP_KEY_POLICY_SERVERS, "Flags", root_flags);
+	for (i = 0; i < e->n_servers && em->rc == 0; i++) {
+		const struct gpo_cep_server *s = &e->servers[i];
+		char name[41], key[sizeof(GPO_CEP_KEY_POLICY_SERVERS) + 42];
+
+		em->rc = gpo_cep_server_key(s->uri, name);
+		snprintf(key, sizeof(key), "%s\\%s", GPO_CEP_KEY_POLICY_SERVERS, name);
+		put_sz(em, key, "URL", s->uri);
+		put_sz(em, key, "PolicyID", s->policy_id);
+		put_sz(em, key, "FriendlyName", s->friendly_name);
+		put_dword(em, key, "Flags", server_flags(s));
+		put_dword(em, key, "AuthFlags", (uint32_t)s->auth);
+		put_dword(em, key, "Cost", s->cost);
+	}
+}
+
+static void encode_autoenroll(struct emitter *em, const struct gpo_cep_autoenroll *a)
+{
+	uint32_t policy = (a->update_templates ? GPO_CEP_AE_UPDATE_TEMPLATES : 0) |
+			  (a->renew_expired ? GPO_CEP_AE_RENEW_EXPIRED : 0);
+
+	if (!a->enabled) {
+		put_dword(em, GPO_CEP_KEY_AUTOENROLLMENT, "AEPolicy", GPO_CEP_AE_DISABLED);
+		return;
+	}
+	put_dword(em, GPO_CEP_KEY_AUTOENROLLMENT, "AEPolicy", policy);
+	put_dword(em, GPO_CEP_KEY_AUTOENROLLMENT, "OfflineExpirationPercent",
+		  a->expiry_notice_percent);
+	put_sz(em, GPO_CEP_KEY_AUTOENROLLMENT, "OfflineExpirationStoreNames",
+	       a->expiry_notice_stores);
+}
+
+static const char *missing_field(const struct gpo_cep_scope *scope)
+{
+	size_t i;
+
+	if (scope->enrollment == NULL || !scope->enrollment->enabled)
+		return NULL;
+	for (i = 0; i < scope->enrollment->n_servers; i++) {
+		const struct gpo_cep_server *s = &scope->enrollment->servers[i];
+
+		if (s->uri == NULL)
+			return "uri";
+		if (s->policy_id == NULL)
+			return "policy_id";
+		if (s->friendly_name == NULL)
+			return "friendly_name";
+	}
+	if (scope->auto_enrollment != NULL && scope->auto_enrollment->expiry_notice_stores == NULL)
+		return "expiry_notice_stores";
+	return NULL;
+}
+
+int gpo_cep_scope_encode(TALLOC_CTX *mem_ctx, const struct gpo_cep_scope *scope,
+			 struct gpo_preg_file **ret_file, struct gpo_error **reterr)
+{
+	TALLOC_CTX *tmp;
+	struct gpo_preg_file *file;
+	struct emitter em = { 0 };
+	const char *missing = missing_field(scope);
+	size_t i, j;
+	int rc;
+
+	if (missing != NULL)
+		return gpo_fail(mem_ctx, reterr, GPO_EINVAL,
+				"cannot encode the policy: a value has no '%s'", missing);
+	tmp = talloc_new(NULL);
+	if (tmp == NULL)
+		return gpo_oom(mem_ctx, reterr);
+	em.h = hive_new(tmp);
+	file = talloc_zero(tmp, struct gpo_preg_file);
+	if (em.h == NULL || file == NULL) {
+		rc = gpo_oom(mem_ctx, reterr);
+		goto out;
+	}
+	if (scope->enrollment != NULL)
+		encode_enrollment(&em, scope->enrollment);
+	if (scope->auto_enrollment != NULL)
+		encode_autoenroll(&em, scope->auto_enrollment);
+	for (i = 0; scope->certificate_stores && i < ARRAY_SIZE(cert_stores); i++) {
+		for (j = 0; j < ARRAY_SIZE(cert_store_parts) && em.rc == 0; j++) {
+			char key[128];
+
+			snprintf(key, sizeof(key), "%s\\%s\\%s", GPO_CEP_KEY_SYSTEM_CERTIFICATES,
+				 cert_stores[i], cert_store_parts[j]);
+			em.rc = hive_touch(em.h, key);
+		}
+	}
+	if (em.rc != 0) {
+		rc = em.rc == GPO_EINVAL
+			     ? gpo_fail(mem_ctx, reterr, GPO_EINVAL,
+					"cannot encode the policy: a string is not valid UTF-8")
+			     : gpo_oom(mem_ctx, reterr);
+		goto out;
+	}
+	rc = hive_emit(em.h, file);
+	if (rc != 0) {
+		rc = gpo_oom(mem_ctx, reterr);
+		goto out;
+	}
+	*ret_file = talloc_steal(mem_ctx, file);
+out:
+	talloc_free(tmp);
+	return rc;
+}
+
+/* ---- decoding ------------------------------------------------------------- */
+
+struct decoder {
+	TALLOC_CTX *mem;
+	const char *prefix;
+	struct gpo_diags *notes;
+	int rc;
+};
+
+static void note(struct decoder *dc, const char *ptr_suffix, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void note(struct decoder *dc, const char *ptr_suffix, const char *fmt, ...)
+{
+	char *ptr = talloc_asprintf(dc->mem, "%s%s", dc->prefix, ptr_suffix);
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (ptr == NULL || gpo_diags_addv(dc->notes, GPO_DIAG_WARNING, "decode", ptr, fmt,
+					  ap) != 0)
+		dc->rc = GPO_ENOMEM;
+	va_end(ap);
+}
+
+/* `key` below `parent`, one component deeper; the rest in *child. */
+static bool is_child_of(const char *key, const char *parent, const char **child)
+{
+	size_t n = strlen(parent);
+
+	if (ascii_strncasecmp(key, parent, n) != 0 || key[n] != '\\' || key[n + 1] == '\0')
+		return false;
+	*child = key + n + 1;
+	return strchr(*child, '\\') == NULL;
+}
+
+struct server_slot {
+	const char *subkey;
+	struct gpo_cep_server srv;
+	bool has_url, has_cost, has_flags, has_auth;
+	uint32_t flags;
+	uint32_t auth;
+};
+
+static struct server_slot *slot_for(struct decoder *dc, struct server_slot **slots,
+				    size_t *n, const char *subkey)
+{
+	struct server_slot *s;
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (ascii_strcasecmp((*slots)[i].subkey, subkey) == 0)
+			return &(*slots)[i];
+	s = talloc_realloc(dc->mem, *slots, struct server_slot, *n + 1);
+	if (s == NULL) {
+		dc->rc = GPO_ENOMEM;
+		return NULL;
+	}
+	*slots = s;
+	s = &s[(*n)++];
+	*s = (struct server_slot){ .subkey = subkey, .srv.cost = GPO_CEP_COST_DEFAULT };
+	return s;
+}
+
+static bool take_sz(struct decoder *dc, const struct gpo_preg_record *r, char **out)
+{
+	if (r->type != GPO_REG_SZ || gpo_preg_get_sz(dc->mem, r, out, NULL) != 0)
+		return false;
+	return true;
+}
+
+static bool take_dword(const struct gpo_preg_record *r, uint32_t *out)
+{
+	return r->type == GPO_REG_DWORD && gpo_preg_get_dword(r, out) == 0;
+}
+
+/* Record i is a server value; consume it into its slot. */
+static bool decode_server_value(struct decoder *dc, struct server_slot *s,
+				const struct gpo_preg_record *r)
+{
+	if (strcmp(r->value, "URL") == 0 && take_sz(dc, r, &s->srv.uri))
+		return s->has_url = true;
+	if (strcmp(r->value, "PolicyID") == 0 && take_sz(dc, r, &s->srv.policy_id))
+		return true;
+	if (strcmp(r->value, "FriendlyName") == 0 && take_sz(dc, r, &s->srv.friendly_name))
+		return true;
+	if (strcmp(r->value, "Flags") == 0 && take_dword(r, &s->flags))
+		return s->has_flags = true;
+	if (strcmp(r->value, "AuthFlags") == 0 && take_dword(r, &s->auth))
+		return s->has_auth = true;
+	if (strcmp(r->value, "Cost") == 0 && take_dword(r, &s->srv.cost))
+		return s->has_cost = true;
+	return false;
+}
+
+static void finish_server(struct decoder *dc, struct server_slot *s, size_t index)
+{
+	char ptr[64], expect[41];
+	uint32_t known = GPO_CEP_FLAG_AUTOENROLL | GPO_CEP_FLAG_CLIENT_ID |
+			 GPO_CEP_FLAG_ALLOW_UNTRUSTED_CA;
+
+	snprintf(ptr, sizeof(ptr), "/enrollment_policy/servers/%zu", index);
+	s->srv.autoenroll = s->flags & GPO_CEP_FLAG_AUTOENROLL;
+	s->srv.client_id = s->flags & GPO_CEP_FLAG_CLIENT_ID;
+	s->srv.allow_untrusted_ca = s->flags & GPO_CEP_FLAG_ALLOW_UNTRUSTED_CA;
+	if (s->flags & ~known)
+		note(dc, ptr, "server key '%s': Flags bits 0x%lX have no name in the "
+		     "policy format and are left out", s->subkey,
+		     (unsigned long)(s->flags & ~known));
+	if (!s->has_flags)
+		note(dc, ptr, "server key '%s' has no Flags value", s->subkey);
+	if (!s->has_cost)
+		note(dc, ptr, "server key '%s' has no Cost value; Samba clients fail "
+		     "on it", s->subkey);
+	if (s->srv.policy_id == NULL)
+		note(dc, ptr, "server key '%s' has no PolicyID value", s->subkey);
+	switch (s->auth) {
+	case GPO_CEP_AUTH_ANONYMOUS:
+	case GPO_CEP_AUTH_KERBEROS:
+	case GPO_CEP_AUTH_USERNAME_PASSWORD:
+	case GPO_CEP_AUTH_CERTIFICATE:
+		s->srv.auth = (enum gpo_cep_auth)s->auth;
+		break;
+	default:
+		s->srv.auth = gpo_cep_auth_from_uri(s->srv.uri);
+		note(dc, ptr, "server key '%s': AuthFlags %lu is not one authentication "
+		     "type%s", s->subkey, (unsigned long)s->auth,
+		     s->srv.auth ? "; using the one its URI names" : "");
+	}
+	if (gpo_cep_server_key(s->srv.uri, expect) == 0 &&
+	    ascii_strcasecmp(expect, s->subkey) != 0)
+		note(dc, ptr, "server key '%s' is not the hash of its URL ('%s'): not "
+		     "written by the Windows editor; gpo-cep writes the hash", s->subkey,
+		     expect);
+	if (s->srv.friendly_name == NULL)
+		s->srv.friendly_name = talloc_strdup(dc->mem, "");
+}
+
+static const char *store_stub(const struct gpo_preg_record *r, size_t *index)
+{
+	const char *rest;
+	size_t i, j;
+
+	if (r->type != GPO_REG_NONE || r->size != 0 || r->value[0] != '\0')
+		return NULL;
+	if (ascii_strncasecmp(r->key, GPO_CEP_KEY_SYSTEM_CERTIFICATES "\\",
+			      sizeof(GPO_CEP_KEY_SYSTEM_CERTIFICATES)) != 0)
+		return NULL;
+	rest = r->key + sizeof(GPO_CEP_KEY_SYSTEM_CERTIFICATES);
+	for (i = 0; i < ARRAY_SIZE(cert_stores); i++) {
+		size_t n = strlen(cert_stores[i]);
+
+		if (ascii_strncasecmp(rest, cert_stores[i], n) != 0 || rest[n] != '\\')
+			continue;
+		for (j = 0; j < ARRAY_SIZE(cert_store_parts); j++)
+			if (ascii_strcasecmp(rest + n + 1, cert_store_parts[j]) == 0) {
+				*index = i * ARRAY_SIZE(cert_store_parts) + j;
+				return rest;
+			}
+	}
+	return NULL;
+}
+
+static void decode_autoenroll(struct decoder *dc, struct gpo_cep_scope *scope,
+			      const struct gpo_preg_record *r, bool *used)
+{
+	struct gpo_cep_autoenroll *a = scope->auto_enrollment;
+	uint32_t v;
+
+	if (a == NULL) {
+		a = scope->auto_enrollment = talloc_zero(dc->mem, struct gpo_cep_autoenroll);
+		if (a == NULL) {
+			dc->rc = GPO_ENOMEM;
+			return;
+		}
+		a->enabled = true;
+		a->expiry_notice_percent = 10;
+		a->expiry_notice_stores = talloc_strdup(a, "MY");
+	}
+	if (strcmp(r->value, "AEPolicy") == 0 && take_dword(r, &v)) {
+		a->enabled = !(v & GPO_CEP_AE_DISABLED);
+		a->update_templates = v & GPO_CEP_AE_UPDATE_TEMPLATES;
+		a->renew_expired = (v & GPO_CEP_AE_RENEW_EXPIRED) == GPO_CEP_AE_RENEW_EXPIRED;
+		if (a->enabled && (v & ~(GPO_CEP_AE_UPDATE_TEMPLATES | GPO_CEP_AE_RENEW_EXPIRED)))
+			note(dc, "/auto_enrollment", "AEPolicy bits 0x%lX have no name in "
+			     "the policy format and are left out", (unsigned long)v);
+		else if (a->enabled && (v & GPO_CEP_AE_RENEW_EXPIRED) &&
+			 !a->renew_expired)
+			note(dc, "/auto_enrollment", "AEPolicy 0x%lX sets only one of the "
+			     "two renew bits (0x2, 0x4); read as renew_expired false",
+			     (unsigned long)v);
+		*used = true;
+	} else if (strcmp(r->value, "OfflineExpirationPercent") == 0 && take_dword(r, &v)) {
+		a->expiry_notice_percent = v;
+		*used = true;
+	} else if (strcmp(r->value, "OfflineExpirationStoreNames") == 0 &&
+		   take_sz(dc, r, &a->expiry_notice_stores)) {
+		*used = true;
+	}
+}
+
+int gpo_cep_scope_decode(TALLOC_CTX *mem_ctx, const struct gpo_preg_file *file,
+			 const char *pointer_prefix, struct gpo_cep_scope **ret_scope,
+			 bool **ret_used, struct gpo_diags *notes)
+{
+	struct decoder dc = { .prefix = pointer_prefix, .notes = notes };
+	struct gpo_cep_scope *scope;
+	struct gpo_cep_enrollment *e;
+	struct server_slot *slots = NULL;
+	size_t n_slots = 0, i, stubs = 0, stub_at[N_STORE_STUBS];
+	bool *used, found = false, enrollment = false, have_root_flags = false;
+	bool seen_stub[N_STORE_STUBS] = { false };
+	char *default_id = NULL;
+	uint32_t root_flags = 0;
+
+	scope = talloc_zero(NULL, struct gpo_cep_scope);
+	if (scope == NULL)
+		return GPO_ENOMEM;
+	dc.mem = scope;
+	used = talloc_zero_array(scope, bool, file->count ? file->count : 1);
+	if (used == NULL)
+		goto oom;
+
+	for (i = 0; i < file->count; i++) {
+		const struct gpo_preg_record *r = &file->records[i];
+		const char *child;
+		size_t stub;
+		char *data = NULL;
+
+		if (ascii_strcasecmp(r->key, GPO_CEP_KEY_CRYPTOGRAPHY) == 0 &&
+		    gpo_preg_special_of(r->value) == GPO_PREG_DELETE_KEYS &&
+		    take_sz(&dc, r, &data) &&
+		    ascii_strcasecmp(data, GPO_CEP_KEY_POLICY_SERVERS) == 0) {
+			used[i] = enrollment = true;
+		} else if (ascii_strcasecmp(r->key, GPO_CEP_KEY_POLICY_SERVERS) == 0) {
+			if (r->value[0] == '\0' && take_sz(&dc, r, &default_id))
+				used[i] = enrollment = true;
+			else if (strcmp(r->value, "Flags") == 0 && take_dword(r, &root_flags))
+				used[i] = enrollment = have_root_flags = true;
+		} else if (is_child_of(r->key, GPO_CEP_KEY_POLICY_SERVERS, &child)) {
+			struct server_slot *s = slot_for(&dc, &slots, &n_slots, child);
+
+			if (s == NULL)
+				goto oom;
+			used[i] = decode_server_value(&dc, s, r);
+			enrollment |= used[i];
+		} else if (ascii_strcasecmp(r->key, GPO_CEP_KEY_AUTOENROLLMENT) == 0) {
+			decode_autoenroll(&dc, scope, r, &used[i]);
+		} else if (store_stub(r, &stub) != NULL && !seen_stub[stub]) {
+			seen_stub[stub] = true;
+			stub_at[stub] = i;
+			stubs++;
+		}
+		if (dc.rc != 0)
+			goto oom;
+	}
+	if (stubs == N_STORE_STUBS) {
+		scope->certificate_stores = true;
+		for (i = 0; i < N_STORE_STUBS; i++)
+			used[stub_at[i]] = true;
+	}
+	found = enrollment || scope->auto_enrollment != NULL || scope->certificate_stores;
+
+	if (enrollment) {
+		size_t n = 0;
+
+		e = scope->enrollment = talloc_zero(scope, struct gpo_cep_enrollment);
+		if (e == NULL)
+			goto oom;
+		e->enabled = !(root_flags & GPO_CEP_ROOT_DISABLE_GP_LIST);
+		e->disable_user_servers = root_flags & GPO_CEP_ROOT_DISABLE_USER_SERVERS;
+		if (!have_root_flags)
+			note(&dc, "/enrollment_policy", "PolicyServers has no Flags value");
+		if (root_flags & ~(GPO_CEP_ROOT_DISABLE_GP_LIST | GPO_CEP_ROOT_DISABLE_USER_SERVERS))
+			note(&dc, "/enrollment_policy", "PolicyServers Flags bits 0x%lX have "
+			     "no name in the policy format and are left out",
+			     (unsigned long)root_flags);
+		e->servers = talloc_zero_array(e, struct gpo_cep_server, n_slots ? n_slots : 1);
+		if (e->servers == NULL)
+			goto oom;
+		for (i = 0; i < n_slots; i++) {
+			if (!slots[i].has_url) {
+				note(&dc, "/enrollment_policy", "server key '%s' has no URL "
+				     "value and is left out", slots[i].subkey);
+				continue;
+			}
+			finish_server(&dc, &slots[i], n);
+			e->servers[n] = slots[i].srv;
+			talloc_steal(e->servers, e->servers[n].uri);
+			talloc_steal(e->servers, e->servers[n].policy_id);
+			talloc_steal(e->servers, e->servers[n].friendly_name);
+			n++;
+		}
+		e->n_servers = n;
+		if (!e->enabled && n > 0)
+			note(&dc, "/enrollment_policy", "the policy is disabled but lists %zu "
+			     "servers; clients ignore them", n);
+		for (i = 0; default_id != NULL && i < n; i++) {
+			if (e->servers[i].policy_id != NULL &&
+			    strcmp(e->servers[i].policy_id, default_id) == 0) {
+				e->servers[i].is_default = true;
+				break;
+			}
+		}
+		if (e->enabled && n > 0 && i == n) {
+			if (default_id != NULL)
+				note(&dc, "/enrollment_policy", "the default policy ID '%s' "
+				     "belongs to no server; the first is taken as default",
+				     default_id);
+			e->servers[0].is_default = true;
+		}
+		if (e->enabled && n == 0)
+			note(&dc, "/enrollment_policy", "the policy is enabled but lists no "
+			     "server");
+	}
+	if (dc.rc != 0)
+		goto oom;
+	talloc_steal(mem_ctx, used);
+	*ret_used = used;
+	if (found) {
+		*ret_scope = talloc_steal(mem_ctx, scope);
+		talloc_free(slots);
+		return 0;
+	}
+	*ret_scope = NULL;
+	talloc_free(scope);
+	return 0;
+oom:
+	talloc_free(scope);
+	return GPO_ENOMEM;
+}

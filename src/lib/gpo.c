@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Rendering a policy into a GPO's files: pure, no I/O. */
+#include <string.h>
+
+#include <uuid/uuid.h>
+
+#include <gpo-cep/cep.h>
+#include <gpo-cep/extnames.h>
+#include <gpo-cep/gptini.h>
+#include <gpo-cep/gpo.h>
+
+#include "internal.h"
+
+int gpo_guid_generate(char out[39])
+{
+	uuid_t u;
+	char text[37];
+
+	uuid_generate_random(u);
+	uuid_unparse_upper(u, text);
+	return gpo_guid_normalize(text, out);
+}
+
+/* The extension names the editor writes for Public Key Policies content. */
+static char *extension_names(TALLOC_CTX *mem_ctx, enum gpo_cep_scope_kind kind)
+{
+	struct gpo_extnames *n = NULL;
+	char *s;
+
+	if (gpo_extnames_parse(mem_ctx, "", &n, NULL) != 0)
+		return NULL;
+	if (gpo_extnames_add(n, GPO_CSE_REGISTRY, GPO_TOOL_PUBLIC_KEY_POLICIES) != 0 ||
+	    (kind == GPO_CEP_COMPUTER &&
+	     gpo_extnames_add(n, GPO_CSE_EFS_RECOVERY, GPO_TOOL_PUBLIC_KEY_POLICIES) != 0)) {
+		talloc_free(n);
+		return NULL;
+	}
+	s = gpo_extnames_format(mem_ctx, n);
+	talloc_free(n);
+	return s;
+}
+
+int gpo_render_policy(TALLOC_CTX *mem_ctx, const struct gpo_cep_policy *policy,
+		      const char *guid, struct gpo_render **ret_render,
+		      struct gpo_error **reterr)
+{
+	static const char *const pol_path[] = { "Machine/Registry.pol",
+						"User/Registry.pol" };
+	struct gpo_render *r = talloc_zero(NULL, struct gpo_render);
+	uint16_t half[2] = { 0, 0 };
+	char *ini;
+	int rc, k;
+
+	if (r == NULL)
+		return gpo_oom(mem_ctx, reterr);
+	if (gpo_guid_normalize(guid, r->guid) != 0) {
+		rc = gpo_fail(mem_ctx, reterr, GPO_EINVAL, "'%s' is not a GUID (expected "
+			      "{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX})", guid);
+		goto fail;
+	}
+	r->files = talloc_zero_array(r, struct gpo_file, 3);
+	r->machine_extension_names = talloc_strdup(r, "");
+	r->user_extension_names = talloc_strdup(r, "");
+	if (r->files == NULL || !r->machine_extension_names || !r->user_extension_names)
+		goto oom;
+	r->n_files = 1; /* GPT.INI comes first, filled in below */
+	for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++) {
+		struct gpo_preg_file *records = NULL;
+		struct gpo_file *f;
+		char **names;
+
+		if (policy->scopes[k] == NULL)
+			continue;
+		rc = gpo_cep_scope_encode(r, policy->scopes[k], &records, reterr);
+		if (rc != 0)
+			goto fail_keep;
+		if (records->count == 0)
+			continue; /* nothing configured: no file, version stays 0 */
+		f = &r->files[r->n_files++];
+		f->path = pol_path[k];
+		rc = gpo_preg_encode(r, records, &f->data, &f->len, reterr);
+		if (rc != 0)
+			goto fail_keep;
+		half[k] = 1;
+		names = k == GPO_CEP_COMPUTER ? &r->machine_extension_names
+					      : &r->user_extension_names;
+		*names = extension_names(r, k);
+		if (*names == NULL)
+			goto oom;
+	}
+	r->version = gpo_version_make(half[GPO_CEP_USER], half[GPO_CEP_COMPUTER]);
+	ini = gpo_gptini_new_text(r, r->version);
+	if (ini == NULL)
+		goto oom;
+	r->files[0].path = "GPT.INI";
+	r->files[0].data = (uint8_t *)ini;
+	r->files[0].len = strlen(ini);
+	*ret_render = talloc_steal(mem_ctx, r);
+	return 0;
+oom:
+	rc = gpo_oom(mem_ctx, reterr);
+fail_keep:
+	/* errors from the encoders live on r: move them before r goes */
+	if (reterr != NULL && *reterr != NULL && talloc_parent(*reterr) != mem_ctx)
+		talloc_steal(mem_ctx, *reterr);
+fail:
+	talloc_free(r);
+	return rc;
+}

@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * What clients do with a policy.  Each check cites the client behaviour it
+ * protects against; doc/clients.md has the evidence.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <gpo-cep/cep.h>
+#include <gpo-cep/gpo.h>
+#include <gpo-cep/lint.h>
+
+#include "internal.h"
+#include "policy_internal.h"
+
+struct linter {
+	struct gpo_diags *d;
+	int rc;
+};
+
+static void warn(struct linter *l, enum gpo_diag_level level, const char *id,
+		 const char *ptr, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void warn(struct linter *l, enum gpo_diag_level level, const char *id,
+		 const char *ptr, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (gpo_diags_addv(l->d, level, id, ptr, fmt, ap) != 0)
+		l->rc = GPO_ENOMEM;
+	va_end(ap);
+}
+
+static bool is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+bool gpo_cep_samba_accepts_uri(const char *uri)
+{
+	/*
+	 * Samba's gp_cert_auto_enroll_ext matches, with Python's re.match
+	 * (anchored at the start only):
+	 * (https|HTTPS)://[a-zA-Z0-9.-]+/ADPolicyProvider_CEP_[a-zA-Z]+/service.svc/CEP
+	 */
+	static const char mid[] = "/ADPolicyProvider_CEP_";
+	const char *p;
+
+	if (strncmp(uri, "https://", 8) != 0 && strncmp(uri, "HTTPS://", 8) != 0)
+		return false;
+	p = uri + 8;
+	if (!(is_alpha(*p) || (*p >= '0' && *p <= '9') || *p == '.' || *p == '-'))
+		return false;
+	while (is_alpha(*p) || (*p >= '0' && *p <= '9') || *p == '.' || *p == '-')
+		p++;
+	if (strncmp(p, mid, sizeof(mid) - 1) != 0)
+		return false;
+	p += sizeof(mid) - 1;
+	if (!is_alpha(*p))
+		return false;
+	while (is_alpha(*p))
+		p++;
+	/* "service.svc": the '.' is a regular expression wildcard */
+	return strncmp(p, "/service", 8) == 0 && p[8] != '\0' && strncmp(p + 9, "svc/CEP", 7) == 0;
+}
+
+static int auth_rank(enum gpo_cep_auth a)
+{
+	/* [MS-CAESO] 4.4.5.3.2.3: equal cost goes Kerberos, then anonymous, then the rest */
+	return a == GPO_CEP_AUTH_KERBEROS ? 0 : a == GPO_CEP_AUTH_ANONYMOUS ? 1 : 2;
+}
+
+static void check_groups(struct linter *l, const struct gpo_cep_enrollment *e,
+			 const char *sptr)
+{
+	size_t i, j;
+
+	for (i = 0; i < e->n_servers; i++) {
+		const struct gpo_cep_server *first = &e->servers[i];
+		size_t first_at = i;
+		bool seen = false;
+
+		if (e->servers[i].policy_id == NULL)
+			continue;
+		for (j = 0; j < i; j++)
+			if (e->servers[j].policy_id != NULL &&
+			    strcmp(e->servers[j].policy_id, e->servers[i].policy_id) == 0)
+				seen = true;
+		if (seen)
+			continue;
+		for (j = i + 1; j < e->n_servers; j++) {
+			const struct gpo_cep_server *s = &e->servers[j];
+
+			if (s->policy_id == NULL || strcmp(s->policy_id, first->policy_id) != 0)
+				continue;
+			if (s->cost < first->cost ||
+			    (s->cost == first->cost && auth_rank(s->auth) < auth_rank(first->auth))) {
+				first = s;
+				first_at = j;
+			}
+		}
+		if (!first->autoenroll) {
+			char ptr[128];
+
+			snprintf(ptr, sizeof(ptr), "%s/%zu/autoenroll", sptr, first_at);
+			warn(l, GPO_DIAG_WARNING, "group-autoenroll-off", ptr,
+			     "the first server clients try for policy ID '%s' (lowest cost) "
+			     "has autoenroll off: clients skip the whole group for "
+			     "automatic enrollment", first->policy_id);
+		}
+	}
+}
+
+/*
+ * Ubuntu adsys ignores a record's size and ends it at the first bytes
+ * 00 00 5D 00 or 3B 00 5D 00.  Find the first record that scanner would
+ * not end where the record ends.
+ */
+static const struct gpo_preg_record *adsys_misread(const struct gpo_preg_file *f,
+						   size_t *index)
+{
+	size_t i;
+
+	for (i = 0; i < f->count; i++) {
+		const struct gpo_preg_record *r = &f->records[i];
+		const uint8_t *d = r->data;
+		size_t k;
+
+		if (r->size == 0)
+			continue; /* ';' then ']' = 3B 00 5D 00 */
+		if (r->size >= 2 && !((d[r->size - 2] == 0 || d[r->size - 2] == 0x3B) &&
+				      d[r->size - 1] == 0)) {
+			*index = i;
+			return r;
+		}
+		for (k = 0; k + 4 <= r->size; k++) {
+			if ((d[k] == 0 || d[k] == 0x3B) && d[k + 1] == 0 && d[k + 2] == 0x5D &&
+			    d[k + 3] == 0) {
+				*index = i;
+				return r;
+			}
+		}
+		if (r->size == 1) {
+			*index = i;
+			return r;
+		}
+	}
+	return NULL;
+}
+
+static void check_adsys(struct linter *l, const struct gpo_cep_scope *s)
+{
+	struct gpo_preg_file *f = NULL;
+	const struct gpo_preg_record *r;
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	size_t i;
+
+	if (tmp == NULL || gpo_cep_scope_encode(tmp, s, &f, NULL) != 0) {
+		talloc_free(tmp);
+		return; /* missing policy IDs: reported elsewhere */
+	}
+	r = adsys_misread(f, &i);
+	if (r != NULL) {
+		uint32_t v = 0;
+
+		gpo_preg_get_dword(r, &v);
+		if (i + 1 == f->count)
+			warn(l, GPO_DIAG_WARNING, "adsys-last-record", "/computer",
+			     "Registry.pol would end with '%s' = 0x%lX, whose bytes Ubuntu "
+			     "adsys takes for part of a record: it rejects the whole file; "
+			     "keep certificate_stores true or use a cost below 65536",
+			     r->value, (unsigned long)v);
+		else
+			warn(l, GPO_DIAG_WARNING, "adsys-merged-record", "/computer",
+			     "'%s' = 0x%lX under '%s' hides the next record ('%s') from "
+			     "Ubuntu adsys, which ends records at the wrong bytes; use costs "
+			     "below 65536 if Ubuntu clients read this GPO", r->value,
+			     (unsigned long)v, r->key, f->records[i + 1].value[0]
+							     ? f->records[i + 1].value
+							     : "(key stub)");
+	}
+	talloc_free(tmp);
+}
+
+static void lint_scope(struct linter *l, const struct gpo_cep_scope *s,
+		       enum gpo_cep_scope_kind kind)
+{
+	const char *scope = gpo_cep_scope_name(kind);
+	const struct gpo_cep_enrollment *e = s->enrollment;
+	const struct gpo_cep_autoenroll *a = s->auto_enrollment;
+	char sptr[64], ptr[128];
+	bool has_ldap = false, has_https = false;
+	size_t i;
+
+	snprintf(sptr, sizeof(sptr), "/%s/enrollment_policy/servers", scope);
+	if (e == NULL && a == NULL && !s->certificate_stores) {
+		snprintf(ptr, sizeof(ptr), "/%s", scope);
+		warn(l, GPO_DIAG_WARNING, "empty-scope", ptr,
+		     "the %s scope configures nothing: no Registry.pol is written", scope);
+		return;
+	}
+	if (kind == GPO_CEP_USER && (e != NULL || a != NULL))
+		warn(l, GPO_DIAG_WARNING, "user-scope", "/user",
+		     "Linux clients (Samba, Ubuntu adsys) read the computer scope only: "
+		     "user settings reach Windows clients alone");
+	for (i = 0; e != NULL && e->enabled && i < e->n_servers; i++) {
+		const struct gpo_cep_server *srv = &e->servers[i];
+
+		snprintf(ptr, sizeof(ptr), "%s/%zu", sptr, i);
+		if (policy_uri_is_ldap(srv->uri)) {
+			char guid[39];
+
+			has_ldap = true;
+			if (kind == GPO_CEP_COMPUTER && !srv->autoenroll)
+				warn(l, GPO_DIAG_WARNING, "ldap-autoenroll-off", ptr,
+				     "Ubuntu adsys (LDAP mode) enrolls only when the LDAP: "
+				     "row has autoenroll on");
+			if (srv->policy_id != NULL &&
+			    (gpo_guid_normalize(srv->policy_id, guid) != 0 ||
+			     strcmp(guid, srv->policy_id) != 0))
+				warn(l, GPO_DIAG_WARNING, "ldap-policy-id", ptr,
+				     "the LDAP: policy ID '%s' is not a braced upper-case "
+				     "GUID: Samba compares it with '{' + the forest root "
+				     "domain's objectGUID + '}' and skips the row",
+				     srv->policy_id);
+			continue;
+		}
+		has_https = true;
+		if (srv->auth == GPO_CEP_AUTH_CERTIFICATE)
+			warn(l, GPO_DIAG_WARNING, "certificate-auth", ptr,
+			     "certificate authentication: a client must already hold a "
+			     "certificate with the Client Authentication EKU "
+			     "(1.3.6.1.5.5.7.3.2) to reach this server");
+		if (kind == GPO_CEP_COMPUTER && !gpo_cep_samba_accepts_uri(srv->uri))
+			warn(l, GPO_DIAG_WARNING, "samba-uri", ptr,
+			     "Samba clients accept only https://HOST/ADPolicyProvider_CEP_"
+			     "<Auth>/service.svc/CEP (no port): for this URI they drop every "
+			     "server of the GPO and enroll from every CA in the directory");
+	}
+	if (e != NULL && e->enabled && has_https && !has_ldap)
+		warn(l, GPO_DIAG_WARNING, "no-ldap-row", sptr,
+		     "no LDAP: server: Windows clients lose the built-in Active Directory "
+		     "enrollment policy and Ubuntu adsys (LDAP mode) stops enrolling; add "
+		     "{\"uri\": \"LDAP:\"} unless that is intended");
+	if (kind == GPO_CEP_COMPUTER && has_https)
+		warn(l, GPO_DIAG_NOTE, "samba-https", sptr,
+		     "Samba 4.17 (Debian 12) clients enroll from LDAP: only and skip https "
+		     "servers");
+	if (e != NULL && e->enabled)
+		check_groups(l, e, sptr);
+	if (kind == GPO_CEP_COMPUTER && e != NULL && e->enabled) {
+		if (a == NULL)
+			warn(l, GPO_DIAG_WARNING, "no-auto-enrollment", "/computer",
+			     "no auto_enrollment: Linux clients (Samba, adsys) enroll only "
+			     "when Auto-Enrollment is enabled with update_templates");
+		else if (!a->enabled || !a->update_templates)
+			warn(l, GPO_DIAG_WARNING, "no-auto-enrollment", "/computer/auto_enrollment",
+			     "auto-enrollment is %s: Linux clients (Samba, adsys) do nothing "
+			     "with the enrollment policy", a->enabled ? "without update_templates"
+								 : "disabled");
+	}
+	if (kind == GPO_CEP_COMPUTER)
+		check_adsys(l, s);
+}
+
+int gpo_cep_lint(const struct gpo_cep_policy *policy, struct gpo_diags *diags)
+{
+	struct linter l = { .d = diags };
+	int k;
+
+	if (policy->scopes[GPO_CEP_COMPUTER] == NULL && policy->scopes[GPO_CEP_USER] == NULL)
+		warn(&l, GPO_DIAG_WARNING, "empty-policy", "",
+		     "the policy has neither a computer nor a user scope: it configures "
+		     "nothing");
+	for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++)
+		if (policy->scopes[k] != NULL)
+			lint_scope(&l, policy->scopes[k], k);
+	return l.rc;
+}

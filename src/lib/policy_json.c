@@ -1,0 +1,632 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The policy file format, version 1 (doc/gpo-cep-policy.5).  The library's
+ * only user of json-c: strings are copied into the talloc model and the
+ * JSON tree is dropped before returning.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include <gpo-cep/policy.h>
+
+#include "internal.h"
+#include "policy_internal.h"
+
+#define POLICY_FORMAT_VERSION 1
+#define JSON_MAX_DEPTH 32
+
+struct loader {
+	TALLOC_CTX *mem;        /* where the model lives */
+	struct gpo_diags *d;
+	int rc;                 /* GPO_ENOMEM once memory ran out */
+};
+
+static void report(struct loader *l, const char *id, const char *ptr, const char *fmt,
+		   ...) __attribute__((format(printf, 4, 5)));
+
+static void report(struct loader *l, const char *id, const char *ptr, const char *fmt,
+		   ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (gpo_diags_addv(l->d, GPO_DIAG_ERROR, id, ptr, fmt, ap) != 0)
+		l->rc = GPO_ENOMEM;
+	va_end(ap);
+}
+
+static char *ptr_join(struct loader *l, const char *ptr, const char *key)
+{
+	char *p = talloc_asprintf(l->mem, "%s/%s", ptr, key);
+
+	if (p == NULL)
+		l->rc = GPO_ENOMEM;
+	return p ? p : discard_const("");
+}
+
+static const char *json_kind(json_object *o)
+{
+	switch (json_object_get_type(o)) {
+	case json_type_null:
+		return "null";
+	case json_type_boolean:
+		return "a boolean";
+	case json_type_double:
+	case json_type_int:
+		return "a number";
+	case json_type_string:
+		return "a string";
+	case json_type_array:
+		return "an array";
+	default:
+		return "an object";
+	}
+}
+
+static void check_keys(struct loader *l, json_object *obj, const char *ptr,
+		       const char *const *allowed)
+{
+	json_object_object_foreach(obj, key, val) {
+		const char *best = NULL;
+		size_t i, best_d = 3;
+		char *list;
+
+		(void)val;
+		for (i = 0; allowed[i] != NULL; i++) {
+			size_t dist;
+
+			if (strcmp(key, allowed[i]) == 0)
+				break;
+			dist = policy_edit_distance(key, allowed[i]);
+			if (dist < best_d) {
+				best_d = dist;
+				best = allowed[i];
+			}
+		}
+		if (allowed[i] != NULL)
+			continue;
+		if (best != NULL) {
+			report(l, "unknown-key", ptr_join(l, ptr, key),
+			       "unknown key '%s': did you mean '%s'?", key, best);
+			continue;
+		}
+		list = talloc_strdup(l->mem, allowed[0]);
+		for (i = 1; list != NULL && allowed[i] != NULL; i++)
+			list = talloc_asprintf_append(list, ", %s", allowed[i]);
+		report(l, "unknown-key", ptr_join(l, ptr, key),
+		       "unknown key '%s' (expected one of: %s)", key, list ? list : "");
+	}
+}
+
+/* The member `key` of obj when present; NULL otherwise.  JSON null counts as present. */
+static json_object *member(json_object *obj, const char *key, bool *present)
+{
+	json_object *v = NULL;
+
+	*present = json_object_object_get_ex(obj, key, &v);
+	return v;
+}
+
+static bool get_bool(struct loader *l, json_object *obj, const char *ptr,
+		     const char *key, bool def)
+{
+	bool present;
+	json_object *v = member(obj, key, &present);
+
+	if (!present)
+		return def;
+	if (!json_object_is_type(v, json_type_boolean)) {
+		report(l, "type", ptr_join(l, ptr, key), "expected true or false, got %s",
+		       json_kind(v));
+		return def;
+	}
+	return json_object_get_boolean(v);
+}
+
+static char *get_string(struct loader *l, json_object *obj, const char *ptr,
+			const char *key, TALLOC_CTX *ctx)
+{
+	bool present;
+	json_object *v = member(obj, key, &present);
+	const char *s;
+	char *copy;
+
+	if (!present)
+		return NULL;
+	if (!json_object_is_type(v, json_type_string)) {
+		report(l, "type", ptr_join(l, ptr, key), "expected a string, got %s",
+		       json_kind(v));
+		return NULL;
+	}
+	s = json_object_get_string(v);
+	if ((size_t)json_object_get_string_len(v) != strlen(s)) {
+		report(l, "type", ptr_join(l, ptr, key), "string contains a NUL character");
+		return NULL;
+	}
+	if (s[0] == '\0') {
+		report(l, "empty", ptr_join(l, ptr, key), "must not be empty");
+		return NULL;
+	}
+	copy = talloc_strdup(ctx, s);
+	if (copy == NULL)
+		l->rc = GPO_ENOMEM;
+	return copy;
+}
+
+static uint32_t get_uint(struct loader *l, json_object *obj, const char *ptr,
+			 const char *key, uint32_t max, uint32_t def)
+{
+	bool present;
+	json_object *v = member(obj, key, &present);
+	int64_t i;
+	uint64_t u;
+
+	if (!present)
+		return def;
+	if (!json_object_is_type(v, json_type_int)) {
+		report(l, "type", ptr_join(l, ptr, key), "expected an integer from 0 to "
+		       "%lu, got %s", (unsigned long)max,
+		       json_object_is_type(v, json_type_double) ? "a fraction"
+								 : json_kind(v));
+		return def;
+	}
+	i = json_object_get_int64(v);
+	u = json_object_get_uint64(v);
+	if (i < 0 || u > max) {
+		report(l, "range", ptr_join(l, ptr, key),
+		       "%s is out of range: expected an integer from 0 to %lu",
+		       json_object_to_json_string(v), (unsigned long)max);
+		return def;
+	}
+	return (uint32_t)u;
+}
+
+static json_object *get_object(struct loader *l, json_object *obj, const char *ptr,
+			       const char *key, bool *present)
+{
+	json_object *v = member(obj, key, present);
+
+	if (!*present || v == NULL)
+		return NULL;
+	if (!json_object_is_type(v, json_type_object)) {
+		report(l, "type", ptr_join(l, ptr, key), "expected an object, got %s",
+		       json_kind(v));
+		return NULL;
+	}
+	return v;
+}
+
+static void load_server(struct loader *l, json_object *o, const char *ptr,
+			struct gpo_cep_server *srv, TALLOC_CTX *ctx)
+{
+	static const char *const keys[] = { "uri", "auth", "policy_id", "friendly_name",
+					     "default", "autoenroll", "client_id",
+					     "allow_untrusted_ca", "cost", NULL };
+	enum gpo_cep_auth inferred;
+	size_t host_start = 0, host_len = 0;
+	const char *why;
+	char *auth;
+
+	check_keys(l, o, ptr, keys);
+	srv->uri = get_string(l, o, ptr, "uri", ctx);
+	srv->policy_id = get_string(l, o, ptr, "policy_id", ctx);
+	srv->friendly_name = get_string(l, o, ptr, "friendly_name", ctx);
+	srv->is_default = get_bool(l, o, ptr, "default", false);
+	srv->autoenroll = get_bool(l, o, ptr, "autoenroll", true);
+	srv->client_id = get_bool(l, o, ptr, "client_id", false);
+	srv->allow_untrusted_ca = get_bool(l, o, ptr, "allow_untrusted_ca", false);
+	srv->cost = get_uint(l, o, ptr, "cost", UINT32_MAX, GPO_CEP_COST_DEFAULT);
+	auth = get_string(l, o, ptr, "auth", l->mem);
+	if (auth != NULL) {
+		srv->auth = policy_auth_from_name(auth);
+		if (srv->auth == GPO_CEP_AUTH_UNSET)
+			report(l, "auth", ptr_join(l, ptr, "auth"),
+			       "'%s' is not an authentication type (expected one of: "
+			       "kerberos, username_password, certificate, anonymous)", auth);
+	}
+
+	if (srv->uri == NULL) {
+		bool present;
+
+		if (member(o, "uri", &present) == NULL && !present)
+			report(l, "missing-key", ptr, "missing required key 'uri'");
+		return;
+	}
+	why = policy_check_uri(srv->uri, &host_start, &host_len);
+	if (why != NULL) {
+		report(l, "uri", ptr_join(l, ptr, "uri"), "'%s' %s", srv->uri, why);
+		return;
+	}
+	if (policy_uri_is_ldap(srv->uri))
+		strcpy(srv->uri, GPO_CEP_LDAP_URI); /* same length: any case in, LDAP: out */
+
+	inferred = gpo_cep_auth_from_uri(srv->uri);
+	if (auth != NULL && srv->auth != GPO_CEP_AUTH_UNSET && inferred != GPO_CEP_AUTH_UNSET &&
+	    srv->auth != inferred) {
+		report(l, "auth-mismatch", ptr_join(l, ptr, "auth"),
+		       "'%s' contradicts the URI, which %s: a client configured with "
+		       "the wrong type cannot use the service", auth,
+		       policy_uri_is_ldap(srv->uri)
+			       ? "is the Active Directory policy and takes kerberos"
+			       : talloc_asprintf(l->mem, "names an IIS application for %s",
+						 gpo_cep_auth_name(inferred)));
+	} else if (auth == NULL) {
+		srv->auth = inferred;
+		if (inferred == GPO_CEP_AUTH_UNSET)
+			report(l, "missing-auth", ptr,
+			       "missing 'auth': the URI names no AD CS application "
+			       "(..._CEP_Kerberos, ..._CEP_UsernamePassword, "
+			       "..._CEP_Certificate) to infer it from");
+	}
+	if (srv->friendly_name == NULL) {
+		srv->friendly_name =
+			policy_uri_is_ldap(srv->uri)
+				? talloc_strdup(ctx, GPO_CEP_LDAP_FRIENDLY_NAME)
+				: talloc_strndup(ctx, srv->uri + host_start, host_len);
+		if (srv->friendly_name == NULL)
+			l->rc = GPO_ENOMEM;
+	}
+}
+
+static struct gpo_cep_enrollment *load_enrollment(struct loader *l, json_object *o,
+						  const char *ptr)
+{
+	static const char *const keys[] = { "enabled", "disable_user_servers", "servers",
+					    NULL };
+	struct gpo_cep_enrollment *e = talloc_zero(l->mem, struct gpo_cep_enrollment);
+	const char *sptr = ptr_join(l, ptr, "servers");
+	json_object *servers = NULL;
+	bool present;
+	size_t i, j, n = 0, defaults = 0;
+
+	if (e == NULL) {
+		l->rc = GPO_ENOMEM;
+		return NULL;
+	}
+	check_keys(l, o, ptr, keys);
+	e->enabled = get_bool(l, o, ptr, "enabled", true);
+	e->disable_user_servers = get_bool(l, o, ptr, "disable_user_servers", false);
+	servers = member(o, "servers", &present);
+	if (present && !json_object_is_type(servers, json_type_array)) {
+		report(l, "type", sptr, "expected an array of servers, got %s",
+		       json_kind(servers));
+		return e;
+	}
+	if (present)
+		n = json_object_array_length(servers);
+	if (!e->enabled) {
+		if (n > 0)
+			report(l, "servers-when-disabled", sptr,
+			       "servers are not written when the enrollment policy is "
+			       "disabled: remove them or set 'enabled' to true");
+		return e;
+	}
+	if (n == 0) {
+		report(l, "no-servers", present ? sptr : ptr,
+		       "an enabled enrollment policy needs at least one server in "
+		       "'servers' (use \"uri\": \"LDAP:\" for Active Directory)");
+		return e;
+	}
+	e->servers = talloc_zero_array(e, struct gpo_cep_server, n);
+	if (e->servers == NULL) {
+		l->rc = GPO_ENOMEM;
+		return e;
+	}
+	e->n_servers = n;
+	for (i = 0; i < n; i++) {
+		json_object *so = json_object_array_get_idx(servers, i);
+		char *p = talloc_asprintf(l->mem, "%s/%zu", sptr, i);
+
+		if (p == NULL) {
+			l->rc = GPO_ENOMEM;
+			return e;
+		}
+		if (!json_object_is_type(so, json_type_object)) {
+			report(l, "type", p, "expected a server object, got %s", json_kind(so));
+			continue;
+		}
+		load_server(l, so, p, &e->servers[i], e->servers);
+		if (e->servers[i].is_default && ++defaults == 2)
+			report(l, "default", ptr_join(l, p, "default"),
+			       "a second server is marked default: at most one per scope");
+		for (j = 0; j < i && e->servers[i].uri != NULL; j++)
+			if (e->servers[j].uri != NULL &&
+			    ascii_strcasecmp(e->servers[j].uri, e->servers[i].uri) == 0)
+				report(l, "duplicate-uri", ptr_join(l, p, "uri"),
+				       "the same URI as %s/%zu/uri (URIs compare without "
+				       "regard to case: they name one registry key)", sptr, j);
+	}
+	if (defaults == 0)
+		e->servers[0].is_default = true;
+	return e;
+}
+
+static struct gpo_cep_autoenroll *load_autoenroll(struct loader *l, json_object *o,
+						  const char *ptr)
+{
+	static const char *const keys[] = { "enabled", "update_templates",
+					    "renew_expired", "expiry_notice_percent",
+					    "expiry_notice_stores", NULL };
+	struct gpo_cep_autoenroll *a = talloc_zero(l->mem, struct gpo_cep_autoenroll);
+
+	if (a == NULL) {
+		l->rc = GPO_ENOMEM;
+		return NULL;
+	}
+	check_keys(l, o, ptr, keys);
+	a->enabled = get_bool(l, o, ptr, "enabled", true);
+	a->update_templates = get_bool(l, o, ptr, "update_templates", true);
+	a->renew_expired = get_bool(l, o, ptr, "renew_expired", true);
+	a->expiry_notice_percent = get_uint(l, o, ptr, "expiry_notice_percent", 100, 10);
+	a->expiry_notice_stores = get_string(l, o, ptr, "expiry_notice_stores", a);
+	if (a->expiry_notice_stores == NULL)
+		a->expiry_notice_stores = talloc_strdup(a, "MY");
+	if (a->expiry_notice_stores == NULL)
+		l->rc = GPO_ENOMEM;
+	return a;
+}
+
+static struct gpo_cep_scope *load_scope(struct loader *l, json_object *o,
+					enum gpo_cep_scope_kind kind)
+{
+	static const char *const keys[] = { "enrollment_policy", "auto_enrollment",
+					    "certificate_stores", NULL };
+	char *ptr = talloc_asprintf(l->mem, "/%s", gpo_cep_scope_name(kind));
+	struct gpo_cep_scope *s = talloc_zero(l->mem, struct gpo_cep_scope);
+	json_object *v;
+	bool present;
+
+	if (s == NULL || ptr == NULL) {
+		l->rc = GPO_ENOMEM;
+		return NULL;
+	}
+	check_keys(l, o, ptr, keys);
+	v = get_object(l, o, ptr, "enrollment_policy", &present);
+	if (v != NULL)
+		s->enrollment = load_enrollment(l, v, ptr_join(l, ptr, "enrollment_policy"));
+	else if (present && member(o, "enrollment_policy", &present) == NULL)
+		s->remove_enrollment = true;
+	v = get_object(l, o, ptr, "auto_enrollment", &present);
+	if (v != NULL)
+		s->auto_enrollment = load_autoenroll(l, v, ptr_join(l, ptr, "auto_enrollment"));
+	else if (present && member(o, "auto_enrollment", &present) == NULL)
+		s->remove_auto_enrollment = true;
+	s->certificate_stores = get_bool(l, o, ptr, "certificate_stores",
+					 kind == GPO_CEP_COMPUTER);
+	return s;
+}
+
+/* 1-based line and column (in characters) of byte `offset`. */
+static void position(const char *text, size_t len, size_t offset, unsigned *line,
+		     unsigned *col)
+{
+	size_t i;
+
+	*line = 1;
+	*col = 1;
+	for (i = 0; i < offset && i < len; i++) {
+		if (text[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+			(*col)++;
+		}
+	}
+}
+
+static int syntax_error(struct gpo_diags *d, const char *text, size_t len, size_t offset,
+			const char *what)
+{
+	unsigned line, col;
+	int rc;
+
+	position(text, len, offset, &line, &col);
+	rc = gpo_diags_add(d, GPO_DIAG_ERROR, "syntax", NULL, "%s", what);
+	if (rc != 0)
+		return rc;
+	d->items[d->count - 1].line = line;
+	d->items[d->count - 1].column = col;
+	return GPO_EINVAL;
+}
+
+int gpo_cep_policy_parse(TALLOC_CTX *mem_ctx, const char *text, size_t len,
+			 struct gpo_cep_policy **ret_policy, struct gpo_diags *diags)
+{
+	static const char *const keys[] = { "$schema", "version", "name", "computer",
+					    "user", NULL };
+	struct loader l = { .d = diags };
+	struct gpo_cep_policy *policy;
+	struct json_tokener *tok;
+	enum json_tokener_error jerr;
+	json_object *root, *v;
+	size_t end, errors_before = diags->errors;
+	bool present;
+	int k;
+
+	tok = json_tokener_new_ex(JSON_MAX_DEPTH);
+	if (tok == NULL)
+		return GPO_ENOMEM;
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	/* a UTF-8 byte order mark is not JSON, but editors on Windows add one */
+	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+		root = json_tokener_parse_ex(tok, text + 3, (int)(len - 3));
+		end = json_tokener_get_parse_end(tok) + 3;
+	} else {
+		root = json_tokener_parse_ex(tok, text, (int)len);
+		end = json_tokener_get_parse_end(tok);
+	}
+	jerr = json_tokener_get_error(tok);
+	json_tokener_free(tok);
+	if (len > INT32_MAX)
+		return syntax_error(diags, text, len, 0, "file is too large");
+	if (jerr == json_tokener_continue || (root == NULL && jerr == json_tokener_success))
+		return syntax_error(diags, text, len, len,
+				    "unexpected end of input: the JSON value is incomplete");
+	if (jerr != json_tokener_success)
+		return syntax_error(diags, text, len, end,
+				    talloc_asprintf(diags, "invalid JSON: %s",
+						    json_tokener_error_desc(jerr)));
+	while (end < len && strchr(" \t\r\n", text[end]) != NULL)
+		end++;
+	if (end < len) {
+		json_object_put(root);
+		return syntax_error(diags, text, len, end,
+				    "invalid JSON: more data after the policy object");
+	}
+	if (!json_object_is_type(root, json_type_object)) {
+		gpo_diags_add(diags, GPO_DIAG_ERROR, "type", "",
+			      "expected a policy object at the top level, got %s",
+			      json_kind(root));
+		json_object_put(root);
+		return GPO_EINVAL;
+	}
+
+	policy = talloc_zero(NULL, struct gpo_cep_policy);
+	if (policy == NULL) {
+		json_object_put(root);
+		return GPO_ENOMEM;
+	}
+	l.mem = policy;
+	check_keys(&l, root, "", keys);
+	if (get_uint(&l, root, "", "version", UINT32_MAX, POLICY_FORMAT_VERSION) !=
+	    POLICY_FORMAT_VERSION)
+		report(&l, "version", "/version",
+		       "this is gpo-cep policy format version 1; the file wants another");
+	v = member(root, "$schema", &present);
+	if (present && !json_object_is_type(v, json_type_string))
+		report(&l, "type", "/$schema", "expected a string, got %s", json_kind(v));
+	policy->name = get_string(&l, root, "", "name", policy);
+	for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++) {
+		v = get_object(&l, root, "", gpo_cep_scope_name(k), &present);
+		if (v != NULL)
+			policy->scopes[k] = load_scope(&l, v, k);
+		else if (present && member(root, gpo_cep_scope_name(k), &present) == NULL)
+			report(&l, "type", ptr_join(&l, "", gpo_cep_scope_name(k)),
+			       "expected an object, got null (leave the scope out "
+			       "instead)");
+	}
+	json_object_put(root);
+	if (l.rc != 0 || diags->errors > errors_before) {
+		talloc_free(policy);
+		return l.rc != 0 ? l.rc : GPO_EINVAL;
+	}
+	*ret_policy = talloc_steal(mem_ctx, policy);
+	return 0;
+}
+
+/* ---- policy -> JSON ------------------------------------------------------ */
+
+static int add(json_object *o, const char *key, json_object *v)
+{
+	if (v == NULL)
+		return GPO_ENOMEM;
+	return json_object_object_add(o, key, v) == 0 ? 0 : GPO_ENOMEM;
+}
+
+static json_object *server_json(const struct gpo_cep_server *s)
+{
+	json_object *o = json_object_new_object();
+	int rc = 0;
+
+	if (o == NULL)
+		return NULL;
+	rc |= add(o, "uri", json_object_new_string(s->uri));
+	rc |= add(o, "auth", json_object_new_string(gpo_cep_auth_name(s->auth)
+							    ? gpo_cep_auth_name(s->auth)
+							    : "unset"));
+	if (s->policy_id != NULL)
+		rc |= add(o, "policy_id", json_object_new_string(s->policy_id));
+	rc |= add(o, "friendly_name", json_object_new_string(s->friendly_name));
+	rc |= add(o, "default", json_object_new_boolean(s->is_default));
+	rc |= add(o, "autoenroll", json_object_new_boolean(s->autoenroll));
+	rc |= add(o, "client_id", json_object_new_boolean(s->client_id));
+	rc |= add(o, "allow_untrusted_ca", json_object_new_boolean(s->allow_untrusted_ca));
+	rc |= add(o, "cost", json_object_new_int64(s->cost));
+	if (rc != 0) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_object *scope_json(const struct gpo_cep_scope *s)
+{
+	json_object *o = json_object_new_object(), *e, *arr;
+	int rc = 0;
+	size_t i;
+
+	if (o == NULL)
+		return NULL;
+	if (s->enrollment != NULL) {
+		e = json_object_new_object();
+		rc |= add(o, "enrollment_policy", e);
+		if (e != NULL) {
+			rc |= add(e, "enabled", json_object_new_boolean(s->enrollment->enabled));
+			rc |= add(e, "disable_user_servers",
+				  json_object_new_boolean(s->enrollment->disable_user_servers));
+			if (s->enrollment->enabled) {
+				arr = json_object_new_array();
+				rc |= add(e, "servers", arr);
+				for (i = 0; arr != NULL && i < s->enrollment->n_servers; i++) {
+					json_object *so = server_json(&s->enrollment->servers[i]);
+
+					if (so == NULL || json_object_array_add(arr, so) != 0)
+						rc |= GPO_ENOMEM;
+				}
+			}
+		}
+	}
+	if (s->auto_enrollment != NULL) {
+		const struct gpo_cep_autoenroll *a = s->auto_enrollment;
+
+		e = json_object_new_object();
+		rc |= add(o, "auto_enrollment", e);
+		if (e != NULL) {
+			rc |= add(e, "enabled", json_object_new_boolean(a->enabled));
+			rc |= add(e, "update_templates",
+				  json_object_new_boolean(a->update_templates));
+			rc |= add(e, "renew_expired", json_object_new_boolean(a->renew_expired));
+			rc |= add(e, "expiry_notice_percent",
+				  json_object_new_int64(a->expiry_notice_percent));
+			rc |= add(e, "expiry_notice_stores",
+				  json_object_new_string(a->expiry_notice_stores));
+		}
+	}
+	rc |= add(o, "certificate_stores", json_object_new_boolean(s->certificate_stores));
+	if (rc != 0) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+int gpo_cep_policy_to_json(TALLOC_CTX *mem_ctx, const struct gpo_cep_policy *policy,
+			   char **ret_text, struct gpo_error **reterr)
+{
+	json_object *root = json_object_new_object();
+	const char *s;
+	char *text;
+	int rc = 0, k;
+
+	if (root == NULL)
+		return gpo_oom(mem_ctx, reterr);
+	rc |= add(root, "version", json_object_new_int(POLICY_FORMAT_VERSION));
+	if (policy->name != NULL)
+		rc |= add(root, "name", json_object_new_string(policy->name));
+	for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++)
+		if (policy->scopes[k] != NULL)
+			rc |= add(root, gpo_cep_scope_name(k), scope_json(policy->scopes[k]));
+	s = rc == 0 ? json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+								   JSON_C_TO_STRING_SPACED |
+								   JSON_C_TO_STRING_NOSLASHESCAPE)
+		    : NULL;
+	text = s ? talloc_asprintf(mem_ctx, "%s\n", s) : NULL;
+	json_object_put(root);
+	if (text == NULL)
+		return gpo_oom(mem_ctx, reterr);
+	*ret_text = text;
+	return 0;
+}
