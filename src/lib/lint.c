@@ -114,45 +114,35 @@ static void check_groups(struct linter *l, const struct gpo_cep_enrollment *e,
 
 /*
  * Ubuntu adsys ignores a record's size and ends it at the first bytes
- * 00 00 5D 00 or 3B 00 5D 00.  Find the first record that scanner would
- * not end where the record ends.
+ * 00 00 5D 00 or 3B 00 5D 00.  Would it end record r anywhere but at its ']'?
  */
-static const struct gpo_preg_record *adsys_misread(const struct gpo_preg_file *f,
-						   size_t *index)
+static bool adsys_misreads(const struct gpo_preg_record *r)
 {
-	size_t i;
+	const uint8_t *d = r->data;
+	size_t k;
 
-	for (i = 0; i < f->count; i++) {
-		const struct gpo_preg_record *r = &f->records[i];
-		const uint8_t *d = r->data;
-		size_t k;
+	if (r->size == 0)
+		return false; /* ';' then ']' = 3B 00 5D 00 */
+	if (r->size < 2 || !((d[r->size - 2] == 0 || d[r->size - 2] == 0x3B) &&
+			     d[r->size - 1] == 0))
+		return true;
+	for (k = 0; k + 4 <= r->size; k++)
+		if ((d[k] == 0 || d[k] == 0x3B) && d[k + 1] == 0 && d[k + 2] == 0x5D && d[k + 3] == 0)
+			return true;
+	return false;
+}
 
-		if (r->size == 0)
-			continue; /* ';' then ']' = 3B 00 5D 00 */
-		if (r->size >= 2 && !((d[r->size - 2] == 0 || d[r->size - 2] == 0x3B) &&
-				      d[r->size - 1] == 0)) {
-			*index = i;
-			return r;
-		}
-		for (k = 0; k + 4 <= r->size; k++) {
-			if ((d[k] == 0 || d[k] == 0x3B) && d[k + 1] == 0 && d[k + 2] == 0x5D &&
-			    d[k + 3] == 0) {
-				*index = i;
-				return r;
-			}
-		}
-		if (r->size == 1) {
-			*index = i;
-			return r;
-		}
-	}
-	return NULL;
+/* adsys reads only the enrollment keys: losing anything else is harmless */
+static bool adsys_reads(const struct gpo_preg_record *r)
+{
+	return strncmp(r->key, GPO_CEP_KEY_POLICY_SERVERS "\\",
+		       sizeof(GPO_CEP_KEY_POLICY_SERVERS)) == 0 ||
+	       strcmp(r->key, GPO_CEP_KEY_AUTOENROLLMENT) == 0;
 }
 
 static void check_adsys(struct linter *l, const struct gpo_cep_scope *s)
 {
 	struct gpo_preg_file *f = NULL;
-	const struct gpo_preg_record *r;
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	size_t i;
 
@@ -160,25 +150,30 @@ static void check_adsys(struct linter *l, const struct gpo_cep_scope *s)
 		talloc_free(tmp);
 		return; /* missing policy IDs: reported elsewhere */
 	}
-	r = adsys_misread(f, &i);
-	if (r != NULL) {
+	for (i = 0; i < f->count; i++) {
+		const struct gpo_preg_record *r = &f->records[i], *next;
 		uint32_t v = 0;
 
+		if (!adsys_misreads(r))
+			continue;
 		gpo_preg_get_dword(r, &v);
-		if (i + 1 == f->count)
+		if (i + 1 == f->count) {
 			warn(l, GPO_DIAG_WARNING, "adsys-last-record", "/computer",
 			     "Registry.pol would end with '%s' = 0x%lX, whose bytes Ubuntu "
 			     "adsys takes for part of a record: it rejects the whole file; "
 			     "keep certificate_stores true or use a cost below 65536",
 			     r->value, (unsigned long)v);
-		else
-			warn(l, GPO_DIAG_WARNING, "adsys-merged-record", "/computer",
-			     "'%s' = 0x%lX under '%s' hides the next record ('%s') from "
-			     "Ubuntu adsys, which ends records at the wrong bytes; use costs "
-			     "below 65536 if Ubuntu clients read this GPO", r->value,
-			     (unsigned long)v, r->key, f->records[i + 1].value[0]
-							     ? f->records[i + 1].value
-							     : "(key stub)");
+			break;
+		}
+		next = &f->records[i + 1];
+		if (!adsys_reads(next))
+			continue;
+		warn(l, GPO_DIAG_WARNING, "adsys-merged-record", "/computer",
+		     "'%s' = 0x%lX under '%s' hides the next record ('%s') from Ubuntu "
+		     "adsys, which ends records at the wrong bytes; use costs below 65536 "
+		     "if Ubuntu clients read this GPO", r->value, (unsigned long)v, r->key,
+		     next->value);
+		break;
 	}
 	talloc_free(tmp);
 }
