@@ -1,2 +1,120 @@
-#!/bin/sh
-echo 1..0
+#!/bin/bash
+# CLI tests: help, exit statuses, error messages, nothing written on failure.
+set -u
+GPO_CEP=${GPO_CEP:?} ; SRC=${SOURCE_ROOT:-.}
+work=$(mktemp -d) ; trap 'rm -rf "$work"' EXIT
+n=0 ; failed=0
+pass() { n=$((n + 1)); echo "ok $n - $1"; }
+fail() { n=$((n + 1)); echo "not ok $n - $1"; failed=$((failed + 1)); sed 's/^/# /' "$work/err" "$work/out" 2>/dev/null | head -20; }
+# expect STATUS DESCRIPTION -- command...: run, check the exit status
+expect() {
+	local want=$1 d=$2; shift 3
+	"$@" >"$work/out" 2>"$work/err"; local got=$?
+	if [ "$got" -eq "$want" ]; then pass "$d (exit $want)"; else fail "$d: exit $got, want $want"; fi
+}
+grep_in() { # file pattern description
+	if grep -q -- "$2" "$work/$1"; then pass "$3"; else fail "$3: no '$2' in $1"; fi
+}
+GUID='{31B2F340-016D-11D2-945F-00C04FB984F9}'
+POLICY="$SRC/tests/golden/spec-worked-example/policy.json"
+
+expect 0 "gpo-cep --help" -- "$GPO_CEP" --help
+grep_in out "render" "--help lists render"
+expect 0 "gpo-cep --version" -- "$GPO_CEP" --version
+expect 2 "no command" -- "$GPO_CEP"
+expect 2 "unknown command" -- "$GPO_CEP" frobnicate
+grep_in err "'frobnicate' is not a gpo-cep command" "unknown command says so"
+for cmd in render show lint init; do
+	expect 0 "$cmd --help" -- "$GPO_CEP" "$cmd" --help
+	grep_in out "usage: gpo-cep $cmd" "$cmd --help prints its usage to stdout"
+	expect 0 "help $cmd" -- "$GPO_CEP" help "$cmd"
+	expect 2 "$cmd --bogus" -- "$GPO_CEP" "$cmd" --bogus
+	grep_in err "Try 'gpo-cep $cmd --help'" "$cmd usage error points at --help"
+	# the man page documents every command
+	grep_in_man() { grep -q "^\.SS \"\?gpo-cep $cmd" "$SRC/doc/gpo-cep.1"; }
+	if grep_in_man; then pass "gpo-cep(1) documents $cmd"; else fail "gpo-cep(1) lacks $cmd"; fi
+done
+
+# render
+mkdir "$work/o"
+expect 0 "render the worked example" -- "$GPO_CEP" render "$POLICY" -o "$work/o" --guid "$GUID"
+grep_in out "gPCMachineExtensionNames: \[{35378EAC-683F-11D2-A89A-00C04FBBCFA2}{53D6AB1D-2488-11D1-A28C-00C04FB94F17}\]\[{B1BE8D72-6EAC-11D2-A4EA-00C04F79F83A}{53D6AB1D-2488-11D1-A28C-00C04FB94F17}\]" "render prints the extension names"
+grep_in err "adsys-last-record" "render passes on lint warnings"
+expect 1 "render onto an existing GPO" -- "$GPO_CEP" render "$POLICY" -o "$work/o" --guid "$GUID"
+grep_in err "exists: give --force" "existing GPO: says how to replace"
+expect 0 "render --force replaces" -- "$GPO_CEP" render "$POLICY" -o "$work/o" --guid "$GUID" --force
+expect 0 "render --json" -- "$GPO_CEP" render "$POLICY" -o "$work/o" --guid "$GUID" --force --json
+if /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["version"]==1 and d["files"][1]["sha256"]=="5adc55b4e780e5373d43cb2cc518ac2c3f048b112289054e24f5e6580eef5da9"' "$work/out"; then pass "render --json is JSON with the file hashes"; else fail "render --json"; fi
+expect 0 "render a generated GUID" -- "$GPO_CEP" render "$POLICY" -o "$work/o"
+if ls "$work/o" | grep -qE '^\{[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}\}$'; then pass "generated GUID is upper case, braced, random (v4)"; else fail "generated GUID"; fi
+
+# bad input: the right status, a precise message, nothing written
+mkdir "$work/empty"
+printf '{\n  "computer": {\n    "enrollment_policy": {"servers": [{"uri": "LDAP:",}]}\n  }\n}\n' > "$work/syntax.json"
+expect 2 "JSON syntax error" -- "$GPO_CEP" render "$work/syntax.json" -o "$work/empty"
+grep_in err "syntax.json:3:55: error: invalid JSON" "syntax error has file:line:column"
+cat > "$work/bad.json" <<'J'
+{"computer": {"enrollment_policy": {"servers": [
+  {"uri": "https://ca.example.com/ADPolicyProvider_CEP_Kerberos/service.svc/CEP", "auth": "certificate"},
+  {"uri": "http://x/", "autoenrol": true}]}}}
+J
+expect 2 "semantic errors" -- "$GPO_CEP" render "$work/bad.json" -o "$work/empty"
+grep_in err "bad.json: /computer/enrollment_policy/servers/0/auth: error: 'certificate' contradicts" "error has the JSON pointer"
+grep_in err "/computer/enrollment_policy/servers/1/autoenrol: error: unknown key 'autoenrol': did you mean 'autoenroll'?" "typo gets a suggestion"
+grep_in err "/computer/enrollment_policy/servers/1/uri: error: 'http://x/' must use https" "every error at once"
+grep_in err "3 errors in" "error count"
+if [ -z "$(ls -A "$work/empty")" ]; then pass "nothing written on error"; else fail "files left behind"; fi
+expect 2 "missing policy_id offline" -- "$GPO_CEP" render "$SRC/templates/kerberos.json" -o "$work/empty"
+grep_in err "forest-guid" "missing LDAP: policy ID names --forest-guid"
+if [ -z "$(ls -A "$work/empty")" ]; then pass "nothing written when a policy ID is missing"; else fail "files left behind"; fi
+expect 1 "missing input file" -- "$GPO_CEP" render "$work/nope.json" -o "$work/empty"
+grep_in err "cannot open '$work/nope.json'" "missing file named"
+expect 1 "missing output folder" -- "$GPO_CEP" render "$POLICY" -o "$work/nope"
+expect 2 "bad --guid" -- "$GPO_CEP" render "$POLICY" -o "$work/empty" --guid xyz
+expect 2 "render without -o" -- "$GPO_CEP" render "$POLICY"
+chmod 555 "$work/empty"
+if [ "$(id -u)" -ne 0 ]; then
+	expect 1 "read-only output folder" -- "$GPO_CEP" render "$POLICY" -o "$work/empty"
+fi
+chmod 755 "$work/empty"
+expect 0 "render from standard input" -- sh -c "'$GPO_CEP' render - -o '$work/empty' --guid '$GUID' < '$POLICY'"
+
+# show
+expect 0 "show a GPO folder" -- "$GPO_CEP" show "$work/o/$GUID"
+grep_in out '"policy_id": "{0F1E2D3C-4B5A-4968-8776-A5B4C3D2E1F0}"' "show prints the policy"
+expect 0 "show --json" -- "$GPO_CEP" show --json "$work/o/$GUID"
+if /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["version"]["machine"]==1 and d["other_records"]==[]' "$work/out"; then pass "show --json has version and no other records"; else fail "show --json"; fi
+printf 'PReg\001\000\000\000[\000' > "$work/trunc.pol"
+expect 2 "show a truncated Registry.pol" -- "$GPO_CEP" show "$work/trunc.pol"
+grep_in err "truncated record: key name has no NUL terminator; it starts at byte offset 10" "decoder error has the byte offset"
+expect 1 "show a missing path" -- "$GPO_CEP" show "$work/none"
+expect 2 "show --scope bogus" -- "$GPO_CEP" show --scope bogus "$work/trunc.pol"
+
+# lint
+expect 0 "lint a template" -- "$GPO_CEP" lint "$SRC/templates/ldap-only.json"
+expect 3 "lint --strict with warnings" -- "$GPO_CEP" lint --strict "$POLICY"
+expect 0 "lint with warnings only" -- "$GPO_CEP" lint "$POLICY"
+expect 2 "lint errors" -- "$GPO_CEP" lint "$work/bad.json"
+expect 2 "lint --offline wants policy IDs" -- "$GPO_CEP" lint --offline "$SRC/templates/ldap-only.json"
+expect 0 "lint --json" -- "$GPO_CEP" lint --json "$POLICY"
+if /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["errors"]==0 and "no-ldap-row" in [f["id"] for f in d["findings"]]' "$work/out"; then pass "lint --json lists findings with ids"; else fail "lint --json"; fi
+
+# init
+for t in kerberos username-password key-based-renewal ldap-only ADPolicyProvider_CEP_Kerberos; do
+	expect 0 "init --template $t" -- "$GPO_CEP" init --template "$t"
+	expect 0 "  the template passes lint" -- sh -c "'$GPO_CEP' init --template '$t' | '$GPO_CEP' lint -"
+done
+expect 2 "init unknown template" -- "$GPO_CEP" init --template nope
+expect 2 "init path traversal" -- "$GPO_CEP" init --template ../x
+expect 0 "init --list" -- "$GPO_CEP" init --list
+grep_in out "key-based-renewal" "--list names the templates"
+
+# the JSON Schema accepts every template and golden policy and rejects a typo
+if /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
+	for f in "$SRC"/templates/*.json "$SRC"/tests/golden/*/policy.json; do
+		expect 0 "schema accepts $(basename "$(dirname "$f")")/$(basename "$f")" -- /usr/bin/python3 -c 'import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))' "$SRC/doc/policy.schema.json" "$f"
+	done
+	expect 1 "schema rejects an unknown key" -- /usr/bin/python3 -c 'import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))' "$SRC/doc/policy.schema.json" "$work/bad.json"
+fi
+echo "1..$n"
+[ "$failed" -eq 0 ]
