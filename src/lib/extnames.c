@@ -150,11 +150,13 @@ char *gpo_extnames_format(TALLOC_CTX *mem_ctx, const struct gpo_extnames *names)
 	 * Clients stop at the first CSE out of order ([MS-GPOL] 2.2.4); the
 	 * GUIDs are upper case here, so byte order is the required order.
 	 */
-	qsort(n->groups, n->n_groups, sizeof(*n->groups), cmp_guid);
+	if (n->n_groups > 1)
+		qsort(n->groups, n->n_groups, sizeof(*n->groups), cmp_guid);
 	for (i = 0; out != NULL && i < n->n_groups; i++) {
 		struct gpo_ext_group *g = &n->groups[i];
 
-		qsort(g->tools, g->n_tools, sizeof(*g->tools), cmp_guid);
+		if (g->n_tools > 1)
+			qsort(g->tools, g->n_tools, sizeof(*g->tools), cmp_guid);
 		out = talloc_asprintf_append_buffer(out, "[%s", g->cse);
 		for (j = 0; out != NULL && j < g->n_tools; j++)
 			out = talloc_asprintf_append_buffer(out, "%s", g->tools[j]);

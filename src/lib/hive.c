@@ -168,7 +168,8 @@ static int emit(struct hive_key *k, const char *path, struct gpo_preg_file *out)
 	}
 	if (k->n_values == 0 && k->n_subkeys == 0)
 		return gpo_preg_add_raw(out, path, "", GPO_REG_NONE, NULL, 0, NULL);
-	qsort(k->subkeys, k->n_subkeys, sizeof(*k->subkeys), cmp_keys);
+	if (k->n_subkeys > 1)
+		qsort(k->subkeys, k->n_subkeys, sizeof(*k->subkeys), cmp_keys);
 	for (i = 0; i < k->n_subkeys; i++) {
 		char *sub = talloc_asprintf(NULL, "%s\\%s", path, k->subkeys[i]->name);
 
@@ -187,7 +188,9 @@ int hive_emit(struct hive *h, struct gpo_preg_file *out)
 	size_t i;
 	int rc;
 
-	qsort(h->root.subkeys, h->root.n_subkeys, sizeof(*h->root.subkeys), cmp_keys);
+	if (h->root.n_subkeys > 1)
+		qsort(h->root.subkeys, h->root.n_subkeys, sizeof(*h->root.subkeys),
+		      cmp_keys);
 	for (i = 0; i < h->root.n_subkeys; i++) {
 		rc = emit(h->root.subkeys[i], h->root.subkeys[i]->name, out);
 		if (rc != 0)

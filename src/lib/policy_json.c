@@ -14,6 +14,7 @@
 
 #include "internal.h"
 #include "policy_internal.h"
+#include "utf16.h"
 
 #define POLICY_FORMAT_VERSION 1
 #define JSON_MAX_DEPTH 32
@@ -148,6 +149,12 @@ static char *get_string(struct loader *l, json_object *obj, const char *ptr,
 	}
 	if (s[0] == '\0') {
 		report(l, "empty", ptr_join(l, ptr, key), "must not be empty");
+		return NULL;
+	}
+	/* json-c lets UTF-8-encoded surrogates and "\ud800" escapes through */
+	if (!utf8_valid(s, strlen(s))) {
+		report(l, "type", ptr_join(l, ptr, key),
+		       "string is not valid Unicode (a lone surrogate?)");
 		return NULL;
 	}
 	copy = talloc_strdup(ctx, s);

@@ -102,6 +102,19 @@ for p in policies():
         ok(ours == recs, "%s %s: gpo-cep show --raw reads the same records as Samba" % (name, scope),
            "\n".join("%r\n%r" % (a, b) for a, b in zip(ours, recs) if a != b))
 
+# Samba's packing of every value type and special name reads the same in gpo-cep
+every = os.path.join(SRC, "tests", "fuzz", "corpus", "preg", "every-type.pol")
+f, recs = samba_records(open(every, "rb").read())
+ours = our_records(every)
+for rec in recs:
+    if rec[2] == 7:  # MULTI_SZ: Samba gives bytes, gpo-cep a list of strings
+        rec_strings = bytes(rec[3]).decode("utf-16-le").rstrip("\0").split("\0")
+        match = [o for o in ours if o[1] == rec[1]]
+        ok(match and match[0][3] == rec_strings, "every-type: REG_MULTI_SZ reads as %r" % rec_strings)
+    else:
+        ok(rec in ours, "every-type: %s (type %d) reads as Samba reads it" % (rec[1] or "(stub)", rec[2]),
+           "%r not in ours" % (rec,))
+
 # 2. Samba's client-side extension reads our computer scope as intended
 from samba.gp import gp_cert_auto_enroll_ext as cae  # noqa: E402
 

@@ -161,6 +161,8 @@ static void test_errors(TALLOC_CTX *mem)
 	refused(mem, SERVER("{\"uri\": \"LDAP:\", \"friendly_name\": \"a\\u0000b\"}"),
 		S0 "/friendly_name", "NUL");
 	refused(mem, SERVER("\"LDAP:\""), S0, "expected a server object");
+	refused(mem, SERVER("{\"uri\": \"LDAP:\", \"policy_id\": \"\xED\xA0\x80\"}"),
+		S0 "/policy_id", "not valid Unicode");
 	refused(mem, "{\"computer\": {\"enrollment_policy\": {\"servers\": []}}}",
 		"/computer/enrollment_policy/servers", "at least one server");
 	refused(mem, "{\"computer\": {\"enrollment_policy\": {}}}", "/computer/enrollment_policy",

@@ -298,6 +298,14 @@ int main(int argc, char **argv)
 	ok(gpo_preg_encode(mem, f, &again, &again_len, NULL) == 0, "re-encode it");
 	is_mem(again, again_len, data, len, "the worked example round-trips byte for byte");
 	test_truncations(mem, data, len);
+
+	/* every value type and special name, packed by Samba (tests/fuzz/corpus) */
+	ok(load(mem, "tests/fuzz/corpus/preg/every-type.pol", &data, &len) == 0,
+	   "read Samba's every-type file");
+	ok(gpo_preg_decode(mem, data, len, &f, NULL) == 0 && f->count == 12,
+	   "decode Samba's every-type file (12 records)");
+	ok(gpo_preg_encode(mem, f, &again, &again_len, NULL) == 0, "re-encode it");
+	is_mem(again, again_len, data, len, "Samba's bytes round-trip exactly");
 	talloc_free(mem);
 	return tap_done();
 }
