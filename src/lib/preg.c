@@ -76,6 +76,13 @@ struct reader {
 	/* where the previous record's key name was, to share equal keys */
 	size_t prev_key_start;
 	size_t prev_key_units;
+	/*
+	 * One allocation holds every name and data byte of the file: UTF-8
+	 * needs at most 3 bytes per 2-byte UTF-16 unit, so 1.5 times the input
+	 * always suffices.  Per-record allocations cost more than the parse.
+	 */
+	char *pool;
+	size_t pool_used;
 };
 
 static int bad(struct reader *r, size_t at, const char *fmt, ...)
@@ -131,19 +138,18 @@ static int scan_name(struct reader *r, const char *what, size_t *ret_start,
 		   what);
 }
 
-static char *name_to_utf8(struct reader *r, TALLOC_CTX *ctx, size_t start,
-			  size_t units, const char *what, int *rc)
+static char *name_to_utf8(struct reader *r, size_t start, size_t units, const char *what,
+			  int *rc)
 {
 	size_t bad_unit = 0;
-	char *s = utf16le_to_utf8(ctx, r->buf + start, units, &bad_unit);
+	char *s = r->pool + r->pool_used;
+	size_t n = utf16le_to_utf8_into(s, r->buf + start, units, &bad_unit);
 
-	if (s != NULL)
+	if (n != SIZE_MAX) {
+		r->pool_used += n + 1;
 		return s;
-	if (bad_unit == SIZE_MAX)
-		*rc = gpo_oom(r->mem_ctx, r->reterr);
-	else
-		*rc = bad(r, start + 2 * bad_unit,
-			  "invalid UTF-16 in %s: unpaired surrogate", what);
+	}
+	*rc = bad(r, start + 2 * bad_unit, "invalid UTF-16 in %s: unpaired surrogate", what);
 	return NULL;
 }
 
@@ -213,8 +219,8 @@ static int check_data(struct reader *r, uint32_t type, const uint8_t *d,
 	}
 }
 
-static int decode_record(struct reader *r, TALLOC_CTX *ctx,
-			 struct gpo_preg_record *prev, struct gpo_preg_record *rec)
+static int decode_record(struct reader *r, struct gpo_preg_record *prev,
+			 struct gpo_preg_record *rec)
 {
 	size_t key_start, key_units, val_start, val_units, data_at;
 	uint32_t size;
@@ -262,11 +268,11 @@ static int decode_record(struct reader *r, TALLOC_CTX *ctx,
 	    memcmp(r->buf + r->prev_key_start, r->buf + key_start, 2 * key_units) == 0) {
 		rec->key = prev->key;
 	} else {
-		rec->key = name_to_utf8(r, ctx, key_start, key_units, "key name", &rc);
+		rec->key = name_to_utf8(r, key_start, key_units, "key name", &rc);
 		if (rec->key == NULL)
 			return rc;
 	}
-	rec->value = name_to_utf8(r, ctx, val_start, val_units, "value name", &rc);
+	rec->value = name_to_utf8(r, val_start, val_units, "value name", &rc);
 	if (rec->value == NULL)
 		return rc;
 	r->prev_key_start = key_start;
@@ -274,9 +280,9 @@ static int decode_record(struct reader *r, TALLOC_CTX *ctx,
 	rec->size = size;
 	rec->data = NULL;
 	if (size > 0) {
-		rec->data = talloc_memdup(ctx, r->buf + data_at, size);
-		if (rec->data == NULL)
-			return gpo_oom(r->mem_ctx, r->reterr);
+		rec->data = (uint8_t *)r->pool + r->pool_used;
+		memcpy(rec->data, r->buf + data_at, size);
+		r->pool_used += size;
 	}
 	return 0;
 }
@@ -307,6 +313,14 @@ int gpo_preg_decode(TALLOC_CTX *mem_ctx, const uint8_t *buf, size_t len,
 	file = talloc_zero(NULL, struct gpo_preg_file);
 	if (file == NULL)
 		return gpo_oom(mem_ctx, reterr);
+	r.pool = talloc_size(file, len + len / 2 + 1);
+	/* the smallest record is 26 bytes; most are far larger */
+	cap = len / 64 + 16;
+	file->records = talloc_array(file, struct gpo_preg_record, cap);
+	if (r.pool == NULL || file->records == NULL) {
+		talloc_free(file);
+		return gpo_oom(mem_ctx, reterr);
+	}
 	while (r.pos < len) {
 		struct gpo_preg_record *prev = NULL;
 
@@ -323,7 +337,7 @@ int gpo_preg_decode(TALLOC_CTX *mem_ctx, const uint8_t *buf, size_t len,
 		}
 		if (file->count > 0)
 			prev = &file->records[file->count - 1];
-		rc = decode_record(&r, file, prev, &file->records[file->count]);
+		rc = decode_record(&r, prev, &file->records[file->count]);
 		if (rc != 0) {
 			if (reterr != NULL && *reterr != NULL)
 				(*reterr)->message = talloc_asprintf_append(
@@ -341,17 +355,21 @@ fail:
 
 /* ---- encoding ---------------------------------------------------------- */
 
-static int push_name(struct buf *b, const char *name, const char *what, size_t index,
-		     TALLOC_CTX *mem_ctx, struct gpo_error **reterr)
+/* Append c as UTF-16LE; the caller reserved the room. */
+static inline uint8_t *put_u16(uint8_t *o, uint16_t c)
 {
-	size_t bad_at = 0;
+	o[0] = (uint8_t)c;
+	o[1] = (uint8_t)(c >> 8);
+	return o + 2;
+}
 
-	if (!utf8_to_utf16le(b, name, strlen(name), &bad_at))
-		return gpo_fail(mem_ctx, reterr, GPO_EINVAL,
-				"record %zu: %s is not valid UTF-8 at byte %zu",
-				index + 1, what, bad_at);
-	buf_push_u16le(b, 0);
-	return 0;
+static inline uint8_t *put_u32(uint8_t *o, uint32_t v)
+{
+	o[0] = (uint8_t)v;
+	o[1] = (uint8_t)(v >> 8);
+	o[2] = (uint8_t)(v >> 16);
+	o[3] = (uint8_t)(v >> 24);
+	return o + 4;
 }
 
 int gpo_preg_encode(TALLOC_CTX *mem_ctx, const struct gpo_preg_file *file,
@@ -369,8 +387,11 @@ int gpo_preg_encode(TALLOC_CTX *mem_ctx, const struct gpo_preg_file *file,
 	buf_init(&b, tmp);
 	buf_push_str(&b, PREG_SIGNATURE);
 	buf_push_u32le(&b, PREG_VERSION);
-	for (i = 0; i < file->count; i++) {
+	for (i = 0; i < file->count && !b.failed; i++) {
 		const struct gpo_preg_record *rec = &file->records[i];
+		const char *value = rec->value ? rec->value : "";
+		size_t bad_at = 0;
+		uint8_t *o;
 
 		if (rec->key == NULL || rec->key[0] == '\0') {
 			rc = gpo_fail(mem_ctx, reterr, GPO_EINVAL,
@@ -386,31 +407,43 @@ int gpo_preg_encode(TALLOC_CTX *mem_ctx, const struct gpo_preg_file *file,
 		buf_push_u16le(&b, '[');
 		if (rec->key == prev_key) {
 			/* shared key string (see decode): copy the bytes we made */
-			buf_reserve(&b, prev_len);
-			if (!b.failed) {
+			if (buf_reserve(&b, prev_len)) {
 				memcpy(b.data + b.len, b.data + prev_start, prev_len);
 				b.len += prev_len;
 			}
 		} else {
 			prev_start = b.len;
-			rc = push_name(&b, rec->key, "key name", i, mem_ctx, reterr);
-			if (rc != 0)
+			if (!utf8_to_utf16le(&b, rec->key, strlen(rec->key), &bad_at)) {
+				rc = gpo_fail(mem_ctx, reterr, GPO_EINVAL, "record %zu: key name "
+					      "is not valid UTF-8 at byte %zu", i + 1, bad_at);
 				goto out;
+			}
 			prev_len = b.len - prev_start;
 			prev_key = rec->key;
 		}
-		buf_push_u16le(&b, ';');
-		rc = push_name(&b, rec->value ? rec->value : "", "value name", i,
-			       mem_ctx, reterr);
-		if (rc != 0)
+		if (!buf_reserve(&b, 4))
+			break;
+		put_u16(put_u16(b.data + b.len, 0), ';');
+		b.len += 4;
+		if (!utf8_to_utf16le(&b, value, strlen(value), &bad_at)) {
+			rc = gpo_fail(mem_ctx, reterr, GPO_EINVAL, "record %zu: value name is "
+				      "not valid UTF-8 at byte %zu", i + 1, bad_at);
 			goto out;
-		buf_push_u16le(&b, ';');
-		buf_push_u32le(&b, rec->type);
-		buf_push_u16le(&b, ';');
-		buf_push_u32le(&b, rec->size);
-		buf_push_u16le(&b, ';');
-		buf_push(&b, rec->data, rec->size);
-		buf_push_u16le(&b, ']');
+		}
+		if (!buf_reserve(&b, 2 + 2 + 4 + 2 + 4 + 2 + (size_t)rec->size + 2))
+			break;
+		o = b.data + b.len;
+		o = put_u16(o, 0);
+		o = put_u16(o, ';');
+		o = put_u32(o, rec->type);
+		o = put_u16(o, ';');
+		o = put_u32(o, rec->size);
+		o = put_u16(o, ';');
+		if (rec->size > 0)
+			memcpy(o, rec->data, rec->size);
+		o += rec->size;
+		o = put_u16(o, ']');
+		b.len = (size_t)(o - b.data);
 	}
 	if (b.failed) {
 		rc = gpo_oom(mem_ctx, reterr);

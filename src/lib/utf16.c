@@ -53,45 +53,54 @@ bool utf8_valid(const char *s, size_t len)
 
 bool utf8_to_utf16le(struct buf *out, const char *s, size_t len, size_t *bad_at)
 {
+	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, n;
+	uint8_t *o;
 	uint32_t cp;
 
-	/* most names are ASCII: one reservation, then a tight loop */
-	buf_reserve(out, len * 2);
+	/* at most two units per byte; write in place, no call per unit */
+	if (len > SIZE_MAX / 2 || !buf_reserve(out, len * 2))
+		return true; /* out->failed tells the caller */
+	o = out->data + out->len;
 	while (i < len) {
-		n = utf8_decode((const unsigned char *)s + i, len - i, &cp);
+		if (u[i] < 0x80) {
+			*o++ = u[i++];
+			*o++ = 0;
+			continue;
+		}
+		n = utf8_decode(u + i, len - i, &cp);
 		if (n == 0) {
 			*bad_at = i;
 			return false;
 		}
 		if (cp >= 0x10000) {
 			cp -= 0x10000;
-			buf_push_u16le(out, (uint16_t)(0xD800 | cp >> 10));
-			buf_push_u16le(out, (uint16_t)(0xDC00 | (cp & 0x3FF)));
+			*o++ = (uint8_t)(0xD800 | cp >> 10);
+			*o++ = (uint8_t)((0xD800 | cp >> 10) >> 8);
+			*o++ = (uint8_t)(0xDC00 | (cp & 0x3FF));
+			*o++ = (uint8_t)((0xDC00 | (cp & 0x3FF)) >> 8);
 		} else {
-			buf_push_u16le(out, (uint16_t)cp);
+			*o++ = (uint8_t)cp;
+			*o++ = (uint8_t)(cp >> 8);
 		}
 		i += n;
 	}
+	out->len = (size_t)(o - out->data);
 	return true;
 }
 
-char *utf16le_to_utf8(TALLOC_CTX *mem_ctx, const uint8_t *p, size_t units,
-		      size_t *bad_unit)
+size_t utf16le_to_utf8_into(char *out, const uint8_t *p, size_t units, size_t *bad_unit)
 {
-	char *out, *o;
+	char *o = out;
 	size_t i;
 
-	/* each unit needs at most 3 bytes; a surrogate pair 4 for 2 units */
-	out = talloc_array(mem_ctx, char, units * 3 + 1);
-	if (out == NULL) {
-		*bad_unit = SIZE_MAX;
-		return NULL;
-	}
-	o = out;
 	for (i = 0; i < units; i++) {
 		uint32_t c = pull_u16le(p + 2 * i);
 
+		if (c < 0x80) {
+			*o++ = (char)c;
+			continue;
+		}
 		if (c >= 0xD800 && c <= 0xDBFF) {
 			uint32_t lo;
 
@@ -105,9 +114,7 @@ char *utf16le_to_utf8(TALLOC_CTX *mem_ctx, const uint8_t *p, size_t units,
 		} else if (c >= 0xDC00 && c <= 0xDFFF) {
 			goto bad;
 		}
-		if (c < 0x80) {
-			*o++ = (char)c;
-		} else if (c < 0x800) {
+		if (c < 0x800) {
 			*o++ = (char)(0xC0 | c >> 6);
 			*o++ = (char)(0x80 | (c & 0x3F));
 		} else if (c < 0x10000) {
@@ -120,12 +127,27 @@ char *utf16le_to_utf8(TALLOC_CTX *mem_ctx, const uint8_t *p, size_t units,
 			*o++ = (char)(0x80 | (c >> 6 & 0x3F));
 			*o++ = (char)(0x80 | (c & 0x3F));
 		}
-		continue;
+	}
+	*o = '\0';
+	return (size_t)(o - out);
 bad:
-		*bad_unit = i;
+	*bad_unit = i;
+	return SIZE_MAX;
+}
+
+char *utf16le_to_utf8(TALLOC_CTX *mem_ctx, const uint8_t *p, size_t units,
+		      size_t *bad_unit)
+{
+	/* each unit needs at most 3 bytes; a surrogate pair 4 for 2 units */
+	char *out = talloc_array(mem_ctx, char, units * 3 + 1);
+
+	if (out == NULL) {
+		*bad_unit = SIZE_MAX;
+		return NULL;
+	}
+	if (utf16le_to_utf8_into(out, p, units, bad_unit) == SIZE_MAX) {
 		talloc_free(out);
 		return NULL;
 	}
-	*o = '\0';
 	return out;
 }

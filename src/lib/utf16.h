@@ -29,6 +29,12 @@ bool utf8_to_utf16le(struct buf *out, const char *s, size_t len, size_t *bad_at)
 char *utf16le_to_utf8(TALLOC_CTX *mem_ctx, const uint8_t *p, size_t units,
 		      size_t *bad_unit);
 
+/*
+ * The same into `out`, which has room for 3 * units + 1 bytes; returns the
+ * length written (without the NUL), or SIZE_MAX on an unpaired surrogate.
+ */
+size_t utf16le_to_utf8_into(char *out, const uint8_t *p, size_t units, size_t *bad_unit);
+
 /* True when `s` is valid UTF-8. */
 bool utf8_valid(const char *s, size_t len);
 
