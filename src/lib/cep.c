@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Certificate enrollment settings <-> Registry.pol records.  The records and
- * their order are the Windows editor's (doc/registry-pol.md): the hive in
+ * their order are the Windows editor's (doc/registry-pol.md: the hive in
  * hive.c gives the order, this file gives the content.
  */
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Registry.pol codec.  Format: [MS-GPREG] 2.2.1; the byte-level notes in
- * doc/registry-pol.md.
+ * doc/registry-pol.md
  */
 #include <stdarg.h>
 #include <string.h>
