@@ -22,6 +22,8 @@ static const char init_help[] =
 	"\n"
 	"      --template NAME    the template to print\n"
 	"      --list             list the installed templates\n"
+	"      --json             with --list: the names as a JSON array (a template\n"
+	"                         is JSON already)\n"
 	"  -h, --help             show this help\n";
 
 static const struct {
@@ -34,9 +36,16 @@ static const struct {
 	{ "LDAP:", "ldap-only" },
 };
 
-static int list_templates(void)
+static int sort_names(const void *a, const void *b)
+{
+	return strcmp(json_object_get_string(*(json_object *const *)a),
+		      json_object_get_string(*(json_object *const *)b));
+}
+
+static int list_templates(bool json)
 {
 	DIR *d = opendir(cli_template_dir());
+	json_object *arr = json ? json_object_new_array() : NULL;
 	struct dirent *e;
 
 	if (d == NULL) {
@@ -47,10 +56,20 @@ static int list_templates(void)
 	while ((e = readdir(d)) != NULL) {
 		size_t n = strlen(e->d_name);
 
-		if (n > 5 && strcmp(e->d_name + n - 5, ".json") == 0)
+		if (n <= 5 || strcmp(e->d_name + n - 5, ".json") != 0)
+			continue;
+		if (arr != NULL)
+			json_object_array_add(arr, json_object_new_string_len(e->d_name,
+									      (int)(n - 5)));
+		else
 			printf("%.*s\n", (int)(n - 5), e->d_name);
 	}
 	closedir(d);
+	if (arr != NULL) {
+		json_object_array_sort(arr, sort_names);
+		cli_print_json(arr);
+		json_object_put(arr);
+	}
 	return EXIT_OK;
 }
 
@@ -59,10 +78,12 @@ int cmd_init(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "template", required_argument, NULL, 't' },
 		{ "list", no_argument, NULL, 'l' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *name = "kerberos";
+	bool list = false, json = false;
 	TALLOC_CTX *mem;
 	struct gpo_error *err = NULL;
 	uint8_t *data = NULL;
@@ -77,7 +98,11 @@ int cmd_init(int argc, char **argv)
 			name = optarg;
 			break;
 		case 'l':
-			return list_templates();
+			list = true;
+			break;
+		case 'j':
+			json = true;
+			break;
 		case 'h':
 			fputs(init_help, stdout);
 			return EXIT_OK;
@@ -87,6 +112,8 @@ int cmd_init(int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage_error("init", "unexpected argument '%s'", argv[optind]);
+	if (list)
+		return list_templates(json);
 	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
 		if (strcasecmp(name, aliases[i].alias) == 0)
 			name = aliases[i].name;

@@ -108,6 +108,8 @@ expect 2 "init unknown template" -- "$GPO_CEP" init --template nope
 expect 2 "init path traversal" -- "$GPO_CEP" init --template ../x
 expect 0 "init --list" -- "$GPO_CEP" init --list
 grep_in out "key-based-renewal" "--list names the templates"
+expect 0 "init --list --json" -- "$GPO_CEP" init --list --json
+if /usr/bin/python3 -c 'import json,sys; assert json.load(open(sys.argv[1])) == ["kerberos","key-based-renewal","ldap-only","username-password"]' "$work/out"; then pass "init --list --json is a sorted JSON array"; else fail "init --list --json"; fi
 
 # the JSON Schema accepts every template and golden policy and rejects a typo
 if /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
