@@ -23,5 +23,6 @@
 #include <gpo-cep/cep.h>
 #include <gpo-cep/lint.h>
 #include <gpo-cep/gpo.h>
+#include <gpo-cep/sd.h>
 
 #endif

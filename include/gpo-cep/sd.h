@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * gpo-cep/sd.h - Windows security descriptors, as far as a GPO needs them:
+ * parse the self-relative form AD returns for nTSecurityDescriptor, derive
+ * the SYSVOL folder's NT ACL from it the way Samba does (dsacl2fsacl), and
+ * print SDDL.  Pure: no I/O.
+ */
+#ifndef GPO_CEP_SD_H
+#define GPO_CEP_SD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <talloc.h>
+
+#include <gpo-cep/error.h>
+
+#define GPO_SD_DACL_PRESENT 0x0004u
+#define GPO_SD_DACL_AUTO_INHERITED 0x0400u
+#define GPO_SD_DACL_PROTECTED 0x1000u
+
+#define GPO_ACE_ALLOWED 0
+#define GPO_ACE_DENIED 1
+#define GPO_ACE_ALLOWED_OBJECT 5
+
+#define GPO_ACE_OBJECT_INHERIT 0x01u
+#define GPO_ACE_CONTAINER_INHERIT 0x02u
+#define GPO_ACE_NO_PROPAGATE 0x04u
+#define GPO_ACE_INHERIT_ONLY 0x08u
+#define GPO_ACE_INHERITED 0x10u
+
+struct gpo_sid {
+	uint8_t revision;
+	uint8_t n_sub;
+	uint64_t authority;     /* 48 bits */
+	uint32_t sub[15];
+};
+
+struct gpo_ace {
+	uint8_t type;
+	uint8_t flags;
+	uint32_t mask;
+	uint32_t object_flags;  /* object ACEs: 1 = object type, 2 = inherited type */
+	uint8_t object_type[16];
+	uint8_t inherited_type[16];
+	struct gpo_sid trustee;
+};
+
+struct gpo_sd {
+	uint8_t revision;
+	uint16_t control;
+	struct gpo_sid *owner;  /* NULL when absent */
+	struct gpo_sid *group;
+	size_t n_aces;          /* the DACL; the SACL is not kept */
+	struct gpo_ace *aces;
+};
+
+/* Parse a self-relative security descriptor.  GPO_EINVAL on any bad offset or size. */
+int gpo_sd_parse(TALLOC_CTX *mem_ctx, const uint8_t *buf, size_t len, struct gpo_sd **ret_sd,
+		 struct gpo_error **reterr);
+
+/*
+ * The SYSVOL ACL for a GPO whose container has the DS descriptor `ds`:
+ * owner, group and control copied; allowed (and allowed-object) ACEs kept
+ * except for BUILTIN\Pre-Windows 2000 Compatible Access, made to inherit to
+ * files and folders (CREATOR OWNER inherit-only), DS rights mapped to file
+ * rights (read property + list contents = read/execute, write property =
+ * write, standard rights kept).  This is Samba's dsacl2fsacl, which
+ * `samba-tool gpo aclcheck` compares against.
+ */
+int gpo_sd_ds_to_fs(TALLOC_CTX *mem_ctx, const struct gpo_sd *ds, struct gpo_sd **ret_fs);
+
+/* DS access mask -> file access mask (Samba's ldapmask2filemask). */
+uint32_t gpo_sd_ds_mask_to_file(uint32_t ds_mask);
+
+/* "S-1-5-21-..." */
+char *gpo_sid_string(TALLOC_CTX *mem_ctx, const struct gpo_sid *sid);
+
+/* SDDL with numeric SIDs and hex rights: "O:S-1-...G:S-1-...D:P(A;OICI;0x001f01ff;;;S-1-...)" */
+char *gpo_sd_sddl(TALLOC_CTX *mem_ctx, const struct gpo_sd *sd);
+
+#endif

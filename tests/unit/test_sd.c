@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Security descriptors: a groupPolicyContainer descriptor captured from a
+ * Samba 4.17 DC (samba-tool gpo create), and the SYSVOL ACL Samba's own
+ * dsacl2fsacl derives from it (its SDDL aliases spelled out as SIDs).
+ */
+#include <gpo-cep.h>
+
+#include "harness.h"
+
+static const char gpc_sd_b64[] =
+	"AQAHkBQAAAAwAAAAAAAAAEwAAAABBQAAAAAABRUAAAAHCvgTZQP4heS8UsUAAgAAAQUAAAAAAAUVAAAABwr4"
+	"E2UD+IXkvFLFAAIAAAQA7AAIAAAAAAIkAP8ADwABBQAAAAAABRUAAAAHCvgTZQP4heS8UsUAAgAAAAIkAP8A"
+	"DwABBQAAAAAABRUAAAAHCvgTZQP4heS8UsUHAgAAAAoUAP8ADwABAQAAAAAAAwAAAAAAACQA/wAPAAEFAAAA"
+	"AAAFFQAAAAcK+BNlA/iF5LxSxQACAAAAAhQA/wAPAAEBAAAAAAAFEgAAAAACFACUAAIAAQEAAAAAAAULAAAA"
+	"BQIoAAABAAABAAAAj/2s7bP/0RG0HQCgyWj5OQEBAAAAAAAFCwAAAAACFACUAAIAAQEAAAAAAAUJAAAA";
+
+#define DOM "S-1-5-21-335022599-2247623525-3310533860"
+
+static size_t b64decode(const char *in, uint8_t *out)
+{
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	uint32_t acc = 0;
+	int bits = 0;
+	size_t n = 0;
+
+	for (; *in && *in != '='; in++) {
+		acc = acc << 6 | (uint32_t)(strchr(tab, *in) - tab);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[n++] = (uint8_t)(acc >> bits);
+		}
+	}
+	return n;
+}
+
+int main(void)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	uint8_t buf[512];
+	size_t len = b64decode(gpc_sd_b64, buf), cut;
+	struct gpo_sd *ds = NULL, *fs = NULL;
+	char *sddl;
+
+	ok(gpo_sd_parse(mem, buf, len, &ds, NULL) == 0, "parse a GPC descriptor from Samba");
+	is_int(ds ? ds->n_aces : 0, 8, "eight DACL entries");
+	is_str(ds ? gpo_sid_string(mem, ds->owner) : NULL, DOM "-512", "owner Domain Admins");
+	ok(ds && (ds->control & GPO_SD_DACL_PROTECTED), "DACL protected");
+	sddl = ds ? gpo_sd_sddl(mem, ds) : NULL;
+	contains(sddl, "(OA;CI;0x00000100;edacfd8f-ffb3-11d1-b41d-00a0c968f939;;S-1-5-11)",
+		 "Apply Group Policy object ACE with its GUID");
+	ok(ds && gpo_sd_ds_to_fs(mem, ds, &fs) == 0, "derive the SYSVOL ACL");
+	is_str(fs ? gpo_sd_sddl(mem, fs) : NULL,
+	       "O:" DOM "-512G:" DOM "-512D:P"
+	       "(A;OICI;0x001f01ff;;;" DOM "-512)"
+	       "(A;OICI;0x001f01ff;;;" DOM "-519)"
+	       "(A;OICIIO;0x001f01ff;;;S-1-3-0)"
+	       "(A;OICI;0x001f01ff;;;" DOM "-512)"
+	       "(A;OICI;0x001f01ff;;;S-1-5-18)"
+	       "(A;OICI;0x001200a9;;;S-1-5-11)"
+	       "(OA;OICI;0x00000000;edacfd8f-ffb3-11d1-b41d-00a0c968f939;;S-1-5-11)"
+	       "(A;OICI;0x001200a9;;;S-1-5-9)",
+	       "equals Samba's dsacl2fsacl for the same descriptor");
+	is_int(gpo_sd_ds_mask_to_file(0x20094), 0x1200a9, "RP|LC|LO|RC -> read/execute");
+	is_int(gpo_sd_ds_mask_to_file(0x20), 0x100116, "WP -> write");
+	is_int(gpo_sd_ds_mask_to_file(0xF01FF), 0x1F01FF, "full control -> full control");
+	is_int(gpo_sd_ds_mask_to_file(0x3), 0x46, "create child, delete child");
+	is_int(gpo_sd_ds_mask_to_file(0x100), 0, "control access alone -> nothing");
+	for (cut = 0; cut < len; cut += 7) {
+		struct gpo_sd *t = NULL;
+		uint8_t *copy = talloc_memdup(mem, buf, cut ? cut : 1);
+
+		if (gpo_sd_parse(mem, copy, cut, &t, NULL) == 0 && cut < 0x4c + 8)
+			break;
+	}
+	ok(cut >= len, "every truncation before the DACL's end is refused");
+	talloc_free(mem);
+	return tap_done();
+}
