@@ -24,5 +24,6 @@
 #include <gpo-cep/lint.h>
 #include <gpo-cep/gpo.h>
 #include <gpo-cep/sd.h>
+#include <gpo-cep/domain.h>
 
 #endif

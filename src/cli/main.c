@@ -13,6 +13,8 @@ static const struct cmd commands[] = {
 	{ "show", cmd_show, "read a GPO folder or Registry.pol back into policy JSON" },
 	{ "lint", cmd_lint, "check a policy against what Windows, Samba and adsys accept" },
 	{ "init", cmd_init, "print a policy template" },
+	{ "create", cmd_create, "publish a policy as a new GPO in an AD domain" },
+	{ "delete", cmd_delete, "remove a GPO from an AD domain" },
 };
 
 static void usage(FILE *out)

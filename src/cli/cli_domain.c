@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cli_domain.h"
+
+bool cli_domain_option(struct cli_domain_args *a, int c, const char *arg, int *status)
+{
+	char *end;
+
+	switch (c) {
+	case 0x100:
+		a->o.realm = arg;
+		return true;
+	case 0x101:
+		a->o.dc = arg;
+		return true;
+	case 'U':
+		a->o.user = arg;
+		if (a->o.auth == GPO_AUTH_AUTO)
+			a->o.auth = GPO_AUTH_PASSWORD;
+		return true;
+	case 0x102:
+		a->password_file = arg;
+		return true;
+	case 0x103:
+		a->o.auth = GPO_AUTH_KERBEROS;
+		return true;
+	case 0x104:
+		a->o.ca_file = arg;
+		return true;
+	case 0x105:
+		a->o.ldaps = true;
+		return true;
+	case 0x106:
+		a->o.smb_conf = arg;
+		return true;
+	case 0x107:
+		a->o.timeout = (unsigned)strtoul(arg, &end, 10);
+		if (*end != '\0' || a->o.timeout == 0 || a->o.timeout > 3600)
+			*status = cli_usage_error(NULL, "--timeout takes seconds from 1 to 3600");
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The password, from the file, the environment or the terminal; NULL if none. */
+static char *read_password(TALLOC_CTX *mem_ctx, struct cli_domain_args *a, int *status)
+{
+	char buf[1024];
+	char *p = NULL, *env = getenv("GPO_CEP_PASSWORD");
+	size_t n;
+
+	if (a->password_file != NULL) {
+		FILE *f = fopen(a->password_file, "re");
+
+		if (f == NULL) {
+			cli_error("cannot open '%s': %s", a->password_file, strerror(errno));
+			*status = EXIT_FAILURE_;
+			return NULL;
+		}
+		if (fgets(buf, sizeof(buf), f) == NULL)
+			buf[0] = '\0';
+		fclose(f);
+	} else if (env != NULL) {
+		snprintf(buf, sizeof(buf), "%s", env);
+	} else if (isatty(STDIN_FILENO)) {
+		struct termios old, quiet;
+		FILE *tty = fopen("/dev/tty", "r+e");
+
+		if (tty == NULL || tcgetattr(fileno(tty), &old) != 0) {
+			if (tty)
+				fclose(tty);
+			return NULL;
+		}
+		fprintf(tty, "Password for %s: ", a->o.user);
+		fflush(tty);
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+		if (fgets(buf, sizeof(buf), tty) == NULL)
+			buf[0] = '\0';
+		tcsetattr(fileno(tty), TCSAFLUSH, &old);
+		fputc('\n', tty);
+		fclose(tty);
+	} else {
+		return NULL;
+	}
+	n = strcspn(buf, "\r\n");
+	buf[n] = '\0';
+	p = talloc_strdup(mem_ctx, buf);
+	explicit_bzero(buf, sizeof(buf));
+	return p;
+}
+
+int cli_domain_connect(TALLOC_CTX *mem_ctx, const char *cmd, struct cli_domain_args *a,
+		       struct gpo_domain **ret_domain)
+{
+	struct gpo_error *err = NULL;
+	int status = EXIT_OK, rc;
+
+	if (a->o.realm == NULL)
+		return cli_usage_error(cmd, "missing --domain REALM");
+	if (a->o.auth == GPO_AUTH_PASSWORD && a->o.user == NULL)
+		return cli_usage_error(cmd, "a password needs a user: give -U USER");
+	if (a->o.auth == GPO_AUTH_PASSWORD || (a->o.auth == GPO_AUTH_AUTO && a->o.user)) {
+		a->o.password = read_password(mem_ctx, a, &status);
+		if (status != EXIT_OK)
+			return status;
+		if (a->o.password == NULL) {
+			cli_error("no password for '%s': give --password-file, set "
+				  "GPO_CEP_PASSWORD or run on a terminal", a->o.user);
+			return EXIT_INVALID;
+		}
+	}
+	rc = gpo_domain_connect(mem_ctx, &a->o, ret_domain, &err);
+	if (rc != 0)
+		return cli_fail(err, rc);
+	return EXIT_OK;
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Connection options shared by the domain commands. */
+#ifndef GPO_CEP_CLI_DOMAIN_H
+#define GPO_CEP_CLI_DOMAIN_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+#include "cli.h"
+
+struct cli_domain_args {
+	struct gpo_domain_options o;
+	const char *password_file;
+};
+
+#define CLI_DOMAIN_OPTIONS                                                 \
+	{ "domain", required_argument, NULL, 0x100 },                      \
+	{ "dc", required_argument, NULL, 0x101 },                          \
+	{ "user", required_argument, NULL, 'U' },                          \
+	{ "password-file", required_argument, NULL, 0x102 },               \
+	{ "kerberos", no_argument, NULL, 0x103 },                          \
+	{ "ca-file", required_argument, NULL, 0x104 },                     \
+	{ "ldaps", no_argument, NULL, 0x105 },                             \
+	{ "smb-conf", required_argument, NULL, 0x106 },                    \
+	{ "timeout", required_argument, NULL, 0x107 }
+
+#define CLI_DOMAIN_HELP                                                                   \
+	"      --domain REALM     the AD domain (DNS name); required\n"                     \
+	"      --dc HOST          the DC to use for LDAP and SMB (default: DNS SRV,\n"      \
+	"                         the PDC emulator first)\n"                                \
+	"      --kerberos         authenticate with the Kerberos ticket cache (the\n"       \
+	"                         default without -U); needs the DC's host name\n"          \
+	"  -U, --user USER        DOMAIN\\user or user@REALM, with the password from\n"     \
+	"                         --password-file, $GPO_CEP_PASSWORD or a prompt\n"         \
+	"      --password-file F  read the password from the first line of F\n"             \
+	"      --ca-file F        CA certificates to verify the DC's TLS certificate\n"     \
+	"      --ldaps            LDAPS on port 636 instead of StartTLS on 389\n"            \
+	"      --smb-conf F       smb.conf for the SMB client (default: the system's)\n"   \
+	"      --timeout S        seconds for connecting and for each operation (15)\n"
+
+/* Consume one of CLI_DOMAIN_OPTIONS; false when `c` is not one of them. */
+bool cli_domain_option(struct cli_domain_args *a, int c, const char *arg, int *status);
+
+/* Read the password when one is needed, connect; prints errors, returns an exit status. */
+int cli_domain_connect(TALLOC_CTX *mem_ctx, const char *cmd, struct cli_domain_args *a,
+		       struct gpo_domain **ret_domain);
+
+#endif

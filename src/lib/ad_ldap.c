@@ -1,0 +1,348 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * LDAP to Active Directory with OpenLDAP's libldap.  TLS is always verified
+ * (the CA file or the system store); a password bind happens only over TLS;
+ * Kerberos uses SASL GSSAPI with its own integrity and confidentiality.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include <lber.h>
+#include <ldap.h>
+#include <sasl/sasl.h>
+
+#include "ad_ldap.h"
+#include "internal.h"
+
+struct ad_ldap {
+	LDAP *ld;
+	char *uri;
+	unsigned timeout;
+};
+
+static int close_ldap(struct ad_ldap *l)
+{
+	if (l->ld != NULL)
+		ldap_unbind_ext_s(l->ld, NULL, NULL);
+	l->ld = NULL;
+	return 0;
+}
+
+const char *ad_ldap_uri(const struct ad_ldap *l)
+{
+	return l->uri;
+}
+
+static const char *diagnostic(LDAP *ld)
+{
+	char *msg = NULL;
+
+	if (ld != NULL && ldap_get_option(ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &msg) == 0 && msg &&
+	    msg[0] != '\0') {
+		static __thread char copy[512];
+
+		snprintf(copy, sizeof(copy), "%s", msg);
+		ldap_memfree(msg);
+		return copy;
+	}
+	if (msg != NULL)
+		ldap_memfree(msg);
+	return NULL;
+}
+
+/* An error for LDAP result `rc` during `what`, with advice for the usual causes. */
+static int ldap_fail(TALLOC_CTX *mem_ctx, struct gpo_error **reterr, struct ad_ldap *l, int rc,
+		     const char *what, const char *dn)
+{
+	const char *diag = diagnostic(l ? l->ld : NULL);
+	const char *advice = "";
+	int code = GPO_ERROR;
+
+	switch (rc) {
+	case LDAP_SERVER_DOWN:
+	case LDAP_TIMEOUT:
+	case LDAP_CONNECT_ERROR:
+		advice = ": cannot reach the DC (check --dc, the network and --ca-file: a TLS "
+			 "certificate that does not verify looks the same)";
+		code = GPO_EIO;
+		break;
+	case LDAP_INVALID_CREDENTIALS:
+		advice = ": wrong user name or password";
+		break;
+	case LDAP_STRONG_AUTH_REQUIRED:
+		advice = ": the DC wants TLS or Kerberos for this bind";
+		break;
+	case LDAP_INSUFFICIENT_ACCESS:
+		advice = ": insufficient rights (creating and changing GPOs needs Domain "
+			 "Admins, Enterprise Admins or Group Policy Creator Owners)";
+		break;
+	case LDAP_NO_SUCH_OBJECT:
+		advice = ": no such object";
+		code = GPO_ENOTFOUND;
+		break;
+	case LDAP_ALREADY_EXISTS:
+		code = GPO_EEXIST;
+		break;
+	case LDAP_LOCAL_ERROR:
+		if (diag && strstr(diag, "expired"))
+			advice = ": the Kerberos ticket has expired (kinit again)";
+		else if (diag && (strstr(diag, "No Kerberos credentials") ||
+				  strstr(diag, "No credentials cache")))
+			advice = ": no Kerberos ticket (kinit first, or give -U and a password)";
+		break;
+	default:
+		break;
+	}
+	return gpo_fail(mem_ctx, reterr, code, "LDAP %s%s%s%s on %s failed: %s%s%s%s", what,
+			dn ? " of '" : "", dn ? dn : "", dn ? "'" : "", l ? l->uri : "the DC",
+			ldap_err2string(rc), advice, diag ? ": " : "", diag ? diag : "");
+}
+
+static int sasl_interact(LDAP *ld, unsigned flags, void *defaults, void *in)
+{
+	sasl_interact_t *it = in;
+
+	(void)ld;
+	(void)flags;
+	(void)defaults;
+	for (; it->id != SASL_CB_LIST_END; it++) {
+		it->result = it->defresult ? it->defresult : "";
+		it->len = (unsigned)strlen(it->result);
+	}
+	return LDAP_SUCCESS;
+}
+
+int ad_ldap_connect(TALLOC_CTX *mem_ctx, const char *host, const struct gpo_domain_options *o,
+		    const char *password, struct ad_ldap **ret, struct gpo_error **reterr)
+{
+	struct ad_ldap *l = talloc_zero(NULL, struct ad_ldap);
+	bool kerberos = o->auth == GPO_AUTH_KERBEROS;
+	struct timeval tv = { .tv_sec = o->timeout ? o->timeout : 15 };
+	int version = LDAP_VERSION3, demand = LDAP_OPT_X_TLS_DEMAND, zero = 0, rc;
+
+	if (l == NULL)
+		return gpo_oom(mem_ctx, reterr);
+	talloc_set_destructor(l, close_ldap);
+	l->timeout = (unsigned)tv.tv_sec;
+	/* a host with ':' is an IPv6 address */
+	l->uri = talloc_asprintf(l, "%s://%s%s%s", o->ldaps && !kerberos ? "ldaps" : "ldap",
+				 strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "");
+	if (l->uri == NULL) {
+		talloc_free(l);
+		return gpo_oom(mem_ctx, reterr);
+	}
+	rc = ldap_initialize(&l->ld, l->uri);
+	if (rc != LDAP_SUCCESS) {
+		rc = ldap_fail(mem_ctx, reterr, l, rc, "initialisation", NULL);
+		talloc_free(l);
+		return rc;
+	}
+	ldap_set_option(l->ld, LDAP_OPT_PROTOCOL_VERSION, &version);
+	ldap_set_option(l->ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
+	ldap_set_option(l->ld, LDAP_OPT_NETWORK_TIMEOUT, &tv);
+	ldap_set_option(l->ld, LDAP_OPT_TIMEOUT, &tv);
+	/* verification is never optional; the CA file only chooses the trust anchors */
+	ldap_set_option(l->ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &demand);
+	if (o->ca_file != NULL)
+		ldap_set_option(l->ld, LDAP_OPT_X_TLS_CACERTFILE, o->ca_file);
+	ldap_set_option(l->ld, LDAP_OPT_X_TLS_NEWCTX, &zero);
+	/* the name given is the name Kerberos asks for: no reverse lookup */
+	ldap_set_option(l->ld, LDAP_OPT_X_SASL_NOCANON, LDAP_OPT_ON);
+
+	if (kerberos) {
+		rc = ldap_sasl_interactive_bind_s(l->ld, NULL, "GSSAPI", NULL, NULL, LDAP_SASL_QUIET,
+						  sasl_interact, NULL);
+		if (rc != LDAP_SUCCESS)
+			goto fail_bind;
+	} else {
+		struct berval cred;
+
+		if (!o->ldaps) {
+			rc = ldap_start_tls_s(l->ld, NULL, NULL);
+			if (rc != LDAP_SUCCESS) {
+				rc = ldap_fail(mem_ctx, reterr, l, rc, "StartTLS", NULL);
+				talloc_free(l);
+				return rc;
+			}
+		}
+		cred.bv_val = discard_const(password ? password : "");
+		cred.bv_len = password ? strlen(password) : 0;
+		if (cred.bv_len == 0) {
+			talloc_free(l);
+			return gpo_fail(mem_ctx, reterr, GPO_EINVAL,
+					"no password for '%s' (and no Kerberos ticket)",
+					o->user ? o->user : "");
+		}
+		rc = ldap_sasl_bind_s(l->ld, o->user, LDAP_SASL_SIMPLE, &cred, NULL, NULL, NULL);
+		if (rc != LDAP_SUCCESS)
+			goto fail_bind;
+	}
+	*ret = talloc_steal(mem_ctx, l);
+	return 0;
+fail_bind:
+	rc = ldap_fail(mem_ctx, reterr, l, rc, kerberos ? "Kerberos (GSSAPI) bind" : "bind",
+		       kerberos ? NULL : o->user);
+	talloc_free(l);
+	return rc;
+}
+
+const struct ad_attr *ad_entry_attr(const struct ad_entry *e, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < e->n_attrs; i++)
+		if (ascii_strcasecmp(e->attrs[i].name, name) == 0)
+			return &e->attrs[i];
+	return NULL;
+}
+
+const char *ad_entry_get(const struct ad_entry *e, const char *name)
+{
+	const struct ad_attr *a = ad_entry_attr(e, name);
+
+	return a && a->n_values > 0 ? (const char *)a->values[0] : NULL;
+}
+
+int ad_ldap_search(TALLOC_CTX *mem_ctx, struct ad_ldap *l, const char *base, int scope,
+		   const char *filter, const char *const *attrs, unsigned sd_flags,
+		   struct ad_entry **ret_entries, size_t *ret_count, struct gpo_error **reterr)
+{
+	static const int scopes[] = { LDAP_SCOPE_BASE, LDAP_SCOPE_ONELEVEL, LDAP_SCOPE_SUBTREE };
+	struct timeval tv = { .tv_sec = l->timeout };
+	LDAPControl sd_control, *controls[2] = { NULL, NULL };
+	/* BER SEQUENCE { INTEGER flags }: 1.2.840.113556.1.4.801 */
+	char sd_value[5] = { 0x30, 0x03, 0x02, 0x01, (char)sd_flags };
+	LDAPMessage *res = NULL, *m;
+	struct ad_entry *entries;
+	size_t n = 0;
+	int rc;
+
+	if (sd_flags != 0) {
+		sd_control.ldctl_oid = discard_const("1.2.840.113556.1.4.801");
+		sd_control.ldctl_value.bv_val = sd_value;
+		sd_control.ldctl_value.bv_len = sizeof(sd_value);
+		sd_control.ldctl_iscritical = 1;
+		controls[0] = &sd_control;
+	}
+	rc = ldap_search_ext_s(l->ld, base, scopes[scope], filter, discard_const(attrs), 0,
+			       controls[0] ? controls : NULL, NULL, &tv, 0, &res);
+	if (rc == LDAP_NO_SUCH_OBJECT) {
+		ldap_msgfree(res);
+		*ret_entries = NULL;
+		*ret_count = 0;
+		return 0;
+	}
+	if (rc != LDAP_SUCCESS) {
+		ldap_msgfree(res);
+		return ldap_fail(mem_ctx, reterr, l, rc, "search", base);
+	}
+	entries = talloc_zero_array(mem_ctx, struct ad_entry, ldap_count_entries(l->ld, res) + 1);
+	if (entries == NULL) {
+		ldap_msgfree(res);
+		return gpo_oom(mem_ctx, reterr);
+	}
+	for (m = ldap_first_entry(l->ld, res); m != NULL; m = ldap_next_entry(l->ld, m)) {
+		struct ad_entry *e = &entries[n++];
+		BerElement *ber = NULL;
+		char *dn = ldap_get_dn(l->ld, m), *a;
+
+		e->dn = talloc_strdup(entries, dn ? dn : "");
+		ldap_memfree(dn);
+		for (a = ldap_first_attribute(l->ld, m, &ber); a != NULL;
+		     a = ldap_next_attribute(l->ld, m, ber)) {
+			struct berval **vals = ldap_get_values_len(l->ld, m, a);
+			struct ad_attr *at;
+			size_t k, nv = vals ? (size_t)ldap_count_values_len(vals) : 0;
+
+			e->attrs = talloc_realloc(entries, e->attrs, struct ad_attr, e->n_attrs + 1);
+			at = &e->attrs[e->n_attrs++];
+			at->name = talloc_strdup(entries, a);
+			at->n_values = nv;
+			at->values = talloc_zero_array(entries, uint8_t *, nv + 1);
+			at->lengths = talloc_zero_array(entries, size_t, nv + 1);
+			for (k = 0; k < nv; k++) {
+				at->values[k] = talloc_size(entries, vals[k]->bv_len + 1);
+				memcpy(at->values[k], vals[k]->bv_val, vals[k]->bv_len);
+				at->values[k][vals[k]->bv_len] = 0;
+				at->lengths[k] = vals[k]->bv_len;
+			}
+			ldap_value_free_len(vals);
+			ldap_memfree(a);
+		}
+		if (ber != NULL)
+			ber_free(ber, 0);
+	}
+	ldap_msgfree(res);
+	*ret_entries = entries;
+	*ret_count = n;
+	return 0;
+}
+
+/* LDAPMod array from name/value pairs; values of one name are grouped. */
+static LDAPMod **make_mods(TALLOC_CTX *mem_ctx, const char *const *pairs, int op)
+{
+	LDAPMod **mods = talloc_zero_array(mem_ctx, LDAPMod *, 1);
+	size_t n = 0, i, k;
+
+	for (i = 0; mods != NULL && pairs[i] != NULL; i += 2) {
+		LDAPMod *m = NULL;
+		size_t nv;
+
+		for (k = 0; k < n; k++)
+			if (strcmp(mods[k]->mod_type, pairs[i]) == 0)
+				m = mods[k];
+		if (m == NULL) {
+			mods = talloc_realloc(mem_ctx, mods, LDAPMod *, n + 2);
+			m = talloc_zero(mods, LDAPMod);
+			m->mod_op = op;
+			m->mod_type = discard_const(pairs[i]);
+			m->mod_values = talloc_zero_array(m, char *, 1);
+			mods[n++] = m;
+			mods[n] = NULL;
+		}
+		if (pairs[i + 1] == NULL || (op == LDAP_MOD_REPLACE && pairs[i + 1][0] == '\0'))
+			continue; /* replace with no value = delete the attribute */
+		for (nv = 0; m->mod_values[nv] != NULL; nv++)
+			;
+		m->mod_values = talloc_realloc(m, m->mod_values, char *, nv + 2);
+		m->mod_values[nv] = discard_const(pairs[i + 1]);
+		m->mod_values[nv + 1] = NULL;
+	}
+	return mods;
+}
+
+int ad_ldap_add(struct ad_ldap *l, const char *dn, const char *const *pairs,
+		struct gpo_error **reterr)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	LDAPMod **mods = make_mods(tmp, pairs, LDAP_MOD_ADD);
+	int rc = mods ? ldap_add_ext_s(l->ld, dn, mods, NULL, NULL) : LDAP_NO_MEMORY;
+
+	talloc_free(tmp);
+	if (rc != LDAP_SUCCESS)
+		return ldap_fail(l, reterr, l, rc, "add", dn);
+	return 0;
+}
+
+int ad_ldap_replace(struct ad_ldap *l, const char *dn, const char *const *pairs,
+		    struct gpo_error **reterr)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	LDAPMod **mods = make_mods(tmp, pairs, LDAP_MOD_REPLACE);
+	int rc = mods ? ldap_modify_ext_s(l->ld, dn, mods, NULL, NULL) : LDAP_NO_MEMORY;
+
+	talloc_free(tmp);
+	if (rc != LDAP_SUCCESS)
+		return ldap_fail(l, reterr, l, rc, "change", dn);
+	return 0;
+}
+
+int ad_ldap_delete(struct ad_ldap *l, const char *dn, struct gpo_error **reterr)
+{
+	int rc = ldap_delete_ext_s(l->ld, dn, NULL, NULL);
+
+	if (rc != LDAP_SUCCESS && rc != LDAP_NO_SUCH_OBJECT)
+		return ldap_fail(l, reterr, l, rc, "delete", dn);
+	return 0;
+}

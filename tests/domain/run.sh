@@ -1,0 +1,173 @@
+#!/bin/bash
+# Integration tests against the real Samba AD DC of tests/lab/lab, checked
+# with independent tools: ldapsearch, smbclient, samba-tool, python3-samba.
+# The lab's environment (LAB_*) must be set: scripts/test starts the lab.
+set -u
+GPO_CEP=${GPO_CEP:?} ; SRC=${SOURCE_ROOT:-.}
+if [ -z "${LAB_IP:-}" ]; then
+	echo "1..0 # SKIP no lab DC (scripts/test starts one)"
+	exit 0
+fi
+work=$(mktemp -d) ; trap 'rm -rf "$work"' EXIT
+n=0 ; failed=0
+pass() { n=$((n + 1)); echo "ok $n - $1"; }
+fail() { n=$((n + 1)); echo "not ok $n - $1"; failed=$((failed + 1)); sed 's/^/# /' "$work/err" "$work/out" 2>/dev/null | head -20; }
+expect() { # status description -- command...
+	local want=$1 d=$2; shift 3
+	"$@" >"$work/out" 2>"$work/err"; local got=$?
+	if [ "$got" -eq "$want" ]; then pass "$d (exit $want)"; else fail "$d: exit $got, want $want"; fi
+}
+check() { # description command...: passes when the command succeeds
+	local d=$1; shift
+	if "$@" >"$work/check" 2>&1; then pass "$d"; else cp "$work/check" "$work/out"; : >"$work/err"; fail "$d"; fi
+}
+grep_in() { if grep -q -- "$2" "$work/$1"; then pass "$3"; else fail "$3: no '$2' in $1"; fi; }
+
+# the independent tools, with the lab's credentials from files only
+printf 'username = Administrator\npassword = %s\ndomain = %s\n' "$(cat "$LAB_PASSWORD_FILE")" "$LAB_DOMAIN" > "$work/smb.auth"
+chmod 600 "$work/smb.auth"
+ldap() { LDAPTLS_CACERT="$LAB_CA_CERT" ldapsearch -LLL -o ldif-wrap=no -x -H "$LAB_LDAPS_URI" \
+	-D "$LAB_ADMIN_UPN" -y "$LAB_PASSWORD_FILE" "$@"; }
+smb() { smbclient -s "$LAB_CLIENT_CONF" -A "$work/smb.auth" "//$LAB_IP/sysvol" "$@"; }
+samba_tool() { PASSWD=$(cat "$LAB_PASSWORD_FILE") samba-tool "$@" -H "ldap://$LAB_IP" -s "$LAB_CLIENT_CONF" -U Administrator; }
+AUTH=(--domain "$LAB_REALM" --dc "$LAB_IP" -U "$LAB_ADMIN" --password-file "$LAB_PASSWORD_FILE"
+      --ca-file "$LAB_CA_CERT" --smb-conf "$LAB_CLIENT_CONF")
+realm=$(echo "$LAB_REALM" | tr A-Z a-z)
+forest_guid=$(/usr/bin/python3 -c '
+import base64, sys, uuid
+for line in sys.stdin:
+    if line.startswith("objectGUID:: "):
+        print("{%s}" % str(uuid.UUID(bytes_le=base64.b64decode(line.split()[1]))).upper())
+' < <(ldap -b "$LAB_BASE_DN" -s base objectGUID))
+
+# --- create with a password over StartTLS ---------------------------------------
+# names unique per run, so that runs from two builds or a failed run do not collide
+tag=$$-$RANDOM
+name="gpo-cep test $tag"
+sed "s/\"name\": \"[^\"]*\"/\"name\": \"$name\"/" "$SRC/templates/kerberos.json" > "$work/policy.json"
+expect 0 "create with password auth and a link" -- "$GPO_CEP" create "${AUTH[@]}" --link "$LAB_BASE_DN" --json "$work/policy.json"
+guid=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["guid"])' "$work/out" 2>/dev/null)
+dn="CN=$guid,CN=Policies,CN=System,$LAB_BASE_DN"
+ldap -b "$dn" -s base > "$work/gpc.ldif" 2>&1
+grep_in gpc.ldif "^objectClass: groupPolicyContainer" "ldapsearch: a groupPolicyContainer"
+grep_in gpc.ldif "^displayName: $name" "ldapsearch: displayName"
+grep_in gpc.ldif "^gPCFileSysPath: \\\\\\\\$realm\\\\SysVol\\\\$realm\\\\Policies\\\\$guid" "ldapsearch: gPCFileSysPath"
+grep_in gpc.ldif "^gPCFunctionalityVersion: 2" "ldapsearch: gPCFunctionalityVersion 2"
+grep_in gpc.ldif "^flags: 0" "ldapsearch: flags 0"
+grep_in gpc.ldif "^versionNumber: 65537" "ldapsearch: versionNumber 65537 (user 1, machine 1)"
+grep_in gpc.ldif "^gPCMachineExtensionNames: \[{35378EAC-683F-11D2-A89A-00C04FBBCFA2}{53D6AB1D-2488-11D1-A28C-00C04FB94F17}\]\[{B1BE8D72-6EAC-11D2-A4EA-00C04F79F83A}{53D6AB1D-2488-11D1-A28C-00C04FB94F17}\]$" "ldapsearch: machine extension names"
+grep_in gpc.ldif "^gPCUserExtensionNames: \[{35378EAC-683F-11D2-A89A-00C04FBBCFA2}{53D6AB1D-2488-11D1-A28C-00C04FB94F17}\]$" "ldapsearch: user extension names"
+ldap -b "$dn" -s one dn > "$work/children" 2>&1
+grep_in children "^dn: CN=User,$dn" "ldapsearch: CN=User child"
+grep_in children "^dn: CN=Machine,$dn" "ldapsearch: CN=Machine child"
+ldap -b "$LAB_BASE_DN" -s base gPLink > "$work/gplink" 2>&1
+grep_in gplink "\[LDAP://CN=$guid,CN=Policies,CN=System,$LAB_BASE_DN;0\]$" "the link is last in gPLink (lowest precedence)"
+
+# the files: byte-equal to an offline render of the same policy and GUID
+mkdir -p "$work/render" "$work/got/Machine" "$work/got/User"
+"$GPO_CEP" render "$work/policy.json" -o "$work/render" --guid "$guid" --forest-guid "$forest_guid" >/dev/null 2>&1
+smb -c "cd $realm/Policies/$guid; lcd $work/got; get GPT.INI; cd Machine; lcd Machine; get Registry.pol; cd ../User; lcd ../User; get Registry.pol" >/dev/null 2>&1
+for f in GPT.INI Machine/Registry.pol User/Registry.pol; do
+	check "smbclient: $f is byte-equal to render's" cmp "$work/render/$guid/$f" "$work/got/$f"
+done
+check "GPT.INI Version equals versionNumber" grep -q "^Version=65537" "$work/got/GPT.INI"
+check "the LDAP: row carries the forest root GUID $forest_guid" \
+	sh -c "'$GPO_CEP' show '$work/got/Machine/Registry.pol' | grep -q '\"policy_id\": \"$forest_guid\"'"
+
+# Samba's tools see a complete GPO
+samba_tool gpo show "$guid" > "$work/show" 2>&1
+grep_in show "version *: 65537" "samba-tool gpo show: version"
+samba_tool gpo getlink "$LAB_BASE_DN" > "$work/getlink" 2>&1
+grep_in getlink "$guid" "samba-tool gpo getlink: linked"
+
+# the SYSVOL ACL: Samba's dsacl2fsacl of the container's descriptor, ACE for ACE
+/usr/bin/python3 - "$LAB_IP" "$work/smb.auth" "$LAB_CLIENT_CONF" "$dn" "$realm/Policies/$guid" \
+	"$LAB_CA_CERT" > "$work/acl" 2>&1 <<'PY'
+import sys
+from samba import credentials, param
+from samba.dcerpc import security
+from samba.ntacls import dsacl2fsacl
+from samba.netcmd.gpo import smb_connection
+from samba.samdb import SamDB
+from samba.auth import system_session
+ip, authfile, conf, dn, path, ca = sys.argv[1:]
+lp = param.LoadParm(); lp.load(conf)
+creds = credentials.Credentials(); creds.guess(lp); creds.parse_file(authfile)
+samdb = SamDB("ldap://" + ip, credentials=creds, lp=lp, session_info=system_session())
+sd = samdb.search(dn, scope=0, attrs=["nTSecurityDescriptor"], controls=["sd_flags:1:7"])[0]
+from samba.ndr import ndr_unpack
+ds = ndr_unpack(security.descriptor, sd["nTSecurityDescriptor"][0])
+sid = security.dom_sid(samdb.get_domain_sid())
+want = dsacl2fsacl(ds.as_sddl(), sid, as_sddl=False)
+conn = smb_connection(ip, "sysvol", lp, creds)
+got = conn.get_acl(path.replace("/", "\\"), security.SECINFO_OWNER | security.SECINFO_GROUP | security.SECINFO_DACL, security.SEC_FLAG_MAXIMUM_ALLOWED)
+aces = lambda d: sorted(set(security.descriptor.as_sddl(d, sid).split("(")[1:]))
+print("want", want.as_sddl(sid)); print("got ", got.as_sddl(sid))
+ok = (aces(want) == aces(got) and want.owner_sid == got.owner_sid and want.group_sid == got.group_sid
+      and (want.type & security.SEC_DESC_DACL_PROTECTED) == (got.type & security.SEC_DESC_DACL_PROTECTED))
+sys.exit(0 if ok else 1)
+PY
+if [ $? -eq 0 ]; then pass "SYSVOL ACL: owner, group, protection and every ACE of Samba's dsacl2fsacl"; else cp "$work/acl" "$work/out"; fail "SYSVOL ACL differs from dsacl2fsacl"; fi
+
+# --- refusals: nothing may be created ---------------------------------------------
+count_gpos() { ldap -b "CN=Policies,CN=System,$LAB_BASE_DN" -s one "(objectClass=groupPolicyContainer)" dn | grep -c '^dn:'; }
+before=$(count_gpos)
+expect 1 "create refuses a name that exists" -- "$GPO_CEP" create "${AUTH[@]}" "$work/policy.json"
+grep_in err "use 'gpo-cep update'" "the refusal names update"
+printf 'not-the-password\n' > "$work/wrong"
+expect 1 "wrong password" -- "$GPO_CEP" create --domain "$LAB_REALM" --dc "$LAB_IP" -U "$LAB_ADMIN" --password-file "$work/wrong" --ca-file "$LAB_CA_CERT" --smb-conf "$LAB_CLIENT_CONF" --name "other $tag" "$work/policy.json"
+grep_in err "wrong user name or password" "wrong password is named"
+expect 1 "unreachable DC" -- "$GPO_CEP" create --domain "$LAB_REALM" --dc 127.0.0.99 -U "$LAB_ADMIN" --password-file "$LAB_PASSWORD_FILE" --ca-file "$LAB_CA_CERT" --timeout 3 --name "other $tag" "$work/policy.json"
+grep_in err "cannot reach the DC" "unreachable DC is named"
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=other CA" -keyout "$work/other.key" -out "$work/other.pem" 2>/dev/null
+expect 1 "a CA that did not sign the DC's certificate" -- "$GPO_CEP" create --domain "$LAB_REALM" --dc "$LAB_IP" -U "$LAB_ADMIN" --password-file "$LAB_PASSWORD_FILE" --ca-file "$work/other.pem" --smb-conf "$LAB_CLIENT_CONF" --name "other $tag" "$work/policy.json"
+grep_in err "StartTLS" "TLS verification failure is named"
+samba-tool user create gpo-cep-nobody "Nobody-pw-9x!" -H "$LAB_SAM_LDB" -s "$LAB_DC_CONF" >/dev/null 2>&1 || true
+printf 'Nobody-pw-9x!\n' > "$work/nobody"
+expect 1 "a user without rights" -- "$GPO_CEP" create --domain "$LAB_REALM" --dc "$LAB_IP" -U "$LAB_DOMAIN\\gpo-cep-nobody" --password-file "$work/nobody" --ca-file "$LAB_CA_CERT" --smb-conf "$LAB_CLIENT_CONF" --name "nobody $tag" "$work/policy.json"
+grep_in err "insufficient rights" "missing rights are named"
+for step in ldap-add smb-mkdir smb-acl smb-write ldap-version; do
+	expect 1 "failure at $step" -- env GPO_CEP_FAIL_STEP=$step "$GPO_CEP" create "${AUTH[@]}" --name "rollback $step $tag" "$work/policy.json"
+	grep_in err "test hook: $step" "  the error names the step"
+	if [ "$step" != ldap-add ]; then grep_in err "was removed" "  the half-created GPO was removed"; fi
+done
+check "no GPO was left behind by any refusal" test "$(count_gpos)" -eq "$before"
+smb -c "ls $realm/Policies/*" > "$work/folders" 2>&1
+check "no SYSVOL folder was left behind" test "$(grep -c '^  {' "$work/folders")" -eq "$before"
+expect 0 "dry run" -- "$GPO_CEP" create "${AUTH[@]}" --name "dry run $tag" --dry-run "$work/policy.json"
+grep_in out "would create GPO 'dry run $tag'" "dry run says what it would do"
+check "dry run created nothing" test "$(count_gpos)" -eq "$before"
+
+# --- Kerberos, and finding the DC through DNS ------------------------------------------
+# A private mount namespace gives the lab's hosts and resolv.conf to the tools
+# (works for sanitizer builds, unlike nss_wrapper).
+in_lab() { unshare -m -- sh -c 'mount --bind "$LAB_HOSTS_FILE" /etc/hosts &&
+	mount --bind "$LAB_RESOLV_CONF" /etc/resolv.conf && exec "$@"' sh "$@"; }
+export KRB5_CONFIG="$LAB_KRB5_CONFIG" KRB5CCNAME="FILE:$work/ccache"
+KAUTH=(--domain "$LAB_REALM" --kerberos --smb-conf "$LAB_CLIENT_CONF")
+expect 1 "Kerberos without a ticket" -- in_lab "$GPO_CEP" create "${KAUTH[@]}" --dc "$LAB_FQDN" --name "krb $tag" "$work/policy.json"
+grep_in err "no Kerberos ticket" "a missing ticket is named"
+kinit "$LAB_ADMIN_UPN" < "$LAB_PASSWORD_FILE" >/dev/null 2>&1
+expect 0 "create with Kerberos, the DC found through DNS SRV" -- in_lab "$GPO_CEP" create "${KAUTH[@]}" --name "gpo-cep krb $tag" --json "$work/policy.json"
+kguid=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["guid"])' "$work/out" 2>/dev/null)
+check "the Kerberos GPO exists in LDAP" test -n "$(ldap -b "CN=$kguid,CN=Policies,CN=System,$LAB_BASE_DN" -s base dn 2>/dev/null)"
+smb -c "ls $realm/Policies/$kguid/Machine/Registry.pol" > "$work/kls" 2>&1
+check "the Kerberos GPO's files are in SYSVOL" grep -q "Registry.pol" "$work/kls"
+expect 0 "delete with Kerberos" -- in_lab "$GPO_CEP" delete "${KAUTH[@]}" --dc "$LAB_FQDN" --gpo "$kguid"
+expect 1 "no DC found for an unknown realm" -- in_lab "$GPO_CEP" create --domain nowhere.invalid --kerberos --name x "$work/policy.json"
+grep_in err "no domain controller found for 'nowhere.invalid'" "a realm without DCs is named"
+kdestroy >/dev/null 2>&1
+unset KRB5CCNAME
+
+# --- delete -----------------------------------------------------------------------------
+expect 0 "delete by name" -- "$GPO_CEP" delete "${AUTH[@]}" --gpo "$name"
+check "the container is gone" test -z "$(ldap -b "$dn" -s base dn 2>/dev/null)"
+ldap -b "$LAB_BASE_DN" -s base gPLink > "$work/gplink" 2>&1
+check "the link is gone" sh -c "! grep -q '$guid' '$work/gplink'"
+smb -c "ls $realm/Policies/$guid" > "$work/gone" 2>&1
+check "the SYSVOL folder is gone" grep -q "NT_STATUS_OBJECT_NAME_NOT_FOUND\|NT_STATUS_NO_SUCH_FILE\|NT_STATUS_OBJECT_PATH_NOT_FOUND" "$work/gone"
+expect 1 "delete of a GPO that does not exist" -- "$GPO_CEP" delete "${AUTH[@]}" --gpo "$name"
+grep_in err "no GPO '$name'" "not found is named"
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
