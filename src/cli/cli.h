@@ -33,6 +33,9 @@ int cmd_lint(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_create(int argc, char **argv);
 int cmd_delete(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_link(int argc, char **argv);
+int cmd_unlink(int argc, char **argv);
 
 /* Print "gpo-cep: <message>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

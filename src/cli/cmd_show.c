@@ -6,10 +6,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli.h"
+#include "cli_domain.h"
 
 static const char show_help[] =
 	"usage: gpo-cep show [options] PATH\n"
+	"       gpo-cep show --domain REALM --gpo NAME|{GUID} [options]\n"
 	"\n"
 	"Read a GPO folder (GPT.INI, Machine/ and User/Registry.pol) or one\n"
 	"Registry.pol file and print its certificate enrollment settings as policy\n"
@@ -21,6 +22,10 @@ static const char show_help[] =
 	"                         file (default: from its folder, else computer)\n"
 	"      --json             policy, version, findings and other records in one\n"
 	"                         JSON document\n"
+	"      --gpo NAME|GUID    with --domain: the GPO to read (its container\n"
+	"                         and links are printed on standard error, or in\n"
+	"                         the JSON document)\n"
+	CLI_DOMAIN_HELP
 	"  -h, --help             show this help\n";
 
 static const char *const class_name[] = { "MACHINE", "USER" };
@@ -115,6 +120,38 @@ static int decode_pol(TALLOC_CTX *mem, const char *path, const uint8_t *data,
 	return EXIT_OK;
 }
 
+static int decode_contents(TALLOC_CTX *mem, const struct gpo_dir_contents *dc, struct shown *sh,
+			   struct gpo_cep_policy *policy, struct gpo_diags *notes)
+{
+	struct gpo_gptini *ini = NULL;
+	struct gpo_error *err = NULL;
+	int k, rc, status;
+
+	if (dc->gpt_ini != NULL) {
+		rc = gpo_gptini_parse(mem, (const char *)dc->gpt_ini, dc->gpt_ini_len, &ini, &err);
+		if (rc == 0)
+			rc = gpo_gptini_get_version(ini, &sh->version, &err);
+		if (rc != 0 && rc != GPO_ENOTFOUND) {
+			cli_error("'%s/GPT.INI': %s", dc->path, err->message);
+			return EXIT_INVALID;
+		}
+		sh->have_version = rc == 0;
+	}
+	if (!sh->have_version)
+		gpo_diags_add(notes, GPO_DIAG_WARNING, "no-version", NULL,
+			      "the GPO folder has no GPT.INI Version: clients ignore a GPO at "
+			      "version 0");
+	for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++) {
+		if (dc->pol[k] == NULL)
+			continue;
+		status = decode_pol(mem, dc->pol_path[k], dc->pol[k], dc->pol_len[k], k, sh,
+				    policy, notes);
+		if (status != EXIT_OK)
+			return status;
+	}
+	return EXIT_OK;
+}
+
 static enum gpo_cep_scope_kind scope_of_file(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -135,8 +172,14 @@ int cmd_show(int argc, char **argv)
 		{ "scope", required_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "gpo", required_argument, NULL, 'g' },
+		CLI_DOMAIN_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
+	struct cli_domain_args da = { .o = GPO_DOMAIN_OPTIONS_INIT };
+	struct gpo_domain *dom = NULL;
+	struct gpo_domain_gpo *gpo = NULL;
+	const char *which = NULL;
 	TALLOC_CTX *mem = talloc_new(NULL);
 	struct gpo_cep_policy *policy = talloc_zero(mem, struct gpo_cep_policy);
 	struct gpo_diags *notes = gpo_diags_new(mem);
@@ -149,8 +192,18 @@ int cmd_show(int argc, char **argv)
 	int c, k, status = EXIT_OK;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "U:h", opts, NULL)) != -1) {
+		if (cli_domain_option(&da, c, optarg, &status)) {
+			if (status != EXIT_OK) {
+				talloc_free(mem);
+				return status;
+			}
+			continue;
+		}
 		switch (c) {
+		case 'g':
+			which = optarg;
+			break;
 		case 'r':
 			raw = true;
 			break;
@@ -169,7 +222,12 @@ int cmd_show(int argc, char **argv)
 			return cli_usage_error("show", "unknown or incomplete option");
 		}
 	}
-	if (optind + 1 != argc) {
+	if (da.o.realm != NULL || which != NULL) {
+		if (optind != argc || which == NULL || da.o.realm == NULL) {
+			talloc_free(mem);
+			return cli_usage_error("show", "--domain and --gpo go together, without a PATH");
+		}
+	} else if (optind + 1 != argc) {
 		talloc_free(mem);
 		return cli_usage_error("show", "expected exactly one PATH");
 	}
@@ -178,45 +236,36 @@ int cmd_show(int argc, char **argv)
 		talloc_free(mem);
 		return cli_usage_error("show", "--scope must be computer or user");
 	}
-	path = argv[optind];
-	if (stat(path, &st) != 0) {
+	if (da.o.realm != NULL) {
+		int rc;
+
+		status = cli_domain_connect(mem, "show", &da, &dom);
+		if (status != EXIT_OK)
+			goto out;
+		rc = gpo_domain_find_gpo(mem, dom, which, &gpo, &err);
+		if (rc != 0) {
+			status = cli_fail(err, rc);
+			goto out;
+		}
+		path = gpo->file_sys_path;
+		st.st_mode = 0;
+	} else if (path = argv[optind], stat(path, &st) != 0) {
 		cli_error("cannot open '%s': %s", path, strerror(errno));
 		talloc_free(mem);
 		return EXIT_FAILURE_;
 	}
-	if (S_ISDIR(st.st_mode)) {
+	if (dom != NULL || S_ISDIR(st.st_mode)) {
 		struct gpo_dir_contents *dc = NULL;
-		struct gpo_gptini *ini = NULL;
-		int rc = gpo_dir_read(mem, path, &dc, &err);
+		int rc = dom ? gpo_domain_read_files(mem, dom, gpo, &dc, &err)
+			     : gpo_dir_read(mem, path, &dc, &err);
 
 		if (rc != 0) {
 			status = cli_fail(err, rc);
 			goto out;
 		}
-		if (dc->gpt_ini != NULL) {
-			rc = gpo_gptini_parse(mem, (const char *)dc->gpt_ini, dc->gpt_ini_len,
-					      &ini, &err);
-			if (rc == 0)
-				rc = gpo_gptini_get_version(ini, &sh.version, &err);
-			if (rc != 0 && rc != GPO_ENOTFOUND) {
-				cli_error("'%s/GPT.INI': %s", path, err->message);
-				status = EXIT_INVALID;
-				goto out;
-			}
-			sh.have_version = rc == 0;
-		}
-		if (!sh.have_version)
-			gpo_diags_add(notes, GPO_DIAG_WARNING, "no-version", NULL,
-				      "the GPO folder has no GPT.INI Version: clients ignore "
-				      "a GPO at version 0");
-		for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++) {
-			if (dc->pol[k] == NULL)
-				continue;
-			status = decode_pol(mem, dc->pol_path[k], dc->pol[k], dc->pol_len[k], k,
-					    &sh, policy, notes);
-			if (status != EXIT_OK)
-				goto out;
-		}
+		status = decode_contents(mem, dc, &sh, policy, notes);
+		if (status != EXIT_OK)
+			goto out;
 	} else {
 		uint8_t *data = NULL;
 		size_t len = 0;
@@ -247,7 +296,23 @@ int cmd_show(int argc, char **argv)
 		json_object_put(arr);
 		goto out;
 	}
+	if (gpo != NULL && (!sh.have_version || sh.version != gpo->version))
+		gpo_diags_add(notes, GPO_DIAG_WARNING, "version-mismatch", NULL,
+			      "versionNumber in AD is %lu but GPT.INI says %lu: clients may "
+			      "not apply the GPO", (unsigned long)gpo->version,
+			      (unsigned long)sh.version);
 	cli_print_diags(path, notes);
+	if (gpo != NULL && !json) {
+		fprintf(stderr, "GPO '%s' %s, version %lu (user %u, machine %u)\n", gpo->name,
+			gpo->guid, (unsigned long)gpo->version, gpo_version_user(gpo->version),
+			gpo_version_machine(gpo->version));
+		fprintf(stderr, "  gPCMachineExtensionNames: %s\n  gPCUserExtensionNames: %s\n",
+			gpo->machine_extension_names, gpo->user_extension_names);
+		for (i = 0; i < gpo->n_links; i++)
+			fprintf(stderr, "  linked to %s%s%s\n", gpo->links[i].dn,
+				gpo->links[i].options & GPO_LINK_ENFORCED ? " (enforced)" : "",
+				gpo->links[i].options & GPO_LINK_DISABLED ? " (disabled)" : "");
+	}
 	if (json) {
 		json_object *doc = json_object_new_object(), *others = json_object_new_array();
 		char *text = NULL;
@@ -259,6 +324,31 @@ int cmd_show(int argc, char **argv)
 			goto out;
 		}
 		json_object_object_add(doc, "path", json_object_new_string(path));
+		if (gpo != NULL) {
+			json_object *g = json_object_new_object(), *links = json_object_new_array();
+
+			json_object_object_add(g, "guid", json_object_new_string(gpo->guid));
+			json_object_object_add(g, "dn", json_object_new_string(gpo->dn));
+			json_object_object_add(g, "name", json_object_new_string(gpo->name));
+			json_object_object_add(g, "versionNumber", json_object_new_int64(gpo->version));
+			json_object_object_add(g, "flags", json_object_new_int64(gpo->flags));
+			json_object_object_add(g, "gPCMachineExtensionNames",
+					       json_object_new_string(gpo->machine_extension_names));
+			json_object_object_add(g, "gPCUserExtensionNames",
+					       json_object_new_string(gpo->user_extension_names));
+			for (i = 0; i < gpo->n_links; i++) {
+				json_object *l = json_object_new_object();
+
+				json_object_object_add(l, "dn", json_object_new_string(gpo->links[i].dn));
+				json_object_object_add(l, "enforced", json_object_new_boolean(
+					gpo->links[i].options & GPO_LINK_ENFORCED));
+				json_object_object_add(l, "disabled", json_object_new_boolean(
+					gpo->links[i].options & GPO_LINK_DISABLED));
+				json_object_array_add(links, l);
+			}
+			json_object_object_add(g, "links", links);
+			json_object_object_add(doc, "gpo", g);
+		}
 		if (sh.have_version) {
 			json_object *v = json_object_new_object();
 

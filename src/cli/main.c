@@ -14,6 +14,9 @@ static const struct cmd commands[] = {
 	{ "lint", cmd_lint, "check a policy against what Windows, Samba and adsys accept" },
 	{ "init", cmd_init, "print a policy template" },
 	{ "create", cmd_create, "publish a policy as a new GPO in an AD domain" },
+	{ "list", cmd_list, "list the GPOs of a domain with certificate enrollment settings" },
+	{ "link", cmd_link, "link a GPO to the domain or an OU" },
+	{ "unlink", cmd_unlink, "remove a GPO's link" },
 	{ "delete", cmd_delete, "remove a GPO from an AD domain" },
 };
 

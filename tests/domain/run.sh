@@ -109,6 +109,51 @@ sys.exit(0 if ok else 1)
 PY
 if [ $? -eq 0 ]; then pass "SYSVOL ACL: owner, group, protection and every ACE of Samba's dsacl2fsacl"; else cp "$work/acl" "$work/out"; fail "SYSVOL ACL differs from dsacl2fsacl"; fi
 
+# --- show, list, link, unlink -----------------------------------------------------------
+expect 0 "show --domain --json" -- "$GPO_CEP" show "${AUTH[@]}" --gpo "$name" --json
+check "show --domain reads back the policy that was published" /usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+p = d["policy"]
+assert d["gpo"]["guid"] == sys.argv[2] and d["gpo"]["versionNumber"] == 65537, d["gpo"]
+assert d["version"]["number"] == 65537
+uris = [s["uri"] for s in p["computer"]["enrollment_policy"]["servers"]]
+assert "LDAP:" in uris and len(uris) == 2, uris
+assert p["computer"]["auto_enrollment"]["enabled"] and d["other_records"] == []
+' "$work/out" "$guid"
+"$GPO_CEP" show "${AUTH[@]}" --gpo "$guid" > "$work/shown.json" 2>/dev/null
+mkdir -p "$work/again"
+"$GPO_CEP" render "$work/shown.json" -o "$work/again" --guid "$guid" >/dev/null 2>&1
+check "render(show --domain) gives the published bytes again" cmp "$work/again/$guid/Machine/Registry.pol" "$work/got/Machine/Registry.pol"
+expect 0 "list --json" -- "$GPO_CEP" list "${AUTH[@]}" --json
+check "list shows the GPO with its servers and link, and not the default GPOs" /usr/bin/python3 -c '
+import json, sys
+d = {g["guid"]: g for g in json.load(open(sys.argv[1]))}
+g = d[sys.argv[2]]
+assert g["certificate_enrollment"] and "LDAP:" in g["computer"] and g["links"] == [sys.argv[3]], g
+assert "{31B2F340-016D-11D2-945F-00C04FB984F9}" not in d, "Default Domain Policy listed"
+' "$work/out" "$guid" "$LAB_BASE_DN"
+expect 0 "list --all" -- "$GPO_CEP" list "${AUTH[@]}" --all
+grep_in out "Default Domain Policy" "list --all shows every GPO"
+samba_tool ou create "OU=gpo-cep-$tag,$LAB_BASE_DN" >/dev/null 2>&1
+ou="OU=gpo-cep-$tag,$LAB_BASE_DN"
+samba_tool gpo setlink "$ou" "{31B2F340-016D-11D2-945F-00C04FB984F9}" >/dev/null 2>&1
+expect 0 "link to an OU, enforced" -- "$GPO_CEP" link "${AUTH[@]}" --gpo "$name" --target "$ou" --enforced
+samba_tool gpo getlink "$ou" > "$work/getlink" 2>&1
+grep_in getlink "$guid" "samba-tool gpo getlink: the OU link"
+check "samba-tool: the link is enforced" sh -c "grep -A2 '$guid' '$work/getlink' | grep -q ENFORCE"
+ldap -b "$ou" -s base gPLink > "$work/gplink" 2>&1
+check "the OU's existing link is kept, the new one goes last" grep -q "31B2F340-016D-11D2-945F-00C04FB984F9.*;0\]\[LDAP://CN=$guid.*;2\]$" "$work/gplink"
+expect 0 "link again: the options change, no second link" -- "$GPO_CEP" link "${AUTH[@]}" --gpo "$name" --target "$ou" --link-disabled
+ldap -b "$ou" -s base gPLink > "$work/gplink" 2>&1
+check "one link, now disabled" test "$(grep -o "$guid" "$work/gplink" | wc -l)" -eq 1 -a -n "$(grep ";1\]$" "$work/gplink")"
+expect 0 "unlink" -- "$GPO_CEP" unlink "${AUTH[@]}" --gpo "$name" --target "$ou"
+ldap -b "$ou" -s base gPLink > "$work/gplink" 2>&1
+check "the link is gone, the other one stays" sh -c "! grep -q '$guid' '$work/gplink' && grep -q 31B2F340 '$work/gplink'"
+expect 1 "link to a target that does not exist" -- "$GPO_CEP" link "${AUTH[@]}" --gpo "$name" --target "OU=nowhere,$LAB_BASE_DN"
+grep_in err "does not exist" "a missing target is named"
+"$GPO_CEP" link "${AUTH[@]}" --gpo "$name" --target "$ou" >/dev/null 2>&1
+
 # --- refusals: nothing may be created ---------------------------------------------
 count_gpos() { ldap -b "CN=Policies,CN=System,$LAB_BASE_DN" -s one "(objectClass=groupPolicyContainer)" dn | grep -c '^dn:'; }
 before=$(count_gpos)
@@ -163,7 +208,9 @@ unset KRB5CCNAME
 expect 0 "delete by name" -- "$GPO_CEP" delete "${AUTH[@]}" --gpo "$name"
 check "the container is gone" test -z "$(ldap -b "$dn" -s base dn 2>/dev/null)"
 ldap -b "$LAB_BASE_DN" -s base gPLink > "$work/gplink" 2>&1
-check "the link is gone" sh -c "! grep -q '$guid' '$work/gplink'"
+check "the domain link is gone" sh -c "! grep -q '$guid' '$work/gplink'"
+ldap -b "$ou" -s base gPLink > "$work/gplink" 2>&1
+check "the OU link is gone too" sh -c "! grep -q '$guid' '$work/gplink'"
 smb -c "ls $realm/Policies/$guid" > "$work/gone" 2>&1
 check "the SYSVOL folder is gone" grep -q "NT_STATUS_OBJECT_NAME_NOT_FOUND\|NT_STATUS_NO_SUCH_FILE\|NT_STATUS_OBJECT_PATH_NOT_FOUND" "$work/gone"
 expect 1 "delete of a GPO that does not exist" -- "$GPO_CEP" delete "${AUTH[@]}" --gpo "$name"
