@@ -106,7 +106,7 @@ int cli_domain_connect(TALLOC_CTX *mem_ctx, const char *cmd, struct cli_domain_a
 
 	if (a->o.realm == NULL)
 		return cli_usage_error(cmd, "missing --domain REALM");
-	if (a->o.auth == GPO_AUTH_PASSWORD && a->o.user == NULL)
+	if ((a->o.auth == GPO_AUTH_PASSWORD || a->password_file != NULL) && a->o.user == NULL)
 		return cli_usage_error(cmd, "a password needs a user: give -U USER");
 	if (a->o.auth == GPO_AUTH_PASSWORD || (a->o.auth == GPO_AUTH_AUTO && a->o.user)) {
 		a->o.password = read_password(mem_ctx, a, &status);

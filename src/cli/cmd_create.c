@@ -117,6 +117,10 @@ int cmd_create(int argc, char **argv)
 		status = cli_usage_error("create", "expected exactly one POLICY.json");
 		goto out;
 	}
+	if (da.o.realm == NULL) {
+		status = cli_usage_error("create", "missing --domain REALM");
+		goto out;
+	}
 	status = cli_load_policy(mem, argv[optind], &policy, diags);
 	if (status == EXIT_OK && name == NULL)
 		name = policy->name;

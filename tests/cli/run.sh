@@ -24,16 +24,30 @@ expect 0 "gpo-cep --version" -- "$GPO_CEP" --version
 expect 2 "no command" -- "$GPO_CEP"
 expect 2 "unknown command" -- "$GPO_CEP" frobnicate
 grep_in err "'frobnicate' is not a gpo-cep command" "unknown command says so"
-for cmd in render show lint init; do
+for cmd in render show lint init create list link unlink delete; do
 	expect 0 "$cmd --help" -- "$GPO_CEP" "$cmd" --help
-	grep_in out "usage: gpo-cep $cmd" "$cmd --help prints its usage to stdout"
+	grep_in out "^\(usage:\)\? *gpo-cep $cmd " "$cmd --help prints its usage to stdout"
 	expect 0 "help $cmd" -- "$GPO_CEP" help "$cmd"
+	grep_in out "^\(usage:\)\? *gpo-cep $cmd " "help $cmd is $cmd --help"
 	expect 2 "$cmd --bogus" -- "$GPO_CEP" "$cmd" --bogus
 	grep_in err "Try 'gpo-cep $cmd --help'" "$cmd usage error points at --help"
 	# the man page documents every command
-	grep_in_man() { grep -q "^\.SS \"\?gpo-cep $cmd" "$SRC/doc/gpo-cep.1"; }
+	grep_in_man() { grep -q "^\.SS \"gpo-cep \(.*, \)\?$cmd" "$SRC/doc/gpo-cep.1"; }
 	if grep_in_man; then pass "gpo-cep(1) documents $cmd"; else fail "gpo-cep(1) lacks $cmd"; fi
 done
+
+# domain commands: usage errors need no DC
+expect 2 "create without --domain" -- "$GPO_CEP" create "$POLICY"
+grep_in err "missing --domain REALM" "create names the missing --domain"
+expect 2 "delete without --gpo" -- "$GPO_CEP" delete --domain example.com
+expect 2 "link without --target" -- "$GPO_CEP" link --domain example.com --gpo x
+expect 2 "unlink --enforced" -- "$GPO_CEP" unlink --domain example.com --gpo x --target DC=x --enforced
+expect 2 "show --domain without --gpo" -- "$GPO_CEP" show --domain example.com
+expect 2 "a password file without a user" -- "$GPO_CEP" list --domain example.com --password-file /dev/null
+grep_in err "a password needs a user" "a password without a user is named"
+expect 2 "bad --timeout" -- "$GPO_CEP" list --domain example.com --timeout 0
+if ! grep -q -- '--password[ =]' "$SRC"/src/cli/*.c; then pass "no --password option: passwords never go on the command line"; else fail "a --password option exists"; fi
+printf 'x\n' | expect 2 "-U without a password source and no terminal" -- "$GPO_CEP" list --domain example.com --dc 127.0.0.1 -U someone
 
 # render
 mkdir "$work/o"
