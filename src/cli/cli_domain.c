@@ -123,3 +123,48 @@ int cli_domain_connect(TALLOC_CTX *mem_ctx, const char *cmd, struct cli_domain_a
 		return cli_fail(err, rc);
 	return EXIT_OK;
 }
+
+json_object *cli_gpo_json(const struct gpo_domain_gpo *g)
+{
+	json_object *o = json_object_new_object(), *links = json_object_new_array();
+	size_t i;
+
+	json_object_object_add(o, "guid", json_object_new_string(g->guid));
+	json_object_object_add(o, "dn", json_object_new_string(g->dn));
+	json_object_object_add(o, "name", json_object_new_string(g->name));
+	json_object_object_add(o, "gPCFileSysPath", json_object_new_string(g->file_sys_path));
+	json_object_object_add(o, "version", json_object_new_int64(g->version));
+	json_object_object_add(o, "flags", json_object_new_int64(g->flags));
+	json_object_object_add(o, "gPCMachineExtensionNames",
+			       json_object_new_string(g->machine_extension_names));
+	json_object_object_add(o, "gPCUserExtensionNames",
+			       json_object_new_string(g->user_extension_names));
+	for (i = 0; i < g->n_links; i++) {
+		json_object *l = json_object_new_object();
+
+		json_object_object_add(l, "dn", json_object_new_string(g->links[i].dn));
+		json_object_object_add(l, "enforced",
+				       json_object_new_boolean(g->links[i].options & GPO_LINK_ENFORCED));
+		json_object_object_add(l, "disabled",
+				       json_object_new_boolean(g->links[i].options & GPO_LINK_DISABLED));
+		json_object_array_add(links, l);
+	}
+	json_object_object_add(o, "links", links);
+	return o;
+}
+
+void cli_print_gpo(FILE *out, const struct gpo_domain_gpo *g)
+{
+	size_t i;
+
+	fprintf(out, "GPO '%s' %s, version %lu (user %u, machine %u)\n", g->name, g->guid,
+		(unsigned long)g->version, gpo_version_user(g->version),
+		gpo_version_machine(g->version));
+	fprintf(out, "  %s\n  %s\n", g->dn, g->file_sys_path);
+	fprintf(out, "  gPCMachineExtensionNames: %s\n  gPCUserExtensionNames: %s\n",
+		g->machine_extension_names, g->user_extension_names);
+	for (i = 0; i < g->n_links; i++)
+		fprintf(out, "  linked to %s%s%s\n", g->links[i].dn,
+			g->links[i].options & GPO_LINK_ENFORCED ? " (enforced)" : "",
+			g->links[i].options & GPO_LINK_DISABLED ? " (disabled)" : "");
+}

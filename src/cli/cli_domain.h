@@ -45,4 +45,10 @@ bool cli_domain_option(struct cli_domain_args *a, int c, const char *arg, int *s
 int cli_domain_connect(TALLOC_CTX *mem_ctx, const char *cmd, struct cli_domain_args *a,
 		       struct gpo_domain **ret_domain);
 
+/* A GPO's container and links as a JSON object. */
+json_object *cli_gpo_json(const struct gpo_domain_gpo *g);
+
+/* A GPO's container and links, for people. */
+void cli_print_gpo(FILE *out, const struct gpo_domain_gpo *g);
+
 #endif

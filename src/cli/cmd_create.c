@@ -23,34 +23,6 @@ static const char create_help[] =
 	CLI_DOMAIN_HELP
 	"  -h, --help             show this help\n";
 
-static json_object *gpo_json(const struct gpo_domain_gpo *g)
-{
-	json_object *o = json_object_new_object(), *links = json_object_new_array();
-	size_t i;
-
-	json_object_object_add(o, "guid", json_object_new_string(g->guid));
-	json_object_object_add(o, "dn", json_object_new_string(g->dn));
-	json_object_object_add(o, "name", json_object_new_string(g->name));
-	json_object_object_add(o, "gPCFileSysPath", json_object_new_string(g->file_sys_path));
-	json_object_object_add(o, "version", json_object_new_int64(g->version));
-	json_object_object_add(o, "gPCMachineExtensionNames",
-			       json_object_new_string(g->machine_extension_names));
-	json_object_object_add(o, "gPCUserExtensionNames",
-			       json_object_new_string(g->user_extension_names));
-	for (i = 0; i < g->n_links; i++) {
-		json_object *l = json_object_new_object();
-
-		json_object_object_add(l, "dn", json_object_new_string(g->links[i].dn));
-		json_object_object_add(l, "enforced",
-				       json_object_new_boolean(g->links[i].options & GPO_LINK_ENFORCED));
-		json_object_object_add(l, "disabled",
-				       json_object_new_boolean(g->links[i].options & GPO_LINK_DISABLED));
-		json_object_array_add(links, l);
-	}
-	json_object_object_add(o, "links", links);
-	return o;
-}
-
 int cmd_create(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -175,19 +147,14 @@ int cmd_create(int argc, char **argv)
 	if (n_links > 0)
 		gpo_domain_find_gpo(mem, dom, gpo->guid, &gpo, NULL);
 	if (json) {
-		json_object *doc = gpo_json(gpo);
+		json_object *doc = cli_gpo_json(gpo);
 
 		json_object_object_add(doc, "findings", cli_diags_json(diags));
 		cli_print_json(doc);
 		json_object_put(doc);
 	} else {
-		printf("created GPO '%s' %s (version %lu)\n", gpo->name, gpo->guid,
-		       (unsigned long)gpo->version);
-		printf("  %s\n  %s\n", gpo->dn, gpo->file_sys_path);
-		for (i = 0; i < gpo->n_links; i++)
-			printf("  linked to %s%s%s\n", gpo->links[i].dn,
-			       gpo->links[i].options & GPO_LINK_ENFORCED ? " (enforced)" : "",
-			       gpo->links[i].options & GPO_LINK_DISABLED ? " (disabled)" : "");
+		printf("created ");
+		cli_print_gpo(stdout, gpo);
 	}
 out:
 	talloc_free(mem);

@@ -302,17 +302,8 @@ int cmd_show(int argc, char **argv)
 			      "not apply the GPO", (unsigned long)gpo->version,
 			      (unsigned long)sh.version);
 	cli_print_diags(path, notes);
-	if (gpo != NULL && !json) {
-		fprintf(stderr, "GPO '%s' %s, version %lu (user %u, machine %u)\n", gpo->name,
-			gpo->guid, (unsigned long)gpo->version, gpo_version_user(gpo->version),
-			gpo_version_machine(gpo->version));
-		fprintf(stderr, "  gPCMachineExtensionNames: %s\n  gPCUserExtensionNames: %s\n",
-			gpo->machine_extension_names, gpo->user_extension_names);
-		for (i = 0; i < gpo->n_links; i++)
-			fprintf(stderr, "  linked to %s%s%s\n", gpo->links[i].dn,
-				gpo->links[i].options & GPO_LINK_ENFORCED ? " (enforced)" : "",
-				gpo->links[i].options & GPO_LINK_DISABLED ? " (disabled)" : "");
-	}
+	if (gpo != NULL && !json)
+		cli_print_gpo(stderr, gpo);
 	if (json) {
 		json_object *doc = json_object_new_object(), *others = json_object_new_array();
 		char *text = NULL;
@@ -324,31 +315,8 @@ int cmd_show(int argc, char **argv)
 			goto out;
 		}
 		json_object_object_add(doc, "path", json_object_new_string(path));
-		if (gpo != NULL) {
-			json_object *g = json_object_new_object(), *links = json_object_new_array();
-
-			json_object_object_add(g, "guid", json_object_new_string(gpo->guid));
-			json_object_object_add(g, "dn", json_object_new_string(gpo->dn));
-			json_object_object_add(g, "name", json_object_new_string(gpo->name));
-			json_object_object_add(g, "versionNumber", json_object_new_int64(gpo->version));
-			json_object_object_add(g, "flags", json_object_new_int64(gpo->flags));
-			json_object_object_add(g, "gPCMachineExtensionNames",
-					       json_object_new_string(gpo->machine_extension_names));
-			json_object_object_add(g, "gPCUserExtensionNames",
-					       json_object_new_string(gpo->user_extension_names));
-			for (i = 0; i < gpo->n_links; i++) {
-				json_object *l = json_object_new_object();
-
-				json_object_object_add(l, "dn", json_object_new_string(gpo->links[i].dn));
-				json_object_object_add(l, "enforced", json_object_new_boolean(
-					gpo->links[i].options & GPO_LINK_ENFORCED));
-				json_object_object_add(l, "disabled", json_object_new_boolean(
-					gpo->links[i].options & GPO_LINK_DISABLED));
-				json_object_array_add(links, l);
-			}
-			json_object_object_add(g, "links", links);
-			json_object_object_add(doc, "gpo", g);
-		}
+		if (gpo != NULL)
+			json_object_object_add(doc, "gpo", cli_gpo_json(gpo));
 		if (sh.have_version) {
 			json_object *v = json_object_new_object();
 

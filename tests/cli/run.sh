@@ -47,7 +47,8 @@ expect 2 "a password file without a user" -- "$GPO_CEP" list --domain example.co
 grep_in err "a password needs a user" "a password without a user is named"
 expect 2 "bad --timeout" -- "$GPO_CEP" list --domain example.com --timeout 0
 if ! grep -q -- '--password[ =]' "$SRC"/src/cli/*.c; then pass "no --password option: passwords never go on the command line"; else fail "a --password option exists"; fi
-printf 'x\n' | expect 2 "-U without a password source and no terminal" -- "$GPO_CEP" list --domain example.com --dc 127.0.0.1 -U someone
+expect 2 "-U without a password source and no terminal" -- sh -c "printf 'x\n' | '$GPO_CEP' list --domain example.com --dc 127.0.0.1 -U someone"
+grep_in err "no password for 'someone'" "a missing password source is named"
 
 # render
 mkdir "$work/o"
