@@ -85,7 +85,8 @@ static int ldap_fail(TALLOC_CTX *mem_ctx, struct gpo_error **reterr, struct ad_l
 		code = GPO_EEXIST;
 		break;
 	case LDAP_LOCAL_ERROR:
-		if (diag && strstr(diag, "expired"))
+		/* -1765328352 is KRB5KRB_AP_ERR_TKT_EXPIRED, which GSSAPI prints as a number */
+		if (diag && (strstr(diag, "expired") || strstr(diag, "-1765328352")))
 			advice = ": the Kerberos ticket has expired (kinit again)";
 		else if (diag && (strstr(diag, "No Kerberos credentials") ||
 				  strstr(diag, "No credentials cache")))

@@ -206,7 +206,13 @@ expect 0 "delete with Kerberos" -- in_lab "$GPO_CEP" delete "${KAUTH[@]}" --dc "
 expect 1 "no DC found for an unknown realm" -- in_lab "$GPO_CEP" create --domain nowhere.invalid --kerberos --name x "$work/policy.json"
 grep_in err "no domain controller found for 'nowhere.invalid'" "a realm without DCs is named"
 kdestroy >/dev/null 2>&1
+kinit -l 2s "$LAB_ADMIN_UPN" < "$LAB_PASSWORD_FILE" >/dev/null 2>&1
+sleep 3
+expect 1 "an expired ticket" -- in_lab "$GPO_CEP" list "${KAUTH[@]}" --dc "$LAB_FQDN"
+grep_in err "the Kerberos ticket has expired" "an expired ticket is named"
+kdestroy >/dev/null 2>&1
 unset KRB5CCNAME
+expect 0 "LDAPS instead of StartTLS" -- "$GPO_CEP" list "${AUTH[@]}" --ldaps
 
 # --- delete -----------------------------------------------------------------------------
 expect 0 "delete by name" -- "$GPO_CEP" delete "${AUTH[@]}" --gpo "$name"
