@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
+#include <time.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -366,13 +368,24 @@ int ad_smb_set_sddl(struct ad_smb *s, const char *path, const char *sddl,
 	}
 	if (pipefd[0] >= 0) {
 		size_t len = s->password ? strlen(s->password) : 0;
+		sigset_t pipe_only, saved;
+		struct timespec none = { 0, 0 };
 		ssize_t w;
 
 		close(pipefd[0]);
 		pipefd[0] = -1;
-		signal(SIGPIPE, SIG_IGN);
+		/*
+		 * A child that died early must not kill us with SIGPIPE; a library
+		 * may not change the process's handlers, so block it for this
+		 * write and take back a signal it raised.
+		 */
+		sigemptyset(&pipe_only);
+		sigaddset(&pipe_only, SIGPIPE);
+		pthread_sigmask(SIG_BLOCK, &pipe_only, &saved);
 		w = write(pipefd[1], s->password ? s->password : "", len);
-		(void)w;
+		if (w < 0 && errno == EPIPE)
+			sigtimedwait(&pipe_only, NULL, &none);
+		pthread_sigmask(SIG_SETMASK, &saved, NULL);
 		close(pipefd[1]);
 		pipefd[1] = -1;
 	}
