@@ -25,5 +25,6 @@
 #include <gpo-cep/gpo.h>
 #include <gpo-cep/sd.h>
 #include <gpo-cep/domain.h>
+#include <gpo-cep/merge.h>
 
 #endif

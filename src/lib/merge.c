@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Lossless merge of certificate enrollment settings into a Registry.pol (merge.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include <gpo-cep/cep.h>
+#include <gpo-cep/merge.h>
+
+#include "hive.h"
+#include "internal.h"
+
+static bool key_is(const char *key, const char *path)
+{
+	return ascii_strcasecmp(key, path) == 0;
+}
+
+static bool key_under(const char *key, const char *path)
+{
+	size_t n = strlen(path);
+
+	return ascii_strncasecmp(key, path, n) == 0 && (key[n] == '\0' || key[n] == '\\');
+}
+
+/* Registry order of two key paths: component by component, upper-cased. */
+static int path_cmp(const char *a, const char *b)
+{
+	for (;;) {
+		size_t la = strcspn(a, "\\"), lb = strcspn(b, "\\"), i;
+
+		for (i = 0; i < la && i < lb; i++) {
+			int ca = ascii_upper((unsigned char)a[i]), cb = ascii_upper((unsigned char)b[i]);
+
+			if (ca != cb)
+				return ca - cb;
+		}
+		if (la != lb)
+			return la < lb ? -1 : 1;
+		if (a[la] == '\0' || b[lb] == '\0')
+			return (a[la] != '\0') - (b[lb] != '\0');
+		a += la + 1;
+		b += lb + 1;
+	}
+}
+
+static bool replaced_by(const struct gpo_preg_record *r, bool enrollment, bool autoenroll)
+{
+	if (enrollment) {
+		if (key_under(r->key, GPO_CEP_KEY_POLICY_SERVERS))
+			return true;
+		if (key_is(r->key, GPO_CEP_KEY_CRYPTOGRAPHY) &&
+		    gpo_preg_special_of(r->value) == GPO_PREG_DELETE_KEYS && r->type == GPO_REG_SZ) {
+			char *data = NULL;
+			bool hit = gpo_preg_get_sz(NULL, r, &data, NULL) == 0 &&
+				   ascii_strcasecmp(data, GPO_CEP_KEY_POLICY_SERVERS) == 0;
+
+			talloc_free(data);
+			return hit;
+		}
+	}
+	return autoenroll && key_is(r->key, GPO_CEP_KEY_AUTOENROLLMENT);
+}
+
+/* Append `src` to `dst` sharing the strings and data (both live under mem). */
+static int push(struct gpo_preg_file *dst, const struct gpo_preg_record *src)
+{
+	size_t cap = talloc_get_size(dst->records) / sizeof(*dst->records);
+
+	if (dst->count == cap) {
+		struct gpo_preg_record *n =
+			talloc_realloc(dst, dst->records, struct gpo_preg_record, cap * 2 + 8);
+
+		if (n == NULL)
+			return GPO_ENOMEM;
+		dst->records = n;
+	}
+	dst->records[dst->count++] = *src;
+	return 0;
+}
+
+static bool same_record(const struct gpo_preg_record *a, const struct gpo_preg_record *b)
+{
+	return strcmp(a->key, b->key) == 0 && strcmp(a->value, b->value) == 0 &&
+	       a->type == b->type && a->size == b->size &&
+	       (a->size == 0 || memcmp(a->data, b->data, a->size) == 0);
+}
+
+int gpo_cep_merge(TALLOC_CTX *mem_ctx, const struct gpo_preg_file *existing,
+		  const struct gpo_cep_scope *scope, struct gpo_preg_file **ret_merged,
+		  bool *ret_changed, struct gpo_error **reterr)
+{
+	static const struct gpo_preg_file none = { 0 };
+	const struct gpo_preg_file *old = existing ? existing : &none;
+	bool enrollment = scope->enrollment != NULL || scope->remove_enrollment;
+	bool autoenroll = scope->auto_enrollment != NULL || scope->remove_auto_enrollment;
+	struct gpo_cep_scope settings = *scope;
+	struct gpo_preg_file *fresh = NULL, *out, *stubs = NULL;
+	size_t i, j, at = SIZE_MAX;
+	bool inserted = false;
+	int rc;
+
+	out = talloc_zero(NULL, struct gpo_preg_file);
+	if (out == NULL)
+		return gpo_oom(mem_ctx, reterr);
+	out->records = talloc_array(out, struct gpo_preg_record, old->count + 64);
+	if (out->records == NULL)
+		goto oom;
+	/* the records that stand for the settings, in the editor's order */
+	settings.certificate_stores = false;
+	rc = gpo_cep_scope_encode(out, &settings, &fresh, reterr);
+	if (rc != 0)
+		goto fail;
+	if (scope->certificate_stores) {
+		struct gpo_cep_scope only = { .certificate_stores = true };
+
+		rc = gpo_cep_scope_encode(out, &only, &stubs, reterr);
+		if (rc != 0)
+			goto fail;
+	}
+	for (i = 0; i < old->count && at == SIZE_MAX; i++)
+		if (replaced_by(&old->records[i], enrollment, autoenroll))
+			at = i;
+	for (i = 0; i <= old->count; i++) {
+		const struct gpo_preg_record *r = i < old->count ? &old->records[i] : NULL;
+
+		/*
+		 * Where the new block goes: where the old one began, or before
+		 * the first record the editor would write after it.
+		 */
+		if (!inserted && fresh->count > 0 &&
+		    (at != SIZE_MAX ? i == at
+				    : r == NULL || (path_cmp(r->key, GPO_CEP_KEY_CRYPTOGRAPHY) > 0 &&
+						    !key_is(r->key, GPO_CEP_KEY_CRYPTOGRAPHY)))) {
+			for (j = 0; j < fresh->count; j++)
+				if (push(out, &fresh->records[j]) != 0)
+					goto oom;
+			inserted = true;
+		}
+		if (r != NULL && !replaced_by(r, enrollment, autoenroll) && push(out, r) != 0)
+			goto oom;
+	}
+	/* store stubs: only for store keys that hold nothing yet */
+	for (i = 0; stubs != NULL && i < stubs->count; i++) {
+		const struct gpo_preg_record *s = &stubs->records[i];
+		size_t pos = out->count;
+
+		for (j = 0; j < out->count; j++) {
+			if (key_under(out->records[j].key, s->key))
+				break;
+			if (pos == out->count && path_cmp(out->records[j].key, s->key) > 0)
+				pos = j;
+		}
+		if (j < out->count)
+			continue;
+		if (push(out, s) != 0)
+			goto oom;
+		memmove(&out->records[pos + 1], &out->records[pos],
+			(out->count - 1 - pos) * sizeof(*out->records));
+		out->records[pos] = *s;
+	}
+	*ret_changed = out->count != old->count;
+	for (i = 0; !*ret_changed && i < out->count; i++)
+		*ret_changed = !same_record(&out->records[i], &old->records[i]);
+	*ret_merged = talloc_steal(mem_ctx, out);
+	return 0;
+oom:
+	rc = gpo_oom(mem_ctx, reterr);
+fail:
+	if (reterr != NULL && *reterr != NULL && talloc_parent(*reterr) != mem_ctx)
+		talloc_steal(mem_ctx, *reterr);
+	talloc_free(out);
+	return rc;
+}
