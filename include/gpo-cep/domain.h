@@ -114,6 +114,21 @@ int gpo_domain_link(struct gpo_domain *d, const struct gpo_domain_gpo *gpo,
 int gpo_domain_unlink(struct gpo_domain *d, const struct gpo_domain_gpo *gpo,
 		      const char *target_dn, struct gpo_error **reterr);
 
+struct gpo_update_plan;
+
+/*
+ * Carry out an update plan (gpo/merge.h) made from `current` and `gpo`:
+ * first check that neither the version in AD nor the files changed since
+ * they were read (GPO_ECONFLICT otherwise), upload each changed file under a
+ * temporary name and rename it into place, GPT.INI last, then raise
+ * versionNumber in one compare-and-swap modify together with the extension
+ * names.  A failure before the version moves leaves files that the next run
+ * repairs; the error says which step failed.
+ */
+int gpo_domain_apply_plan(struct gpo_domain *d, const struct gpo_domain_gpo *gpo,
+			  const struct gpo_dir_contents *current,
+			  const struct gpo_update_plan *plan, struct gpo_error **reterr);
+
 /* Remove the GPO's links, its container and its SYSVOL folder. */
 int gpo_domain_delete_gpo(struct gpo_domain *d, const struct gpo_domain_gpo *gpo,
 			  struct gpo_error **reterr);

@@ -24,6 +24,7 @@ enum gpo_err {
 	GPO_ENOTFOUND = -4, /* a named object does not exist */
 	GPO_EEXIST = -5,    /* refused to replace something that exists */
 	GPO_EIO = -6,       /* a system call failed; the message names the path */
+	GPO_ECONFLICT = -7, /* the object changed between reading and writing it */
 };
 
 /*

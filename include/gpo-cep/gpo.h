@@ -86,6 +86,17 @@ struct gpo_dir_contents {
 int gpo_dir_read(TALLOC_CTX *mem_ctx, const char *path,
 		 struct gpo_dir_contents **ret_contents, struct gpo_error **reterr);
 
+struct gpo_update_plan;
+
+/*
+ * Write an update plan (gpo/merge.h) into the GPO folder `current` was read
+ * from: each changed Registry.pol, then GPT.INI, each through a temporary
+ * file renamed into place.  Existing name spellings (MACHINE/, gpt.ini) are
+ * kept.
+ */
+int gpo_dir_apply_plan(TALLOC_CTX *mem_ctx, const struct gpo_dir_contents *current,
+		       const struct gpo_update_plan *plan, struct gpo_error **reterr);
+
 /* Read a whole file (at most `max` bytes) into memory. */
 int gpo_read_file(TALLOC_CTX *mem_ctx, const char *path, size_t max,
 		  uint8_t **ret_data, size_t *ret_len, struct gpo_error **reterr);

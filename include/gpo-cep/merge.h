@@ -19,7 +19,10 @@
 #include <stdbool.h>
 #include <talloc.h>
 
+#include <stdint.h>
+
 #include <gpo-cep/error.h>
+#include <gpo-cep/gpo.h>
 #include <gpo-cep/policy.h>
 #include <gpo-cep/preg.h>
 
@@ -31,5 +34,38 @@
 int gpo_cep_merge(TALLOC_CTX *mem_ctx, const struct gpo_preg_file *existing,
 		  const struct gpo_cep_scope *scope, struct gpo_preg_file **ret_merged,
 		  bool *ret_changed, struct gpo_error **reterr);
+
+/*
+ * What `update` would write to a GPO: the merged Registry.pol files, GPT.INI
+ * with the new version (other keys kept), the extension names.  Pure.
+ */
+struct gpo_update_plan {
+	bool pol_changed[2];             /* by enum gpo_cep_scope_kind */
+	struct gpo_preg_file *old_pol[2]; /* NULL: no file */
+	struct gpo_preg_file *new_pol[2];
+	uint8_t *new_pol_bytes[2];
+	size_t new_pol_len[2];
+	uint32_t old_version;            /* max of GPT.INI and AD, per half */
+	uint32_t new_version;
+	char *new_gpt_ini;               /* the whole new file */
+	size_t new_gpt_ini_len;
+	char *old_ext[2], *new_ext[2];   /* gPC{Machine,User}ExtensionNames */
+	bool ext_changed;
+	bool changed;                    /* anything at all to write */
+};
+
+/*
+ * Plan the update of a GPO whose current files are `current` and whose AD
+ * versionNumber and extension names are given (ad_version -1 and NULL names
+ * for a local folder, whose extension names are not tracked).  A half whose Registry.pol changes gets
+ * max(AD half, GPT.INI half) + 1, wrapping to 1 after 0xFFFF; the other half
+ * keeps max(AD half, GPT.INI half).  Nothing changes when the merged files
+ * equal the current ones and the extension names already list what the
+ * settings need.
+ */
+int gpo_plan_update(TALLOC_CTX *mem_ctx, const struct gpo_cep_policy *policy,
+		    const struct gpo_dir_contents *current, int64_t ad_version,
+		    const char *machine_ext, const char *user_ext,
+		    struct gpo_update_plan **ret_plan, struct gpo_error **reterr);
 
 #endif

@@ -14,6 +14,8 @@ static const struct cmd commands[] = {
 	{ "lint", cmd_lint, "check a policy against what Windows, Samba and adsys accept" },
 	{ "init", cmd_init, "print a policy template" },
 	{ "create", cmd_create, "publish a policy as a new GPO in an AD domain" },
+	{ "update", cmd_update, "change the certificate settings of an existing GPO" },
+	{ "apply", cmd_apply, "create the GPO or update it: for automation" },
 	{ "list", cmd_list, "list the GPOs of a domain with certificate enrollment settings" },
 	{ "link", cmd_link, "link a GPO to the domain or an OU" },
 	{ "unlink", cmd_unlink, "remove a GPO's link" },

@@ -347,3 +347,37 @@ int ad_ldap_delete(struct ad_ldap *l, const char *dn, struct gpo_error **reterr)
 		return ldap_fail(l, reterr, l, rc, "delete", dn);
 	return 0;
 }
+
+int ad_ldap_swap(struct ad_ldap *l, const char *dn, const char *attr, const char *old,
+		 const char *new_value, const char *const *pairs, struct gpo_error **reterr)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	LDAPMod **repl = make_mods(tmp, pairs, LDAP_MOD_REPLACE), **mods;
+	LDAPMod del = { .mod_op = LDAP_MOD_DELETE, .mod_type = discard_const(attr) };
+	LDAPMod add = { .mod_op = LDAP_MOD_ADD, .mod_type = discard_const(attr) };
+	char *del_vals[] = { discard_const(old), NULL }, *add_vals[] = { discard_const(new_value), NULL };
+	size_t n = 0, i;
+	int rc;
+
+	del.mod_values = del_vals;
+	add.mod_values = add_vals;
+	for (n = 0; repl != NULL && repl[n] != NULL; n++)
+		;
+	mods = talloc_zero_array(tmp, LDAPMod *, n + 3);
+	if (repl == NULL || mods == NULL) {
+		talloc_free(tmp);
+		return gpo_oom(l, reterr);
+	}
+	mods[0] = &del;
+	mods[1] = &add;
+	for (i = 0; i < n; i++)
+		mods[2 + i] = repl[i];
+	rc = ldap_modify_ext_s(l->ld, dn, mods, NULL, NULL);
+	talloc_free(tmp);
+	if (rc == LDAP_NO_SUCH_ATTRIBUTE)
+		return gpo_fail(l, reterr, GPO_ECONFLICT, "%s of '%s' is no longer %s: someone "
+				"changed the GPO meanwhile; run again", attr, dn, old);
+	if (rc != LDAP_SUCCESS)
+		return ldap_fail(l, reterr, l, rc, "change", dn);
+	return 0;
+}

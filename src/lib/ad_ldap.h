@@ -45,6 +45,13 @@ int ad_ldap_add(struct ad_ldap *l, const char *dn, const char *const *pairs,
 /* Replace each attribute with the one value given ("" or NULL value: delete it). */
 int ad_ldap_replace(struct ad_ldap *l, const char *dn, const char *const *pairs,
 		    struct gpo_error **reterr);
+/*
+ * Change `attr` from `old` to `new` in one modify (delete the old value, add
+ * the new one), which the server refuses when the value is no longer `old`:
+ * GPO_ECONFLICT.  `pairs` are replaced in the same operation.
+ */
+int ad_ldap_swap(struct ad_ldap *l, const char *dn, const char *attr, const char *old,
+		 const char *new_value, const char *const *pairs, struct gpo_error **reterr);
 int ad_ldap_delete(struct ad_ldap *l, const char *dn, struct gpo_error **reterr);
 
 /* "ldap://host" as connected, for messages. */

@@ -187,6 +187,26 @@ out:
 	return rc;
 }
 
+int ad_smb_replace(struct ad_smb *s, const char *path, const uint8_t *data, size_t len,
+		   struct gpo_error **reterr)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	char *tmp_path = talloc_asprintf(tmp, "%s.gpo-cep-tmp", path);
+	char *from = url(tmp, s, tmp_path), *to = url(tmp, s, path);
+	int rc = ad_smb_write(s, tmp_path, data, len, reterr);
+
+	/*
+	 * libsmbclient's rename does not replace: it removes the target and
+	 * renames again, so the old file is missing for that one round trip.
+	 */
+	if (rc == 0 && smbc_getFunctionRename(s->ctx)(s->ctx, from, s->ctx, to) != 0) {
+		rc = smb_fail(s, reterr, "rename", path, errno);
+		smbc_getFunctionUnlink(s->ctx)(s->ctx, from);
+	}
+	talloc_free(tmp);
+	return rc;
+}
+
 int ad_smb_read(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path, size_t max,
 		uint8_t **ret_data, size_t *ret_len, struct gpo_error **reterr)
 {

@@ -21,6 +21,9 @@ int ad_smb_write(struct ad_smb *s, const char *path, const uint8_t *data, size_t
 /* GPO_ENOTFOUND when the file does not exist. */
 int ad_smb_read(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path, size_t max,
 		uint8_t **ret_data, size_t *ret_len, struct gpo_error **reterr);
+/* Write `data` to `path` under a temporary name, then rename it over `path`. */
+int ad_smb_replace(struct ad_smb *s, const char *path, const uint8_t *data, size_t len,
+		   struct gpo_error **reterr);
 /* Remove a folder and everything below it; a missing folder is fine. */
 int ad_smb_remove_tree(struct ad_smb *s, const char *path, struct gpo_error **reterr);
 /* Entry names of a folder (files and folders), or GPO_ENOTFOUND. */

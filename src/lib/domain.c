@@ -12,7 +12,9 @@
 #include <string.h>
 
 #include <gpo-cep/domain.h>
+#include <gpo-cep/merge.h>
 #include <gpo-cep/sd.h>
+#include <unistd.h>
 
 #include "ad_ldap.h"
 #include "ad_smb.h"
@@ -678,4 +680,97 @@ int gpo_domain_delete_gpo(struct gpo_domain *d, const struct gpo_domain_gpo *gpo
 	if (rc != 0)
 		return rc;
 	return remove_gpo(d, gpo->dn, gpo->guid, reterr);
+}
+
+static bool same_bytes(const uint8_t *a, size_t la, const uint8_t *b, size_t lb)
+{
+	return la == lb && (la == 0 || (a != NULL && b != NULL && memcmp(a, b, la) == 0));
+}
+
+int gpo_domain_apply_plan(struct gpo_domain *d, const struct gpo_domain_gpo *gpo,
+			  const struct gpo_dir_contents *current,
+			  const struct gpo_update_plan *plan, struct gpo_error **reterr)
+{
+	static const char *const scope_dir[] = { "Machine", "User" };
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct gpo_domain_gpo *now = NULL;
+	struct gpo_dir_contents *again = NULL;
+	const char *pause = getenv("GPO_CEP_PAUSE_BEFORE_WRITE");
+	char *path = sysvol_path(tmp, d, gpo->guid);
+	char old_version[16], new_version[16];
+	int rc, k;
+
+	if (!plan->changed) {
+		talloc_free(tmp);
+		return 0;
+	}
+	/* test hook: a window for a concurrent edit (the integration tests use it) */
+	if (pause != NULL)
+		sleep((unsigned)atoi(pause));
+	rc = gpo_domain_find_gpo(tmp, d, gpo->guid, &now, reterr);
+	if (rc == 0)
+		rc = gpo_domain_read_files(tmp, d, now, &again, reterr);
+	if (rc != 0)
+		goto out;
+	if (now->version != gpo->version ||
+	    !same_bytes(again->gpt_ini, again->gpt_ini_len, current->gpt_ini, current->gpt_ini_len) ||
+	    !same_bytes(again->pol[0], again->pol_len[0], current->pol[0], current->pol_len[0]) ||
+	    !same_bytes(again->pol[1], again->pol_len[1], current->pol[1], current->pol_len[1])) {
+		rc = gpo_fail(d, reterr, GPO_ECONFLICT, "GPO %s changed since it was read (version "
+			      "%lu, now %lu): nothing was written; run again", gpo->guid,
+			      (unsigned long)gpo->version, (unsigned long)now->version);
+		goto out;
+	}
+	for (k = GPO_CEP_COMPUTER; rc == 0 && k <= GPO_CEP_USER; k++) {
+		char *dir, *file;
+
+		if (!plan->pol_changed[k])
+			continue;
+		if (fail_step("smb-write")) {
+			rc = gpo_fail(d, reterr, GPO_EIO, "test hook: smb-write");
+			break;
+		}
+		/* keep the spelling the folder has (Samba's provisioning writes MACHINE) */
+		dir = talloc_asprintf(tmp, "%s/%s", path, scope_dir[k]);
+		if (current->pol_path[k] != NULL) {
+			const char *slash = strrchr(current->pol_path[k], '\\');
+			const char *prev = slash;
+
+			while (prev != NULL && prev > current->pol_path[k] && prev[-1] != '\\')
+				prev--;
+			if (slash != NULL && prev != NULL)
+				dir = talloc_asprintf(tmp, "%s/%.*s", path, (int)(slash - prev), prev);
+		} else {
+			rc = ad_smb_mkdir(d->smb, dir, reterr);
+			if (rc != 0)
+				break;
+		}
+		file = talloc_asprintf(tmp, "%s/Registry.pol", dir);
+		rc = ad_smb_replace(d->smb, file, plan->new_pol_bytes[k], plan->new_pol_len[k], reterr);
+	}
+	if (rc == 0)
+		rc = ad_smb_replace(d->smb, talloc_asprintf(tmp, "%s/GPT.INI", path),
+				    (const uint8_t *)plan->new_gpt_ini, plan->new_gpt_ini_len, reterr);
+	if (rc != 0) {
+		rc = gpo_fail(d, reterr, rc, "%s; versionNumber was not raised, so clients keep "
+			      "the old settings: run again to finish",
+			      reterr && *reterr ? (*reterr)->message : gpo_strerror(rc));
+		goto out;
+	}
+	snprintf(old_version, sizeof(old_version), "%lu", (unsigned long)gpo->version);
+	snprintf(new_version, sizeof(new_version), "%lu", (unsigned long)plan->new_version);
+	{
+		const char *const mods[] = {
+			"gPCMachineExtensionNames", plan->new_ext[GPO_CEP_COMPUTER],
+			"gPCUserExtensionNames", plan->new_ext[GPO_CEP_USER],
+			NULL,
+		};
+
+		rc = fail_step("ldap-version") ? gpo_fail(d, reterr, GPO_ERROR, "test hook: ldap-version")
+					       : ad_ldap_swap(d->ldap, gpo->dn, "versionNumber",
+							      old_version, new_version, mods, reterr);
+	}
+out:
+	talloc_free(tmp);
+	return rc;
 }

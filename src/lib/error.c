@@ -20,6 +20,8 @@ const char *gpo_strerror(int code)
 		return "already exists";
 	case GPO_EIO:
 		return "input/output error";
+	case GPO_ECONFLICT:
+		return "changed by someone else meanwhile";
 	default:
 		return "failure";
 	}

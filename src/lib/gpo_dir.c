@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <gpo-cep/gpo.h>
+#include <gpo-cep/merge.h>
 
 #include "internal.h"
 
@@ -300,5 +301,64 @@ fail:
 	if (reterr != NULL && *reterr != NULL && talloc_parent(*reterr) == c)
 		talloc_steal(mem_ctx, *reterr);
 	talloc_free(c);
+	return rc;
+}
+
+/* Write `data` to `path` through a temporary file in the same folder. */
+static int replace_file(TALLOC_CTX *mem_ctx, const char *path, const uint8_t *data, size_t len,
+			struct gpo_error **reterr)
+{
+	char *tmp = talloc_asprintf(NULL, "%s.gpo-cep-tmp", path);
+	int rc;
+
+	if (tmp == NULL)
+		return gpo_oom(mem_ctx, reterr);
+	unlink(tmp);
+	rc = write_file(mem_ctx, tmp, data, len, reterr);
+	if (rc == 0 && rename(tmp, path) != 0)
+		rc = gpo_fail(mem_ctx, reterr, GPO_EIO, "cannot rename '%s' to '%s': %s", tmp, path,
+			      strerror(errno));
+	if (rc != 0)
+		unlink(tmp);
+	talloc_free(tmp);
+	return rc;
+}
+
+int gpo_dir_apply_plan(TALLOC_CTX *mem_ctx, const struct gpo_dir_contents *current,
+		       const struct gpo_update_plan *plan, struct gpo_error **reterr)
+{
+	static const char *const scope_dir[] = { "Machine", "User" };
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	char *path;
+	int rc = 0, k;
+
+	for (k = GPO_CEP_COMPUTER; rc == 0 && k <= GPO_CEP_USER; k++) {
+		if (!plan->pol_changed[k])
+			continue;
+		path = current->pol_path[k];
+		if (path == NULL) {
+			char *dir = find_nocase(tmp, current->path, scope_dir[k], DT_DIR);
+
+			if (dir == NULL) {
+				dir = talloc_asprintf(tmp, "%s/%s", current->path, scope_dir[k]);
+				if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+					rc = gpo_fail(mem_ctx, reterr, GPO_EIO, "cannot create '%s': %s",
+						      dir, strerror(errno));
+					break;
+				}
+			}
+			path = talloc_asprintf(tmp, "%s/Registry.pol", dir);
+		}
+		rc = replace_file(mem_ctx, path, plan->new_pol_bytes[k], plan->new_pol_len[k], reterr);
+	}
+	if (rc == 0 && plan->changed) {
+		/* GPT.INI last: the version moves only once the files are there */
+		path = find_nocase(tmp, current->path, "GPT.INI", DT_REG);
+		if (path == NULL)
+			path = talloc_asprintf(tmp, "%s/GPT.INI", current->path);
+		rc = replace_file(mem_ctx, path, (const uint8_t *)plan->new_gpt_ini,
+				  plan->new_gpt_ini_len, reterr);
+	}
+	talloc_free(tmp);
 	return rc;
 }

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include <gpo-cep/cep.h>
+#include <gpo-cep/extnames.h>
+#include <gpo-cep/gptini.h>
 #include <gpo-cep/merge.h>
 
 #include "hive.h"
@@ -168,5 +170,115 @@ fail:
 	if (reterr != NULL && *reterr != NULL && talloc_parent(*reterr) != mem_ctx)
 		talloc_steal(mem_ctx, *reterr);
 	talloc_free(out);
+	return rc;
+}
+
+static char *needed_ext(TALLOC_CTX *mem_ctx, const char *have, enum gpo_cep_scope_kind kind)
+{
+	struct gpo_extnames *n = NULL;
+
+	if (gpo_extnames_parse(mem_ctx, have, &n, NULL) != 0)
+		return NULL;
+	if (gpo_extnames_add(n, GPO_CSE_REGISTRY, GPO_TOOL_PUBLIC_KEY_POLICIES) != 0 ||
+	    (kind == GPO_CEP_COMPUTER &&
+	     gpo_extnames_add(n, GPO_CSE_EFS_RECOVERY, GPO_TOOL_PUBLIC_KEY_POLICIES) != 0))
+		return NULL;
+	return gpo_extnames_format(mem_ctx, n);
+}
+
+static uint16_t max16(uint16_t a, uint16_t b)
+{
+	return a > b ? a : b;
+}
+
+int gpo_plan_update(TALLOC_CTX *mem_ctx, const struct gpo_cep_policy *policy,
+		    const struct gpo_dir_contents *current, int64_t ad_version,
+		    const char *machine_ext, const char *user_ext,
+		    struct gpo_update_plan **ret_plan, struct gpo_error **reterr)
+{
+	struct gpo_update_plan *p = talloc_zero(NULL, struct gpo_update_plan);
+	struct gpo_gptini *ini = NULL;
+	const char *ext[2] = { machine_ext, user_ext };
+	uint32_t gpt_version = 0;
+	uint16_t half[2];
+	int rc, k;
+
+	if (p == NULL)
+		return gpo_oom(mem_ctx, reterr);
+	rc = gpo_gptini_parse(p, current->gpt_ini ? (const char *)current->gpt_ini : "",
+			      current->gpt_ini ? current->gpt_ini_len : 0, &ini, reterr);
+	if (rc == 0) {
+		rc = gpo_gptini_get_version(ini, &gpt_version, reterr);
+		if (rc == GPO_ENOTFOUND)
+			rc = 0;
+	}
+	if (rc != 0)
+		goto fail;
+	if (ad_version < 0)
+		ad_version = gpt_version;
+	half[GPO_CEP_COMPUTER] = max16(gpo_version_machine(gpt_version),
+				       gpo_version_machine((uint32_t)ad_version));
+	half[GPO_CEP_USER] = max16(gpo_version_user(gpt_version),
+				   gpo_version_user((uint32_t)ad_version));
+	p->old_version = gpo_version_make(half[GPO_CEP_USER], half[GPO_CEP_COMPUTER]);
+	for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++) {
+		const struct gpo_cep_scope *s = policy->scopes[k];
+
+		p->old_ext[k] = talloc_strdup(p, ext[k] ? ext[k] : "");
+		p->new_ext[k] = talloc_strdup(p, p->old_ext[k]);
+		if (current->pol[k] != NULL) {
+			rc = gpo_preg_decode(p, current->pol[k], current->pol_len[k], &p->old_pol[k],
+					     reterr);
+			if (rc != 0)
+				goto fail;
+		}
+		if (s == NULL)
+			continue;
+		rc = gpo_cep_merge(p, p->old_pol[k], s, &p->new_pol[k], &p->pol_changed[k], reterr);
+		if (rc != 0)
+			goto fail;
+		if (p->pol_changed[k]) {
+			rc = gpo_preg_encode(p, p->new_pol[k], &p->new_pol_bytes[k],
+					     &p->new_pol_len[k], reterr);
+			if (rc != 0)
+				goto fail;
+			half[k] = gpo_version_next(half[k]);
+		}
+		/* the extensions the settings need; others stay (a folder has none) */
+		if (ext[k] != NULL && p->new_pol[k]->count > 0 &&
+		    (s->enrollment || s->auto_enrollment || s->certificate_stores)) {
+			p->new_ext[k] = needed_ext(p, p->old_ext[k], k);
+			if (p->new_ext[k] == NULL) {
+				rc = gpo_fail(mem_ctx, reterr, GPO_EINVAL,
+					      "malformed extension names '%s'", p->old_ext[k]);
+				goto fail;
+			}
+		}
+		p->ext_changed |= strcmp(p->new_ext[k], p->old_ext[k]) != 0;
+	}
+	p->changed = p->pol_changed[0] || p->pol_changed[1] || p->ext_changed;
+	p->new_version = gpo_version_make(half[GPO_CEP_USER], half[GPO_CEP_COMPUTER]);
+	if (p->changed && p->new_version == p->old_version) {
+		/* only extension names change: clients must still notice, bump machine */
+		half[GPO_CEP_COMPUTER] = gpo_version_next(half[GPO_CEP_COMPUTER]);
+		p->new_version = gpo_version_make(half[GPO_CEP_USER], half[GPO_CEP_COMPUTER]);
+	}
+	if (current->gpt_ini == NULL) {
+		p->new_gpt_ini = gpo_gptini_new_text(p, p->new_version);
+		p->new_gpt_ini_len = p->new_gpt_ini ? strlen(p->new_gpt_ini) : 0;
+	} else if (gpo_gptini_set_version(ini, p->new_version) != 0 ||
+		   gpo_gptini_encode(p, ini, &p->new_gpt_ini, &p->new_gpt_ini_len) != 0) {
+		p->new_gpt_ini = NULL;
+	}
+	if (p->new_gpt_ini == NULL)
+		goto oom;
+	*ret_plan = talloc_steal(mem_ctx, p);
+	return 0;
+oom:
+	rc = gpo_oom(mem_ctx, reterr);
+fail:
+	if (reterr != NULL && *reterr != NULL && talloc_parent(*reterr) == p)
+		talloc_steal(mem_ctx, *reterr);
+	talloc_free(p);
 	return rc;
 }
