@@ -51,6 +51,7 @@ struct gpo_update_plan {
 	size_t new_gpt_ini_len;
 	char *old_ext[2], *new_ext[2];   /* gPC{Machine,User}ExtensionNames */
 	bool ext_changed;
+	bool repair;                     /* GPT.INI and versionNumber disagreed */
 	bool changed;                    /* anything at all to write */
 };
 

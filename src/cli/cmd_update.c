@@ -110,6 +110,7 @@ static void print_plan(TALLOC_CTX *mem, const struct gpo_update_plan *p, const c
 	}
 	if (doc != NULL) {
 		json_object_object_add(doc, "changed", json_object_new_boolean(p->changed));
+		json_object_object_add(doc, "repair", json_object_new_boolean(p->repair));
 		json_object_object_add(doc, "version_old", json_object_new_int64(p->old_version));
 		json_object_object_add(doc, "version_new",
 				       json_object_new_int64(p->changed ? p->new_version : p->old_version));
@@ -121,6 +122,9 @@ static void print_plan(TALLOC_CTX *mem, const struct gpo_update_plan *p, const c
 	}
 	if (!p->changed)
 		return;
+	if (p->repair)
+		printf("  GPT.INI and versionNumber disagreed (an earlier run stopped halfway, or "
+		       "another tool): both are set\n");
 	printf("  version: %lu -> %lu (GPT.INI and versionNumber)\n", (unsigned long)p->old_version,
 	       (unsigned long)p->new_version);
 	for (k = 0; k < 2; k++)

@@ -187,23 +187,25 @@ out:
 	return rc;
 }
 
-int ad_smb_replace(struct ad_smb *s, const char *path, const uint8_t *data, size_t len,
-		   struct gpo_error **reterr)
+int ad_smb_rename(struct ad_smb *s, const char *from, const char *to,
+		  struct gpo_error **reterr)
 {
-	TALLOC_CTX *tmp = talloc_new(NULL);
-	char *tmp_path = talloc_asprintf(tmp, "%s.gpo-cep-tmp", path);
-	char *from = url(tmp, s, tmp_path), *to = url(tmp, s, path);
-	int rc = ad_smb_write(s, tmp_path, data, len, reterr);
+	char *f = url(s, s, from), *t = url(s, s, to);
+	int rc = 0;
 
-	/*
-	 * libsmbclient's rename does not replace: it removes the target and
-	 * renames again, so the old file is missing for that one round trip.
-	 */
-	if (rc == 0 && smbc_getFunctionRename(s->ctx)(s->ctx, from, s->ctx, to) != 0) {
-		rc = smb_fail(s, reterr, "rename", path, errno);
-		smbc_getFunctionUnlink(s->ctx)(s->ctx, from);
-	}
-	talloc_free(tmp);
+	if (smbc_getFunctionRename(s->ctx)(s->ctx, f, s->ctx, t) != 0)
+		rc = smb_fail(s, reterr, "rename", to, errno);
+	talloc_free(f);
+	talloc_free(t);
+	return rc;
+}
+
+int ad_smb_unlink(struct ad_smb *s, const char *path)
+{
+	char *u = url(s, s, path);
+	int rc = smbc_getFunctionUnlink(s->ctx)(s->ctx, u);
+
+	talloc_free(u);
 	return rc;
 }
 

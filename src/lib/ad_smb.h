@@ -21,9 +21,13 @@ int ad_smb_write(struct ad_smb *s, const char *path, const uint8_t *data, size_t
 /* GPO_ENOTFOUND when the file does not exist. */
 int ad_smb_read(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path, size_t max,
 		uint8_t **ret_data, size_t *ret_len, struct gpo_error **reterr);
-/* Write `data` to `path` under a temporary name, then rename it over `path`. */
-int ad_smb_replace(struct ad_smb *s, const char *path, const uint8_t *data, size_t len,
-		   struct gpo_error **reterr);
+/*
+ * Rename `from` over `to`.  libsmbclient's rename does not replace: it
+ * removes the target and renames again, so `to` is missing for one round trip.
+ */
+int ad_smb_rename(struct ad_smb *s, const char *from, const char *to,
+		  struct gpo_error **reterr);
+int ad_smb_unlink(struct ad_smb *s, const char *path);
 /* Remove a folder and everything below it; a missing folder is fine. */
 int ad_smb_remove_tree(struct ad_smb *s, const char *path, struct gpo_error **reterr);
 /* Entry names of a folder (files and folders), or GPO_ENOTFOUND. */

@@ -721,39 +721,69 @@ int gpo_domain_apply_plan(struct gpo_domain *d, const struct gpo_domain_gpo *gpo
 			      (unsigned long)gpo->version, (unsigned long)now->version);
 		goto out;
 	}
-	for (k = GPO_CEP_COMPUTER; rc == 0 && k <= GPO_CEP_USER; k++) {
-		char *dir, *file;
+	/*
+	 * Every new file goes up under a temporary name first; a failure there
+	 * leaves the GPO as it was.  Then GPT.INI is renamed into place before
+	 * the Registry.pol files, so that if anything stops from here on,
+	 * GPT.INI is ahead of versionNumber and the next run sees that and
+	 * finishes the job.
+	 */
+	{
+		char *final[3] = { NULL, NULL, NULL }, *temp[3] = { NULL, NULL, NULL };
+		const uint8_t *data[3] = { NULL, NULL, NULL };
+		size_t len[3] = { 0, 0, 0 }, i;
 
-		if (!plan->pol_changed[k])
-			continue;
-		if (fail_step("smb-write")) {
-			rc = gpo_fail(d, reterr, GPO_EIO, "test hook: smb-write");
-			break;
-		}
-		/* keep the spelling the folder has (Samba's provisioning writes MACHINE) */
-		dir = talloc_asprintf(tmp, "%s/%s", path, scope_dir[k]);
-		if (current->pol_path[k] != NULL) {
-			const char *slash = strrchr(current->pol_path[k], '\\');
-			const char *prev = slash;
+		final[0] = talloc_asprintf(tmp, "%s/GPT.INI", path);
+		data[0] = (const uint8_t *)plan->new_gpt_ini;
+		len[0] = plan->new_gpt_ini_len;
+		for (k = GPO_CEP_COMPUTER; rc == 0 && k <= GPO_CEP_USER; k++) {
+			char *dir = talloc_asprintf(tmp, "%s/%s", path, scope_dir[k]);
 
-			while (prev != NULL && prev > current->pol_path[k] && prev[-1] != '\\')
-				prev--;
-			if (slash != NULL && prev != NULL)
-				dir = talloc_asprintf(tmp, "%s/%.*s", path, (int)(slash - prev), prev);
-		} else {
-			rc = ad_smb_mkdir(d->smb, dir, reterr);
-			if (rc != 0)
-				break;
+			if (!plan->pol_changed[k])
+				continue;
+			/* keep the spelling the folder has (Samba's provisioning writes MACHINE) */
+			if (current->pol_path[k] != NULL) {
+				const char *slash = strrchr(current->pol_path[k], '\\');
+				const char *prev = slash;
+
+				while (prev != NULL && prev > current->pol_path[k] && prev[-1] != '\\')
+					prev--;
+				if (slash != NULL && prev != NULL)
+					dir = talloc_asprintf(tmp, "%s/%.*s", path, (int)(slash - prev), prev);
+			} else {
+				rc = ad_smb_mkdir(d->smb, dir, reterr);
+			}
+			final[1 + k] = talloc_asprintf(tmp, "%s/Registry.pol", dir);
+			data[1 + k] = plan->new_pol_bytes[k];
+			len[1 + k] = plan->new_pol_len[k];
 		}
-		file = talloc_asprintf(tmp, "%s/Registry.pol", dir);
-		rc = ad_smb_replace(d->smb, file, plan->new_pol_bytes[k], plan->new_pol_len[k], reterr);
+		for (i = 0; rc == 0 && i < 3; i++) {
+			if (final[i] == NULL)
+				continue;
+			temp[i] = talloc_asprintf(tmp, "%s.gpo-cep-tmp", final[i]);
+			rc = fail_step("smb-write") && i > 0
+				     ? gpo_fail(d, reterr, GPO_EIO, "test hook: smb-write")
+				     : ad_smb_write(d->smb, temp[i], data[i], len[i], reterr);
+		}
+		if (rc != 0) {
+			for (i = 0; i < 3; i++)
+				if (temp[i] != NULL)
+					ad_smb_unlink(d->smb, temp[i]);
+			rc = gpo_fail(d, reterr, rc, "%s; nothing was changed",
+				      reterr && *reterr ? (*reterr)->message : gpo_strerror(rc));
+			goto out;
+		}
+		for (i = 0; rc == 0 && i < 3; i++) {
+			if (final[i] == NULL)
+				continue;
+			rc = fail_step("smb-rename") && i > 0
+				     ? gpo_fail(d, reterr, GPO_EIO, "test hook: smb-rename")
+				     : ad_smb_rename(d->smb, temp[i], final[i], reterr);
+		}
 	}
-	if (rc == 0)
-		rc = ad_smb_replace(d->smb, talloc_asprintf(tmp, "%s/GPT.INI", path),
-				    (const uint8_t *)plan->new_gpt_ini, plan->new_gpt_ini_len, reterr);
 	if (rc != 0) {
-		rc = gpo_fail(d, reterr, rc, "%s; versionNumber was not raised, so clients keep "
-			      "the old settings: run again to finish",
+		rc = gpo_fail(d, reterr, rc, "%s; versionNumber was not raised: run again to finish "
+			      "(GPT.INI is ahead, so the next run completes the update)",
 			      reterr && *reterr ? (*reterr)->message : gpo_strerror(rc));
 		goto out;
 	}
@@ -769,6 +799,10 @@ int gpo_domain_apply_plan(struct gpo_domain *d, const struct gpo_domain_gpo *gpo
 		rc = fail_step("ldap-version") ? gpo_fail(d, reterr, GPO_ERROR, "test hook: ldap-version")
 					       : ad_ldap_swap(d->ldap, gpo->dn, "versionNumber",
 							      old_version, new_version, mods, reterr);
+		if (rc != 0)
+			rc = gpo_fail(d, reterr, rc, "%s; the files are in place but versionNumber "
+				      "was not raised: run again to finish",
+				      reterr && *reterr ? (*reterr)->message : gpo_strerror(rc));
 	}
 out:
 	talloc_free(tmp);

@@ -256,9 +256,15 @@ int gpo_plan_update(TALLOC_CTX *mem_ctx, const struct gpo_cep_policy *policy,
 		}
 		p->ext_changed |= strcmp(p->new_ext[k], p->old_ext[k]) != 0;
 	}
-	p->changed = p->pol_changed[0] || p->pol_changed[1] || p->ext_changed;
+	/*
+	 * GPT.INI and versionNumber disagree: an earlier run stopped between
+	 * the files and AD (or another tool forgot one of them).  Writing both
+	 * with the larger halves repairs it.
+	 */
+	p->repair = ad_version != (int64_t)gpt_version && current->gpt_ini != NULL;
+	p->changed = p->pol_changed[0] || p->pol_changed[1] || p->ext_changed || p->repair;
 	p->new_version = gpo_version_make(half[GPO_CEP_USER], half[GPO_CEP_COMPUTER]);
-	if (p->changed && p->new_version == p->old_version) {
+	if (p->changed && !p->repair && p->new_version == p->old_version) {
 		/* only extension names change: clients must still notice, bump machine */
 		half[GPO_CEP_COMPUTER] = gpo_version_next(half[GPO_CEP_COMPUTER]);
 		p->new_version = gpo_version_make(half[GPO_CEP_USER], half[GPO_CEP_COMPUTER]);

@@ -158,6 +158,101 @@ expect 1 "link to a target that does not exist" -- "$GPO_CEP" link "${AUTH[@]}" 
 grep_in err "does not exist" "a missing target is named"
 "$GPO_CEP" link "${AUTH[@]}" --gpo "$name" --target "$ou" >/dev/null 2>&1
 
+# --- update and apply ---------------------------------------------------------------------
+ad_version() { ldap -b "$dn" -s base versionNumber | sed -n 's/^versionNumber: //p'; }
+gpt_version() { smb -c "get $realm/Policies/$guid/GPT.INI $work/gpt.ini" >/dev/null 2>&1; sed -n 's/^Version *= *\([0-9]*\).*/\1/p' "$work/gpt.ini" | tr -d '\r'; }
+machine_pol() { smb -c "get $realm/Policies/$guid/Machine/Registry.pol $1" >/dev/null 2>&1; }
+# unrelated settings from Samba's own tool, and hundreds of every type from the codec
+samba_tool gpo manage smb_conf set "$guid" "apply group policies" yes >/dev/null 2>&1
+samba_tool gpo manage smb_conf set "$guid" "idmap config * : range" "2000-9999" >/dev/null 2>&1
+machine_pol "$work/with_samba.pol"
+"$ADD_RECORDS" "$work/with_samba.pol" "$work/unrelated.pol" 600
+smb -c "put $work/unrelated.pol $realm/Policies/$guid/Machine/Registry.pol" >/dev/null 2>&1
+v_before=$(ad_version)
+sed 's/"cost": 50/"cost": 40/' "$work/policy.json" > "$work/policy2.json"
+/usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1])); d["user"]["enrollment_policy"]["servers"][1]["cost"] = 50
+json.dump(d, open(sys.argv[1], "w"))' "$work/policy2.json"
+expect 0 "update: one computer setting changes" -- "$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy2.json"
+grep_in out "+ Machine/Registry.pol: .*Cost = REG_DWORD 40" "the diff shows the new cost"
+check "exactly the machine half went up by one" test "$(ad_version)" -eq $((v_before + 1))
+check "GPT.INI equals versionNumber" test "$(gpt_version)" -eq "$(ad_version)"
+machine_pol "$work/after.pol"
+check "every unrelated record (Samba's and 600 of every type) is byte-identical and in order" /usr/bin/python3 - "$work/unrelated.pol" "$work/after.pol" <<'PY'
+import sys
+from samba.dcerpc import preg
+from samba.ndr import ndr_unpack
+def recs(p):
+    f = ndr_unpack(preg.file, open(p, "rb").read())  # keep it alive: entries point into it
+    return [(str(e.keyname), str(e.valuename), e.type, e.data) for e in f.entries]
+cep = lambda r: r[0].startswith("Software\\Policies\\Microsoft\\Cryptography")
+before, after = recs(sys.argv[1]), recs(sys.argv[2])
+assert [r for r in before if not cep(r)] == [r for r in after if not cep(r)]
+assert len([r for r in before if not cep(r)]) >= 602
+assert any(r[1] == "Cost" and r[3] == 40 for r in after)
+PY
+ldap -b "$dn" -s base gPCMachineExtensionNames > "$work/ext" 2>&1
+grep_in ext "{35378EAC-683F-11D2-A89A-00C04FBBCFA2}" "extension names keep the registry CSE"
+check "Samba's own extension names are kept and the groups stay sorted" /usr/bin/python3 -c '
+import re, sys
+v = open(sys.argv[1]).read().split("gPCMachineExtensionNames: ")[1].strip()
+groups = re.findall(r"\[(\{[^}]*\})", v)
+assert groups == sorted(groups) and "{B1BE8D72-6EAC-11D2-A4EA-00C04F79F83A}" in groups, v
+' "$work/ext"
+v_before=$(ad_version)
+expect 0 "update again with the same policy" -- "$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy2.json"
+grep_in out "no change" "the second run reports no change"
+check "and writes nothing: versionNumber unchanged" test "$(ad_version)" -eq "$v_before"
+machine_pol "$work/again.pol"
+check "and the file bytes unchanged" cmp "$work/after.pol" "$work/again.pol"
+expect 0 "apply with the same policy: no change" -- "$GPO_CEP" apply "${AUTH[@]}" --link "$LAB_BASE_DN" "$work/policy2.json"
+ldap -b "$LAB_BASE_DN" -s base gPLink > "$work/gplink" 2>&1
+check "apply ensures the link without duplicating it" test "$(grep -o "$guid" "$work/gplink" | wc -l)" -eq 1
+expect 0 "update --dry-run with no change" -- "$GPO_CEP" update "${AUTH[@]}" --gpo "$name" --dry-run "$work/policy2.json"
+expect 4 "update --dry-run with a change" -- "$GPO_CEP" update "${AUTH[@]}" --gpo "$name" --dry-run --json "$work/policy.json"
+check "the dry-run JSON lists the record change and the versions" /usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["changed"] and d["version_new"] == d["version_old"] + 1, d
+assert any(c["change"] == "added" and "Cost" in c["record"] for c in d["records"]), d["records"]
+' "$work/out"
+check "the dry run wrote nothing" test "$(ad_version)" -eq "$v_before"
+for step in smb-write smb-rename ldap-version; do
+	expect 1 "update failing at $step" -- env GPO_CEP_FAIL_STEP=$step "$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy.json"
+	expect 0 "  the next run converges" -- "$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy.json"
+	check "  GPT.INI equals versionNumber after $step" test "$(gpt_version)" -eq "$(ad_version)"
+	expect 0 "  and a third run changes nothing" -- "$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy.json"
+	grep_in out "no change" "  no change after $step"
+	"$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy2.json" >/dev/null 2>&1
+done
+v_before=$(ad_version)
+( env GPO_CEP_PAUSE_BEFORE_WRITE=3 "$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy.json" > "$work/slow.out" 2> "$work/slow.err"; echo $? > "$work/slow.rc" ) &
+sleep 1
+"$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$SRC/templates/ldap-only.json" >/dev/null 2>&1
+wait
+check "a concurrent edit between read and write is detected" grep -q "changed since it was read" "$work/slow.err"
+check "  and the slow run fails" test "$(cat "$work/slow.rc")" -eq 1
+"$GPO_CEP" show "${AUTH[@]}" --gpo "$guid" > "$work/after-race.json" 2>/dev/null
+check "  and does not overwrite the other edit (the LDAP-only computer list)" /usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert [s["uri"] for s in d["computer"]["enrollment_policy"]["servers"]] == ["LDAP:"], d
+' "$work/after-race.json"
+"$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy2.json" >/dev/null 2>&1
+expect 0 "a user scope switched off" -- "$GPO_CEP" update "${AUTH[@]}" --gpo "$name" --json - < <(echo '{"user": {"enrollment_policy": null, "auto_enrollment": null}}')
+check "  the user half moved, the user records are gone" /usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["changed"] and (d["version_new"] >> 16) == (d["version_old"] >> 16) + 1, d
+assert all(c["change"] == "removed" and c["file"] == "User/Registry.pol" for c in d["records"]), d["records"]
+' "$work/out"
+expect 0 "apply creates a GPO that does not exist, with its link" -- "$GPO_CEP" apply "${AUTH[@]}" --link "$LAB_BASE_DN" --json - < <(sed "s/$name/applied $tag/" "$work/policy.json")
+aguid=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["guid"])' "$work/out" 2>/dev/null)
+expect 0 "apply it again: no change" -- "$GPO_CEP" apply "${AUTH[@]}" --link "$LAB_BASE_DN" - < <(sed "s/$name/applied $tag/" "$work/policy.json")
+grep_in out "no change" "  reported as no change"
+"$GPO_CEP" delete "${AUTH[@]}" --gpo "$aguid" >/dev/null 2>&1
+
 # --- refusals: nothing may be created ---------------------------------------------
 count_gpos() { ldap -b "CN=Policies,CN=System,$LAB_BASE_DN" -s one "(objectClass=groupPolicyContainer)" dn | grep -c '^dn:'; }
 before=$(count_gpos)
