@@ -1,0 +1,72 @@
+#!/bin/bash
+# update and apply on local GPO folders: lossless merge, idempotency,
+# versions (wrap at 0xFFFF, GPT.INI kept), dry-run diff and exit statuses.
+set -u
+GPO_CEP=${GPO_CEP:?} ; SRC=${SOURCE_ROOT:-.} ; ADD_RECORDS=${ADD_RECORDS:?}
+work=$(mktemp -d) ; trap 'rm -rf "$work"' EXIT
+n=0 ; failed=0
+pass() { n=$((n + 1)); echo "ok $n - $1"; }
+fail() { n=$((n + 1)); echo "not ok $n - $1"; failed=$((failed + 1)); sed 's/^/# /' "$work/err" "$work/out" 2>/dev/null | head -20; }
+expect() { local want=$1 d=$2; shift 3; "$@" >"$work/out" 2>"$work/err"; local got=$?
+	if [ "$got" -eq "$want" ]; then pass "$d (exit $want)"; else fail "$d: exit $got, want $want"; fi; }
+check() { local d=$1; shift; if "$@" >"$work/check" 2>&1; then pass "$d"; else cp "$work/check" "$work/out"; : >"$work/err"; fail "$d"; fi; }
+GUID='{31B2F340-016D-11D2-945F-00C04FB984F9}'
+G="$work/gpo/$GUID"
+POLICY="$SRC/tests/golden/edge-flags/policy.json"
+mkdir -p "$work/gpo"
+"$GPO_CEP" render "$POLICY" -o "$work/gpo" --guid "$GUID" >/dev/null 2>&1
+# other settings in the same file, and a GPT.INI with other keys, as Samba writes it
+"$ADD_RECORDS" "$G/Machine/Registry.pol" "$work/mixed.pol" 500
+mkdir -p "$G/MACHINE.tmp" && rmdir "$G/MACHINE.tmp"
+cp "$work/mixed.pol" "$G/Machine/Registry.pol"
+printf '[General]\nVersion = 7\ndisplayName = Ma politique\nExtra=kept\n\n' > "$G/GPT.INI"
+
+expect 0 "update with the same settings" -- "$GPO_CEP" update --path "$G" "$POLICY"
+grep -q "no change" "$work/out" && pass "  no change" || fail "  no change"
+check "  nothing written" cmp "$work/mixed.pol" "$G/Machine/Registry.pol"
+sed 's/"cost": 100/"cost": 7/' "$POLICY" > "$work/p2.json"
+expect 4 "dry run of a change" -- "$GPO_CEP" update --path "$G" --dry-run "$work/p2.json"
+grep -q "+ Machine/Registry.pol: .*Cost = REG_DWORD 7" "$work/out" && pass "  the diff names the change" || fail "  diff"
+check "  the dry run wrote nothing" cmp "$work/mixed.pol" "$G/Machine/Registry.pol"
+expect 0 "update with a change" -- "$GPO_CEP" update --path "$G" "$work/p2.json"
+check "GPT.INI: machine half 7 -> 8, other lines and LF kept" cmp "$G/GPT.INI" <(printf '[General]\nVersion=8\ndisplayName = Ma politique\nExtra=kept\n\n')
+check "every unrelated record kept, same bytes, same order" /usr/bin/python3 - "$work/mixed.pol" "$G/Machine/Registry.pol" <<'PY'
+import sys
+from samba.dcerpc import preg
+from samba.ndr import ndr_unpack
+def recs(p):
+    f = ndr_unpack(preg.file, open(p, "rb").read())
+    return [(str(e.keyname), str(e.valuename), e.type, e.data) for e in f.entries]
+cep = lambda r: r[0].startswith("Software\\Policies\\Microsoft\\Cryptography")
+a, b = recs(sys.argv[1]), recs(sys.argv[2])
+assert [r for r in a if not cep(r)] == [r for r in b if not cep(r)] and len([r for r in a if not cep(r)]) == 500
+PY
+expect 4 "--detailed-exitcode: no change is 0, a change 4" -- "$GPO_CEP" update --path "$G" --detailed-exitcode "$POLICY"
+expect 0 "  and no change afterwards is 0" -- "$GPO_CEP" update --path "$G" --detailed-exitcode "$POLICY"
+printf '[General]\r\nVersion=%d\r\n' $(( (3 << 16) | 0xFFFF )) > "$G/GPT.INI"
+expect 0 "update at machine version 0xFFFF" -- "$GPO_CEP" update --path "$G" "$work/p2.json"
+check "  the machine half wraps to 1, the user half stays" grep -q "^Version=$(( (3 << 16) | 1 ))" "$G/GPT.INI"
+expect 0 "switch the computer enrollment policy off (null)" -- "$GPO_CEP" update --path "$G" --json - < <(echo '{"computer": {"enrollment_policy": null}}')
+check "  every enrollment record is gone, 500 others stay" /usr/bin/python3 - "$G/Machine/Registry.pol" <<'PY'
+import sys
+from samba.dcerpc import preg
+from samba.ndr import ndr_unpack
+f = ndr_unpack(preg.file, open(sys.argv[1], "rb").read())
+keys = [str(e.keyname) for e in f.entries]
+assert not any("PolicyServers" in k for k in keys) and any(k.endswith("AutoEnrollment") for k in keys)
+PY
+expect 0 "a user scope to a folder without User/Registry.pol" -- "$GPO_CEP" update --path "$G" - < <(echo '{"user": {"auto_enrollment": {}}}')
+check "  User/Registry.pol now exists" test -s "$G/User/Registry.pol"
+check "  the user half moved" grep -q "^Version=$(( (4 << 16) | 2 ))" "$G/GPT.INI"
+expect 0 "apply creates a missing {GUID} folder" -- "$GPO_CEP" apply --path "$work/gpo/{11111111-2222-3333-4444-555555555555}" "$POLICY"
+check "  with its files" test -s "$work/gpo/{11111111-2222-3333-4444-555555555555}/Machine/Registry.pol"
+expect 0 "apply again: no change" -- "$GPO_CEP" apply --path "$work/gpo/{11111111-2222-3333-4444-555555555555}" "$POLICY"
+grep -q "no change" "$work/out" && pass "  reported" || fail "  reported"
+expect 2 "update needs --domain or --path" -- "$GPO_CEP" update "$POLICY"
+expect 2 "--path with --gpo" -- "$GPO_CEP" update --path "$G" --gpo x "$POLICY"
+expect 1 "update of a folder that does not exist" -- "$GPO_CEP" update --path "$work/none" "$POLICY"
+printf 'PReg\001\000\000\000[' > "$G/Machine/Registry.pol"
+expect 2 "a corrupt Registry.pol is refused, not overwritten" -- "$GPO_CEP" update --path "$G" "$work/p2.json"
+check "  it is left as it was" cmp "$G/Machine/Registry.pol" <(printf 'PReg\001\000\000\000[')
+echo "1..$n"
+[ "$failed" -eq 0 ]
