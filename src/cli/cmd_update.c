@@ -53,6 +53,13 @@ static char *record_text(TALLOC_CTX *mem, const struct gpo_preg_record *r)
 			       tn ? tn : "type", s);
 }
 
+static bool touched(const struct gpo_preg_record *r)
+{
+	return strncasecmp(r->key, GPO_CEP_KEY_CRYPTOGRAPHY, strlen(GPO_CEP_KEY_CRYPTOGRAPHY)) == 0 ||
+	       strncasecmp(r->key, GPO_CEP_KEY_SYSTEM_CERTIFICATES,
+			   strlen(GPO_CEP_KEY_SYSTEM_CERTIFICATES)) == 0;
+}
+
 static bool in_file(const struct gpo_preg_file *f, const struct gpo_preg_record *r)
 {
 	size_t i;
@@ -60,6 +67,8 @@ static bool in_file(const struct gpo_preg_file *f, const struct gpo_preg_record 
 	for (i = 0; f != NULL && i < f->count; i++) {
 		const struct gpo_preg_record *o = &f->records[i];
 
+		if (!touched(o))
+			continue;
 		if (strcmp(o->key, r->key) == 0 && strcmp(o->value, r->value) == 0 &&
 		    o->type == r->type && o->size == r->size &&
 		    (o->size == 0 || memcmp(o->data, r->data, o->size) == 0))
@@ -91,7 +100,8 @@ static void print_plan(TALLOC_CTX *mem, const struct gpo_update_plan *p, const c
 			for (i = 0; from != NULL && i < from->count; i++) {
 				char *t;
 
-				if (in_file(to, &from->records[i]))
+				/* merge changes these keys only: the rest needs no search */
+				if (!touched(&from->records[i]) || in_file(to, &from->records[i]))
 					continue;
 				t = record_text(mem, &from->records[i]);
 				if (doc != NULL) {

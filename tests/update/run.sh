@@ -62,6 +62,26 @@ expect 0 "apply creates a missing {GUID} folder" -- "$GPO_CEP" apply --path "$wo
 check "  with its files" test -s "$work/gpo/{11111111-2222-3333-4444-555555555555}/Machine/Registry.pol"
 expect 0 "apply again: no change" -- "$GPO_CEP" apply --path "$work/gpo/{11111111-2222-3333-4444-555555555555}" "$POLICY"
 grep -q "no change" "$work/out" && pass "  reported" || fail "  reported"
+cat > "$work/auth1.json" <<'J'
+{"computer": {"enrollment_policy": {"servers": [{"uri": "LDAP:", "policy_id": "{A}"},
+  {"uri": "https://pki.example.net/ejbca/msae/CEPService?alias", "auth": "kerberos", "policy_id": "E"},
+  {"uri": "https://old.example.net/ADPolicyProvider_CEP_Kerberos/service.svc/CEP", "policy_id": "O"}]}}}
+J
+expect 0 "three servers" -- "$GPO_CEP" update --path "$G" "$work/auth1.json"
+cat > "$work/auth2.json" <<'J'
+{"computer": {"enrollment_policy": {"servers": [{"uri": "LDAP:", "policy_id": "{A}"},
+  {"uri": "https://pki.example.net/ejbca/msae/CEPService?alias", "auth": "certificate", "policy_id": "E"}]}}}
+J
+expect 4 "dry run: change one server's auth type and remove another" -- "$GPO_CEP" update --path "$G" --dry-run "$work/auth2.json"
+grep -q -- "- Machine/Registry.pol: .*AuthFlags = REG_DWORD 2" "$work/out" && grep -q -- "+ Machine/Registry.pol: .*AuthFlags = REG_DWORD 8" "$work/out" && pass "  the diff shows AuthFlags 2 -> 8" || fail "  AuthFlags diff"
+grep -q -- "- Machine/Registry.pol: .*URL = REG_SZ \"https://old.example.net" "$work/out" && pass "  and the removed server" || fail "  removed server"
+expect 0 "apply that change" -- "$GPO_CEP" update --path "$G" "$work/auth2.json"
+"$GPO_CEP" show "$G" > "$work/shown.json" 2>/dev/null
+check "  show reads two servers, the second with certificate auth" /usr/bin/python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1]))["computer"]["enrollment_policy"]["servers"]
+assert sorted((x["uri"][:12], x["auth"]) for x in s) == [("LDAP:", "kerberos"), ("https://pki.", "certificate")], s
+' "$work/shown.json"
 expect 2 "update needs --domain or --path" -- "$GPO_CEP" update "$POLICY"
 expect 2 "--path with --gpo" -- "$GPO_CEP" update --path "$G" --gpo x "$POLICY"
 expect 1 "update of a folder that does not exist" -- "$GPO_CEP" update --path "$work/none" "$POLICY"
