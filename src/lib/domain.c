@@ -787,6 +787,9 @@ int gpo_domain_apply_plan(struct gpo_domain *d, const struct gpo_domain_gpo *gpo
 			      reterr && *reterr ? (*reterr)->message : gpo_strerror(rc));
 		goto out;
 	}
+	/* test hook: the files are in place; the integration tests stop the DC here */
+	if (getenv("GPO_CEP_PAUSE_BEFORE_VERSION") != NULL)
+		sleep((unsigned)atoi(getenv("GPO_CEP_PAUSE_BEFORE_VERSION")));
 	snprintf(old_version, sizeof(old_version), "%lu", (unsigned long)gpo->version);
 	snprintf(new_version, sizeof(new_version), "%lu", (unsigned long)plan->new_version);
 	{

@@ -201,7 +201,12 @@ groups = re.findall(r"\[(\{[^}]*\})", v)
 assert groups == sorted(groups) and "{B1BE8D72-6EAC-11D2-A4EA-00C04F79F83A}" in groups, v
 ' "$work/ext"
 v_before=$(ad_version)
+mtimes() { smb -c "allinfo $realm/Policies/$guid/Machine/Registry.pol; allinfo $realm/Policies/$guid/GPT.INI" 2>/dev/null | grep write_time; }
+mtimes > "$work/mtimes.before"
+sleep 1
 expect 0 "update again with the same policy" -- "$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy2.json"
+mtimes > "$work/mtimes.after"
+check "  and the files' modification times are unchanged" cmp "$work/mtimes.before" "$work/mtimes.after"
 grep_in out "no change" "the second run reports no change"
 check "and writes nothing: versionNumber unchanged" test "$(ad_version)" -eq "$v_before"
 machine_pol "$work/again.pol"
@@ -252,6 +257,19 @@ aguid=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))
 expect 0 "apply it again: no change" -- "$GPO_CEP" apply "${AUTH[@]}" --link "$LAB_BASE_DN" - < <(sed "s/$name/applied $tag/" "$work/policy.json")
 grep_in out "no change" "  reported as no change"
 "$GPO_CEP" delete "${AUTH[@]}" --gpo "$aguid" >/dev/null 2>&1
+
+# the DC dies after the files are in place and before the version moves
+( env GPO_CEP_PAUSE_BEFORE_VERSION=3 "$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy.json" > "$work/kill.out" 2> "$work/kill.err"; echo $? > "$work/kill.rc" ) &
+sleep 1.5
+"$SRC/tests/lab/lab" stop >/dev/null 2>&1
+wait
+check "an update whose DC dies before the version moves fails" test "$(cat "$work/kill.rc")" -ne 0
+check "  and says the version was not raised" grep -q "versionNumber was not raised\|cannot reach" "$work/kill.err"
+eval "$("$SRC/tests/lab/lab" start)"
+expect 0 "  after the DC is back, the next run finishes" -- "$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy.json"
+check "  GPT.INI equals versionNumber" test "$(gpt_version)" -eq "$(ad_version)"
+expect 0 "  and a third run changes nothing" -- "$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy.json"
+grep -q "no change" "$work/out" && pass "  no change" || fail "  no change after the DC came back"
 
 # --- refusals: nothing may be created ---------------------------------------------
 count_gpos() { ldap -b "CN=Policies,CN=System,$LAB_BASE_DN" -s one "(objectClass=groupPolicyContainer)" dn | grep -c '^dn:'; }
