@@ -206,7 +206,7 @@ mtimes > "$work/mtimes.before"
 sleep 1
 expect 0 "update again with the same policy" -- "$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy2.json"
 mtimes > "$work/mtimes.after"
-check "  and the files' modification times are unchanged" cmp "$work/mtimes.before" "$work/mtimes.after"
+check "  and the files' modification times are unchanged" sh -c "test \$(wc -l < '$work/mtimes.before') -eq 2 && cmp '$work/mtimes.before' '$work/mtimes.after'"
 grep_in out "no change" "the second run reports no change"
 check "and writes nothing: versionNumber unchanged" test "$(ad_version)" -eq "$v_before"
 machine_pol "$work/again.pol"
@@ -258,17 +258,30 @@ expect 0 "apply it again: no change" -- "$GPO_CEP" apply "${AUTH[@]}" --link "$L
 grep_in out "no change" "  reported as no change"
 "$GPO_CEP" delete "${AUTH[@]}" --gpo "$aguid" >/dev/null 2>&1
 
+# version edge cases: AD ahead of GPT.INI, and a machine half at 0xFFFF
+LDAPTLS_CACERT="$LAB_CA_CERT" ldapmodify -x -H "$LAB_LDAPS_URI" -D "$LAB_ADMIN_UPN" -y "$LAB_PASSWORD_FILE" >/dev/null 2>&1 <<LDIF
+dn: $dn
+changetype: modify
+replace: versionNumber
+versionNumber: $(( (5 << 16) | 0xFFFF ))
+LDIF
+expect 0 "update when versionNumber (0x5FFFF) is ahead of GPT.INI" -- "$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy.json"
+check "  the machine half wraps from 0xFFFF to 1; the user half (5 in AD) goes to 6" test "$(ad_version)" -eq $(( (6 << 16) | 1 ))
+check "  GPT.INI equals versionNumber" test "$(gpt_version)" -eq "$(ad_version)"
+expect 0 "  and the next run changes nothing" -- "$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy.json"
+grep -q "no change" "$work/out" && pass "  no change" || fail "  no change after the wrap"
+
 # the DC dies after the files are in place and before the version moves
-( env GPO_CEP_PAUSE_BEFORE_VERSION=3 "$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy.json" > "$work/kill.out" 2> "$work/kill.err"; echo $? > "$work/kill.rc" ) &
+( env GPO_CEP_PAUSE_BEFORE_VERSION=3 "$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy2.json" > "$work/kill.out" 2> "$work/kill.err"; echo $? > "$work/kill.rc" ) &
 sleep 1.5
 "$SRC/tests/lab/lab" stop >/dev/null 2>&1
 wait
 check "an update whose DC dies before the version moves fails" test "$(cat "$work/kill.rc")" -ne 0
 check "  and says the version was not raised" grep -q "versionNumber was not raised\|cannot reach" "$work/kill.err"
 eval "$("$SRC/tests/lab/lab" start)"
-expect 0 "  after the DC is back, the next run finishes" -- "$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy.json"
+expect 0 "  after the DC is back, the next run finishes" -- "$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy2.json"
 check "  GPT.INI equals versionNumber" test "$(gpt_version)" -eq "$(ad_version)"
-expect 0 "  and a third run changes nothing" -- "$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy.json"
+expect 0 "  and a third run changes nothing" -- "$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy2.json"
 grep -q "no change" "$work/out" && pass "  no change" || fail "  no change after the DC came back"
 
 # --- refusals: nothing may be created ---------------------------------------------
