@@ -8,6 +8,7 @@
 #ifndef GPO_CEP_SD_H
 #define GPO_CEP_SD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <talloc.h>
@@ -68,6 +69,27 @@ int gpo_sd_parse(TALLOC_CTX *mem_ctx, const uint8_t *buf, size_t len, struct gpo
  * `samba-tool gpo aclcheck` compares against.
  */
 int gpo_sd_ds_to_fs(TALLOC_CTX *mem_ctx, const struct gpo_sd *ds, struct gpo_sd **ret_fs);
+
+/*
+ * The self-relative form of `sd` (owner, group and DACL; no SACL), on
+ * mem_ctx.  The ACL revision is 4 when it holds object ACEs, else 2.
+ */
+int gpo_sd_encode(TALLOC_CTX *mem_ctx, const struct gpo_sd *sd, uint8_t **ret_buf,
+		  size_t *ret_len);
+
+/*
+ * Samba's smbcacls (and libsmbclient) sort a file ACL and drop duplicate
+ * entries before setting it; `samba-tool gpo aclcheck` then compares the
+ * result with dsacl2fsacl of the container's descriptor, order included.
+ * This finds the container DACL, with the same rights, whose file form is
+ * already in that order and free of duplicates: explicit entries sorted as
+ * smbcacls sorts them, an entry dropped only when a kept one grants the same
+ * rights on at least the same objects.  *ret_changed is false when `ds` is
+ * already in that form.  GPO_EINVAL when it cannot be done without changing
+ * who may do what (then the descriptor is left as it is).
+ */
+int gpo_sd_canonical_for_sysvol(TALLOC_CTX *mem_ctx, const struct gpo_sd *ds,
+				struct gpo_sd **ret_ds, bool *ret_changed);
 
 /* DS access mask -> file access mask (Samba's ldapmask2filemask). */
 uint32_t gpo_sd_ds_mask_to_file(uint32_t ds_mask);

@@ -381,3 +381,25 @@ int ad_ldap_swap(struct ad_ldap *l, const char *dn, const char *attr, const char
 		return ldap_fail(l, reterr, l, rc, "change", dn);
 	return 0;
 }
+
+int ad_ldap_set_dacl(struct ad_ldap *l, const char *dn, const uint8_t *sd, size_t len,
+		     struct gpo_error **reterr)
+{
+	/* BER SEQUENCE { INTEGER 4 }: DACL_SECURITY_INFORMATION only */
+	char flags[5] = { 0x30, 0x03, 0x02, 0x01, 0x04 };
+	LDAPControl control = { .ldctl_oid = discard_const("1.2.840.113556.1.4.801"),
+				.ldctl_value = { .bv_len = sizeof(flags), .bv_val = flags },
+				.ldctl_iscritical = 1 };
+	LDAPControl *controls[] = { &control, NULL };
+	struct berval value = { .bv_len = len, .bv_val = discard_const(sd) };
+	struct berval *values[] = { &value, NULL };
+	LDAPMod mod = { .mod_op = LDAP_MOD_REPLACE | LDAP_MOD_BVALUES,
+			.mod_type = discard_const("nTSecurityDescriptor"),
+			.mod_vals.modv_bvals = values };
+	LDAPMod *mods[] = { &mod, NULL };
+	int rc = ldap_modify_ext_s(l->ld, dn, mods, controls, NULL);
+
+	if (rc != LDAP_SUCCESS)
+		return ldap_fail(l, reterr, l, rc, "change of the security descriptor", dn);
+	return 0;
+}

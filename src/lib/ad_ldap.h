@@ -52,6 +52,9 @@ int ad_ldap_replace(struct ad_ldap *l, const char *dn, const char *const *pairs,
  */
 int ad_ldap_swap(struct ad_ldap *l, const char *dn, const char *attr, const char *old,
 		 const char *new_value, const char *const *pairs, struct gpo_error **reterr);
+/* Replace the DACL of `dn` (nTSecurityDescriptor with the SD flags control for the DACL). */
+int ad_ldap_set_dacl(struct ad_ldap *l, const char *dn, const uint8_t *sd, size_t len,
+		     struct gpo_error **reterr);
 int ad_ldap_delete(struct ad_ldap *l, const char *dn, struct gpo_error **reterr);
 
 /* "ldap://host" as connected, for messages. */

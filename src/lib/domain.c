@@ -495,8 +495,41 @@ int gpo_domain_create_gpo(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char 
 		goto fail;
 	}
 	rc = gpo_sd_parse(tmp, sd_attr->values[0], sd_attr->lengths[0], &ds, &err);
-	if (rc == 0)
-		rc = gpo_sd_ds_to_fs(tmp, ds, &fs);
+	if (rc != 0)
+		goto fail;
+	/*
+	 * Put the container's DACL in the order (and without the duplicate)
+	 * that the SYSVOL ACL will have once smbcacls has sorted it, so that
+	 * both say the same thing in the same words and samba-tool gpo
+	 * aclcheck agrees.  Who may do what does not change.
+	 */
+	{
+		struct gpo_sd *canon = NULL;
+		uint8_t *bytes = NULL;
+		size_t len = 0;
+		bool changed = false;
+
+		if (gpo_sd_canonical_for_sysvol(tmp, ds, &canon, &changed) == 0 && changed) {
+			canon->owner = NULL;
+			canon->group = NULL;
+			rc = gpo_sd_encode(tmp, canon, &bytes, &len);
+			if (rc == 0)
+				rc = ad_ldap_set_dacl(d->ldap, dn, bytes, len, &err);
+			if (rc == 0)
+				rc = ad_ldap_search(tmp, d->ldap, dn, 0, "(objectClass=*)", sd_attrs,
+						    SD_OWNER_GROUP_DACL, &e, &n, &err);
+			sd_attr = rc == 0 && n == 1 ? ad_entry_attr(&e[0], "nTSecurityDescriptor") : NULL;
+			if (rc == 0 && sd_attr == NULL)
+				rc = gpo_fail(d, &err, GPO_ERROR, "cannot read back the security "
+					      "descriptor of '%s'", dn);
+			if (rc == 0)
+				rc = gpo_sd_parse(tmp, sd_attr->values[0], sd_attr->lengths[0], &ds,
+						  &err);
+			if (rc != 0)
+				goto fail;
+		}
+	}
+	rc = gpo_sd_ds_to_fs(tmp, ds, &fs);
 	sddl = rc == 0 ? gpo_sd_sddl(tmp, fs) : NULL;
 	if (rc != 0 || sddl == NULL)
 		goto fail;

@@ -248,3 +248,201 @@ char *gpo_sd_sddl(TALLOC_CTX *mem_ctx, const struct gpo_sd *sd)
 	talloc_free(tmp);
 	return s;
 }
+
+static void push_sid(struct buf *b, const struct gpo_sid *sid)
+{
+	uint8_t head[8] = { sid->revision, sid->n_sub };
+	int i;
+
+	for (i = 0; i < 6; i++)
+		head[2 + i] = (uint8_t)(sid->authority >> (8 * (5 - i)));
+	buf_push(b, head, sizeof(head));
+	for (i = 0; i < sid->n_sub; i++)
+		buf_push_u32le(b, sid->sub[i]);
+}
+
+static size_t ace_size(const struct gpo_ace *a)
+{
+	size_t n = 8 + 8 + 4 * (size_t)a->trustee.n_sub;
+
+	if (a->type == GPO_ACE_ALLOWED_OBJECT || a->type == 6 || a->type == 7 || a->type == 8)
+		n += 4 + ((a->object_flags & 1) ? 16 : 0) + ((a->object_flags & 2) ? 16 : 0);
+	return n;
+}
+
+int gpo_sd_encode(TALLOC_CTX *mem_ctx, const struct gpo_sd *sd, uint8_t **ret_buf,
+		  size_t *ret_len)
+{
+	struct buf b;
+	size_t owner_len = sd->owner ? 8 + 4 * (size_t)sd->owner->n_sub : 0;
+	size_t group_len = sd->group ? 8 + 4 * (size_t)sd->group->n_sub : 0;
+	size_t acl_len = 8, i;
+	bool objects = false;
+
+	for (i = 0; i < sd->n_aces; i++) {
+		acl_len += ace_size(&sd->aces[i]);
+		objects |= sd->aces[i].type >= GPO_ACE_ALLOWED_OBJECT;
+	}
+	buf_init(&b, mem_ctx);
+	buf_push(&b, (uint8_t[]){ sd->revision ? sd->revision : 1, 0 }, 2);
+	buf_push_u16le(&b, (uint16_t)(sd->control | 0x8000 | GPO_SD_DACL_PRESENT));
+	buf_push_u32le(&b, sd->owner ? 20 : 0);
+	buf_push_u32le(&b, sd->group ? (uint32_t)(20 + owner_len) : 0);
+	buf_push_u32le(&b, 0);
+	buf_push_u32le(&b, (uint32_t)(20 + owner_len + group_len));
+	if (sd->owner)
+		push_sid(&b, sd->owner);
+	if (sd->group)
+		push_sid(&b, sd->group);
+	buf_push(&b, (uint8_t[]){ objects ? 4 : 2, 0 }, 2);
+	buf_push_u16le(&b, (uint16_t)acl_len);
+	buf_push_u16le(&b, (uint16_t)sd->n_aces);
+	buf_push_u16le(&b, 0);
+	for (i = 0; i < sd->n_aces; i++) {
+		const struct gpo_ace *a = &sd->aces[i];
+
+		buf_push(&b, (uint8_t[]){ a->type, a->flags }, 2);
+		buf_push_u16le(&b, (uint16_t)ace_size(a));
+		buf_push_u32le(&b, a->mask);
+		if (a->type == GPO_ACE_ALLOWED_OBJECT || a->type == 6 || a->type == 7 || a->type == 8) {
+			buf_push_u32le(&b, a->object_flags);
+			if (a->object_flags & 1)
+				buf_push(&b, a->object_type, 16);
+			if (a->object_flags & 2)
+				buf_push(&b, a->inherited_type, 16);
+		}
+		push_sid(&b, &a->trustee);
+	}
+	if (b.failed)
+		return GPO_ENOMEM;
+	*ret_buf = b.data;
+	*ret_len = b.len;
+	return 0;
+}
+
+/* Samba's dom_sid_compare: more sub-authorities last, then from the last one back. */
+static int sid_cmp(const struct gpo_sid *a, const struct gpo_sid *b)
+{
+	int i;
+
+	if (a->n_sub != b->n_sub)
+		return a->n_sub - b->n_sub;
+	for (i = a->n_sub - 1; i >= 0; i--)
+		if (a->sub[i] != b->sub[i])
+			return a->sub[i] < b->sub[i] ? -1 : 1;
+	if (a->revision != b->revision)
+		return a->revision - b->revision;
+	return a->authority < b->authority ? -1 : a->authority > b->authority;
+}
+
+static bool ace_equal(const struct gpo_ace *a, const struct gpo_ace *b)
+{
+	return a->type == b->type && a->flags == b->flags && a->mask == b->mask &&
+	       a->object_flags == b->object_flags &&
+	       memcmp(a->object_type, b->object_type, 16) == 0 &&
+	       memcmp(a->inherited_type, b->inherited_type, 16) == 0 &&
+	       sid_cmp(&a->trustee, &b->trustee) == 0;
+}
+
+/* smbcacls' order: explicit first, type descending, trustee, flags, mask. */
+static int fs_order(const struct gpo_ace *a, const struct gpo_ace *b)
+{
+	int c;
+
+	if ((a->flags & GPO_ACE_INHERITED) != (b->flags & GPO_ACE_INHERITED))
+		return (a->flags & GPO_ACE_INHERITED) ? 1 : -1;
+	if (a->type != b->type)
+		return b->type - a->type;
+	if ((c = sid_cmp(&a->trustee, &b->trustee)) != 0)
+		return c;
+	if (a->flags != b->flags)
+		return a->flags - b->flags;
+	if (a->mask != b->mask)
+		return a->mask < b->mask ? -1 : 1;
+	return memcmp(a->object_type, b->object_type, 16);
+}
+
+struct pair {
+	struct gpo_ace ds;
+	struct gpo_ace fs;
+};
+
+static int cmp_pairs(const void *x, const void *y)
+{
+	const struct pair *a = x, *b = y;
+	int c = fs_order(&a->fs, &b->fs);
+
+	/* among equal file entries, the one granting more in AD first: it is kept */
+	if (c == 0)
+		c = (int)__builtin_popcount(b->ds.flags) - (int)__builtin_popcount(a->ds.flags);
+	return c;
+}
+
+int gpo_sd_canonical_for_sysvol(TALLOC_CTX *mem_ctx, const struct gpo_sd *ds,
+				struct gpo_sd **ret_ds, bool *ret_changed)
+{
+	struct gpo_sd *fs = NULL, *out;
+	struct pair *pairs;
+	size_t i, n = 0, k = 0, other = 0;
+	int rc;
+
+	rc = gpo_sd_ds_to_fs(NULL, ds, &fs);
+	if (rc != 0)
+		return rc;
+	out = talloc_zero(mem_ctx, struct gpo_sd);
+	pairs = talloc_zero_array(out, struct pair, ds->n_aces + 1);
+	if (out == NULL || pairs == NULL) {
+		talloc_free(fs);
+		talloc_free(out);
+		return GPO_ENOMEM;
+	}
+	*out = *ds;
+	out->aces = talloc_zero_array(out, struct gpo_ace, ds->n_aces + 1);
+	/* entries without a file form keep their place, before the rest */
+	for (i = 0; i < ds->n_aces; i++) {
+		const struct gpo_ace *a = &ds->aces[i];
+		bool mapped = (a->type == GPO_ACE_ALLOWED || a->type == GPO_ACE_ALLOWED_OBJECT) &&
+			      !(a->trustee.n_sub == 2 && a->trustee.authority == 5 &&
+				a->trustee.sub[0] == 32 && a->trustee.sub[1] == 554);
+
+		if (!mapped) {
+			out->aces[other++] = *a;
+			continue;
+		}
+		if (a->flags & GPO_ACE_INHERITED) {
+			talloc_free(fs);
+			talloc_free(out);
+			return GPO_EINVAL; /* inherited entries are the server's, not ours to order */
+		}
+		pairs[n].ds = *a;
+		pairs[n].fs = fs->aces[n];
+		n++;
+	}
+	talloc_free(fs);
+	qsort(pairs, n, sizeof(*pairs), cmp_pairs);
+	k = other;
+	for (i = 0; i < n; i++) {
+		if (i > 0 && ace_equal(&pairs[i].fs, &pairs[i - 1].fs)) {
+			const struct gpo_ace *kept = &out->aces[k - 1], *drop = &pairs[i].ds;
+
+			/* drop only what the kept entry grants on at least the same objects */
+			if (kept->type != drop->type || kept->mask != drop->mask ||
+			    kept->object_flags != drop->object_flags ||
+			    memcmp(kept->object_type, drop->object_type, 16) != 0 ||
+			    sid_cmp(&kept->trustee, &drop->trustee) != 0 ||
+			    (drop->flags & ~kept->flags) != 0 ||
+			    (kept->flags & (GPO_ACE_INHERIT_ONLY | GPO_ACE_NO_PROPAGATE)) != 0) {
+				talloc_free(out);
+				return GPO_EINVAL;
+			}
+			continue;
+		}
+		out->aces[k++] = pairs[i].ds;
+	}
+	out->n_aces = k;
+	*ret_changed = k != ds->n_aces;
+	for (i = 0; !*ret_changed && i < k; i++)
+		*ret_changed = !ace_equal(&out->aces[i], &ds->aces[i]);
+	*ret_ds = out;
+	return 0;
+}

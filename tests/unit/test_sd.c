@@ -67,6 +67,45 @@ int main(void)
 	is_int(gpo_sd_ds_mask_to_file(0xF01FF), 0x1F01FF, "full control -> full control");
 	is_int(gpo_sd_ds_mask_to_file(0x3), 0x46, "create child, delete child");
 	is_int(gpo_sd_ds_mask_to_file(0x100), 0, "control access alone -> nothing");
+	{
+		struct gpo_sd *canon = NULL, *back = NULL, *fs2 = NULL;
+		uint8_t *enc = NULL;
+		size_t enc_len = 0;
+		bool changed = false;
+
+		ok(gpo_sd_encode(mem, ds, &enc, &enc_len) == 0 && enc_len == len &&
+			   memcmp(enc, buf, len) == 0, "encode gives Samba's bytes back");
+		ok(gpo_sd_canonical_for_sysvol(mem, ds, &canon, &changed) == 0 && changed,
+		   "the GPC descriptor is not yet in SYSVOL order");
+		is_int(canon ? canon->n_aces : 0, 7, "the redundant non-inheritable DA entry goes");
+		is_str(canon ? gpo_sd_sddl(mem, canon) : NULL,
+		       "O:" DOM "-512G:" DOM "-512D:P"
+		       "(OA;CI;0x00000100;edacfd8f-ffb3-11d1-b41d-00a0c968f939;;S-1-5-11)"
+		       "(A;CIIO;0x000f00ff;;;S-1-3-0)"
+		       "(A;CI;0x00020094;;;S-1-5-9)"
+		       "(A;CI;0x00020094;;;S-1-5-11)"
+		       "(A;CI;0x000f00ff;;;S-1-5-18)"
+		       "(A;CI;0x000f00ff;;;" DOM "-512)"
+		       "(A;CI;0x000f00ff;;;" DOM "-519)",
+		       "the order smbcacls gives the file ACL (as seen on the lab DC)");
+		ok(canon && gpo_sd_encode(mem, canon, &enc, &enc_len) == 0 &&
+			   gpo_sd_parse(mem, enc, enc_len, &back, NULL) == 0 &&
+			   strcmp(gpo_sd_sddl(mem, back), gpo_sd_sddl(mem, canon)) == 0,
+		   "encode and parse agree");
+		ok(back && gpo_sd_canonical_for_sysvol(mem, back, &canon, &changed) == 0 && !changed,
+		   "a canonical descriptor stays as it is");
+		ok(back && gpo_sd_ds_to_fs(mem, back, &fs2) == 0 &&
+			   strcmp(gpo_sd_sddl(mem, fs2),
+				  "O:" DOM "-512G:" DOM "-512D:P"
+				  "(OA;OICI;0x00000000;edacfd8f-ffb3-11d1-b41d-00a0c968f939;;S-1-5-11)"
+				  "(A;OICIIO;0x001f01ff;;;S-1-3-0)(A;OICI;0x001200a9;;;S-1-5-9)"
+				  "(A;OICI;0x001200a9;;;S-1-5-11)(A;OICI;0x001f01ff;;;S-1-5-18)"
+				  "(A;OICI;0x001f01ff;;;" DOM "-512)(A;OICI;0x001f01ff;;;" DOM "-519)") == 0,
+		   "its file form is what samba-tool gpo aclcheck found on the SYSVOL folder");
+		ds->aces[3].mask = 0x20094; /* the duplicate now grants less: not redundant */
+		ok(gpo_sd_canonical_for_sysvol(mem, ds, &canon, &changed) == 0,
+		   "different rights are no duplicates");
+	}
 	for (cut = 0; cut < len; cut += 7) {
 		struct gpo_sd *t = NULL;
 		uint8_t *copy = talloc_memdup(mem, buf, cut ? cut : 1);
