@@ -84,6 +84,20 @@ grep_in show "version *: 65537" "samba-tool gpo show: version"
 samba_tool gpo getlink "$LAB_BASE_DN" > "$work/getlink" 2>&1
 grep_in getlink "$guid" "samba-tool gpo getlink: linked"
 
+# Samba's client-side processing, as the DC's machine account, reads the GPO
+# through SYSVOL (and so through its ACL) and finds the enrollment server
+mkdir -p "$work/bin"
+printf '#!/bin/sh\nexit 0\n' > "$work/bin/cepces-submit"   # Samba 4.17 needs it on PATH
+chmod +x "$work/bin/cepces-submit"
+in_lab_ns() { unshare -m -- sh -c 'mount --bind "$LAB_HOSTS_FILE" /etc/hosts &&
+	mount --bind "$LAB_RESOLV_CONF" /etc/resolv.conf && exec "$@"' sh "$@"; }
+in_lab_ns env LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libnss_wrapper.so NSS_WRAPPER_PASSWD="$LAB_PASSWD_FILE" \
+	NSS_WRAPPER_GROUP=/etc/group SELFTEST_WINBINDD_SOCKET_DIR="$LAB_WINBINDD_DIR" \
+	KRB5CCNAME="FILE:$work/machine.ccache" KRB5_CONFIG="$LAB_KRB5_CONFIG" PATH="$work/bin:$PATH" \
+	samba-gpupdate --rsop -s "$LAB_DC_CONF" > "$work/rsop" 2>&1
+check "samba-gpupdate --rsop (gp_cert_auto_enroll_ext) reads the enrollment server from the GPO" \
+	sh -c "sed -n '/^GPO: $name\$/,/^GPO: /p' '$work/rsop' | grep -q 'Auto Enrollment Server \] = ca.example.com'"
+
 # the SYSVOL ACL: Samba's dsacl2fsacl of the container's descriptor, ACE for ACE
 /usr/bin/python3 - "$LAB_IP" "$work/smb.auth" "$LAB_CLIENT_CONF" "$dn" "$realm/Policies/$guid" \
 	"$LAB_CA_CERT" > "$work/acl" 2>&1 <<'PY'
