@@ -155,3 +155,26 @@ const char *cli_template_dir(void)
 
 	return env != NULL && env[0] != '\0' ? env : GPO_CEP_TEMPLATEDIR;
 }
+
+int cli_finish_policy(struct gpo_cep_policy *policy, const char *forest_guid,
+		      const char *source, struct gpo_diags *diags, int status)
+{
+	struct gpo_error *err = NULL;
+
+	if (status == EXIT_OK && forest_guid != NULL &&
+	    gpo_cep_policy_fill_ldap_id(policy, forest_guid, &err) != 0) {
+		cli_error("%s", err ? err->message : "bad forest GUID");
+		talloc_free(err);
+		status = EXIT_INVALID;
+	}
+	if (status == EXIT_OK &&
+	    gpo_cep_policy_check(policy, GPO_CEP_CHECK_POLICY_IDS, diags) != 0)
+		status = EXIT_INVALID;
+	if (status == EXIT_OK && gpo_cep_lint(policy, diags) != 0)
+		status = EXIT_FAILURE_;
+	cli_print_diags(source, diags);
+	if (status == EXIT_INVALID && diags->errors > 0)
+		cli_error("%zu error%s in '%s': nothing written", diags->errors,
+			  diags->errors == 1 ? "" : "s", source);
+	return status;
+}

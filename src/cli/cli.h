@@ -65,6 +65,14 @@ void cli_print_json(json_object *doc);
 int cli_load_policy(TALLOC_CTX *mem_ctx, const char *path,
 		    struct gpo_cep_policy **ret_policy, struct gpo_diags *diags);
 
+/*
+ * After loading (status is cli_load_policy's): give LDAP: servers the forest
+ * GUID when one is given, require every policy ID, lint, print the findings
+ * with an error count.  Returns the exit status to go on with.
+ */
+int cli_finish_policy(struct gpo_cep_policy *policy, const char *forest_guid,
+		      const char *source, struct gpo_diags *diags, int status);
+
 /* The folder that holds the installed templates. */
 const char *cli_template_dir(void);
 

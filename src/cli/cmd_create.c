@@ -103,15 +103,9 @@ int cmd_create(int argc, char **argv)
 	}
 	if (status == EXIT_OK)
 		status = cli_domain_connect(mem, "create", &da, &dom);
-	if (status == EXIT_OK &&
-	    gpo_cep_policy_fill_ldap_id(policy, gpo_domain_forest_guid(dom), &err) != 0)
-		status = cli_fail(err, GPO_EINVAL);
-	if (status == EXIT_OK &&
-	    gpo_cep_policy_check(policy, GPO_CEP_CHECK_POLICY_IDS, diags) != 0)
-		status = EXIT_INVALID;
-	if (status == EXIT_OK && gpo_cep_lint(policy, diags) != 0)
-		status = EXIT_FAILURE_;
-	cli_print_diags(argv[optind], diags);
+	if (status != EXIT_OK)
+		goto out;
+	status = cli_finish_policy(policy, gpo_domain_forest_guid(dom), argv[optind], diags, status);
 	if (status != EXIT_OK)
 		goto out;
 	gpo_guid_generate(guid);

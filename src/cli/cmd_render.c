@@ -101,7 +101,7 @@ int cmd_render(int argc, char **argv)
 	struct gpo_render *render = NULL;
 	struct gpo_diags *diags = gpo_diags_new(mem);
 	struct gpo_error *err = NULL;
-	char guid[39], *path = NULL;
+	char guid[39], forest_norm[39], *path = NULL;
 	int c, rc, status;
 
 	optind = 1;
@@ -144,22 +144,13 @@ int cmd_render(int argc, char **argv)
 	if (guid_arg == NULL)
 		gpo_guid_generate(guid);
 
-	status = cli_load_policy(mem, argv[optind], &policy, diags);
-	if (status == EXIT_OK && forest != NULL &&
-	    gpo_cep_policy_fill_ldap_id(policy, forest, &err) != 0) {
+	if (forest != NULL && gpo_guid_normalize(forest, forest_norm) != 0) {
 		talloc_free(mem);
 		return cli_usage_error("render", "--forest-guid '%s' is not a GUID", forest);
 	}
-	if (status == EXIT_OK &&
-	    gpo_cep_policy_check(policy, GPO_CEP_CHECK_POLICY_IDS, diags) != 0)
-		status = EXIT_INVALID;
-	if (status == EXIT_OK && gpo_cep_lint(policy, diags) != 0)
-		status = EXIT_FAILURE_;
-	cli_print_diags(argv[optind], diags);
+	status = cli_load_policy(mem, argv[optind], &policy, diags);
+	status = cli_finish_policy(policy, forest, argv[optind], diags, status);
 	if (status != EXIT_OK) {
-		if (diags->errors > 0)
-			cli_error("%zu error%s in '%s': nothing written", diags->errors,
-				  diags->errors == 1 ? "" : "s", argv[optind]);
 		talloc_free(mem);
 		return status;
 	}

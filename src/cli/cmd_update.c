@@ -315,15 +315,10 @@ static int run_update(int argc, char **argv, bool apply)
 	}
 	if (status == EXIT_OK && da.o.realm != NULL)
 		status = cli_domain_connect(mem, a.cmd, &da, &dom);
-	if (status == EXIT_OK && dom != NULL &&
-	    gpo_cep_policy_fill_ldap_id(policy, gpo_domain_forest_guid(dom), &err) != 0)
-		status = cli_fail(err, GPO_EINVAL);
-	if (status == EXIT_OK &&
-	    gpo_cep_policy_check(policy, GPO_CEP_CHECK_POLICY_IDS, diags) != 0)
-		status = EXIT_INVALID;
-	if (status == EXIT_OK && gpo_cep_lint(policy, diags) != 0)
-		status = EXIT_FAILURE_;
-	cli_print_diags(argv[optind], diags);
+	if (status != EXIT_OK)
+		goto out;
+	status = cli_finish_policy(policy, dom ? gpo_domain_forest_guid(dom) : NULL, argv[optind],
+				   diags, status);
 	if (status != EXIT_OK)
 		goto out;
 
