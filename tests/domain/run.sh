@@ -352,6 +352,7 @@ grep_in err "the Kerberos ticket has expired" "an expired ticket is named"
 kdestroy >/dev/null 2>&1
 unset KRB5CCNAME
 expect 0 "LDAPS instead of StartTLS" -- "$GPO_CEP" list "${AUTH[@]}" --ldaps
+expect 0 "the password from GPO_CEP_PASSWORD" -- env GPO_CEP_PASSWORD="$(cat "$LAB_PASSWORD_FILE")" "$GPO_CEP" list --domain "$LAB_REALM" --dc "$LAB_IP" -U "$LAB_ADMIN_UPN" --ca-file "$LAB_CA_CERT" --smb-conf "$LAB_CLIENT_CONF"
 
 # --- delete -----------------------------------------------------------------------------
 expect 0 "delete by name" -- "$GPO_CEP" delete "${AUTH[@]}" --gpo "$name"
