@@ -107,9 +107,10 @@ int gpo_domain_read_files(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 
 /*
  * Link the GPO to `target_dn` (domain or OU) with the lowest precedence,
- * as GPMC does; an existing link gets the new options.  Unlink removes it.
+ * as GPMC does; an existing link gets the new options, and gpo->links is
+ * brought up to date.  Unlink removes it.
  */
-int gpo_domain_link(struct gpo_domain *d, const struct gpo_domain_gpo *gpo,
+int gpo_domain_link(struct gpo_domain *d, struct gpo_domain_gpo *gpo,
 		    const char *target_dn, unsigned options, struct gpo_error **reterr);
 int gpo_domain_unlink(struct gpo_domain *d, const struct gpo_domain_gpo *gpo,
 		      const char *target_dn, struct gpo_error **reterr);

@@ -138,8 +138,6 @@ int cmd_create(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (n_links > 0)
-		gpo_domain_find_gpo(mem, dom, gpo->guid, &gpo, NULL);
 	if (json) {
 		json_object *doc = cli_gpo_json(gpo);
 

@@ -364,7 +364,6 @@ static int run_update(int argc, char **argv, bool apply)
 			status = cli_fail(err, rc);
 			goto out;
 		}
-		gpo_domain_find_gpo(mem, dom, gpo->guid, &gpo, NULL);
 		if (a.json) {
 			json_object *doc = cli_gpo_json(gpo);
 

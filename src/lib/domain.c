@@ -571,7 +571,23 @@ int gpo_domain_create_gpo(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char 
 		if (rc != 0)
 			goto fail;
 	}
-	rc = gpo_domain_find_gpo(mem_ctx, d, guid, ret_gpo, reterr);
+	{
+		/* what was just written, without asking the DC again */
+		struct gpo_domain_gpo *g = talloc_zero(mem_ctx, struct gpo_domain_gpo);
+
+		if (g == NULL) {
+			rc = gpo_oom(mem_ctx, reterr);
+			goto fail;
+		}
+		memcpy(g->guid, guid, sizeof(g->guid));
+		g->dn = talloc_strdup(g, dn);
+		g->name = talloc_strdup(g, name);
+		g->file_sys_path = talloc_strdup(g, unc);
+		g->version = render->version;
+		g->machine_extension_names = talloc_strdup(g, render->machine_extension_names);
+		g->user_extension_names = talloc_strdup(g, render->user_extension_names);
+		*ret_gpo = g;
+	}
 	goto out;
 fail:
 	if (created) {
@@ -686,10 +702,30 @@ out:
 	return rc;
 }
 
-int gpo_domain_link(struct gpo_domain *d, const struct gpo_domain_gpo *gpo,
+int gpo_domain_link(struct gpo_domain *d, struct gpo_domain_gpo *gpo,
 		    const char *target_dn, unsigned options, struct gpo_error **reterr)
 {
-	return set_link(d, gpo, target_dn, true, options, reterr);
+	struct gpo_domain_link *n;
+	size_t i;
+	int rc = set_link(d, gpo, target_dn, true, options, reterr);
+
+	if (rc != 0)
+		return rc;
+	/* keep the caller's view of the links current */
+	for (i = 0; i < gpo->n_links; i++) {
+		if (ascii_strcasecmp(gpo->links[i].dn, target_dn) == 0) {
+			gpo->links[i].options = options;
+			return 0;
+		}
+	}
+	n = talloc_realloc(gpo, gpo->links, struct gpo_domain_link, gpo->n_links + 1);
+	if (n == NULL)
+		return 0; /* the link is made; only the report would lack it */
+	gpo->links = n;
+	n[gpo->n_links].dn = talloc_strdup(n, target_dn);
+	n[gpo->n_links].options = options;
+	gpo->n_links++;
+	return 0;
 }
 
 int gpo_domain_unlink(struct gpo_domain *d, const struct gpo_domain_gpo *gpo,
