@@ -320,10 +320,30 @@ int ad_smb_remove_tree(struct ad_smb *s, const char *path, struct gpo_error **re
 	return rc;
 }
 
-int ad_smb_set_sddl(struct ad_smb *s, const char *path, const char *sddl,
-		    struct gpo_error **reterr)
+struct ad_smb_job {
+	pid_t pid;
+	int errfd;
+	char *path;
+};
+
+static int close_job(struct ad_smb_job *j)
+{
+	int status;
+
+	/* a job dropped without finish: do not leave a zombie behind */
+	if (j->pid > 0)
+		while (waitpid(j->pid, &status, 0) < 0 && errno == EINTR)
+			;
+	if (j->errfd >= 0)
+		close(j->errfd);
+	return 0;
+}
+
+int ad_smb_set_sddl_start(struct ad_smb *s, const char *path, const char *sddl,
+			  struct ad_smb_job **ret_job, struct gpo_error **reterr)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct ad_smb_job *job = talloc_zero(s, struct ad_smb_job);
 	char *service = talloc_asprintf(tmp, "//%s/sysvol", s->host);
 	char *user = s->user ? talloc_asprintf(tmp, "%s\\%s", s->domain ? s->domain : "",
 					       s->user)
@@ -331,12 +351,19 @@ int ad_smb_set_sddl(struct ad_smb *s, const char *path, const char *sddl,
 	char *fdvar = NULL;
 	const char *argv[16];
 	char **envp;
-	int pipefd[2] = { -1, -1 }, errfd[2] = { -1, -1 }, status = 0, argc = 0, rc = 0;
+	int pipefd[2] = { -1, -1 }, errfd[2] = { -1, -1 }, argc = 0, rc = 0;
 	int envc = 0, i;
-	char errbuf[512] = "";
-	size_t errlen = 0;
 	posix_spawn_file_actions_t fa;
 	pid_t pid;
+
+	if (job == NULL) {
+		talloc_free(tmp);
+		return gpo_oom(s, reterr);
+	}
+	job->pid = -1;
+	job->errfd = -1;
+	job->path = talloc_strdup(job, path);
+	talloc_set_destructor(job, close_job);
 
 	argv[argc++] = "smbcacls";
 	if (s->conf != NULL) {
@@ -413,9 +440,34 @@ int ad_smb_set_sddl(struct ad_smb *s, const char *path, const char *sddl,
 	}
 	close(errfd[1]);
 	errfd[1] = -1;
+	job->pid = pid;
+	job->errfd = errfd[0];
+	errfd[0] = -1;
+	*ret_job = job;
+	job = NULL;
+out:
+	posix_spawn_file_actions_destroy(&fa);
+	if (pipefd[0] >= 0)
+		close(pipefd[0]);
+	if (pipefd[1] >= 0)
+		close(pipefd[1]);
+	for (i = 0; i < 2; i++)
+		if (errfd[i] >= 0)
+			close(errfd[i]);
+	talloc_free(job);
+	talloc_free(tmp);
+	return rc;
+}
+
+int ad_smb_set_sddl_finish(struct ad_smb *s, struct ad_smb_job *job, struct gpo_error **reterr)
+{
+	char errbuf[512] = "";
+	size_t errlen = 0, i;
+	int status = 0, rc = 0;
+
 	for (;;) {
 		char chunk[256];
-		ssize_t n = read(errfd[0], chunk, sizeof(chunk));
+		ssize_t n = read(job->errfd, chunk, sizeof(chunk));
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -432,21 +484,22 @@ int ad_smb_set_sddl(struct ad_smb *s, const char *path, const char *sddl,
 	for (i = 0; errbuf[i] != '\0'; i++)
 		if (errbuf[i] == '\n')
 			errbuf[i] = ' ';
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	while (waitpid(job->pid, &status, 0) < 0 && errno == EINTR)
 		;
+	job->pid = -1;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		rc = gpo_fail(s, reterr, GPO_EIO, "setting the NT ACL of '%s' with smbcacls failed "
-			      "(exit status %d)%s%s", path,
+			      "(exit status %d)%s%s", job->path,
 			      WIFEXITED(status) ? WEXITSTATUS(status) : -1, errlen ? ": " : "", errbuf);
-out:
-	posix_spawn_file_actions_destroy(&fa);
-	if (pipefd[0] >= 0)
-		close(pipefd[0]);
-	if (pipefd[1] >= 0)
-		close(pipefd[1]);
-	for (i = 0; i < 2; i++)
-		if (errfd[i] >= 0)
-			close(errfd[i]);
-	talloc_free(tmp);
+	talloc_free(job);
 	return rc;
+}
+
+int ad_smb_set_sddl(struct ad_smb *s, const char *path, const char *sddl,
+		    struct gpo_error **reterr)
+{
+	struct ad_smb_job *job = NULL;
+	int rc = ad_smb_set_sddl_start(s, path, sddl, &job, reterr);
+
+	return rc != 0 ? rc : ad_smb_set_sddl_finish(s, job, reterr);
 }

@@ -42,4 +42,10 @@ int ad_smb_list(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path, char **
 int ad_smb_set_sddl(struct ad_smb *s, const char *path, const char *sddl,
 		    struct gpo_error **reterr);
 
+/* The same in two halves, so that other work can run while smbcacls does. */
+struct ad_smb_job;
+int ad_smb_set_sddl_start(struct ad_smb *s, const char *path, const char *sddl,
+			  struct ad_smb_job **ret_job, struct gpo_error **reterr);
+int ad_smb_set_sddl_finish(struct ad_smb *s, struct ad_smb_job *job, struct gpo_error **reterr);
+
 #endif

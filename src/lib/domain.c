@@ -416,7 +416,7 @@ int gpo_domain_create_gpo(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char 
 	struct ad_entry *e = NULL;
 	const struct ad_attr *sd_attr;
 	const char *guid = render->guid;
-	char *dn, *path, *unc, *version, *sddl;
+	char *dn, *path, *unc, *version, *sddl, *user_dn = NULL, *machine_dn = NULL;
 	size_t n = 0, i;
 	bool created = false;
 	int rc;
@@ -469,19 +469,13 @@ int gpo_domain_create_gpo(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char 
 			"versionNumber", "0",
 			NULL,
 		};
-		const char *const container[] = { "objectClass", "container", NULL };
-
 		rc = fail_step("ldap-add") ? gpo_fail(d, &err, GPO_ERROR, "test hook: ldap-add")
 					   : ad_ldap_add(d->ldap, dn, gpc, &err);
 		if (rc != 0)
 			goto fail;
 		created = true;
-		rc = ad_ldap_add(d->ldap, talloc_asprintf(tmp, "CN=User,%s", dn), container, &err);
-		if (rc == 0)
-			rc = ad_ldap_add(d->ldap, talloc_asprintf(tmp, "CN=Machine,%s", dn),
-					 container, &err);
-		if (rc != 0)
-			goto fail;
+		user_dn = talloc_asprintf(tmp, "CN=User,%s", dn);
+		machine_dn = talloc_asprintf(tmp, "CN=Machine,%s", dn);
 	}
 
 	/* the folder's ACL comes from the container's, as samba-tool and GPMC make it */
@@ -538,9 +532,31 @@ int gpo_domain_create_gpo(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char 
 				    : ad_smb_mkdir(d->smb, path, &err);
 	if (rc != 0)
 		goto fail;
-	/* before anything is created inside, so that it inherits */
-	rc = fail_step("smb-acl") ? gpo_fail(d, &err, GPO_EIO, "test hook: smb-acl")
-				  : ad_smb_set_sddl(d->smb, path, sddl, &err);
+	/*
+	 * Before anything is created inside, so that it inherits.  smbcacls
+	 * runs as its own process: the two child containers are added meanwhile.
+	 */
+	{
+		const char *const container[] = { "objectClass", "container", NULL };
+		struct ad_smb_job *job = NULL;
+		struct gpo_error *acl_err = NULL;
+		int acl_rc;
+
+		rc = fail_step("smb-acl") ? gpo_fail(d, &err, GPO_EIO, "test hook: smb-acl")
+					  : ad_smb_set_sddl_start(d->smb, path, sddl, &job, &err);
+		if (rc != 0)
+			goto fail;
+		rc = ad_ldap_add(d->ldap, user_dn, container, &err);
+		if (rc == 0)
+			rc = ad_ldap_add(d->ldap, machine_dn, container, &err);
+		acl_rc = ad_smb_set_sddl_finish(d->smb, job, &acl_err);
+		if (rc == 0 && acl_rc != 0) {
+			rc = acl_rc;
+			err = acl_err;
+		}
+		if (rc != 0)
+			goto fail;
+	}
 	if (rc == 0)
 		rc = ad_smb_mkdir(d->smb, talloc_asprintf(tmp, "%s/Machine", path), &err);
 	if (rc == 0)
