@@ -26,5 +26,6 @@
 #include <gpo-cep/sd.h>
 #include <gpo-cep/domain.h>
 #include <gpo-cep/merge.h>
+#include <gpo-cep/xcep.h>
 
 #endif

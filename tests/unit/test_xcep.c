@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The GetPoliciesResponse parser on the specification's examples and on hostile input. */
+#include <gpo-cep.h>
+
+#include "harness.h"
+
+static struct gpo_error *last;
+
+static struct gpo_xcep_policies *parse(TALLOC_CTX *mem, const char *xml, size_t len)
+{
+	struct gpo_xcep_policies *p = NULL;
+
+	last = NULL;
+	if (gpo_xcep_parse_response(mem, (const uint8_t *)xml, len, &p, &last) != 0)
+		return NULL;
+	return p;
+}
+
+#define ENV_HEAD "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\"><s:Body>"
+#define ENV_TAIL "</s:Body></s:Envelope>"
+#define RESP(x) ENV_HEAD "<GetPoliciesResponse xmlns=\"" GPO_XCEP_NS "\"><response>" x \
+		"</response></GetPoliciesResponse>" ENV_TAIL
+
+int main(void)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct gpo_xcep_policies *p;
+	uint8_t *data = NULL, *u16;
+	size_t len = 0, i;
+	const char *s;
+
+	ok(gpo_read_file(mem, "tests/xcep/response.xml", 1 << 20, &data, &len, NULL) == 0,
+	   "read the specification's example response");
+	p = parse(mem, (const char *)data, len);
+	ok(p != NULL, "parse it");
+	if (p != NULL) {
+		is_str(p->policy_id, "{083C7011-1D0A-4855-885D-AC945184658C}", "policyID");
+		is_str(p->friendly_name, "Contoso Enrollment Policy", "policyFriendlyName");
+		is_int(p->next_update_hours, 8, "nextUpdateHours");
+		ok(!p->not_changed, "policiesNotChanged nil is false");
+		is_int(p->n_templates, 1, "one template");
+		is_str(p->n_templates ? p->templates[0].common_name : NULL, "EFS", "template common name");
+		is_str(p->n_templates ? p->templates[0].display_name : NULL, "Basic EFS",
+		       "display name from its OID entry");
+		ok(p->n_templates && p->templates[0].oid &&
+			   strncmp(p->templates[0].oid, "1.3.6.1.4.1.311.21.8.", 21) == 0,
+		   "template OID");
+		ok(p->n_templates && p->templates[0].enroll && !p->templates[0].autoenroll,
+		   "permissions");
+		is_int(p->n_templates ? p->templates[0].schema_version : 0, 1, "schema version");
+		is_int(p->n_cas, 1, "one CA");
+		is_int(p->n_cas ? p->cas[0].n_uris : 0, 3, "three enrollment URIs");
+		ok(p->n_cas && p->cas[0].n_uris == 3 && p->cas[0].uris[0].auth == 8 &&
+			   p->cas[0].uris[1].auth == 4 && p->cas[0].uris[2].auth == 2,
+		   "their authentication types 8, 4, 2");
+		contains(p->n_cas ? p->cas[0].uris[2].uri : NULL, "_CES_Kerberos/service.svc/CES",
+			 "the Kerberos CES URI");
+	}
+	/* the same document as UTF-16LE with a byte order mark */
+	u16 = talloc_size(mem, 2 + 2 * len);
+	u16[0] = 0xFF;
+	u16[1] = 0xFE;
+	for (i = 0; i < len; i++) {
+		u16[2 + 2 * i] = data[i]; /* the example is ASCII but for one character */
+		u16[3 + 2 * i] = 0;
+	}
+	s = (const char *)data;
+	if (memchr(s, 0xE2, len) == NULL) {
+		p = parse(mem, (const char *)u16, 2 + 2 * len);
+		is_str(p ? p->policy_id : NULL, "{083C7011-1D0A-4855-885D-AC945184658C}",
+		       "UTF-16 with a byte order mark");
+	} else {
+		ok(1, "UTF-16 variant skipped: the example holds non-ASCII text");
+	}
+
+	ok(gpo_read_file(mem, "tests/xcep/response-not-changed.xml", 1 << 20, &data, &len, NULL) == 0,
+	   "read the 'not changed' example");
+	p = parse(mem, (const char *)data, len);
+	ok(p && p->not_changed && p->n_templates == 0 && p->n_cas == 0,
+	   "policiesNotChanged true, no templates, no CAs");
+
+	s = RESP("<policyID>X</policyID><nextUpdateHours>4294967295</nextUpdateHours>");
+	p = parse(mem, s, strlen(s));
+	is_int(p ? p->next_update_hours : 0, 4294967295LL, "a value above 2^31 is unsigned");
+	ok(p && strcmp(p->friendly_name, "") == 0, "no friendly name is an empty one");
+	s = ENV_HEAD "<s:Fault><s:Code><s:Value>s:Receiver</s:Value></s:Code><s:Reason>"
+		     "<s:Text xml:lang=\"en-US\">The request is not valid.</s:Text></s:Reason>"
+		     "</s:Fault>" ENV_TAIL;
+	ok(parse(mem, s, strlen(s)) == NULL && last && last->code == GPO_ERROR, "a SOAP fault");
+	contains(last ? last->message : NULL, "SOAP fault: s:Receiver: The request is not valid.",
+		 "  with its code and reason");
+	s = "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 "
+	    "\"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">]>"
+	    RESP("<policyID>&lol2;</policyID>");
+	ok(parse(mem, s, strlen(s)) == NULL && last && last->code == GPO_EINVAL,
+	   "a document type declaration (entity expansion) is refused");
+	contains(last ? last->message : NULL, "document type", "  and says so");
+	s = "<?xml version=\"1.0\"?><!DOCTYPE x SYSTEM \"http://127.0.0.1:9/x.dtd\">" RESP("<policyID>X</policyID>");
+	ok(parse(mem, s, strlen(s)) == NULL, "an external DTD is refused, never fetched");
+	s = "<html><body>Server Error</body></html>";
+	ok(parse(mem, s, strlen(s)) == NULL && last && strstr(last->message, "not a SOAP 1.2"),
+	   "an HTML error page");
+	s = "not xml at all";
+	ok(parse(mem, s, strlen(s)) == NULL && last && strstr(last->message, "not XML"), "non-XML");
+	s = ENV_HEAD "<GetPoliciesResponse xmlns=\"urn:wrong\"><response><policyID>X</policyID>"
+		     "</response></GetPoliciesResponse>" ENV_TAIL;
+	ok(parse(mem, s, strlen(s)) == NULL && last && strstr(last->message, "namespace"),
+	   "the wrong namespace");
+	s = RESP("<policyID></policyID>");
+	ok(parse(mem, s, strlen(s)) == NULL && last && strstr(last->message, "no policyID"),
+	   "an empty policyID");
+	s = RESP("<policyID>X</policyID>");
+	ok(parse(mem, s, strlen(s) - 10) == NULL, "a truncated body");
+	talloc_free(mem);
+	return tap_done();
+}
