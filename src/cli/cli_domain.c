@@ -168,3 +168,17 @@ void cli_print_gpo(FILE *out, const struct gpo_domain_gpo *g)
 			g->links[i].options & GPO_LINK_ENFORCED ? " (enforced)" : "",
 			g->links[i].options & GPO_LINK_DISABLED ? " (disabled)" : "");
 }
+
+int cli_next_option(int argc, char **argv, const struct option *opts, struct cli_domain_args *a,
+		    int *status)
+{
+	int c;
+
+	while ((c = getopt_long(argc, argv, "U:h", opts, NULL)) != -1) {
+		if (!cli_domain_option(a, c, optarg, status))
+			return c;
+		if (*status != EXIT_OK)
+			return CLI_OPTION_ERROR;
+	}
+	return -1;
+}

@@ -41,6 +41,15 @@ struct cli_domain_args {
 /* Consume one of CLI_DOMAIN_OPTIONS; false when `c` is not one of them. */
 bool cli_domain_option(struct cli_domain_args *a, int c, const char *arg, int *status);
 
+/*
+ * getopt_long for a domain command: takes in the CLI_DOMAIN_OPTIONS itself
+ * and returns the command's own options, -1 at the end, or
+ * CLI_OPTION_ERROR after a bad domain option (*status says which exit).
+ */
+#define CLI_OPTION_ERROR (-2)
+int cli_next_option(int argc, char **argv, const struct option *opts, struct cli_domain_args *a,
+		    int *status);
+
 /* Read the password when one is needed, connect; prints errors, returns an exit status. */
 int cli_domain_connect(TALLOC_CTX *mem_ctx, const char *cmd, struct cli_domain_args *a,
 		       struct gpo_domain **ret_domain);

@@ -43,13 +43,10 @@ static int run_link(int argc, char **argv, bool add)
 	int c, rc, status = EXIT_OK;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "U:h", opts, NULL)) != -1) {
-		if (cli_domain_option(&da, c, optarg, &status)) {
-			if (status != EXIT_OK)
-				goto out;
-			continue;
-		}
+	while ((c = cli_next_option(argc, argv, opts, &da, &status)) != -1) {
 		switch (c) {
+		case CLI_OPTION_ERROR:
+			goto out;
 		case 'g':
 			which = optarg;
 			break;

@@ -192,15 +192,11 @@ int cmd_show(int argc, char **argv)
 	int c, k, status = EXIT_OK;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "U:h", opts, NULL)) != -1) {
-		if (cli_domain_option(&da, c, optarg, &status)) {
-			if (status != EXIT_OK) {
-				talloc_free(mem);
-				return status;
-			}
-			continue;
-		}
+	while ((c = cli_next_option(argc, argv, opts, &da, &status)) != -1) {
 		switch (c) {
+		case CLI_OPTION_ERROR:
+			talloc_free(mem);
+			return status;
 		case 'g':
 			which = optarg;
 			break;
