@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 #include <talloc.h>
 
 #include <gpo-cep/error.h>
@@ -62,5 +63,23 @@ struct gpo_xcep_policies {
  */
 int gpo_xcep_parse_response(TALLOC_CTX *mem_ctx, const uint8_t *body, size_t len,
 			    struct gpo_xcep_policies **ret, struct gpo_error **reterr);
+
+struct gpo_xcep_request_options {
+	const char *uri;          /* the policy server's URI: a:To */
+	const char *message_id;   /* "urn:uuid:..."; NULL: a new random one */
+	const char *username;     /* UsernamePassword endpoints: a WS-Security */
+	const char *password;     /* UsernameToken with a Timestamp; else NULL */
+	time_t now;               /* the Timestamp's Created (Expires 5 minutes later) */
+};
+
+/*
+ * A GetPolicies request as a SOAP 1.2 envelope: WS-Addressing Action, MessageID,
+ * ReplyTo anonymous and To (both mustUnderstand), lastUpdate and
+ * preferredLanguage nil, and a requestFilter with clientVersion and
+ * serverVersion 0 (a nil filter makes servers hide newer templates).  The
+ * text holds the password when one is given: wipe it after use.
+ */
+int gpo_xcep_build_request(TALLOC_CTX *mem_ctx, const struct gpo_xcep_request_options *o,
+			   char **ret_xml, size_t *ret_len, struct gpo_error **reterr);
 
 #endif

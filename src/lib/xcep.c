@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* MS-XCEP GetPoliciesResponse, [MS-XCEP] 3.1.4.1.2.2 and 3.1.4.1.3. */
 #include <errno.h>
+#include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include <gpo-cep/gpo.h>
 #include <gpo-cep/xcep.h>
 
 #include "internal.h"
@@ -292,4 +295,118 @@ out:
 	talloc_free(p);
 	xmlFreeDoc(doc);
 	return rc;
+}
+
+#define WSA_NS "http://www.w3.org/2005/08/addressing"
+#define WSSE_NS "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
+#define WSU_NS "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"
+#define GETPOLICIES_ACTION \
+	"http://schemas.microsoft.com/windows/pki/2009/01/enrollmentpolicy/IPolicy/GetPolicies"
+
+static xmlNode *add(xmlNode *parent, xmlNs *ns, const char *name, const char *content)
+{
+	return xmlNewTextChild(parent, ns, (const xmlChar *)name, (const xmlChar *)content);
+}
+
+static void set_nil(xmlNode *n, xmlNs *xsi)
+{
+	xmlNewNsProp(n, xsi, (const xmlChar *)"nil", (const xmlChar *)"true");
+}
+
+static void timestamp(char out[32], time_t t)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+}
+
+int gpo_xcep_build_request(TALLOC_CTX *mem_ctx, const struct gpo_xcep_request_options *o,
+			   char **ret_xml, size_t *ret_len, struct gpo_error **reterr)
+{
+	xmlDoc *doc = xmlNewDoc((const xmlChar *)"1.0");
+	xmlNode *env, *head, *body, *n, *gp, *client, *filter, *pw = NULL;
+	xmlNs *s, *a, *xsi, *ep;
+	xmlChar *text = NULL;
+	char id[48], created[32], expires[32];
+	int size = 0;
+
+	if (doc == NULL || o->uri == NULL)
+		goto fail;
+	if (o->message_id == NULL) {
+		char guid[39];
+
+		gpo_guid_generate(guid);
+		snprintf(id, sizeof(id), "urn:uuid:%.36s", guid + 1);
+		for (char *c = id; *c; c++)
+			*c = (char)ascii_lower((unsigned char)*c);
+	} else {
+		snprintf(id, sizeof(id), "%s", o->message_id);
+	}
+	env = xmlNewNode(NULL, (const xmlChar *)"Envelope");
+	xmlDocSetRootElement(doc, env);
+	s = xmlNewNs(env, (const xmlChar *)SOAP_NS, (const xmlChar *)"s");
+	a = xmlNewNs(env, (const xmlChar *)WSA_NS, (const xmlChar *)"a");
+	xmlSetNs(env, s);
+	head = xmlNewChild(env, s, (const xmlChar *)"Header", NULL);
+	n = add(head, a, "Action", GETPOLICIES_ACTION);
+	xmlNewNsProp(n, s, (const xmlChar *)"mustUnderstand", (const xmlChar *)"1");
+	add(head, a, "MessageID", id);
+	n = xmlNewChild(head, a, (const xmlChar *)"ReplyTo", NULL);
+	add(n, a, "Address", "http://www.w3.org/2005/08/addressing/anonymous");
+	n = add(head, a, "To", o->uri);
+	xmlNewNsProp(n, s, (const xmlChar *)"mustUnderstand", (const xmlChar *)"1");
+	if (o->username != NULL) {
+		xmlNode *sec, *ts, *tok;
+		xmlNs *wsse, *wsu;
+
+		sec = xmlNewChild(head, NULL, (const xmlChar *)"Security", NULL);
+		wsse = xmlNewNs(sec, (const xmlChar *)WSSE_NS, (const xmlChar *)"o");
+		wsu = xmlNewNs(sec, (const xmlChar *)WSU_NS, (const xmlChar *)"u");
+		xmlSetNs(sec, wsse);
+		xmlNewNsProp(sec, s, (const xmlChar *)"mustUnderstand", (const xmlChar *)"1");
+		ts = xmlNewChild(sec, wsu, (const xmlChar *)"Timestamp", NULL);
+		xmlNewNsProp(ts, wsu, (const xmlChar *)"Id", (const xmlChar *)"_0");
+		timestamp(created, o->now);
+		timestamp(expires, o->now + 300);
+		add(ts, wsu, "Created", created);
+		add(ts, wsu, "Expires", expires);
+		tok = xmlNewChild(sec, wsse, (const xmlChar *)"UsernameToken", NULL);
+		xmlNewNsProp(tok, wsu, (const xmlChar *)"Id", (const xmlChar *)"uuid-1");
+		add(tok, wsse, "Username", o->username);
+		n = pw = add(tok, wsse, "Password", o->password ? o->password : "");
+		xmlNewProp(n, (const xmlChar *)"Type",
+			   (const xmlChar *)"http://docs.oasis-open.org/wss/2004/01/"
+					    "oasis-200401-wss-username-token-profile-1.0#PasswordText");
+	}
+	body = xmlNewChild(env, s, (const xmlChar *)"Body", NULL);
+	xsi = xmlNewNs(body, (const xmlChar *)XSI_NS, (const xmlChar *)"xsi");
+	gp = xmlNewChild(body, NULL, (const xmlChar *)"GetPolicies", NULL);
+	ep = xmlNewNs(gp, (const xmlChar *)GPO_XCEP_NS, NULL);
+	xmlSetNs(gp, ep);
+	client = xmlNewChild(gp, ep, (const xmlChar *)"client", NULL);
+	set_nil(xmlNewChild(client, ep, (const xmlChar *)"lastUpdate", NULL), xsi);
+	set_nil(xmlNewChild(client, ep, (const xmlChar *)"preferredLanguage", NULL), xsi);
+	filter = xmlNewChild(gp, ep, (const xmlChar *)"requestFilter", NULL);
+	set_nil(xmlNewChild(filter, ep, (const xmlChar *)"policyOIDs", NULL), xsi);
+	add(filter, ep, "clientVersion", "0");
+	add(filter, ep, "serverVersion", "0");
+	xmlDocDumpMemoryEnc(doc, &text, &size, "UTF-8");
+	if (text == NULL)
+		goto fail;
+	*ret_xml = talloc_strndup(mem_ctx, (const char *)text, (size_t)size);
+	/* the buffer and the tree may hold the password */
+	explicit_bzero(text, (size_t)size);
+	xmlFree(text);
+	if (pw != NULL && pw->children != NULL && pw->children->content != NULL)
+		explicit_bzero(pw->children->content, strlen((char *)pw->children->content));
+	xmlFreeDoc(doc);
+	if (*ret_xml == NULL)
+		return gpo_oom(mem_ctx, reterr);
+	*ret_len = (size_t)size;
+	return 0;
+fail:
+	xmlFreeDoc(doc);
+	return gpo_fail(mem_ctx, reterr, o->uri ? GPO_ENOMEM : GPO_EINVAL,
+			o->uri ? "out of memory" : "no policy server URI");
 }

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The GetPoliciesResponse parser on the specification's examples and on hostile input. */
+#include <libxml/parser.h>
+
 #include <gpo-cep.h>
 
 #include "harness.h"
@@ -111,6 +113,51 @@ int main(void)
 	   "an empty policyID");
 	s = RESP("<policyID>X</policyID>");
 	ok(parse(mem, s, strlen(s) - 10) == NULL, "a truncated body");
+	{
+		struct gpo_xcep_request_options o = {
+			.uri = "https://ca.example.com/ADPolicyProvider_CEP_UsernamePassword/service.svc/CEP?a=1&b=2",
+			.message_id = "urn:uuid:5fb5f6fd-4709-414b-8afa-0c05f6686d1c",
+			.username = "EXAMPLE\\alice",
+			.password = "p&w<d>\"",
+			.now = 1238028531, /* 2009-03-26T00:48:51Z */
+		};
+		char *xml = NULL;
+		size_t xml_len = 0;
+		xmlDoc *doc;
+
+		ok(gpo_xcep_build_request(mem, &o, &xml, &xml_len, NULL) == 0, "build a GetPolicies request");
+		contains(xml, "<a:Action s:mustUnderstand=\"1\">http://schemas.microsoft.com/windows/pki/2009/01/enrollmentpolicy/IPolicy/GetPolicies</a:Action>",
+			 "Action, mustUnderstand, no whitespace");
+		contains(xml, "<a:To s:mustUnderstand=\"1\">https://ca.example.com/ADPolicyProvider_CEP_UsernamePassword/service.svc/CEP?a=1&amp;b=2</a:To>",
+			 "To, escaped");
+		contains(xml, "<a:MessageID>urn:uuid:5fb5f6fd-4709-414b-8afa-0c05f6686d1c</a:MessageID>", "MessageID");
+		contains(xml, "<a:Address>http://www.w3.org/2005/08/addressing/anonymous</a:Address>", "ReplyTo anonymous");
+		contains(xml, "<clientVersion>0</clientVersion>", "requestFilter clientVersion 0");
+		contains(xml, "<serverVersion>0</serverVersion>", "requestFilter serverVersion 0");
+		contains(xml, "<lastUpdate xsi:nil=\"true\"/>", "lastUpdate nil");
+		contains(xml, "<u:Created>2009-03-26T00:48:51.000Z</u:Created>", "Timestamp Created in UTC");
+		contains(xml, "<u:Expires>2009-03-26T00:53:51.000Z</u:Expires>", "Expires five minutes later");
+		contains(xml, "<o:Username>EXAMPLE\\alice</o:Username>", "UsernameToken user");
+		contains(xml, "p&amp;w&lt;d&gt;\"</o:Password>", "the password escaped");
+		doc = xmlReadMemory(xml, (int)xml_len, NULL, NULL, XML_PARSE_NONET);
+		ok(doc != NULL, "the request is well-formed XML");
+		if (doc != NULL) {
+			xmlNode *root = xmlDocGetRootElement(doc);
+
+			ok(root && root->ns && strcmp((char *)root->ns->href,
+						     "http://www.w3.org/2003/05/soap-envelope") == 0,
+			   "a SOAP 1.2 envelope");
+			xmlFreeDoc(doc);
+		}
+		o.username = NULL;
+		o.message_id = NULL;
+		ok(gpo_xcep_build_request(mem, &o, &xml, &xml_len, NULL) == 0 && strstr(xml, "o:Security") == NULL &&
+			   strstr(xml, "o:Password") == NULL, "without a user: no WS-Security header");
+		ok(xml && strstr(xml, "<a:MessageID>urn:uuid:") && !strstr(xml, "5fb5f6fd"),
+		   "a new random MessageID");
+		o.uri = NULL;
+		ok(gpo_xcep_build_request(mem, &o, &xml, &xml_len, NULL) == GPO_EINVAL, "no URI is refused");
+	}
 	talloc_free(mem);
 	return tap_done();
 }
