@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* gpo-cep list: the GPOs of a domain that carry certificate enrollment settings. */
 #include <string.h>
+#include <strings.h>
 
 #include "cli_domain.h"
 
@@ -17,26 +18,37 @@ static const char list_help[] =
 
 /* The certificate settings of one GPO, or NULL when it has none. */
 static struct gpo_cep_policy *cep_of(TALLOC_CTX *mem, struct gpo_domain *dom,
-				     const struct gpo_domain_gpo *g)
+				     const struct gpo_domain_gpo *g, bool *unreadable)
 {
 	struct gpo_cep_policy *p = talloc_zero(mem, struct gpo_cep_policy);
 	struct gpo_dir_contents *dc = NULL;
+	struct gpo_error *err = NULL;
 	bool found = false;
 	int k;
 
-	/* only the registry extension applies Registry.pol: skip the rest unread */
-	if (strstr(g->machine_extension_names, GPO_CSE_REGISTRY) == NULL &&
-	    strstr(g->user_extension_names, GPO_CSE_REGISTRY) == NULL)
+	/* only the registry extension applies Registry.pol (any case: Samba writes lower) */
+	if (strcasestr(g->machine_extension_names, GPO_CSE_REGISTRY) == NULL &&
+	    strcasestr(g->user_extension_names, GPO_CSE_REGISTRY) == NULL)
 		return NULL;
-	if (gpo_domain_read_files(mem, dom, g, &dc, NULL) != 0)
+	if (gpo_domain_read_files(mem, dom, g, &dc, &err) != 0) {
+		/* a GPO we cannot read may well hold the settings: never drop it silently */
+		cli_error("warning: cannot read the files of GPO '%s' %s: %s", g->name, g->guid,
+			  err ? err->message : "unknown error");
+		*unreadable = true;
 		return NULL;
+	}
 	for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++) {
 		struct gpo_preg_file *f = NULL;
 		bool *used = NULL;
 
-		if (dc->pol[k] == NULL || gpo_preg_decode(mem, dc->pol[k], dc->pol_len[k], &f,
-							  NULL) != 0)
+		if (dc->pol[k] == NULL)
 			continue;
+		if (gpo_preg_decode(mem, dc->pol[k], dc->pol_len[k], &f, &err) != 0) {
+			cli_error("warning: GPO '%s' %s: %s: %s", g->name, g->guid,
+				  dc->pol_path[k], err ? err->message : "malformed");
+			*unreadable = true;
+			continue;
+		}
 		if (gpo_cep_scope_decode(mem, f, "", &p->scopes[k], &used, gpo_diags_new(mem)) == 0 &&
 		    p->scopes[k] != NULL &&
 		    (p->scopes[k]->enrollment != NULL || p->scopes[k]->auto_enrollment != NULL))
@@ -79,7 +91,7 @@ int cmd_list(int argc, char **argv)
 	struct gpo_domain_gpo *gpos = NULL;
 	struct gpo_error *err = NULL;
 	json_object *arr = NULL;
-	bool all = false, json = false;
+	bool all = false, json = false, any_unreadable = false;
 	size_t n = 0, i, j;
 	int c, rc, k, status = EXIT_OK;
 
@@ -117,9 +129,11 @@ int cmd_list(int argc, char **argv)
 	arr = json ? json_object_new_array() : NULL;
 	for (i = 0; i < n; i++) {
 		const struct gpo_domain_gpo *g = &gpos[i];
-		struct gpo_cep_policy *p = cep_of(mem, dom, g);
+		bool unreadable = false;
+		struct gpo_cep_policy *p = cep_of(mem, dom, g, &unreadable);
 
-		if (p == NULL && !all)
+		any_unreadable |= unreadable;
+		if (p == NULL && !all && !unreadable)
 			continue;
 		if (json) {
 			json_object *o = json_object_new_object(), *links = json_object_new_array();
@@ -128,6 +142,7 @@ int cmd_list(int argc, char **argv)
 			json_object_object_add(o, "name", json_object_new_string(g->name));
 			json_object_object_add(o, "version", json_object_new_int64(g->version));
 			json_object_object_add(o, "certificate_enrollment", json_object_new_boolean(p != NULL));
+			json_object_object_add(o, "unreadable", json_object_new_boolean(unreadable));
 			for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++)
 				if (p != NULL && p->scopes[k] != NULL)
 					json_object_object_add(o, gpo_cep_scope_name(k),
@@ -138,7 +153,8 @@ int cmd_list(int argc, char **argv)
 			json_object_array_add(arr, o);
 			continue;
 		}
-		printf("%s  %s  (version %lu)\n", g->guid, g->name, (unsigned long)g->version);
+		printf("%s  %s  (version %lu)%s\n", g->guid, g->name, (unsigned long)g->version,
+		       unreadable ? "  UNREADABLE" : "");
 		for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++)
 			servers_json(p, false, k);
 		for (j = 0; j < g->n_links; j++)
@@ -148,6 +164,9 @@ int cmd_list(int argc, char **argv)
 		cli_print_json(arr);
 		json_object_put(arr);
 	}
+	/* the listing is incomplete: scripts must not take it for the whole truth */
+	if (any_unreadable)
+		status = EXIT_FAILURE_;
 out:
 	talloc_free(mem);
 	return status;

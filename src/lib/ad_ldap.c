@@ -313,30 +313,31 @@ static LDAPMod **make_mods(TALLOC_CTX *mem_ctx, const char *const *pairs, int op
 	return mods;
 }
 
-int ad_ldap_add(struct ad_ldap *l, const char *dn, const char *const *pairs,
-		struct gpo_error **reterr)
+static int apply_mods(struct ad_ldap *l, const char *dn, const char *const *pairs, bool add,
+		      struct gpo_error **reterr)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
-	LDAPMod **mods = make_mods(tmp, pairs, LDAP_MOD_ADD);
-	int rc = mods ? ldap_add_ext_s(l->ld, dn, mods, NULL, NULL) : LDAP_NO_MEMORY;
+	LDAPMod **mods = make_mods(tmp, pairs, add ? LDAP_MOD_ADD : LDAP_MOD_REPLACE);
+	int rc = mods == NULL ? LDAP_NO_MEMORY
+		 : add	      ? ldap_add_ext_s(l->ld, dn, mods, NULL, NULL)
+			      : ldap_modify_ext_s(l->ld, dn, mods, NULL, NULL);
 
 	talloc_free(tmp);
 	if (rc != LDAP_SUCCESS)
-		return ldap_fail(l, reterr, l, rc, "add", dn);
+		return ldap_fail(l, reterr, l, rc, add ? "add" : "change", dn);
 	return 0;
+}
+
+int ad_ldap_add(struct ad_ldap *l, const char *dn, const char *const *pairs,
+		struct gpo_error **reterr)
+{
+	return apply_mods(l, dn, pairs, true, reterr);
 }
 
 int ad_ldap_replace(struct ad_ldap *l, const char *dn, const char *const *pairs,
 		    struct gpo_error **reterr)
 {
-	TALLOC_CTX *tmp = talloc_new(NULL);
-	LDAPMod **mods = make_mods(tmp, pairs, LDAP_MOD_REPLACE);
-	int rc = mods ? ldap_modify_ext_s(l->ld, dn, mods, NULL, NULL) : LDAP_NO_MEMORY;
-
-	talloc_free(tmp);
-	if (rc != LDAP_SUCCESS)
-		return ldap_fail(l, reterr, l, rc, "change", dn);
-	return 0;
+	return apply_mods(l, dn, pairs, false, reterr);
 }
 
 int ad_ldap_delete(struct ad_ldap *l, const char *dn, struct gpo_error **reterr)

@@ -388,12 +388,11 @@ static int remove_gpo(struct gpo_domain *d, const char *dn, const char *guid,
 		      struct gpo_error **reterr)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
-	int rc = 0, r;
+	/* a folder that cannot be reached is not removed: say so, go on with AD */
+	int rc = smb(d, reterr), r;
 
-	if (smb(d, NULL) == 0) {
-		r = ad_smb_remove_tree(d->smb, sysvol_path(tmp, d, guid), reterr);
-		rc = rc ? rc : r;
-	}
+	if (rc == 0)
+		rc = ad_smb_remove_tree(d->smb, sysvol_path(tmp, d, guid), reterr);
 	r = ad_ldap_delete(d->ldap, talloc_asprintf(tmp, "CN=User,%s", dn), rc ? NULL : reterr);
 	rc = rc ? rc : r;
 	r = ad_ldap_delete(d->ldap, talloc_asprintf(tmp, "CN=Machine,%s", dn), rc ? NULL : reterr);

@@ -171,6 +171,30 @@ expect 1 "link to a target that does not exist" -- "$GPO_CEP" link "${AUTH[@]}" 
 grep_in err "does not exist" "a missing target is named"
 "$GPO_CEP" link "${AUTH[@]}" --gpo "$name" --target "$ou" >/dev/null 2>&1
 
+# a GPO made by samba-tool, with Samba's lower-case extension names, is listed;
+# one whose Registry.pol is corrupt is listed as unreadable and list fails
+sguid=$(samba_tool gpo create "samba made $tag" 2>/dev/null | sed -n 's/.*created as \({[^}]*}\).*/\1/p')
+sdn="CN=$sguid,CN=Policies,CN=System,$LAB_BASE_DN"
+smb -c "mkdir $realm/Policies/$sguid/Machine; put $work/got/Machine/Registry.pol $realm/Policies/$sguid/Machine/Registry.pol" >/dev/null 2>&1
+LDAPTLS_CACERT="$LAB_CA_CERT" ldapmodify -x -H "$LAB_LDAPS_URI" -D "$LAB_ADMIN_UPN" -y "$LAB_PASSWORD_FILE" >/dev/null 2>&1 <<LDIF
+dn: $sdn
+changetype: modify
+replace: gPCMachineExtensionNames
+gPCMachineExtensionNames: [{35378eac-683f-11d2-a89a-00c04fbbcfa2}]
+LDIF
+expect 0 "list finds a GPO with lower-case extension names" -- "$GPO_CEP" list "${AUTH[@]}"
+grep_in out "$sguid" "  the samba-tool GPO is listed"
+printf 'PReg\001\000\000\000[' > "$work/corrupt.pol"
+smb -c "put $work/corrupt.pol $realm/Policies/$sguid/Machine/Registry.pol" >/dev/null 2>&1
+expect 1 "list with a corrupt Registry.pol" -- "$GPO_CEP" list "${AUTH[@]}" --json
+grep_in err "warning: GPO 'samba made $tag'" "  the corrupt GPO is named on stderr"
+check "  and listed as unreadable, not dropped" /usr/bin/python3 -c '
+import json, sys
+d = {g["guid"]: g for g in json.load(open(sys.argv[1]))}
+assert d[sys.argv[2]]["unreadable"] and not d[sys.argv[2]]["certificate_enrollment"]
+' "$work/out" "$sguid"
+samba_tool gpo del "$sguid" >/dev/null 2>&1
+
 # --- update and apply ---------------------------------------------------------------------
 ad_version() { ldap -b "$dn" -s base versionNumber | sed -n 's/^versionNumber: //p'; }
 gpt_version() { smb -c "get $realm/Policies/$guid/GPT.INI $work/gpt.ini" >/dev/null 2>&1; sed -n 's/^Version *= *\([0-9]*\).*/\1/p' "$work/gpt.ini" | tr -d '\r'; }
