@@ -4,7 +4,8 @@
  *
  * Modules: error, diag, preg (Registry.pol codec), gptini, extnames,
  * policy (model and JSON form), cep (model <-> records), lint, gpo
- * (render and local folders).  All memory is talloc: pass a context first,
+ * (render and local folders), sd, domain (AD publishing), merge, xcep
+ * (MS-XCEP messages) and probe (asking a policy server).  All memory is talloc: pass a context first,
  * free it to release everything allocated on it.
  */
 #ifndef GPO_CEP_H
@@ -27,5 +28,6 @@
 #include <gpo-cep/domain.h>
 #include <gpo-cep/merge.h>
 #include <gpo-cep/xcep.h>
+#include <gpo-cep/probe.h>
 
 #endif

@@ -25,6 +25,9 @@ enum gpo_err {
 	GPO_EEXIST = -5,    /* refused to replace something that exists */
 	GPO_EIO = -6,       /* a system call failed; the message names the path */
 	GPO_ECONFLICT = -7, /* the object changed between reading and writing it */
+	GPO_ENET = -8,      /* a server could not be reached or its TLS identity verified */
+	GPO_EAUTH = -9,     /* a server refused our credentials, or we had none to offer */
+	GPO_EPROTO = -10,   /* a server answered, but not with what the protocol promises */
 };
 
 /*

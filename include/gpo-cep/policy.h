@@ -52,6 +52,7 @@ struct gpo_cep_server {
 	enum gpo_cep_auth auth; /* never UNSET after loading */
 	char *policy_id;        /* NULL: to be filled from the domain or a probe */
 	char *friendly_name;    /* never NULL after loading */
+	bool friendly_name_default; /* not in the file: the URI's host or the LDAP name */
 	bool is_default;        /* exactly one per list after loading */
 	bool autoenroll;
 	bool client_id;

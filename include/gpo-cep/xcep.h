@@ -17,7 +17,9 @@
 #include <time.h>
 #include <talloc.h>
 
+#include <gpo-cep/diag.h>
 #include <gpo-cep/error.h>
+#include <gpo-cep/policy.h>
 
 #define GPO_XCEP_NS "http://schemas.microsoft.com/windows/pki/2009/01/enrollmentpolicy"
 
@@ -25,6 +27,7 @@ struct gpo_xcep_ca_uri {
 	uint32_t auth;       /* X509EnrollmentAuthFlags: 1, 2, 4, 8 */
 	char *uri;
 	uint32_t priority;
+	bool renewal_only;
 };
 
 struct gpo_xcep_ca {
@@ -32,6 +35,14 @@ struct gpo_xcep_ca {
 	size_t n_uris;
 	struct gpo_xcep_ca_uri *uris;
 	bool enroll_permission;
+	char *subject;       /* of its certificate, RFC 4514; NULL when undecodable */
+	char *sha1;          /* the certificate's SHA-1 thumbprint, hex; NULL likewise */
+};
+
+/* An extended key usage of a template, named as the response names it. */
+struct gpo_xcep_eku {
+	char *oid;
+	char *name;          /* the OID entry's defaultName; NULL when none */
 };
 
 struct gpo_xcep_template {
@@ -39,10 +50,19 @@ struct gpo_xcep_template {
 	char *display_name;  /* from the template's OID entry; NULL when none */
 	char *oid;           /* the template OID; NULL when none */
 	uint32_t schema_version;
-	bool enroll;
+	uint32_t major_revision;
+	uint32_t minor_revision;
+	bool enroll;         /* for the identity that asked */
 	bool autoenroll;
 	size_t n_cas;
 	uint32_t *ca_refs;
+	/* key usage summary */
+	uint32_t min_key_length;      /* 0 when absent */
+	uint32_t key_spec;            /* 1 AT_KEYEXCHANGE, 2 AT_SIGNATURE, 0 absent */
+	size_t n_key_usages;
+	const char **key_usages;      /* the keyUsage extension: "digitalSignature", ... */
+	size_t n_ekus;
+	struct gpo_xcep_eku *ekus;    /* the extendedKeyUsage extension */
 };
 
 struct gpo_xcep_policies {
@@ -54,7 +74,12 @@ struct gpo_xcep_policies {
 	struct gpo_xcep_template *templates;
 	size_t n_cas;
 	struct gpo_xcep_ca *cas;
+	char *action;                 /* WS-Addressing Action; NULL when absent */
+	char *relates_to;             /* WS-Addressing RelatesTo; NULL when absent */
 };
+
+#define GPO_XCEP_RESPONSE_ACTION \
+	"http://schemas.microsoft.com/windows/pki/2009/01/enrollmentpolicy/IPolicy/GetPoliciesResponse"
 
 /*
  * Parse a GetPoliciesResponse.  A SOAP fault becomes GPO_ERROR with the
@@ -81,5 +106,17 @@ struct gpo_xcep_request_options {
  */
 int gpo_xcep_build_request(TALLOC_CTX *mem_ctx, const struct gpo_xcep_request_options *o,
 			   char **ret_xml, size_t *ret_len, struct gpo_error **reterr);
+
+/*
+ * What a server's answer means for its entry in a policy (pure): a missing
+ * policy_id is taken from the answer, a different one is an error at
+ * `pointer`/policy_id (clients group endpoints by it), a friendly name the
+ * file did not give is taken from the answer when the answer has one.  New
+ * strings are allocated on mem_ctx (the policy).
+ * Returns 0, GPO_EINVAL when it added an error, GPO_ENOMEM.
+ */
+int gpo_cep_server_take_probe(TALLOC_CTX *mem_ctx, struct gpo_cep_server *server,
+			      const struct gpo_xcep_policies *answer,
+			      const char *pointer, struct gpo_diags *diags);
 
 #endif

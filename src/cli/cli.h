@@ -31,6 +31,7 @@ int cmd_render(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
 int cmd_init(int argc, char **argv);
+int cmd_probe(int argc, char **argv);
 int cmd_create(int argc, char **argv);
 int cmd_delete(int argc, char **argv);
 int cmd_list(int argc, char **argv);

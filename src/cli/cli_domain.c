@@ -49,18 +49,18 @@ bool cli_domain_option(struct cli_domain_args *a, int c, const char *arg, int *s
 	}
 }
 
-/* The password, from the file, the environment or the terminal; NULL if none. */
-static char *read_password(TALLOC_CTX *mem_ctx, struct cli_domain_args *a, int *status)
+char *cli_read_password(TALLOC_CTX *mem_ctx, const char *password_file, const char *env_name,
+			const char *user, int *status)
 {
 	char buf[1024];
-	char *p = NULL, *env = getenv("GPO_CEP_PASSWORD");
+	char *p = NULL, *env = getenv(env_name);
 	size_t n;
 
-	if (a->password_file != NULL) {
-		FILE *f = fopen(a->password_file, "re");
+	if (password_file != NULL) {
+		FILE *f = fopen(password_file, "re");
 
 		if (f == NULL) {
-			cli_error("cannot open '%s': %s", a->password_file, strerror(errno));
+			cli_error("cannot open '%s': %s", password_file, strerror(errno));
 			*status = EXIT_FAILURE_;
 			return NULL;
 		}
@@ -78,7 +78,7 @@ static char *read_password(TALLOC_CTX *mem_ctx, struct cli_domain_args *a, int *
 				fclose(tty);
 			return NULL;
 		}
-		fprintf(tty, "Password for %s: ", a->o.user);
+		fprintf(tty, "Password for %s: ", user);
 		fflush(tty);
 		quiet = old;
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
@@ -109,7 +109,8 @@ int cli_domain_connect(TALLOC_CTX *mem_ctx, const char *cmd, struct cli_domain_a
 	if ((a->o.auth == GPO_AUTH_PASSWORD || a->password_file != NULL) && a->o.user == NULL)
 		return cli_usage_error(cmd, "a password needs a user: give -U USER");
 	if (a->o.auth == GPO_AUTH_PASSWORD || (a->o.auth == GPO_AUTH_AUTO && a->o.user)) {
-		a->o.password = read_password(mem_ctx, a, &status);
+		a->o.password = cli_read_password(mem_ctx, a->password_file, "GPO_CEP_PASSWORD",
+						  a->o.user, &status);
 		if (status != EXIT_OK)
 			return status;
 		if (a->o.password == NULL) {

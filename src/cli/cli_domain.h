@@ -50,6 +50,15 @@ bool cli_domain_option(struct cli_domain_args *a, int c, const char *arg, int *s
 int cli_next_option(int argc, char **argv, const struct option *opts, struct cli_domain_args *a,
 		    int *status);
 
+/*
+ * The password, from the first line of `password_file`, the environment
+ * variable `env_name` or a prompt on the terminal (in that order); NULL when
+ * there is none or the file cannot be read (then *status says so).  Wipe it
+ * after use.
+ */
+char *cli_read_password(TALLOC_CTX *mem_ctx, const char *password_file, const char *env_name,
+			const char *user, int *status);
+
 /* Read the password when one is needed, connect; prints errors, returns an exit status. */
 int cli_domain_connect(TALLOC_CTX *mem_ctx, const char *cmd, struct cli_domain_args *a,
 		       struct gpo_domain **ret_domain);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli_domain.h"
+#include "cli_probe.h"
 
 static const char create_help[] =
 	"usage: gpo-cep create --domain REALM [options] POLICY.json\n"
@@ -21,6 +22,7 @@ static const char create_help[] =
 	"      --dry-run          connect and check, print what would be written\n"
 	"      --json             machine-readable output\n"
 	CLI_DOMAIN_HELP
+	CLI_PROBE_HELP
 	"  -h, --help             show this help\n";
 
 int cmd_create(int argc, char **argv)
@@ -34,9 +36,11 @@ int cmd_create(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		CLI_DOMAIN_OPTIONS,
+		CLI_PROBE_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_domain_args da = { .o = GPO_DOMAIN_OPTIONS_INIT };
+	struct cli_probe_args pa = { 0 };
 	TALLOC_CTX *mem = talloc_new(NULL);
 	struct gpo_diags *diags = gpo_diags_new(mem);
 	struct gpo_cep_policy *policy = NULL;
@@ -78,6 +82,11 @@ int cmd_create(int argc, char **argv)
 			fputs(create_help, stdout);
 			goto out;
 		default:
+			if (cli_probe_option(&pa, c, optarg, &status)) {
+				if (status != EXIT_OK)
+					goto out;
+				break;
+			}
 			status = cli_usage_error("create", "unknown or incomplete option");
 			goto out;
 		}
@@ -102,6 +111,8 @@ int cmd_create(int argc, char **argv)
 		status = cli_domain_connect(mem, "create", &da, &dom);
 	if (status != EXIT_OK)
 		goto out;
+	if (status == EXIT_OK)
+		status = cli_probe_policy(mem, &pa, policy, diags, NULL);
 	status = cli_finish_policy(policy, gpo_domain_forest_guid(dom), argv[optind], diags, status);
 	if (status != EXIT_OK)
 		goto out;

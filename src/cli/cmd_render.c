@@ -5,7 +5,7 @@
 
 #include <nettle/sha2.h>
 
-#include "cli.h"
+#include "cli_probe.h"
 
 static const char render_help[] =
 	"usage: gpo-cep render [options] POLICY.json -o DIR\n"
@@ -20,6 +20,7 @@ static const char render_help[] =
 	"                         forest root domain's objectGUID\n"
 	"      --force            replace an existing DIR/{GUID}\n"
 	"      --json             machine-readable output\n"
+	CLI_PROBE_HELP
 	"  -h, --help             show this help\n";
 
 static void hex_sha256(const uint8_t *data, size_t len, char out[65])
@@ -92,6 +93,7 @@ int cmd_render(int argc, char **argv)
 		{ "force", no_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
+		CLI_PROBE_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *out_dir = NULL, *guid_arg = NULL, *forest = NULL;
@@ -101,6 +103,7 @@ int cmd_render(int argc, char **argv)
 	struct gpo_render *render = NULL;
 	struct gpo_diags *diags = gpo_diags_new(mem);
 	struct gpo_error *err = NULL;
+	struct cli_probe_args pa = { 0 };
 	char guid[39], forest_norm[39], *path = NULL;
 	int c, rc, status;
 
@@ -127,6 +130,14 @@ int cmd_render(int argc, char **argv)
 			talloc_free(mem);
 			return EXIT_OK;
 		default:
+			status = EXIT_OK;
+			if (cli_probe_option(&pa, c, optarg, &status)) {
+				if (status != EXIT_OK) {
+					talloc_free(mem);
+					return status;
+				}
+				break;
+			}
 			talloc_free(mem);
 			return cli_usage_error("render", "unknown or incomplete option");
 		}
@@ -149,6 +160,8 @@ int cmd_render(int argc, char **argv)
 		return cli_usage_error("render", "--forest-guid '%s' is not a GUID", forest);
 	}
 	status = cli_load_policy(mem, argv[optind], &policy, diags);
+	if (status == EXIT_OK)
+		status = cli_probe_policy(mem, &pa, policy, diags, NULL);
 	status = cli_finish_policy(policy, forest, argv[optind], diags, status);
 	if (status != EXIT_OK) {
 		talloc_free(mem);

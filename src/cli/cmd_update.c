@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "cli_domain.h"
+#include "cli_probe.h"
 
 static const char update_help[] =
 	"usage: gpo-cep update (--domain REALM --gpo NAME|{GUID} | --path DIR) [options] POLICY.json\n"
@@ -31,6 +32,7 @@ static const char update_help[] =
 	"      --detailed-exitcode  exit with 4 when a change was made\n"
 	"      --json             machine-readable output\n"
 	CLI_DOMAIN_HELP
+	CLI_PROBE_HELP
 	"  -h, --help             show this help\n";
 
 enum { EXIT_CHANGES = 4 };
@@ -239,10 +241,12 @@ static int run_update(int argc, char **argv, bool apply)
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		CLI_DOMAIN_OPTIONS,
+		CLI_PROBE_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct update_args a = { .cmd = apply ? "apply" : "update" };
 	struct cli_domain_args da = { .o = GPO_DOMAIN_OPTIONS_INIT };
+	struct cli_probe_args pa = { 0 };
 	TALLOC_CTX *mem = talloc_new(NULL);
 	struct gpo_diags *diags = gpo_diags_new(mem);
 	struct gpo_cep_policy *policy = NULL;
@@ -286,6 +290,11 @@ static int run_update(int argc, char **argv, bool apply)
 			fputs(update_help, stdout);
 			goto out;
 		default:
+			if (cli_probe_option(&pa, c, optarg, &status)) {
+				if (status != EXIT_OK)
+					goto out;
+				break;
+			}
 			status = cli_usage_error(a.cmd, "unknown or incomplete option");
 			goto out;
 		}
@@ -314,6 +323,8 @@ static int run_update(int argc, char **argv, bool apply)
 		status = cli_domain_connect(mem, a.cmd, &da, &dom);
 	if (status != EXIT_OK)
 		goto out;
+	if (status == EXIT_OK)
+		status = cli_probe_policy(mem, &pa, policy, diags, NULL);
 	status = cli_finish_policy(policy, dom ? gpo_domain_forest_guid(dom) : NULL, argv[optind],
 				   diags, status);
 	if (status != EXIT_OK)

@@ -13,6 +13,7 @@ static const struct cmd commands[] = {
 	{ "show", cmd_show, "read a GPO folder or Registry.pol back into policy JSON" },
 	{ "lint", cmd_lint, "check a policy against what Windows, Samba and adsys accept" },
 	{ "init", cmd_init, "print a policy template" },
+	{ "probe", cmd_probe, "ask a policy server for its policy ID and templates (MS-XCEP)" },
 	{ "create", cmd_create, "publish a policy as a new GPO in an AD domain" },
 	{ "update", cmd_update, "change the certificate settings of an existing GPO" },
 	{ "apply", cmd_apply, "create the GPO or update it: for automation" },

@@ -22,6 +22,12 @@ const char *gpo_strerror(int code)
 		return "input/output error";
 	case GPO_ECONFLICT:
 		return "changed by someone else meanwhile";
+	case GPO_ENET:
+		return "server unreachable";
+	case GPO_EAUTH:
+		return "authentication failed";
+	case GPO_EPROTO:
+		return "unexpected answer from the server";
 	default:
 		return "failure";
 	}

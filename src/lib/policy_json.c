@@ -269,6 +269,7 @@ static void load_server(struct loader *l, json_object *o, const char *ptr,
 			       "..._CEP_Certificate) to infer it from");
 	}
 	if (srv->friendly_name == NULL) {
+		srv->friendly_name_default = true;
 		srv->friendly_name =
 			policy_uri_is_ldap(srv->uri)
 				? talloc_strdup(ctx, GPO_CEP_LDAP_FRIENDLY_NAME)

@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+#include <gnutls/x509-ext.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
@@ -16,6 +19,7 @@
 
 #define SOAP_NS "http://www.w3.org/2003/05/soap-envelope"
 #define XSI_NS "http://www.w3.org/2001/XMLSchema-instance"
+#define WSA_NS "http://www.w3.org/2005/08/addressing"
 
 static bool is(const xmlNode *n, const char *ns, const char *name)
 {
@@ -107,6 +111,62 @@ static size_t count(const xmlNode *n, const char *name)
 	return k;
 }
 
+/*
+ * Base64 text (whitespace allowed) to bytes, with GnuTLS's allocator.
+ * False when absent, nil or not base64: the specification's own examples
+ * elide their values, and a summary must not fail on what it only shows.
+ */
+static bool base64_value(const xmlNode *n, gnutls_datum_t *out)
+{
+	char *t = text(NULL, n), *w, *r;
+	gnutls_datum_t in;
+	bool ok;
+
+	if (t == NULL)
+		return false;
+	for (w = r = t; *r != '\0'; r++)
+		if (strchr(" \t\r\n", *r) == NULL)
+			*w++ = *r;
+	*w = '\0';
+	in.data = (unsigned char *)t;
+	in.size = (unsigned)(w - t);
+	ok = in.size > 0 && gnutls_base64_decode2(&in, out) == 0;
+	talloc_free(t);
+	return ok;
+}
+
+/* The CA certificate's subject and SHA-1 thumbprint, for pinning and for people. */
+static int describe_certificate(TALLOC_CTX *mem_ctx, struct gpo_xcep_ca *ca, const xmlNode *n)
+{
+	gnutls_datum_t der = { NULL, 0 }, dn = { NULL, 0 };
+	gnutls_x509_crt_t crt = NULL;
+	unsigned char digest[20];
+	size_t size = sizeof(digest), i;
+	int rc = 0;
+
+	if (!base64_value(n, &der))
+		return 0;
+	if (gnutls_x509_crt_init(&crt) == 0 &&
+	    gnutls_x509_crt_import(crt, &der, GNUTLS_X509_FMT_DER) == 0) {
+		if (gnutls_x509_crt_get_dn3(crt, &dn, 0) == 0) {
+			ca->subject = talloc_strndup(mem_ctx, (const char *)dn.data, dn.size);
+			rc = ca->subject ? 0 : GPO_ENOMEM;
+		}
+		if (rc == 0 && gnutls_x509_crt_get_fingerprint(crt, GNUTLS_DIG_SHA1, digest, &size) == 0 &&
+		    size == sizeof(digest)) {
+			ca->sha1 = talloc_array(mem_ctx, char, 2 * sizeof(digest) + 1);
+			if (ca->sha1 == NULL)
+				rc = GPO_ENOMEM;
+			for (i = 0; ca->sha1 != NULL && i < sizeof(digest); i++)
+				snprintf(ca->sha1 + 2 * i, 3, "%02x", digest[i]);
+		}
+	}
+	gnutls_free(dn.data);
+	gnutls_x509_crt_deinit(crt);
+	gnutls_free(der.data);
+	return rc;
+}
+
 static int parse_cas(struct gpo_xcep_policies *p, const xmlNode *cas)
 {
 	xmlNode *c, *u;
@@ -138,9 +198,12 @@ static int parse_cas(struct gpo_xcep_policies *p, const xmlNode *cas)
 			cu = &ca->uris[j++];
 			u32(child(u, GPO_XCEP_NS, "clientAuthentication"), &cu->auth);
 			u32(child(u, GPO_XCEP_NS, "priority"), &cu->priority);
+			cu->renewal_only = boolean(child(u, GPO_XCEP_NS, "renewalOnly"));
 			cu->uri = text(ca->uris, child(u, GPO_XCEP_NS, "uri"));
 		}
 		ca->n_uris = j;
+		if (describe_certificate(p->cas, ca, child(c, GPO_XCEP_NS, "certificate")) != 0)
+			return GPO_ENOMEM;
 	}
 	p->n_cas = i;
 	return 0;
@@ -157,6 +220,113 @@ static xmlNode *find_oid(const xmlNode *oids, uint32_t ref)
 		    r == ref)
 			return o;
 	return NULL;
+}
+
+#define OID_KEY_USAGE "2.5.29.15"
+#define OID_EXT_KEY_USAGE "2.5.29.37"
+
+static int key_usages(TALLOC_CTX *mem_ctx, struct gpo_xcep_template *t, const gnutls_datum_t *der)
+{
+	/* RFC 5280 names, in its bit order */
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} names[] = {
+		{ GNUTLS_KEY_DIGITAL_SIGNATURE, "digitalSignature" },
+		{ GNUTLS_KEY_NON_REPUDIATION, "nonRepudiation" },
+		{ GNUTLS_KEY_KEY_ENCIPHERMENT, "keyEncipherment" },
+		{ GNUTLS_KEY_DATA_ENCIPHERMENT, "dataEncipherment" },
+		{ GNUTLS_KEY_KEY_AGREEMENT, "keyAgreement" },
+		{ GNUTLS_KEY_KEY_CERT_SIGN, "keyCertSign" },
+		{ GNUTLS_KEY_CRL_SIGN, "cRLSign" },
+		{ GNUTLS_KEY_ENCIPHER_ONLY, "encipherOnly" },
+		{ GNUTLS_KEY_DECIPHER_ONLY, "decipherOnly" },
+	};
+	unsigned bits = 0;
+	size_t i;
+
+	if (gnutls_x509_ext_import_key_usage(der, &bits) != 0)
+		return 0;
+	t->key_usages = talloc_zero_array(mem_ctx, const char *, ARRAY_SIZE(names) + 1);
+	if (t->key_usages == NULL)
+		return GPO_ENOMEM;
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (bits & names[i].bit)
+			t->key_usages[t->n_key_usages++] = names[i].name;
+	return 0;
+}
+
+static int ext_key_usages(TALLOC_CTX *mem_ctx, struct gpo_xcep_template *t,
+			  const gnutls_datum_t *der, const xmlNode *oids)
+{
+	gnutls_x509_key_purposes_t purposes = NULL;
+	gnutls_datum_t oid;
+	unsigned k;
+	int rc = 0;
+
+	if (gnutls_x509_key_purpose_init(&purposes) != 0)
+		return GPO_ENOMEM;
+	if (gnutls_x509_ext_import_key_purposes(der, purposes, 0) != 0)
+		goto out;
+	for (k = 0; gnutls_x509_key_purpose_get(purposes, k, &oid) == 0; k++)
+		;
+	t->ekus = talloc_zero_array(mem_ctx, struct gpo_xcep_eku, k + 1);
+	if (t->ekus == NULL) {
+		rc = GPO_ENOMEM;
+		goto out;
+	}
+	for (k = 0; rc == 0 && gnutls_x509_key_purpose_get(purposes, k, &oid) == 0; k++) {
+		struct gpo_xcep_eku *e = &t->ekus[t->n_ekus++];
+		const xmlNode *o;
+
+		e->oid = talloc_strndup(t->ekus, (const char *)oid.data, oid.size);
+		if (e->oid == NULL)
+			rc = GPO_ENOMEM;
+		/* the response's own name for it, in its language */
+		for (o = oids ? oids->children : NULL; e->oid != NULL && o != NULL; o = o->next) {
+			char *value;
+
+			if (!is(o, GPO_XCEP_NS, "oID"))
+				continue;
+			value = text(NULL, child(o, GPO_XCEP_NS, "value"));
+			if (value != NULL && strcmp(value, e->oid) == 0)
+				e->name = text(t->ekus, child(o, GPO_XCEP_NS, "defaultName"));
+			talloc_free(value);
+			if (e->name != NULL)
+				break;
+		}
+	}
+out:
+	gnutls_x509_key_purpose_deinit(purposes);
+	return rc;
+}
+
+/* The template's keyUsage and extendedKeyUsage extensions, when decodable. */
+static int parse_extensions(TALLOC_CTX *mem_ctx, struct gpo_xcep_template *t,
+			    const xmlNode *exts, const xmlNode *oids)
+{
+	xmlNode *e;
+	int rc = 0;
+
+	for (e = exts ? exts->children : NULL; rc == 0 && e != NULL; e = e->next) {
+		gnutls_datum_t der = { NULL, 0 };
+		uint32_t ref;
+		char *oid;
+
+		if (!is(e, GPO_XCEP_NS, "extension") ||
+		    !u32(child(e, GPO_XCEP_NS, "oIDReference"), &ref))
+			continue;
+		oid = text(NULL, child(find_oid(oids, ref), GPO_XCEP_NS, "value"));
+		if (oid != NULL && base64_value(child(e, GPO_XCEP_NS, "value"), &der)) {
+			if (strcmp(oid, OID_KEY_USAGE) == 0 && t->key_usages == NULL)
+				rc = key_usages(mem_ctx, t, &der);
+			else if (strcmp(oid, OID_EXT_KEY_USAGE) == 0 && t->ekus == NULL)
+				rc = ext_key_usages(mem_ctx, t, &der, oids);
+		}
+		gnutls_free(der.data);
+		talloc_free(oid);
+	}
+	return rc;
 }
 
 static int parse_policies(struct gpo_xcep_policies *p, const xmlNode *policies,
@@ -189,6 +359,17 @@ static int parse_policies(struct gpo_xcep_policies *p, const xmlNode *policies,
 			t->oid = text(p->templates, child(oid, GPO_XCEP_NS, "value"));
 			t->display_name = text(p->templates, child(oid, GPO_XCEP_NS, "defaultName"));
 		}
+		u32(child(child(attrs, GPO_XCEP_NS, "revision"), GPO_XCEP_NS, "majorRevision"),
+		    &t->major_revision);
+		u32(child(child(attrs, GPO_XCEP_NS, "revision"), GPO_XCEP_NS, "minorRevision"),
+		    &t->minor_revision);
+		u32(child(child(attrs, GPO_XCEP_NS, "privateKeyAttributes"), GPO_XCEP_NS,
+			  "minimalKeyLength"), &t->min_key_length);
+		u32(child(child(attrs, GPO_XCEP_NS, "privateKeyAttributes"), GPO_XCEP_NS, "keySpec"),
+		    &t->key_spec);
+		if (parse_extensions(p->templates, t, child(attrs, GPO_XCEP_NS, "extensions"),
+				     oids) != 0)
+			return GPO_ENOMEM;
 		cas = child(c, GPO_XCEP_NS, "cAs");
 		t->ca_refs = talloc_zero_array(p->templates, uint32_t, count(cas, "cAReference") + 1);
 		if (t->ca_refs == NULL)
@@ -202,6 +383,43 @@ static int parse_policies(struct gpo_xcep_policies *p, const xmlNode *policies,
 	return 0;
 }
 
+/* The local part of a QName such as "a:FailedAuthentication". */
+static const char *local_name(const char *qname)
+{
+	const char *colon = qname ? strrchr(qname, ':') : NULL;
+
+	return colon ? colon + 1 : qname ? qname : "";
+}
+
+/*
+ * A SOAP 1.2 fault as an error: its code, subcode and reason.  WS-Security
+ * faults are GPO_EAUTH: WCF answers a wrong UsernameToken (or one outside its
+ * clock-skew window) with them.
+ */
+static int fault_error(TALLOC_CTX *mem_ctx, const xmlNode *fault, struct gpo_error **reterr)
+{
+	static const char *const security[] = { "FailedAuthentication", "InvalidSecurity",
+						"InvalidSecurityToken", "SecurityTokenUnavailable",
+						"MessageExpired" };
+	const xmlNode *code = child(fault, SOAP_NS, "Code");
+	char *value = text(NULL, child(code, SOAP_NS, "Value"));
+	char *sub = text(value, child(child(code, SOAP_NS, "Subcode"), SOAP_NS, "Value"));
+	char *reason = text(value, child(child(fault, SOAP_NS, "Reason"), SOAP_NS, "Text"));
+	int err = GPO_ERROR;
+	size_t i;
+
+	for (i = 0; sub != NULL && i < ARRAY_SIZE(security); i++)
+		if (strcmp(local_name(sub), security[i]) == 0)
+			err = GPO_EAUTH;
+	gpo_fail(mem_ctx, reterr, err, "the server answered with a SOAP fault: %s%s%s%s%s%s",
+		 value ? value : "(no code)", sub ? " / " : "", sub ? sub : "",
+		 reason ? ": " : "", reason ? reason : "",
+		 err == GPO_EAUTH ? " (the server refused the WS-Security credentials: check the "
+				    "user name, the password and this machine's clock)" : "");
+	talloc_free(value);
+	return err;
+}
+
 int gpo_xcep_parse_response(TALLOC_CTX *mem_ctx, const uint8_t *body, size_t len,
 			    struct gpo_xcep_policies **ret, struct gpo_error **reterr)
 {
@@ -212,7 +430,7 @@ int gpo_xcep_parse_response(TALLOC_CTX *mem_ctx, const uint8_t *body, size_t len
 	int rc;
 
 	if (len > INT32_MAX)
-		return gpo_fail(mem_ctx, reterr, GPO_EINVAL, "the response is too large");
+		return gpo_fail(mem_ctx, reterr, GPO_EPROTO, "the response is too large");
 	/* no network, no entity substitution; DTDs are refused below */
 	doc = xmlReadMemory((const char *)body, (int)len, "response.xml", NULL,
 			    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
@@ -220,7 +438,7 @@ int gpo_xcep_parse_response(TALLOC_CTX *mem_ctx, const uint8_t *body, size_t len
 	if (doc == NULL) {
 		const xmlError *e = xmlGetLastError();
 
-		rc = gpo_fail(mem_ctx, reterr, GPO_EINVAL, "the response is not XML%s%s",
+		rc = gpo_fail(mem_ctx, reterr, GPO_EPROTO, "the response is not XML%s%s",
 			      e && e->message ? ": " : "", e && e->message ? e->message : "");
 		if (reterr && *reterr) {
 			/* libxml2 ends its messages with a newline */
@@ -239,29 +457,19 @@ int gpo_xcep_parse_response(TALLOC_CTX *mem_ctx, const uint8_t *body, size_t len
 	}
 	env = xmlDocGetRootElement(doc);
 	if (!is(env, SOAP_NS, "Envelope")) {
-		rc = gpo_fail(mem_ctx, reterr, GPO_EINVAL, "the response is not a SOAP 1.2 "
+		rc = gpo_fail(mem_ctx, reterr, GPO_EPROTO, "the response is not a SOAP 1.2 "
 			      "envelope (root element '%s')", env ? (const char *)env->name : "");
 		goto out;
 	}
 	bodyn = child(env, SOAP_NS, "Body");
 	if ((fault = child(bodyn, SOAP_NS, "Fault")) != NULL) {
-		char *code = text(NULL, child(child(fault, SOAP_NS, "Code"), SOAP_NS, "Value"));
-		char *sub = text(NULL, child(child(child(fault, SOAP_NS, "Code"), SOAP_NS, "Subcode"),
-					     SOAP_NS, "Value"));
-		char *reason = text(NULL, child(child(fault, SOAP_NS, "Reason"), SOAP_NS, "Text"));
-
-		rc = gpo_fail(mem_ctx, reterr, GPO_ERROR, "the server answered with a SOAP fault: "
-			      "%s%s%s%s%s", code ? code : "(no code)", sub ? " / " : "",
-			      sub ? sub : "", reason ? ": " : "", reason ? reason : "");
-		talloc_free(code);
-		talloc_free(sub);
-		talloc_free(reason);
+		rc = fault_error(mem_ctx, fault, reterr);
 		goto out;
 	}
 	resp = child(bodyn, GPO_XCEP_NS, "GetPoliciesResponse");
 	r = child(resp, GPO_XCEP_NS, "response");
 	if (r == NULL) {
-		rc = gpo_fail(mem_ctx, reterr, GPO_EINVAL, "no GetPoliciesResponse/response in the "
+		rc = gpo_fail(mem_ctx, reterr, GPO_EPROTO, "no GetPoliciesResponse/response in the "
 			      "%s namespace", GPO_XCEP_NS);
 		goto out;
 	}
@@ -270,9 +478,11 @@ int gpo_xcep_parse_response(TALLOC_CTX *mem_ctx, const uint8_t *body, size_t len
 		rc = gpo_oom(mem_ctx, reterr);
 		goto out;
 	}
+	p->action = text(p, child(child(env, SOAP_NS, "Header"), WSA_NS, "Action"));
+	p->relates_to = text(p, child(child(env, SOAP_NS, "Header"), WSA_NS, "RelatesTo"));
 	p->policy_id = text(p, child(r, GPO_XCEP_NS, "policyID"));
 	if (p->policy_id == NULL || p->policy_id[0] == '\0') {
-		rc = gpo_fail(mem_ctx, reterr, GPO_EINVAL, "the response has no policyID");
+		rc = gpo_fail(mem_ctx, reterr, GPO_EPROTO, "the response has no policyID");
 		goto out;
 	}
 	p->friendly_name = text(p, child(r, GPO_XCEP_NS, "policyFriendlyName"));
@@ -297,7 +507,6 @@ out:
 	return rc;
 }
 
-#define WSA_NS "http://www.w3.org/2005/08/addressing"
 #define WSSE_NS "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
 #define WSU_NS "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"
 #define GETPOLICIES_ACTION \
@@ -409,4 +618,42 @@ fail:
 	xmlFreeDoc(doc);
 	return gpo_fail(mem_ctx, reterr, o->uri ? GPO_ENOMEM : GPO_EINVAL,
 			o->uri ? "out of memory" : "no policy server URI");
+}
+
+int gpo_cep_server_take_probe(TALLOC_CTX *mem_ctx, struct gpo_cep_server *server,
+			      const struct gpo_xcep_policies *answer,
+			      const char *pointer, struct gpo_diags *diags)
+{
+	char *at;
+
+	if (server->policy_id != NULL && strcmp(server->policy_id, answer->policy_id) != 0) {
+		at = talloc_asprintf(diags, "%s/policy_id", pointer);
+		if (at == NULL ||
+		    gpo_diags_add(diags, GPO_DIAG_ERROR, "policy-id-mismatch", at,
+				  "policy_id '%s' is not the server's '%s'%s: clients group "
+				  "endpoints by it, so they would treat this server as another "
+				  "policy; drop policy_id to take the server's",
+				  server->policy_id, answer->policy_id,
+				  strcasecmp(server->policy_id, answer->policy_id) == 0
+					  ? " (it differs in letter case, which clients do not ignore)"
+					  : "") != 0)
+			return GPO_ENOMEM;
+		return GPO_EINVAL;
+	}
+	if (server->policy_id == NULL) {
+		server->policy_id = talloc_strdup(mem_ctx, answer->policy_id);
+		if (server->policy_id == NULL)
+			return GPO_ENOMEM;
+	}
+	/* Microsoft's CEP sends an empty name unless its admin set one: keep ours then */
+	if (server->friendly_name_default && answer->friendly_name[0] != '\0') {
+		char *name = talloc_strdup(mem_ctx, answer->friendly_name);
+
+		if (name == NULL)
+			return GPO_ENOMEM;
+		talloc_free(server->friendly_name);
+		server->friendly_name = name;
+		server->friendly_name_default = false;
+	}
+	return 0;
 }

@@ -1,0 +1,461 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * MS-XCEP GetPolicies over HTTPS with libcurl ([MS-XCEP] 2.1, [MS-WSTEP]
+ * 3.1.1.1).  Every failure is turned into a message that names the likely
+ * cause, because "HTTP 401" alone tells an admin nothing.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <curl/curl.h>
+
+#include <gpo-cep/gpo.h>
+#include <gpo-cep/probe.h>
+
+#include "internal.h"
+
+struct exchange {
+	TALLOC_CTX *mem;
+	uint8_t *body;
+	size_t len;
+	size_t cap;          /* the size limit */
+	bool oversized;
+	bool sent_negotiate; /* an Authorization: Negotiate header went out */
+	char *host;
+};
+
+static size_t on_body(char *data, size_t size, size_t n, void *userdata)
+{
+	struct exchange *x = userdata;
+	size_t add = size * n;
+	uint8_t *grown;
+
+	if (add > x->cap - x->len) {
+		x->oversized = true;
+		return 0;
+	}
+	grown = talloc_realloc(x->mem, x->body, uint8_t, x->len + add + 1);
+	if (grown == NULL)
+		return 0;
+	memcpy(grown + x->len, data, add);
+	x->body = grown;
+	x->len += add;
+	x->body[x->len] = '\0';
+	return add;
+}
+
+/* Watches the request headers for Negotiate: libcurl sends none when it has no ticket. */
+static int on_debug(CURL *curl, curl_infotype type, char *data, size_t size, void *userdata)
+{
+	struct exchange *x = userdata;
+	static const char needle[] = "Authorization: Negotiate ";
+	size_t i;
+
+	if (type != CURLINFO_HEADER_OUT)
+		return 0;
+	for (i = 0; i + sizeof(needle) - 1 <= size; i++)
+		if (strncasecmp(data + i, needle, sizeof(needle) - 1) == 0)
+			x->sent_negotiate = true;
+	return 0;
+}
+
+/* The readable start of an error page: tags dropped, white space collapsed. */
+static char *snippet(TALLOC_CTX *mem_ctx, const uint8_t *body, size_t len)
+{
+	char *out = talloc_array(mem_ctx, char, 121);
+	size_t i, n = 0;
+	bool in_tag = false, space = false;
+
+	if (out == NULL)
+		return NULL;
+	for (i = 0; i < len && n < 117; i++) {
+		unsigned char c = body[i];
+
+		if (c == '<') {
+			in_tag = true;
+			space = n > 0;
+		} else if (c == '>') {
+			in_tag = false;
+		} else if (!in_tag && isspace(c)) {
+			space = n > 0;
+		} else if (!in_tag && c >= 0x20 && c < 0x7F) {
+			if (space)
+				out[n++] = ' ';
+			space = false;
+			out[n++] = (char)c;
+		}
+	}
+	if (i < len && n >= 117)
+		n += (size_t)snprintf(out + n, 4, "...");
+	out[n] = '\0';
+	return out;
+}
+
+static const char *offered_schemes(TALLOC_CTX *mem_ctx, long avail)
+{
+	char *s = talloc_strdup(mem_ctx, "");
+
+	if (avail & CURLAUTH_NEGOTIATE)
+		s = talloc_asprintf_append(s, "%sNegotiate", *s ? ", " : "");
+	if (s && (avail & CURLAUTH_NTLM))
+		s = talloc_asprintf_append(s, "%sNTLM", *s ? ", " : "");
+	if (s && (avail & CURLAUTH_BASIC))
+		s = talloc_asprintf_append(s, "%sBasic", *s ? ", " : "");
+	if (s && (avail & CURLAUTH_DIGEST))
+		s = talloc_asprintf_append(s, "%sDigest", *s ? ", " : "");
+	return s && *s ? s : "none that libcurl knows";
+}
+
+/* libcurl before 8.10 sends no TLS channel binding with Negotiate. */
+static bool curl_has_channel_binding(void)
+{
+	return curl_version_info(CURLVERSION_NOW)->version_num >= 0x080a00;
+}
+
+static int http_401(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *o,
+		    const struct exchange *x, long avail, struct gpo_error **reterr)
+{
+	if (o->auth != GPO_CEP_AUTH_KERBEROS)
+		return gpo_fail(mem_ctx, reterr, GPO_EAUTH,
+				"%s wants HTTP authentication (it offers %s): that is a kerberos "
+				"endpoint, not %s", o->uri, offered_schemes(mem_ctx, avail),
+				gpo_cep_auth_name(o->auth));
+	if (!(avail & CURLAUTH_NEGOTIATE))
+		return gpo_fail(mem_ctx, reterr, GPO_EAUTH,
+				"%s does not offer Kerberos (Negotiate) but %s: is it a kerberos "
+				"endpoint?", o->uri, offered_schemes(mem_ctx, avail));
+	if (!x->sent_negotiate)
+		return gpo_fail(mem_ctx, reterr, GPO_EAUTH,
+				"no Kerberos service ticket for HTTP/%s: run kinit (or set "
+				"KRB5CCNAME; a machine uses its keytab) and check that the SPN "
+				"HTTP/%s exists", x->host, x->host);
+	return gpo_fail(mem_ctx, reterr, GPO_EAUTH,
+			"the server refused Kerberos: check the SPN for HTTP/%s and your ticket%s",
+			x->host,
+			curl_has_channel_binding()
+				? ""
+				: " (a server that requires Extended Protection cannot be used: this "
+				  "libcurl sends no channel binding)");
+}
+
+/* An HTTP status other than 200 as an error that says what to check. */
+static int http_error(TALLOC_CTX *mem_ctx, CURL *curl, const struct gpo_probe_options *o,
+		      const struct exchange *x, long status, struct gpo_error **reterr)
+{
+	const char *type = NULL, *location = NULL;
+	long avail = 0;
+	char *text = snippet(mem_ctx, x->body, x->len);
+	const char *sep = text && *text ? ": " : "";
+
+	curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &type);
+	curl_easy_getinfo(curl, CURLINFO_HTTPAUTH_AVAIL, &avail);
+	if (status >= 300 && status < 400) {
+		curl_easy_getinfo(curl, CURLINFO_REDIRECT_URL, &location);
+		return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
+				"%s redirects (HTTP %ld) to %s: give the service's own address; "
+				"clients do not follow redirects", o->uri, status,
+				location ? location : "(no Location)");
+	}
+	switch (status) {
+	case 401:
+		return http_401(mem_ctx, o, x, avail, reterr);
+	case 403:
+		if (o->auth == GPO_CEP_AUTH_CERTIFICATE)
+			return gpo_fail(mem_ctx, reterr, GPO_EAUTH,
+					"the server refused the client certificate (HTTP 403%s%s): "
+					"it needs the Client Authentication EKU and must map to an "
+					"account, except on a KeyBasedRenewal endpoint", sep, text);
+		return gpo_fail(mem_ctx, reterr, GPO_EAUTH, "access denied by %s (HTTP 403%s%s)",
+				o->uri, sep, text);
+	case 404:
+		return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
+				"no service at %s (HTTP 404): check the path; AD CS publishes "
+				"https://HOST/ADPolicyProvider_CEP_<auth>/service.svc/CEP", o->uri);
+	case 415:
+		return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
+				"%s refused a SOAP 1.2 message (HTTP 415 Unsupported Media Type): "
+				"it is not an MS-XCEP endpoint", o->uri);
+	case 500:
+		/* a SOAP fault comes as 500; anything else is the server's own trouble */
+		if (type != NULL && strncasecmp(type, "application/soap+xml", 20) == 0)
+			return 1;
+		break;
+	default:
+		break;
+	}
+	return gpo_fail(mem_ctx, reterr, GPO_EPROTO, "%s answered HTTP %ld%s%s", o->uri, status,
+			sep, text);
+}
+
+/* A libcurl failure as an error that says what to check. */
+static int transport_error(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *o,
+			   const struct exchange *x, CURLcode cc, long status, const char *detail,
+			   unsigned timeout, struct gpo_error **reterr)
+{
+	const char *why = detail[0] ? detail : curl_easy_strerror(cc);
+
+	switch (cc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+		return gpo_fail(mem_ctx, reterr, GPO_ENET, "cannot resolve %s: %s", x->host, why);
+	case CURLE_COULDNT_CONNECT:
+		return gpo_fail(mem_ctx, reterr, GPO_ENET, "cannot connect to %s: %s", o->uri, why);
+	case CURLE_OPERATION_TIMEDOUT:
+		return gpo_fail(mem_ctx, reterr, GPO_ENET,
+				"no complete answer from %s within %u s (--timeout)", o->uri, timeout);
+	case CURLE_PEER_FAILED_VERIFICATION:
+		return gpo_fail(mem_ctx, reterr, GPO_ENET,
+				"cannot verify the TLS certificate of %s: %s; give the CA that "
+				"issued it with --ca-file", x->host, why);
+	case CURLE_SSL_CACERT_BADFILE:
+		return gpo_fail(mem_ctx, reterr, GPO_EINVAL, "cannot use the CA file '%s': %s",
+				o->ca_file ? o->ca_file : "(system)", why);
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_ENGINE_INITFAILED:
+		return gpo_fail(mem_ctx, reterr, GPO_EINVAL,
+				"cannot use the client certificate '%s' or its key: %s",
+				o->cert_file ? o->cert_file : "", why);
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+		if (status != 0)
+			return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
+					"the answer of %s was cut short (HTTP %ld, %zu bytes "
+					"arrived): %s", o->uri, status, x->len, why);
+		if (o->auth == GPO_CEP_AUTH_CERTIFICATE)
+			return gpo_fail(mem_ctx, reterr, GPO_EAUTH,
+					"the TLS connection to %s failed: %s; the server most likely "
+					"refused the client certificate (is it issued by a CA the "
+					"server trusts?)", x->host, why);
+		return gpo_fail(mem_ctx, reterr, GPO_ENET, "the TLS connection to %s failed: %s",
+				x->host, why);
+	case CURLE_WRITE_ERROR:
+		if (x->oversized)
+			return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
+					"the answer of %s exceeds %zu bytes: refused", o->uri, x->cap);
+		return gpo_oom(mem_ctx, reterr);
+	case CURLE_GOT_NOTHING:
+		return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
+				"%s closed the connection without an answer", o->uri);
+	case CURLE_PARTIAL_FILE:
+		return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
+				"the answer of %s was cut short (%zu bytes arrived): %s", o->uri,
+				x->len, why);
+	default:
+		return gpo_fail(mem_ctx, reterr, GPO_ENET, "the request to %s failed: %s", o->uri,
+				why);
+	}
+}
+
+static bool readable(const char *path)
+{
+	FILE *f;
+
+	if (path == NULL)
+		return true;
+	f = fopen(path, "re");
+	if (f == NULL)
+		return false;
+	fclose(f);
+	return true;
+}
+
+static int check_options(TALLOC_CTX *mem_ctx, struct gpo_probe_options *o,
+			 struct gpo_error **reterr)
+{
+	if (o->uri == NULL || strncasecmp(o->uri, "https://", 8) != 0)
+		return gpo_fail(mem_ctx, reterr, GPO_EINVAL,
+				"'%s' is not an https:// URI: policy servers are only asked over "
+				"verified TLS", o->uri ? o->uri : "");
+	if (o->auth == GPO_CEP_AUTH_UNSET)
+		o->auth = gpo_cep_auth_from_uri(o->uri);
+	switch (o->auth) {
+	case GPO_CEP_AUTH_UNSET:
+		return gpo_fail(mem_ctx, reterr, GPO_EINVAL,
+				"the URI names no AD CS application (ADPolicyProvider_CEP_Kerberos, "
+				"..._UsernamePassword, ..._Certificate): give the authentication type");
+	case GPO_CEP_AUTH_USERNAME_PASSWORD:
+		if (o->username == NULL || o->password == NULL)
+			return gpo_fail(mem_ctx, reterr, GPO_EINVAL,
+					"a username_password endpoint needs a user name and a password");
+		break;
+	case GPO_CEP_AUTH_CERTIFICATE:
+		if (o->cert_file == NULL)
+			return gpo_fail(mem_ctx, reterr, GPO_EINVAL,
+					"a certificate endpoint needs a client certificate");
+		break;
+	default:
+		break;
+	}
+	/* libcurl's GnuTLS backend reports an unreadable file as a failed handshake */
+	if (!readable(o->ca_file) || !readable(o->cert_file) || !readable(o->key_file)) {
+		const char *f = !readable(o->ca_file) ? o->ca_file : !readable(o->cert_file)
+				? o->cert_file : o->key_file;
+
+		return gpo_fail(mem_ctx, reterr, GPO_EINVAL, "cannot use the %s '%s': %s",
+				f == o->ca_file ? "CA file" : f == o->cert_file
+				? "client certificate" : "client key", f, strerror(errno));
+	}
+	if (o->timeout == 0)
+		o->timeout = GPO_PROBE_TIMEOUT_DEFAULT;
+	if (o->max_response == 0)
+		o->max_response = GPO_PROBE_MAX_RESPONSE_DEFAULT;
+	return 0;
+}
+
+static char *uri_host(TALLOC_CTX *mem_ctx, const char *uri)
+{
+	CURLU *u = curl_url();
+	char *host = NULL, *copy;
+
+	if (u != NULL && curl_url_set(u, CURLUPART_URL, uri, 0) == CURLUE_OK)
+		curl_url_get(u, CURLUPART_HOST, &host, 0);
+	copy = talloc_strdup(mem_ctx, host ? host : uri);
+	curl_free(host);
+	curl_url_cleanup(u);
+	return copy;
+}
+
+/* Is the answer the one to our request?  RelatesTo is optional: the spec's example has none. */
+static int check_addressing(TALLOC_CTX *mem_ctx, const struct gpo_xcep_policies *p,
+			    const char *message_id, struct gpo_error **reterr)
+{
+	if (p->action != NULL && strcmp(p->action, GPO_XCEP_RESPONSE_ACTION) != 0)
+		return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
+				"the answer's WS-Addressing Action is '%s', not GetPoliciesResponse",
+				p->action);
+	if (p->relates_to != NULL && strcasecmp(p->relates_to, message_id) != 0)
+		return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
+				"the answer relates to message %s, not to ours (%s)", p->relates_to,
+				message_id);
+	return 0;
+}
+
+int gpo_cep_probe(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *options,
+		  struct gpo_xcep_policies **ret, struct gpo_error **reterr)
+{
+	struct gpo_probe_options o = *options;
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct exchange x = { .mem = tmp };
+	struct gpo_xcep_request_options req = { 0 };
+	struct curl_slist *headers = NULL;
+	struct gpo_xcep_policies *p = NULL;
+	char detail[CURL_ERROR_SIZE] = "", guid[39], message_id[48];
+	const char *type = NULL;
+	char *xml = NULL;
+	size_t xml_len = 0;
+	CURL *curl = NULL;
+	CURLcode cc;
+	long status = 0;
+	int rc;
+
+	if (tmp == NULL)
+		return gpo_oom(mem_ctx, reterr);
+	rc = check_options(mem_ctx, &o, reterr);
+	if (rc != 0)
+		goto out;
+	x.cap = o.max_response;
+	x.host = uri_host(tmp, o.uri);
+	gpo_guid_generate(guid);
+	snprintf(message_id, sizeof(message_id), "urn:uuid:%.36s", guid + 1);
+	for (char *c = message_id; *c; c++)
+		*c = (char)ascii_lower((unsigned char)*c);
+	req.uri = o.uri;
+	req.message_id = message_id;
+	req.now = time(NULL);
+	if (o.auth == GPO_CEP_AUTH_USERNAME_PASSWORD) {
+		req.username = o.username;
+		req.password = o.password;
+	}
+	rc = gpo_xcep_build_request(tmp, &req, &xml, &xml_len, reterr);
+	if (rc != 0)
+		goto out;
+
+	curl = curl_easy_init();
+	headers = curl_slist_append(NULL, "Content-Type: application/soap+xml; charset=utf-8");
+	headers = headers ? curl_slist_append(headers, "Expect:") : NULL;
+	if (curl == NULL || headers == NULL || x.host == NULL) {
+		rc = gpo_oom(mem_ctx, reterr);
+		goto out;
+	}
+	curl_easy_setopt(curl, CURLOPT_URL, o.uri);
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "https");
+	curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (o.ca_file != NULL)
+		curl_easy_setopt(curl, CURLOPT_CAINFO, o.ca_file);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)o.timeout);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)o.timeout);
+	curl_easy_setopt(curl, CURLOPT_USERAGENT, "gpo-cep/" GPO_CEP_VERSION_STRING);
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(curl, CURLOPT_POSTFIELDS, xml);
+	curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)xml_len);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &x);
+	curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, on_debug);
+	curl_easy_setopt(curl, CURLOPT_DEBUGDATA, &x);
+	curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L);
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, detail);
+	switch (o.auth) {
+	case GPO_CEP_AUTH_KERBEROS:
+		/* Negotiate alone: the token goes with the first POST, no NTLM fallback */
+		curl_easy_setopt(curl, CURLOPT_HTTPAUTH, (long)CURLAUTH_NEGOTIATE);
+		curl_easy_setopt(curl, CURLOPT_USERPWD, ":");
+		curl_easy_setopt(curl, CURLOPT_GSSAPI_DELEGATION, (long)CURLGSSAPI_DELEGATION_POLICY_FLAG);
+		break;
+	case GPO_CEP_AUTH_CERTIFICATE:
+		curl_easy_setopt(curl, CURLOPT_SSLCERT, o.cert_file);
+		curl_easy_setopt(curl, CURLOPT_SSLCERTTYPE, "PEM");
+		if (o.key_file != NULL)
+			curl_easy_setopt(curl, CURLOPT_SSLKEY, o.key_file);
+		break;
+	default:
+		break;
+	}
+	cc = curl_easy_perform(curl);
+	/* the request may hold the password */
+	explicit_bzero(xml, xml_len);
+	/* non-zero once a status line arrived: later failures cut the answer short */
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+	if (cc != CURLE_OK) {
+		rc = transport_error(mem_ctx, &o, &x, cc, status, detail, o.timeout, reterr);
+		goto out;
+	}
+	curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &type);
+	if (status != 200) {
+		rc = http_error(mem_ctx, curl, &o, &x, status, reterr);
+		if (rc != 1)
+			goto out;
+	} else if (type != NULL && strncasecmp(type, "text/html", 9) == 0) {
+		char *text = snippet(tmp, x.body, x.len);
+
+		rc = gpo_fail(mem_ctx, reterr, GPO_EPROTO,
+			      "%s answered with an HTML page, not a SOAP message: is it an "
+			      "MS-XCEP endpoint?%s%s", o.uri, text && *text ? " The page says: " : "",
+			      text ? text : "");
+		goto out;
+	}
+	rc = gpo_xcep_parse_response(tmp, x.body, x.len, &p, reterr);
+	if (rc == 0 && status != 200)
+		rc = gpo_fail(mem_ctx, reterr, GPO_EPROTO, "%s answered HTTP %ld with a policy",
+			      o.uri, status);
+	if (rc == 0)
+		rc = check_addressing(mem_ctx, p, message_id, reterr);
+	if (rc != 0) {
+		/* errors of the parser are on tmp: move them to the caller */
+		if (reterr != NULL && *reterr != NULL && talloc_parent(*reterr) == tmp)
+			talloc_steal(mem_ctx, *reterr);
+		goto out;
+	}
+	*ret = talloc_steal(mem_ctx, p);
+out:
+	curl_slist_free_all(headers);
+	curl_easy_cleanup(curl);
+	talloc_free(tmp);
+	return rc;
+}

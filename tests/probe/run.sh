@@ -1,0 +1,357 @@
+#!/bin/bash
+# gpo-cep probe and --probe against the MS-XCEP test server (cep_server.py):
+# HTTPS with a test CA, a throw-away MIT Kerberos KDC on loopback for
+# Negotiate, a WS-Security UsernameToken check and TLS client certificates.
+set -u
+GPO_CEP=${GPO_CEP:?} ; SRC=${SOURCE_ROOT:-.}
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+n=0 ; failed=0
+pass() { n=$((n + 1)); echo "ok $n - $1"; }
+fail() { n=$((n + 1)); echo "not ok $n - $1"; failed=$((failed + 1)); sed 's/^/# /' "$work/err" "$work/out" 2>/dev/null | head -20; }
+bail() { echo "Bail out! $1"; exit 1; }
+expect() { # STATUS DESCRIPTION -- command...
+	local want=$1 d=$2; shift 3
+	"$@" >"$work/out" 2>"$work/err"; local got=$?
+	if [ "$got" -eq "$want" ]; then pass "$d (exit $want)"; else fail "$d: exit $got, want $want"; fi
+}
+grep_in() { # FILE PATTERN DESCRIPTION
+	if grep -q -- "$2" "$work/$1"; then pass "$3"; else fail "$3: no '$2' in $1"; fi
+}
+no_grep_in() {
+	if ! grep -q -- "$2" "$work/$1"; then pass "$3"; else fail "$3: '$2' in $1"; fi
+}
+last_log() { tail -n 1 "$work/server.log"; }
+log_has() { # PATTERN DESCRIPTION: the server's line for the last request
+	if last_log | grep -q -- "$1"; then pass "$2"; else fail "$2: server saw '$(last_log)'"; fi
+}
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# --- a test PKI: a CA for the server and good clients, another for a rogue client
+cd "$work" || exit 1
+ssl() { openssl "$@" >/dev/null 2>&1 || bail "openssl $1 failed"; }
+ssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj "/CN=gpo-cep Test CA/O=Example"
+ssl x509 -in ca.pem -outform DER -out ca.der
+ssl req -x509 -newkey rsa:2048 -nodes -keyout rogue-ca.key -out rogue-ca.pem -days 2 -subj "/CN=Rogue CA"
+printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >server.ext
+ssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj "/CN=localhost"
+ssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile server.ext
+printf 'extendedKeyUsage=clientAuth\n' >client.ext
+ssl req -newkey rsa:2048 -nodes -keyout client.key -out client.csr -subj "/CN=host1.example.com"
+ssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem -days 2 -extfile client.ext
+cat client.pem client.key >client-with-key.pem
+ssl req -newkey rsa:2048 -nodes -keyout rogue.key -out rogue.csr -subj "/CN=intruder"
+ssl x509 -req -in rogue.csr -CA rogue-ca.pem -CAkey rogue-ca.key -CAcreateserial -out rogue.pem -days 2 -extfile client.ext
+cd - >/dev/null || exit 1
+
+# --- a throw-away MIT KDC on loopback: realm XCEP.TEST, alice and HTTP/localhost
+kdc_port=$(free_port)
+mkdir "$work/kdc"
+cat >"$work/krb5.conf" <<EOF
+[libdefaults]
+	default_realm = XCEP.TEST
+	dns_lookup_kdc = false
+	dns_lookup_realm = false
+	rdns = false
+	dns_canonicalize_hostname = false
+	udp_preference_limit = 1
+[realms]
+	XCEP.TEST = {
+		kdc = 127.0.0.1:$kdc_port
+	}
+[domain_realm]
+	localhost = XCEP.TEST
+EOF
+cat >"$work/kdc/kdc.conf" <<EOF
+[kdcdefaults]
+	kdc_ports = $kdc_port
+	kdc_tcp_ports = $kdc_port
+[realms]
+	XCEP.TEST = {
+		database_name = $work/kdc/principal
+		key_stash_file = $work/kdc/stash
+		acl_file = $work/kdc/kadm5.acl
+	}
+[logging]
+	kdc = FILE:$work/kdc/kdc.log
+EOF
+export KRB5_CONFIG="$work/krb5.conf" KRB5_KDC_PROFILE="$work/kdc/kdc.conf"
+export KRB5CCNAME="FILE:$work/cc"
+kpw=$(head -c 18 /dev/urandom | base64)
+kdb5_util create -s -r XCEP.TEST -P "$kpw" >/dev/null 2>&1 || bail "kdb5_util create failed"
+kadmin.local -q "addprinc -pw $kpw alice" >/dev/null 2>&1 || bail "addprinc alice failed"
+kadmin.local -q "addprinc -randkey HTTP/localhost" >/dev/null 2>&1 || bail "addprinc HTTP failed"
+kadmin.local -q "ktadd -k $work/http.keytab HTTP/localhost" >/dev/null 2>&1 || bail "ktadd failed"
+krb5kdc -n -P "$work/kdc/pid" >/dev/null 2>&1 &
+pids+=($!)
+
+# --- the CEP server
+printf 'S3cret&<pa"ss>\n' >"$work/cep-password"
+printf 'wrong\n' >"$work/wrong-password"
+KRB5_KTNAME="$work/http.keytab" /usr/bin/python3 "$SRC/tests/probe/cep_server.py" \
+	--cert "$work/server.pem" --key "$work/server.key" --client-ca "$work/ca.pem" \
+	--ca-der "$work/ca.der" --fixture "$SRC/tests/xcep/response.xml" --log "$work/server.log" \
+	--password-file "$work/cep-password" --slow 4 >"$work/port" 2>"$work/server.err" &
+pids+=($!)
+for _ in $(seq 50); do grep -q PORT "$work/port" && break; sleep 0.1; done
+port=$(sed -n 's/^PORT //p' "$work/port")
+[ -n "$port" ] || bail "the CEP test server did not start: $(cat "$work/server.err")"
+base="https://localhost:$port"
+KERB="$base/ADPolicyProvider_CEP_Kerberos/service.svc/CEP"
+UPW="$base/ADPolicyProvider_CEP_UsernamePassword/service.svc/CEP"
+CERT="$base/ADPolicyProvider_CEP_Certificate/service.svc/CEP"
+KBR="$base/KeyBasedRenewal_ADPolicyProvider_CEP_Certificate/service.svc/CEP"
+ID='{083C7011-1D0A-4855-885D-AC945184658C}'
+CA=(--ca-file "$work/ca.pem")
+probe() { "$GPO_CEP" probe "$@"; }
+for _ in $(seq 50); do [ -s "$work/kdc/pid" ] && break; sleep 0.1; done
+
+# --- anonymous and the answer itself
+expect 0 "anonymous probe of the specification's example" -- probe --auth anonymous "${CA[@]}" "$base/anonymous/service.svc/CEP"
+grep_in out "policy ID       $ID" "prints the policy ID"
+grep_in out "friendly name   Contoso Enrollment Policy" "prints the friendly name"
+grep_in out "next update     8 hours" "prints the next update"
+grep_in out '^  EFS  "Basic EFS"' "prints the template and its display name"
+grep_in out "oid 1.3.6.1.4.1.311.21.8.3800100.3166153.13323660.9808540.8334961.78.1.6, schema 1, revision 3.1" "template OID, schema, revision"
+grep_in out "key 2048 bits exchange" "key summary"
+grep_in out "EntRootCA_CES_Kerberos/service.svc/CES (kerberos, priority 1)" "CA enrollment URIs with their authentication"
+log_has "request=valid" "the server found the request valid (Action, To, MessageID, requestFilter 0/0)"
+log_has "http=HTTP/1.1" "HTTP/1.1"
+log_has "authorization=- client-cert=no" "anonymous sends no credentials"
+expect 0 "probe --json" -- probe --auth anonymous --json "${CA[@]}" "$base/anonymous/service.svc/CEP"
+if /usr/bin/python3 - "$work/out" "$ID" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["policy_id"] == sys.argv[2] and d["auth"] == "anonymous"
+assert d["friendly_name"] == "Contoso Enrollment Policy" and d["next_update_hours"] == 8
+t = d["templates"][0]
+assert t["common_name"] == "EFS" and t["display_name"] == "Basic EFS" and t["schema_version"] == 1
+assert t["revision"] == "3.1" and t["minimal_key_length"] == 2048 and t["key_spec"] == "exchange"
+assert [u["auth"] for u in d["cas"][0]["uris"]] == ["certificate", "username_password", "kerberos"]
+PY
+then pass "--json carries the answer"; else fail "--json carries the answer"; fi
+
+# a real-shaped answer: RelatesTo/ActivityId, empty friendly name, flags > 2^31, DER values
+expect 0 "a WCF-shaped answer" -- probe --auth anonymous --json "${CA[@]}" "$base/wcf/service.svc/CEP"
+if /usr/bin/python3 - "$work/out" "$work/ca.pem" <<'PY'
+import json, ssl, hashlib, sys
+d = json.load(open(sys.argv[1]))
+assert d["friendly_name"] == "" and len(d["templates"]) == 3
+t = d["templates"][0]
+assert t["display_name"] == "Ordinateur n° 0", t["display_name"]
+assert t["key_usage"] == ["digitalSignature", "keyEncipherment"], t["key_usage"]
+assert t["extended_key_usage"] == [{"oid": "1.3.6.1.5.5.7.3.2", "name": "Client Authentication"},
+                                   {"oid": "1.3.6.1.5.5.7.3.1", "name": None}], t["extended_key_usage"]
+ca = d["cas"][0]
+der = ssl.PEM_cert_to_DER_cert(open(sys.argv[2]).read())
+assert ca["sha1"] == hashlib.sha1(der).hexdigest(), ca["sha1"]
+assert "CN=gpo-cep Test CA" in ca["subject"], ca["subject"]
+assert ca["uris"][1]["renewal_only"] is True and ca["uris"][1]["auth"] == "certificate"
+PY
+then pass "key usage, EKUs named from the answer's OIDs, CA subject and thumbprint, renewalOnly"; else fail "WCF-shaped answer decoded"; fi
+expect 0 "text output of the WCF-shaped answer" -- probe --auth anonymous "${CA[@]}" "$base/wcf/service.svc/CEP"
+grep_in out "friendly name   (none)" "an empty friendly name is shown as none"
+grep_in out "usage digitalSignature, keyEncipherment; extended Client Authentication, 1.3.6.1.5.5.7.3.1" "key usage summary in text"
+expect 0 "300 templates" -- probe --auth anonymous --json "${CA[@]}" "$base/big/service.svc/CEP"
+if /usr/bin/python3 -c 'import json,sys; assert len(json.load(open(sys.argv[1]))["templates"]) == 300' "$work/out"; then pass "all 300 templates"; else fail "all 300 templates"; fi
+for v in chunked bom utf16; do
+	expect 0 "a $v body" -- probe --auth anonymous "${CA[@]}" "$base/$v/service.svc/CEP"
+	grep_in out "policy ID       $ID" "the $v body parses"
+done
+
+# --- Kerberos: HTTP Negotiate with the ticket cache
+rm -f "$work/cc"
+expect 1 "Kerberos without a ticket" -- probe "${CA[@]}" "$KERB"
+grep_in err "no Kerberos service ticket for HTTP/localhost: run kinit" "no ticket: says to run kinit and names the SPN"
+printf '%s\n' "$kpw" | kinit alice >/dev/null 2>&1 || bail "kinit alice failed"
+expect 0 "Kerberos with alice's ticket" -- probe "${CA[@]}" "$KERB"
+grep_in out "policy ID       $ID" "the Kerberos endpoint answers"
+log_has "authorization=Negotiate" "the first POST carries Negotiate"
+log_has "principal=alice@XCEP.TEST" "the server authenticated alice"
+if ! grep -q "authorization=NTLM\|authorization=Basic" "$work/server.log"; then pass "never NTLM or Basic"; else fail "NTLM or Basic was sent"; fi
+KRB5CCNAME="FILE:$work/other-cc" expect 1 "Kerberos with an empty KRB5CCNAME" -- probe "${CA[@]}" "$KERB"
+grep_in err "no Kerberos service ticket" "  says there is no ticket"
+expect 1 "Kerberos to a name without an SPN" -- probe "${CA[@]}" "https://127.0.0.1:$port/ADPolicyProvider_CEP_Kerberos/service.svc/CEP"
+grep_in err "HTTP/127.0.0.1\|certificate" "  names the host whose SPN or certificate is missing"
+expect 1 "the Kerberos endpoint probed anonymously" -- probe --auth anonymous "${CA[@]}" "$KERB"
+grep_in err "wants HTTP authentication (it offers Negotiate, NTLM): that is a kerberos endpoint, not anonymous" "  says it is a kerberos endpoint"
+
+# --- username and password: WS-Security UsernameToken
+expect 0 "UsernameToken with the right password" -- probe -U 'EXAMPLE\alice' --password-file "$work/cep-password" "${CA[@]}" "$UPW"
+grep_in out "policy ID       $ID" "the UsernamePassword endpoint answers"
+log_has "user=EXAMPLE\\\\alice" "the server read the user from the UsernameToken"
+log_has "authorization=-" "no HTTP authentication header with a UsernameToken"
+GPO_CEP_PASSWORD=$(cat "$work/cep-password") expect 0 "the password from GPO_CEP_PASSWORD" -- probe -U 'EXAMPLE\alice' "${CA[@]}" "$UPW"
+expect 1 "UsernameToken with a wrong password" -- probe -U 'EXAMPLE\alice' --password-file "$work/wrong-password" "${CA[@]}" "$UPW"
+grep_in err "FailedAuthentication" "  the fault's subcode"
+grep_in err "refused the WS-Security credentials: check the user name, the password" "  what to check"
+expect 2 "username_password without -U" -- probe "${CA[@]}" "$UPW"
+grep_in err "needs -U USER" "  says -U is needed"
+if ! grep -q "S3cret" "$work/err" "$work/out"; then pass "the password is never printed"; else fail "the password was printed"; fi
+
+# --- client certificates
+expect 0 "a TLS client certificate" -- probe --cert "$work/client.pem" --key "$work/client.key" "${CA[@]}" "$CERT"
+grep_in out "policy ID       $ID" "the Certificate endpoint answers"
+log_has "subject=commonName=host1.example.com" "the server saw the client certificate"
+expect 0 "certificate and key in one file, KeyBasedRenewal endpoint" -- probe --cert "$work/client-with-key.pem" "${CA[@]}" "$KBR"
+log_has "client-cert=yes" "the KeyBasedRenewal endpoint saw the certificate"
+expect 1 "a client certificate from an untrusted CA" -- probe --cert "$work/rogue.pem" --key "$work/rogue.key" "${CA[@]}" "$CERT"
+grep_in err "refused the client certificate" "  says the server refused the certificate"
+expect 1 "the Certificate endpoint without a certificate" -- probe --auth anonymous "${CA[@]}" "$CERT"
+grep_in err "access denied by .* (HTTP 403: .*Client certificate required" "  403 with the page's words"
+expect 2 "certificate auth without --cert" -- probe "${CA[@]}" "$CERT"
+expect 2 "an unreadable client certificate" -- probe --cert "$work/missing.pem" "${CA[@]}" "$CERT"
+grep_in err "cannot use the client certificate '$work/missing.pem'" "  names the file"
+
+# --- TLS verification
+expect 1 "a server certificate from an unknown CA (system store)" -- probe --auth anonymous "$base/anonymous/service.svc/CEP"
+grep_in err "cannot verify the TLS certificate of localhost" "  says the certificate is not verified"
+grep_in err "give the CA that issued it with --ca-file" "  says how to fix it"
+expect 1 "a server certificate from another CA" -- probe --auth anonymous --ca-file "$work/rogue-ca.pem" "$base/anonymous/service.svc/CEP"
+grep_in err "cannot verify the TLS certificate" "  refused"
+expect 2 "an unreadable CA file" -- probe --auth anonymous --ca-file "$work/missing-ca.pem" "$base/anonymous/service.svc/CEP"
+grep_in err "cannot use the CA file" "  names the CA file"
+expect 2 "plain http is refused" -- probe --auth anonymous "http://localhost:$port/anonymous/service.svc/CEP"
+grep_in err "not an https:// URI" "  says https only"
+if ! grep -qi 'insecure\|VERIFYPEER, 0\|VERIFYHOST, 0' "$SRC/src/lib/probe.c"; then pass "no way to turn TLS verification off"; else fail "probe.c can turn verification off"; fi
+
+# --- what servers answer when things go wrong
+expect 1 "a SOAP fault" -- probe --auth anonymous "${CA[@]}" "$base/fault/service.svc/CEP"
+grep_in err "SOAP fault: s:Receiver / a:InternalServiceFault: The server was unable to process" "  code, subcode and reason"
+expect 1 "an IIS HTML error page (500)" -- probe --auth anonymous "${CA[@]}" "$base/html500/service.svc/CEP"
+grep_in err "answered HTTP 500: IIS 10.0 Detailed Error - 500.19 Server Error Internal Server Error" "  the status and the page's words"
+expect 1 "an HTML page with 200" -- probe --auth anonymous "${CA[@]}" "$base/html200/service.svc/CEP"
+grep_in err "answered with an HTML page, not a SOAP message" "  says it is not SOAP"
+expect 1 "404" -- probe --auth anonymous "${CA[@]}" "$base/notfound/service.svc/CEP"
+grep_in err "no service at .* (HTTP 404): check the path" "  says to check the path"
+expect 1 "415" -- probe --auth anonymous "${CA[@]}" "$base/unsupported/service.svc/CEP"
+grep_in err "HTTP 415 Unsupported Media Type): it is not an MS-XCEP endpoint" "  names the media type"
+expect 1 "a redirect" -- probe --auth anonymous "${CA[@]}" "$base/redirect/service.svc/CEP"
+grep_in err "redirects (HTTP 302) to https://localhost/elsewhere/service.svc/CEP" "  is not followed and named"
+expect 1 "401 for an anonymous probe" -- probe --auth anonymous "${CA[@]}" "$base/html401/service.svc/CEP"
+grep_in err "wants HTTP authentication (it offers Negotiate, NTLM)" "  lists the offered schemes"
+expect 1 "a body cut short" -- probe --auth anonymous "${CA[@]}" "$base/truncated/service.svc/CEP"
+grep_in err "was cut short" "  says so"
+expect 1 "truncated XML" -- probe --auth anonymous "${CA[@]}" "$base/truncatedxml/service.svc/CEP"
+grep_in err "the response is not XML" "  says it is not XML"
+expect 1 "an oversized answer" -- probe --auth anonymous "${CA[@]}" "$base/oversized/service.svc/CEP"
+grep_in err "exceeds 33554432 bytes: refused" "  stops at the size cap"
+expect 1 "a body that is not XML" -- probe --auth anonymous "${CA[@]}" "$base/garbage/service.svc/CEP"
+grep_in err "the response is not XML" "  says it is not XML"
+expect 1 "the wrong namespace" -- probe --auth anonymous "${CA[@]}" "$base/wrongns/service.svc/CEP"
+grep_in err "no GetPoliciesResponse/response in the http://schemas.microsoft.com/windows/pki/2009/01/enrollmentpolicy namespace" "  names the expected namespace"
+expect 1 "an answer to another request" -- probe --auth anonymous "${CA[@]}" "$base/otherrequest/service.svc/CEP"
+grep_in err "relates to message urn:uuid:00000000-0000-0000-0000-000000000000, not to ours" "  RelatesTo is checked"
+start=$(date +%s)
+expect 1 "a slow server" -- probe --auth anonymous --timeout 1 "${CA[@]}" "$base/slow/service.svc/CEP"
+grep_in err "no complete answer from .* within 1 s" "  times out and says so"
+[ $(( $(date +%s) - start )) -le 3 ] && pass "  within the timeout" || fail "  took $(( $(date +%s) - start )) s"
+expect 1 "nobody listening" -- probe --auth anonymous "${CA[@]}" "https://localhost:$(free_port)/x/service.svc/CEP"
+grep_in err "cannot connect to" "  says it cannot connect"
+expect 1 "an unknown host" -- probe --auth anonymous "${CA[@]}" "https://cep.invalid/x/service.svc/CEP"
+grep_in err "cannot resolve cep.invalid" "  names the host"
+expect 1 "--json on failure" -- probe --auth anonymous --json "${CA[@]}" "$base/fault/service.svc/CEP"
+if /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["error"]["kind"]=="fault" and "InternalServiceFault" in d["error"]["message"]' "$work/out"; then pass "  a JSON error object with its kind"; else fail "  JSON error"; fi
+expect 2 "no URI" -- probe
+expect 2 "a URI without an AD CS application name needs --auth" -- probe "${CA[@]}" "$base/anonymous/service.svc/CEP"
+expect 2 "a bad --auth" -- probe --auth basic "$KERB"
+expect 2 "a bad --timeout" -- probe --timeout 0 "$KERB"
+
+# --- --probe on render, lint, update, apply
+policy() { # FILE URI [policy_id] [friendly_name]: one computer-scope server
+	local extra=""
+	[ -n "${3:-}" ] && extra="$extra, \"policy_id\": \"$3\""
+	[ -n "${4:-}" ] && extra="$extra, \"friendly_name\": \"$4\""
+	cat >"$1" <<EOF
+{ "version": 1, "name": "probe test",
+  "computer": { "enrollment_policy": { "servers": [
+    { "uri": "$2", "default": true$extra } ] } } }
+EOF
+}
+PA=(--probe --probe-ca-file "$work/ca.pem")
+policy "$work/fill.json" "$KERB"
+expect 2 "render without policy_id and without --probe" -- "$GPO_CEP" render "$work/fill.json" -o "$work/r0"
+mkdir -p "$work/r1" "$work/r2" "$work/r3"
+expect 0 "render --probe fills the policy ID and friendly name" -- "$GPO_CEP" render "${PA[@]}" --guid '{11111111-2222-3333-4444-555555555555}' "$work/fill.json" -o "$work/r1"
+expect 0 "  show reads them back" -- "$GPO_CEP" show "$work/r1/{11111111-2222-3333-4444-555555555555}"
+grep_in out "\"policy_id\": \"$ID\"" "  policy_id from the server"
+grep_in out '"friendly_name": "Contoso Enrollment Policy"' "  friendly_name from the server"
+policy "$work/given.json" "$KERB" "$ID" "Our Name"
+expect 0 "render --probe keeps a matching policy ID and the given name" -- "$GPO_CEP" render "${PA[@]}" --guid '{11111111-2222-3333-4444-555555555555}' "$work/given.json" -o "$work/r2"
+"$GPO_CEP" show "$work/r2/{11111111-2222-3333-4444-555555555555}" >"$work/out" 2>&1
+grep_in out '"friendly_name": "Our Name"' "  the file's friendly_name wins"
+policy "$work/wcf.json" "$base/wcf/service.svc/CEP"
+sed -i 's/"default": true/"default": true, "auth": "anonymous"/' "$work/wcf.json"
+expect 0 "render --probe with a server that sends no friendly name" -- "$GPO_CEP" render "${PA[@]}" --guid '{11111111-2222-3333-4444-555555555555}' "$work/wcf.json" -o "$work/r3"
+"$GPO_CEP" show "$work/r3/{11111111-2222-3333-4444-555555555555}" >"$work/out" 2>&1
+grep_in out '"friendly_name": "localhost"' "  keeps the host name as friendly_name"
+grep_in out '"policy_id": "{5B3F2E0A-6C1D-4F7B-9A8E-2D4C6B8A0F13}"' "  takes that server's policy ID"
+policy "$work/wrong.json" "$KERB" '{00000000-1111-2222-3333-444444444444}'
+mkdir -p "$work/r4"
+expect 2 "render --probe with a contradicted policy_id" -- "$GPO_CEP" render "${PA[@]}" "$work/wrong.json" -o "$work/r4"
+grep_in err "/computer/enrollment_policy/servers/0/policy_id: error: policy_id '{00000000-1111-2222-3333-444444444444}' is not the server's '$ID'" "  names the file, the pointer and both IDs"
+[ -z "$(ls -A "$work/r4")" ] && pass "  nothing written" || fail "  something was written"
+policy "$work/case.json" "$KERB" '{083c7011-1d0a-4855-885d-ac945184658c}'
+expect 2 "a policy_id that differs in case only" -- "$GPO_CEP" render "${PA[@]}" "$work/case.json" -o "$work/r4"
+grep_in err "differs in letter case" "  says so"
+policy "$work/upw.json" "$UPW"
+expect 0 "render --probe with a UsernamePassword server" -- "$GPO_CEP" render "${PA[@]}" --probe-user 'EXAMPLE\alice' --probe-password-file "$work/cep-password" --guid '{11111111-2222-3333-4444-555555555556}' "$work/upw.json" -o "$work/r1"
+expect 1 "render --probe with a UsernamePassword server and no user" -- "$GPO_CEP" render "${PA[@]}" "$work/upw.json" -o "$work/r4"
+grep_in err "give --probe-user" "  says to give --probe-user"
+GPO_CEP_PROBE_PASSWORD=wrong expect 1 "render --probe with a wrong password" -- "$GPO_CEP" render "${PA[@]}" --probe-user 'EXAMPLE\alice' "$work/upw.json" -o "$work/r4"
+grep_in err "^gpo-cep: --probe: the server answered with a SOAP fault" "  the probe failure is reported"
+[ -z "$(ls -A "$work/r4")" ] && pass "  nothing written" || fail "  something was written"
+policy "$work/cert.json" "$CERT"
+expect 0 "render --probe with a Certificate server" -- "$GPO_CEP" render "${PA[@]}" --probe-cert "$work/client.pem" --probe-key "$work/client.key" --guid '{11111111-2222-3333-4444-555555555557}' "$work/cert.json" -o "$work/r1"
+
+# both scopes name the same server: one exchange
+cat >"$work/both.json" <<EOF
+{ "version": 1, "name": "both",
+  "computer": { "enrollment_policy": { "servers": [ { "uri": "$KERB", "default": true } ] } },
+  "user": { "enrollment_policy": { "servers": [ { "uri": "$KERB", "default": true } ] } } }
+EOF
+before=$(wc -l <"$work/server.log")
+expect 0 "render --probe, the same server in both scopes" -- "$GPO_CEP" render "${PA[@]}" --guid '{11111111-2222-3333-4444-555555555558}' "$work/both.json" -o "$work/r1"
+[ $(( $(wc -l <"$work/server.log") - before )) -eq 1 ] && pass "  asked once" || fail "  asked $(( $(wc -l <"$work/server.log") - before )) times"
+
+# lint --probe: a report per server, failures as findings
+cat >"$work/lint.json" <<EOF
+{ "version": 1, "name": "lint",
+  "computer": { "enrollment_policy": { "servers": [
+    { "uri": "LDAP:", "default": true },
+    { "uri": "$KERB" },
+    { "uri": "$CERT" },
+    { "uri": "$base/fault/service.svc/CEP", "auth": "anonymous", "policy_id": "{AAAAAAAA-0000-0000-0000-000000000000}" } ] } } }
+EOF
+expect 2 "lint --probe with two failing servers" -- "$GPO_CEP" lint "${PA[@]}" --probe-cert "$work/rogue.pem" --probe-key "$work/rogue.key" "$work/lint.json"
+grep_in err "servers/1: note: the server answered to kerberos: policy ID $ID, 1 template offered \[probe\]" "  a note for the server that answered"
+grep_in err "servers/2: error: .*refused the client certificate" "  the certificate server refusing a rogue certificate"
+grep_in err "servers/3: error: the server answered with a SOAP fault" "  the faulting server"
+expect 2 "lint --probe --json" -- "$GPO_CEP" lint "${PA[@]}" --probe-cert "$work/rogue.pem" --probe-key "$work/rogue.key" --json "$work/lint.json"
+if /usr/bin/python3 - "$work/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+p = {x["pointer"].rsplit("/", 1)[1]: x for x in d["probes"]}
+assert p["1"]["reachable"] and p["1"]["authenticated"] and p["1"]["templates"][0]["common_name"] == "EFS"
+assert p["2"]["reachable"] and not p["2"]["authenticated"] and p["2"]["error"]["kind"] == "authentication"
+assert p["3"]["reachable"] and p["3"]["authenticated"] and p["3"]["error"]["kind"] == "fault"
+assert "0" not in p  # LDAP: is not probed
+PY
+then pass "  reachable / authenticated / policy ID / templates per server"; else fail "  lint --probe --json report"; fi
+expect 2 "lint --probe without the certificate a server needs" -- "$GPO_CEP" lint "${PA[@]}" --json "$work/lint.json"
+if /usr/bin/python3 -c 'import json,sys; p=[x for x in json.load(open(sys.argv[1]))["probes"] if x["pointer"].endswith("/2")][0]; assert p["reachable"] is None and p["error"]["kind"] == "usage" and "--probe-cert" in p["error"]["message"]' "$work/out"; then pass "  not asked: reachable is null, the error says --probe-cert"; else fail "  not asked"; fi
+expect 0 "lint --probe --probe-cert: all servers answer but the faulting one is gone" -- "$GPO_CEP" lint "${PA[@]}" --probe-cert "$work/client.pem" --probe-key "$work/client.key" "$work/fill.json"
+
+# update and apply on a local folder
+mkdir -p "$work/u"
+expect 0 "apply --probe creates a folder" -- "$GPO_CEP" apply "${PA[@]}" --path "$work/u/{22222222-2222-3333-4444-555555555555}" "$work/fill.json"
+"$GPO_CEP" show "$work/u/{22222222-2222-3333-4444-555555555555}" >"$work/out" 2>&1
+grep_in out "\"policy_id\": \"$ID\"" "  with the server's policy ID"
+expect 0 "update --probe is idempotent" -- "$GPO_CEP" update "${PA[@]}" --detailed-exitcode --path "$work/u/{22222222-2222-3333-4444-555555555555}" "$work/fill.json"
+expect 2 "update --probe refuses a contradicted ID" -- "$GPO_CEP" update "${PA[@]}" --path "$work/u/{22222222-2222-3333-4444-555555555555}" "$work/wrong.json"
+grep_in err "policy-id-mismatch" "  with the finding's id"
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
