@@ -83,8 +83,11 @@ struct gpo_xcep_policies {
 
 /*
  * Parse a GetPoliciesResponse.  A SOAP fault becomes GPO_ERROR with the
- * fault's code and reason in the message; anything that is not a
- * well-formed GetPoliciesResponse is GPO_EINVAL saying what was expected.
+ * fault's code, subcode and reason in the message (GPO_EAUTH for WS-Security
+ * faults: refused credentials); anything that is not a well-formed
+ * GetPoliciesResponse is GPO_EPROTO saying what was expected.  Values the
+ * response only shows (certificates, extensions) are decoded when they can
+ * be and left NULL when not: the specification's own examples elide them.
  */
 int gpo_xcep_parse_response(TALLOC_CTX *mem_ctx, const uint8_t *body, size_t len,
 			    struct gpo_xcep_policies **ret, struct gpo_error **reterr);

@@ -451,7 +451,7 @@ int gpo_xcep_parse_response(TALLOC_CTX *mem_ctx, const uint8_t *body, size_t len
 		return rc;
 	}
 	if (doc->intSubset != NULL || doc->extSubset != NULL) {
-		rc = gpo_fail(mem_ctx, reterr, GPO_EINVAL,
+		rc = gpo_fail(mem_ctx, reterr, GPO_EPROTO,
 			      "the response has a document type declaration: refused (entities)");
 		goto out;
 	}

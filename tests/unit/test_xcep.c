@@ -108,6 +108,79 @@ int main(void)
 		     "</response></GetPoliciesResponse>" ENV_TAIL;
 	ok(parse(mem, s, strlen(s)) == NULL && last && strstr(last->message, "namespace"),
 	   "the wrong namespace");
+	/* WS-Security faults are authentication failures */
+	s = ENV_HEAD "<s:Fault><s:Code><s:Value>s:Sender</s:Value><s:Subcode><s:Value "
+		     "xmlns:a=\"urn:x\">a:FailedAuthentication</s:Value></s:Subcode></s:Code>"
+		     "<s:Reason><s:Text>no</s:Text></s:Reason></s:Fault>" ENV_TAIL;
+	ok(parse(mem, s, strlen(s)) == NULL && last && last->code == GPO_EAUTH,
+	   "a FailedAuthentication fault is GPO_EAUTH");
+	contains(last ? last->message : NULL, "check the user name, the password and this machine's clock",
+		 "  and says what to check");
+	/* key usage from DER extensions, EKUs named from the answer's own OID table */
+	s = "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\" "
+	    "xmlns:a=\"http://www.w3.org/2005/08/addressing\"><s:Header>"
+	    "<a:Action>" GPO_XCEP_RESPONSE_ACTION "</a:Action><a:RelatesTo>urn:uuid:1</a:RelatesTo>"
+	    "</s:Header><s:Body><GetPoliciesResponse xmlns=\"" GPO_XCEP_NS "\"><response>"
+	    "<policyID>P</policyID><policies><policy><policyOIDReference>1</policyOIDReference>"
+	    "<attributes><commonName>T</commonName><revision><majorRevision>100</majorRevision>"
+	    "<minorRevision>4</minorRevision></revision><privateKeyAttributes>"
+	    "<minimalKeyLength>4096</minimalKeyLength><keySpec>2</keySpec></privateKeyAttributes>"
+	    "<extensions><extension><oIDReference>2</oIDReference><value>AwIFoA==</value></extension>"
+	    "<extension><oIDReference>3</oIDReference><value>MBQGCCsGAQUF\nBwMCBggrBgEFBQcDAQ==</value>"
+	    "</extension><extension><oIDReference>3</oIDReference><value>not base64!</value></extension>"
+	    "</extensions></attributes></policy></policies></response><cAs><cA><certificate>MIID…w==</certificate>"
+	    "<cAReferenceID>0</cAReferenceID></cA></cAs><oIDs>"
+	    "<oID><value>1.2.3</value><group>9</group><oIDReferenceID>1</oIDReferenceID></oID>"
+	    "<oID><value>2.5.29.15</value><group>6</group><oIDReferenceID>2</oIDReferenceID></oID>"
+	    "<oID><value>2.5.29.37</value><group>6</group><oIDReferenceID>3</oIDReferenceID></oID>"
+	    "<oID><value>1.3.6.1.5.5.7.3.2</value><group>7</group><oIDReferenceID>4</oIDReferenceID>"
+	    "<defaultName>Client Authentication</defaultName></oID></oIDs>"
+	    "</GetPoliciesResponse></s:Body></s:Envelope>";
+	p = parse(mem, s, strlen(s));
+	ok(p != NULL, "a response with DER extensions");
+	if (p != NULL && p->n_templates == 1) {
+		const struct gpo_xcep_template *t = &p->templates[0];
+
+		is_str(p->action, GPO_XCEP_RESPONSE_ACTION, "WS-Addressing Action");
+		is_str(p->relates_to, "urn:uuid:1", "WS-Addressing RelatesTo");
+		ok(t->major_revision == 100 && t->minor_revision == 4, "revision 100.4");
+		ok(t->min_key_length == 4096 && t->key_spec == 2, "minimal key length and key spec");
+		ok(t->n_key_usages == 2 && strcmp(t->key_usages[0], "digitalSignature") == 0 &&
+			   strcmp(t->key_usages[1], "keyEncipherment") == 0,
+		   "keyUsage bits decoded (base64 DER)");
+		ok(t->n_ekus == 2 && strcmp(t->ekus[0].oid, "1.3.6.1.5.5.7.3.2") == 0 &&
+			   t->ekus[0].name && strcmp(t->ekus[0].name, "Client Authentication") == 0 &&
+			   strcmp(t->ekus[1].oid, "1.3.6.1.5.5.7.3.1") == 0 && t->ekus[1].name == NULL,
+		   "EKUs decoded across a line break, named from the answer's OIDs");
+		ok(p->n_cas == 1 && p->cas[0].subject == NULL && p->cas[0].sha1 == NULL,
+		   "an elided certificate is shown as undecodable, not an error");
+	} else {
+		ok(0, "the template is there");
+	}
+	/* what an answer means for a server of a policy */
+	{
+		struct gpo_cep_server srv = { .uri = (char *)"https://h/x", .friendly_name = (char *)"h",
+					      .friendly_name_default = true };
+		struct gpo_xcep_policies ans = { .policy_id = (char *)"{ID}",
+						 .friendly_name = (char *)"Name" };
+		struct gpo_diags *d = gpo_diags_new(mem);
+
+		ok(gpo_cep_server_take_probe(mem, &srv, &ans, "/computer/x", d) == 0 &&
+			   strcmp(srv.policy_id, "{ID}") == 0 && strcmp(srv.friendly_name, "Name") == 0,
+		   "a missing policy_id and a default friendly name are taken from the answer");
+		ans.friendly_name = (char *)"Other";
+		ok(gpo_cep_server_take_probe(mem, &srv, &ans, "/computer/x", d) == 0 &&
+			   strcmp(srv.friendly_name, "Name") == 0, "a friendly name once set is kept");
+		srv.friendly_name_default = true;
+		ans.friendly_name = (char *)"";
+		ok(gpo_cep_server_take_probe(mem, &srv, &ans, "/computer/x", d) == 0 &&
+			   strcmp(srv.friendly_name, "Name") == 0, "an empty answer name keeps ours");
+		ans.policy_id = (char *)"{id}";
+		ok(gpo_cep_server_take_probe(mem, &srv, &ans, "/computer/x", d) == GPO_EINVAL &&
+			   d->errors == 1 && strcmp(d->items[0].pointer, "/computer/x/policy_id") == 0 &&
+			   strstr(d->items[0].message, "letter case") != NULL,
+		   "a contradicted policy_id is an error at its pointer");
+	}
 	s = RESP("<policyID></policyID>");
 	ok(parse(mem, s, strlen(s)) == NULL && last && strstr(last->message, "no policyID"),
 	   "an empty policyID");
