@@ -651,7 +651,7 @@ int gpo_cep_server_take_probe(TALLOC_CTX *mem_ctx, struct gpo_cep_server *server
 
 		if (name == NULL)
 			return GPO_ENOMEM;
-		talloc_free(server->friendly_name);
+		/* the old name stays with its owner: the struct is public */
 		server->friendly_name = name;
 		server->friendly_name_default = false;
 	}
