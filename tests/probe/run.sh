@@ -353,5 +353,38 @@ expect 0 "update --probe is idempotent" -- "$GPO_CEP" update "${PA[@]}" --detail
 expect 2 "update --probe refuses a contradicted ID" -- "$GPO_CEP" update "${PA[@]}" --path "$work/u/{22222222-2222-3333-4444-555555555555}" "$work/wrong.json"
 grep_in err "policy-id-mismatch" "  with the finding's id"
 
+# --- create --probe in a real domain (the lab DC), when there is one
+if [ -n "${LAB_IP:-}" ]; then
+	DOM=(--domain "$LAB_REALM" --dc "$LAB_IP" -U "$LAB_ADMIN" --password-file "$LAB_PASSWORD_FILE"
+	     --ca-file "$LAB_CA_CERT" --smb-conf "$LAB_CLIENT_CONF")
+	PU=(--probe-user 'EXAMPLE\alice')
+	name="probe-test-$$"
+	cat >"$work/dom.json" <<EOF
+{ "version": 1, "name": "$name",
+  "computer": { "enrollment_policy": { "servers": [
+    { "uri": "LDAP:", "default": true }, { "uri": "$KERB" }, { "uri": "$UPW" } ] },
+    "auto_enrollment": {} } }
+EOF
+	expect 1 "create --probe with a wrong CEP password" -- "$GPO_CEP" create "${DOM[@]}" "${PA[@]}" "${PU[@]}" --probe-password-file "$work/wrong-password" "$work/dom.json"
+	expect 0 "  list the domain's GPOs" -- "$GPO_CEP" list "${DOM[@]}" --all
+	grep_in out "Default Domain Policy" "  the list is real"
+	no_grep_in out "$name" "  no GPO was created"
+	expect 0 "create --probe: Kerberos and UsernamePassword servers, the DC with a password" -- "$GPO_CEP" create "${DOM[@]}" "${PA[@]}" "${PU[@]}" --probe-password-file "$work/cep-password" "$work/dom.json"
+	expect 0 "  show --domain reads it back" -- "$GPO_CEP" show "${DOM[@]}" --gpo "$name" --json
+	if /usr/bin/python3 - "$work/out" "$ID" "$KERB" "$UPW" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+servers = {s["uri"]: s for s in d["policy"]["computer"]["enrollment_policy"]["servers"]}
+assert servers[sys.argv[3]]["policy_id"] == sys.argv[2], servers
+assert servers[sys.argv[4]]["policy_id"] == sys.argv[2]
+assert servers[sys.argv[3]]["friendly_name"] == "Contoso Enrollment Policy"
+PY
+	then pass "  the published GPO has the server's policy ID and friendly name"; else fail "  published policy IDs"; fi
+	expect 0 "  apply --probe again changes nothing" -- "$GPO_CEP" apply "${DOM[@]}" "${PA[@]}" "${PU[@]}" --probe-password-file "$work/cep-password" --detailed-exitcode "$work/dom.json"
+	expect 0 "  delete it" -- "$GPO_CEP" delete "${DOM[@]}" --gpo "$name"
+elif [ -n "${LAB_REQUIRED:-}" ]; then
+	fail "no lab DC although LAB_REQUIRED is set"
+fi
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
