@@ -439,6 +439,11 @@ int gpo_cep_probe(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *options,
 			      "MS-XCEP endpoint?%s%s", o.uri, text && *text ? " The page says: " : "",
 			      text ? text : "");
 		goto out;
+	} else if (type != NULL && strcasestr(type, "xml") == NULL) {
+		rc = gpo_fail(mem_ctx, reterr, GPO_EPROTO,
+			      "%s answered with %s, not a SOAP message (application/soap+xml): "
+			      "is it an MS-XCEP endpoint?", o.uri, type);
+		goto out;
 	}
 	rc = gpo_xcep_parse_response(tmp, x.body, x.len, &p, reterr);
 	if (rc == 0 && status != 200)

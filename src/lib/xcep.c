@@ -18,6 +18,7 @@
 #include "internal.h"
 
 #define SOAP_NS "http://www.w3.org/2003/05/soap-envelope"
+#define SOAP11_NS "http://schemas.xmlsoap.org/soap/envelope/"
 #define XSI_NS "http://www.w3.org/2001/XMLSchema-instance"
 #define WSA_NS "http://www.w3.org/2005/08/addressing"
 
@@ -456,6 +457,11 @@ int gpo_xcep_parse_response(TALLOC_CTX *mem_ctx, const uint8_t *body, size_t len
 		goto out;
 	}
 	env = xmlDocGetRootElement(doc);
+	if (is(env, SOAP11_NS, "Envelope")) {
+		rc = gpo_fail(mem_ctx, reterr, GPO_EPROTO, "the response is a SOAP 1.1 envelope: "
+			      "MS-XCEP servers answer in SOAP 1.2 (is this a policy server?)");
+		goto out;
+	}
 	if (!is(env, SOAP_NS, "Envelope")) {
 		rc = gpo_fail(mem_ctx, reterr, GPO_EPROTO, "the response is not a SOAP 1.2 "
 			      "envelope (root element '%s')", env ? (const char *)env->name : "");

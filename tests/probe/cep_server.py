@@ -314,6 +314,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send(500, fault("s:Receiver", "a:InternalServiceFault",
                                         "The server was unable to process the request due to "
                                         "an internal error.", mid))
+        if case == "textplain":
+            return self.send(200, b"OK", "text/plain")
+        if case == "soap11":
+            return self.send(200, b'<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/'
+                                  b'envelope/"><soap:Body/></soap:Envelope>', "text/xml")
         if case == "garbage":
             return self.send(200, b"this is not XML at all")
         if case == "wrongns":
