@@ -185,8 +185,7 @@ static int parse_cas(struct gpo_xcep_policies *p, const xmlNode *cas)
 			continue;
 		ca = &p->cas[i++];
 		u32(child(c, GPO_XCEP_NS, "cAReferenceID"), &ca->reference);
-		ca->enroll_permission = boolean(child(child(c, GPO_XCEP_NS, "enrollPermission"),
-						      GPO_XCEP_NS, "enroll"));
+		ca->enroll_permission = boolean(child(c, GPO_XCEP_NS, "enrollPermission"));
 		uris = child(c, GPO_XCEP_NS, "uris");
 		ca->uris = talloc_zero_array(p->cas, struct gpo_xcep_ca_uri, count(uris, "cAURI") + 1);
 		if (ca->uris == NULL)

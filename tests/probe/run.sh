@@ -149,6 +149,7 @@ der = ssl.PEM_cert_to_DER_cert(open(sys.argv[2]).read())
 assert ca["sha1"] == hashlib.sha1(der).hexdigest(), ca["sha1"]
 assert "CN=gpo-cep Test CA" in ca["subject"], ca["subject"]
 assert ca["uris"][1]["renewal_only"] is True and ca["uris"][1]["auth"] == "certificate"
+assert ca["enroll_permission"] is True
 PY
 then pass "key usage, EKUs named from the answer's OIDs, CA subject and thumbprint, renewalOnly"; else fail "WCF-shaped answer decoded"; fi
 expect 0 "text output of the WCF-shaped answer" -- probe --auth anonymous "${CA[@]}" "$base/wcf/service.svc/CEP"

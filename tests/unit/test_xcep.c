@@ -52,6 +52,7 @@ int main(void)
 		is_int(p->n_templates ? p->templates[0].schema_version : 0, 1, "schema version");
 		is_int(p->n_cas, 1, "one CA");
 		is_int(p->n_cas ? p->cas[0].n_uris : 0, 3, "three enrollment URIs");
+		ok(p->n_cas && p->cas[0].enroll_permission, "enrollPermission true");
 		ok(p->n_cas && p->cas[0].n_uris == 3 && p->cas[0].uris[0].auth == 8 &&
 			   p->cas[0].uris[1].auth == 4 && p->cas[0].uris[2].auth == 2,
 		   "their authentication types 8, 4, 2");
