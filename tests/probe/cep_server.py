@@ -142,6 +142,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
     def send(self, status, body, ctype=SOAP_TYPE, headers=()):
+        with open(os.path.join(args.dump_dir, "last-response.xml"), "wb") as f:
+            f.write(body)
         self.send_response(status)
         for k, v in headers:
             self.send_header(k, v)
@@ -155,6 +157,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        with open(os.path.join(args.dump_dir, "last-request.xml"), "wb") as f:
+            f.write(body)
         path = self.path.split("?")[0]
         m = re.match(r"^/([^/]+)/service\.svc/CEP$", path, re.I)
         case = m.group(1).lower() if m else ""
@@ -367,6 +371,7 @@ def main():
     p.add_argument("--ca-der", required=True)
     p.add_argument("--fixture", required=True)
     p.add_argument("--log", required=True)
+    p.add_argument("--dump-dir", required=True, help="the last request and response go here")
     p.add_argument("--user", default="EXAMPLE\\alice")
     p.add_argument("--password-file", required=True)
     p.add_argument("--slow", type=float, default=5.0)

@@ -93,7 +93,7 @@ printf 'wrong\n' >"$work/wrong-password"
 KRB5_KTNAME="$work/http.keytab" /usr/bin/python3 "$SRC/tests/probe/cep_server.py" \
 	--cert "$work/server.pem" --key "$work/server.key" --client-ca "$work/ca.pem" \
 	--ca-der "$work/ca.der" --fixture "$SRC/tests/xcep/response.xml" --log "$work/server.log" \
-	--password-file "$work/cep-password" --slow 4 >"$work/port" 2>"$work/server.err" &
+	--password-file "$work/cep-password" --dump-dir "$work" --slow 4 >"$work/port" 2>"$work/server.err" &
 pids+=($!)
 for _ in $(seq 50); do grep -q PORT "$work/port" && break; sleep 0.1; done
 port=$(sed -n 's/^PORT //p' "$work/port")
@@ -120,6 +120,18 @@ grep_in out "EntRootCA_CES_Kerberos/service.svc/CES (kerberos, priority 1)" "CA 
 log_has "request=valid" "the server found the request valid (Action, To, MessageID, requestFilter 0/0)"
 log_has "http=HTTP/1.1" "HTTP/1.1"
 log_has "authorization=- client-cert=no" "anonymous sends no credentials"
+# the schema of [MS-XCEP] 6.2, checked by xmllint: an independent validator
+xsd_valid() { # FILE ELEMENT DESCRIPTION: the element, cut out of its SOAP envelope
+	/usr/bin/python3 - "$work/$1" "$2" "$work/cut.xml" <<'PY'
+import sys, xml.etree.ElementTree as ET
+X = "http://schemas.microsoft.com/windows/pki/2009/01/enrollmentpolicy"
+el = ET.parse(sys.argv[1]).getroot().find(f".//{{{X}}}{sys.argv[2]}")
+ET.ElementTree(el).write(sys.argv[3], xml_declaration=True, encoding="utf-8")
+PY
+	if xmllint --noout --nonet --schema "$SRC/tests/xcep/xcep.xsd" "$work/cut.xml" >"$work/xsd.log" 2>&1; then
+		pass "$3"; else fail "$3: $(head -3 "$work/xsd.log")"; fi
+}
+xsd_valid last-request.xml GetPolicies "the GetPolicies request is valid against the MS-XCEP schema"
 expect 0 "probe --json" -- probe --auth anonymous --json "${CA[@]}" "$base/anonymous/service.svc/CEP"
 if /usr/bin/python3 - "$work/out" "$ID" <<'PY'
 import json, sys
@@ -152,6 +164,7 @@ assert ca["uris"][1]["renewal_only"] is True and ca["uris"][1]["auth"] == "certi
 assert ca["enroll_permission"] is True
 PY
 then pass "key usage, EKUs named from the answer's OIDs, CA subject and thumbprint, renewalOnly"; else fail "WCF-shaped answer decoded"; fi
+xsd_valid last-response.xml GetPoliciesResponse "the test server's WCF-shaped answer is valid against the MS-XCEP schema"
 expect 0 "text output of the WCF-shaped answer" -- probe --auth anonymous "${CA[@]}" "$base/wcf/service.svc/CEP"
 grep_in out "friendly name   (none)" "an empty friendly name is shown as none"
 grep_in out "usage digitalSignature, keyEncipherment; extended Client Authentication, 1.3.6.1.5.5.7.3.1" "key usage summary in text"
@@ -182,6 +195,8 @@ grep_in err "wants HTTP authentication (it offers Negotiate, NTLM): that is a ke
 # --- username and password: WS-Security UsernameToken
 expect 0 "UsernameToken with the right password" -- probe -U 'EXAMPLE\alice' --password-file "$work/cep-password" "${CA[@]}" "$UPW"
 grep_in out "policy ID       $ID" "the UsernamePassword endpoint answers"
+xsd_valid last-request.xml GetPolicies "  the request with a UsernameToken is valid against the schema too"
+grep_in last-request.xml 'S3cret&amp;&lt;pa"ss&gt;</o:Password>' "  the password, XML-escaped, is in the UsernameToken (inside TLS)"
 log_has "user=EXAMPLE\\\\alice" "the server read the user from the UsernameToken"
 log_has "authorization=-" "no HTTP authentication header with a UsernameToken"
 GPO_CEP_PASSWORD=$(cat "$work/cep-password") expect 0 "the password from GPO_CEP_PASSWORD" -- probe -U 'EXAMPLE\alice' "${CA[@]}" "$UPW"
