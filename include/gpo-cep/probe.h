@@ -5,7 +5,8 @@
  * GetPolicies exchange over HTTPS.
  *
  * The credentials go the way each AD CS endpoint expects them: Kerberos as
- * HTTP Negotiate only (never NTLM or Basic), user name and password as a
+ * HTTP Negotiate only (never NTLM or Basic), bound to the server's TLS
+ * certificate as Windows does (Extended Protection), user name and password as a
  * WS-Security UsernameToken inside the SOAP message, certificates as a TLS
  * client certificate.  TLS is always verified; there is no switch to turn
  * that off.  Network code: the parsing itself is gpo-cep/xcep.h.

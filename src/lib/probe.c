@@ -11,11 +11,13 @@
 #include <time.h>
 
 #include <curl/curl.h>
+#include <gnutls/gnutls.h>
 
 #include <gpo-cep/gpo.h>
 #include <gpo-cep/probe.h>
 
 #include "internal.h"
+#include "negotiate.h"
 
 struct exchange {
 	TALLOC_CTX *mem;
@@ -23,7 +25,7 @@ struct exchange {
 	size_t len;
 	size_t cap;          /* the size limit */
 	bool oversized;
-	bool sent_negotiate; /* an Authorization: Negotiate header went out */
+	char *negotiate_token; /* from "WWW-Authenticate: Negotiate TOKEN" */
 	char *host;
 };
 
@@ -47,19 +49,27 @@ static size_t on_body(char *data, size_t size, size_t n, void *userdata)
 	return add;
 }
 
-/* Watches the request headers for Negotiate: libcurl sends none when it has no ticket. */
-static int on_debug(CURL *curl, curl_infotype type, char *data, size_t size, void *userdata)
+/* Keeps the server's Negotiate answer token, for mutual authentication. */
+static size_t on_header(char *data, size_t size, size_t n, void *userdata)
 {
+	static const char name[] = "WWW-Authenticate:";
 	struct exchange *x = userdata;
-	static const char needle[] = "Authorization: Negotiate ";
-	size_t i;
+	size_t len = size * n, i = sizeof(name) - 1;
 
-	if (type != CURLINFO_HEADER_OUT)
-		return 0;
-	for (i = 0; i + sizeof(needle) - 1 <= size; i++)
-		if (strncasecmp(data + i, needle, sizeof(needle) - 1) == 0)
-			x->sent_negotiate = true;
-	return 0;
+	if (len > i && strncasecmp(data, name, i) == 0) {
+		while (i < len && (data[i] == ' ' || data[i] == '\t'))
+			i++;
+		if (len - i > 10 && strncasecmp(data + i, "Negotiate ", 10) == 0) {
+			size_t end = len;
+
+			i += 10;
+			while (end > i && strchr(" \t\r\n", data[end - 1]) != NULL)
+				end--;
+			talloc_free(x->negotiate_token);
+			x->negotiate_token = talloc_strndup(x->mem, data + i, end - i);
+		}
+	}
+	return len;
 }
 
 /* The readable start of an error page: tags dropped, white space collapsed. */
@@ -109,12 +119,6 @@ static const char *offered_schemes(TALLOC_CTX *mem_ctx, long avail)
 	return s && *s ? s : "none that libcurl knows";
 }
 
-/* libcurl before 8.10 sends no TLS channel binding with Negotiate. */
-static bool curl_has_channel_binding(void)
-{
-	return curl_version_info(CURLVERSION_NOW)->version_num >= 0x080a00;
-}
-
 static int http_401(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *o,
 		    const struct exchange *x, long avail, struct gpo_error **reterr)
 {
@@ -127,18 +131,9 @@ static int http_401(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *o,
 		return gpo_fail(mem_ctx, reterr, GPO_EAUTH,
 				"%s does not offer Kerberos (Negotiate) but %s: is it a kerberos "
 				"endpoint?", o->uri, offered_schemes(mem_ctx, avail));
-	if (!x->sent_negotiate)
-		return gpo_fail(mem_ctx, reterr, GPO_EAUTH,
-				"no Kerberos service ticket for HTTP/%s: run kinit (or set "
-				"KRB5CCNAME; a machine uses its keytab) and check that the SPN "
-				"HTTP/%s exists", x->host, x->host);
 	return gpo_fail(mem_ctx, reterr, GPO_EAUTH,
-			"the server refused Kerberos: check the SPN for HTTP/%s and your ticket%s",
-			x->host,
-			curl_has_channel_binding()
-				? ""
-				: " (a server that requires Extended Protection cannot be used: this "
-				  "libcurl sends no channel binding)");
+			"the server refused Kerberos: check the SPN for HTTP/%s (the account "
+			"that runs the service must hold it) and your ticket", x->host);
 }
 
 /* An HTTP status other than 200 as an error that says what to check. */
@@ -333,6 +328,79 @@ static int check_addressing(TALLOC_CTX *mem_ctx, const struct gpo_xcep_policies 
 	return 0;
 }
 
+/* What every connection to the server gets: verified TLS, HTTP/1.1, bounded in time. */
+static void set_transport(CURL *curl, const struct gpo_probe_options *o, char *detail)
+{
+	curl_easy_setopt(curl, CURLOPT_URL, o->uri);
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "https");
+	/* IIS does Windows authentication and certificate renegotiation over HTTP/1.1 only */
+	curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (o->ca_file != NULL)
+		curl_easy_setopt(curl, CURLOPT_CAINFO, o->ca_file);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)o->timeout);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)o->timeout);
+	curl_easy_setopt(curl, CURLOPT_USERAGENT, "gpo-cep/" GPO_CEP_VERSION_STRING);
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, detail);
+	if (o->auth == GPO_CEP_AUTH_CERTIFICATE) {
+		curl_easy_setopt(curl, CURLOPT_SSLCERT, o->cert_file);
+		curl_easy_setopt(curl, CURLOPT_SSLCERTTYPE, "PEM");
+		if (o->key_file != NULL)
+			curl_easy_setopt(curl, CURLOPT_SSLKEY, o->key_file);
+	}
+}
+
+/*
+ * The server's certificate (DER), from a handshake of its own: the channel
+ * binding must be in the first request, before any answer could show it.
+ */
+static int server_certificate(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *o,
+			      const struct exchange *x, gnutls_datum_t *ret_der,
+			      struct gpo_error **reterr)
+{
+	char detail[CURL_ERROR_SIZE] = "";
+	struct curl_certinfo *info = NULL;
+	struct curl_slist *item;
+	CURL *curl = curl_easy_init();
+	CURLcode cc;
+	int rc = GPO_EPROTO;
+
+	if (curl == NULL)
+		return gpo_oom(mem_ctx, reterr);
+	set_transport(curl, o, detail);
+	curl_easy_setopt(curl, CURLOPT_CONNECT_ONLY, 1L);
+	curl_easy_setopt(curl, CURLOPT_CERTINFO, 1L);
+	cc = curl_easy_perform(curl);
+	if (cc != CURLE_OK) {
+		rc = transport_error(mem_ctx, o, x, cc, 0, detail, o->timeout, reterr);
+		curl_easy_cleanup(curl);
+		return rc;
+	}
+	if (curl_easy_getinfo(curl, CURLINFO_CERTINFO, &info) == CURLE_OK && info != NULL &&
+	    info->num_of_certs > 0) {
+		for (item = info->certinfo[0]; item != NULL; item = item->next) {
+			gnutls_datum_t pem;
+
+			if (strncmp(item->data, "Cert:", 5) != 0)
+				continue;
+			pem.data = (unsigned char *)item->data + 5;
+			pem.size = (unsigned)strlen(item->data + 5);
+			if (gnutls_pem_base64_decode2("CERTIFICATE", &pem, ret_der) == 0)
+				rc = 0;
+			break;
+		}
+	}
+	curl_easy_cleanup(curl);
+	if (rc != 0)
+		return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
+				"cannot read the TLS certificate of %s for the channel binding",
+				x->host);
+	return 0;
+}
+
 int gpo_cep_probe(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *options,
 		  struct gpo_xcep_policies **ret, struct gpo_error **reterr)
 {
@@ -342,6 +410,7 @@ int gpo_cep_probe(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *options,
 	struct gpo_xcep_request_options req = { 0 };
 	struct curl_slist *headers = NULL;
 	struct gpo_xcep_policies *p = NULL;
+	struct gpo_negotiate *negotiate = NULL;
 	char detail[CURL_ERROR_SIZE] = "", guid[39], message_id[48];
 	const char *type = NULL;
 	char *xml = NULL;
@@ -380,43 +449,32 @@ int gpo_cep_probe(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *options,
 		rc = gpo_oom(mem_ctx, reterr);
 		goto out;
 	}
-	curl_easy_setopt(curl, CURLOPT_URL, o.uri);
-	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "https");
-	curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
-	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (o.ca_file != NULL)
-		curl_easy_setopt(curl, CURLOPT_CAINFO, o.ca_file);
-	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)o.timeout);
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)o.timeout);
-	curl_easy_setopt(curl, CURLOPT_USERAGENT, "gpo-cep/" GPO_CEP_VERSION_STRING);
+	if (o.auth == GPO_CEP_AUTH_KERBEROS) {
+		/* our own Negotiate: never NTLM or Basic, always with a channel binding */
+		gnutls_datum_t der = { NULL, 0 };
+		char *line = NULL;
+
+		rc = server_certificate(mem_ctx, &o, &x, &der, reterr);
+		if (rc == 0)
+			rc = gpo_negotiate_start(tmp, x.host, der.data, der.size, &negotiate, &line,
+						 reterr);
+		gnutls_free(der.data);
+		if (rc == 0 && (headers = curl_slist_append(headers, line)) == NULL)
+			rc = gpo_oom(mem_ctx, reterr);
+		if (rc != 0) {
+			if (reterr != NULL && *reterr != NULL && talloc_parent(*reterr) == tmp)
+				talloc_steal(mem_ctx, *reterr);
+			goto out;
+		}
+	}
+	set_transport(curl, &o, detail);
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
 	curl_easy_setopt(curl, CURLOPT_POSTFIELDS, xml);
 	curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)xml_len);
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &x);
-	curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, on_debug);
-	curl_easy_setopt(curl, CURLOPT_DEBUGDATA, &x);
-	curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L);
-	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, detail);
-	switch (o.auth) {
-	case GPO_CEP_AUTH_KERBEROS:
-		/* Negotiate alone: the token goes with the first POST, no NTLM fallback */
-		curl_easy_setopt(curl, CURLOPT_HTTPAUTH, (long)CURLAUTH_NEGOTIATE);
-		curl_easy_setopt(curl, CURLOPT_USERPWD, ":");
-		curl_easy_setopt(curl, CURLOPT_GSSAPI_DELEGATION, (long)CURLGSSAPI_DELEGATION_POLICY_FLAG);
-		break;
-	case GPO_CEP_AUTH_CERTIFICATE:
-		curl_easy_setopt(curl, CURLOPT_SSLCERT, o.cert_file);
-		curl_easy_setopt(curl, CURLOPT_SSLCERTTYPE, "PEM");
-		if (o.key_file != NULL)
-			curl_easy_setopt(curl, CURLOPT_SSLKEY, o.key_file);
-		break;
-	default:
-		break;
-	}
+	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(curl, CURLOPT_HEADERDATA, &x);
 	cc = curl_easy_perform(curl);
 	/* the request may hold the password */
 	explicit_bzero(xml, xml_len);
@@ -444,6 +502,11 @@ int gpo_cep_probe(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *options,
 			      "%s answered with %s, not a SOAP message (application/soap+xml): "
 			      "is it an MS-XCEP endpoint?", o.uri, type);
 		goto out;
+	}
+	if (negotiate != NULL && status == 200) {
+		rc = gpo_negotiate_finish(negotiate, x.negotiate_token, x.host, mem_ctx, reterr);
+		if (rc != 0)
+			goto out;
 	}
 	rc = gpo_xcep_parse_response(tmp, x.body, x.len, &p, reterr);
 	if (rc == 0 && status != 200)

@@ -7,6 +7,8 @@ strict where Windows' CEP (WCF behind IIS) is strict and answers with the
 specification's example response or real-shaped variants:
 
   /ADPolicyProvider_CEP_Kerberos/service.svc/CEP          HTTP Negotiate (GSSAPI acceptor)
+  /Hardened_CEP_Kerberos/service.svc/CEP                  ... with a TLS channel binding required
+  /Forged_CEP_Kerberos/service.svc/CEP                    ... answering with a forged reply token
   /ADPolicyProvider_CEP_UsernamePassword/service.svc/CEP  WS-Security UsernameToken
   /ADPolicyProvider_CEP_Certificate/service.svc/CEP       TLS client certificate
   /KeyBasedRenewal_ADPolicyProvider_CEP_Certificate/...   TLS client certificate
@@ -21,6 +23,7 @@ to the log for the tests to assert on.  Prints "PORT n" when it listens.
 import argparse
 import base64
 import datetime
+import hashlib
 import http.server
 import os
 import re
@@ -46,6 +49,7 @@ KEY_USAGE = bytes.fromhex("030205a0")  # digitalSignature, keyEncipherment
 EKU = bytes.fromhex("3014" "06082b06010505070302" "06082b06010505070301")  # client, server auth
 
 args = None
+SERVER_DER = b""  # the server's certificate, for the channel binding
 log_lock = threading.Lock()
 
 
@@ -141,9 +145,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, fmt, *a):
         pass
 
+    def flush_note(self):
+        """The request's log line, written before the answer so that a
+        client that has its answer always finds the line."""
+        if self.note is not None:
+            log(" ".join(self.note))
+            self.note = None
+
     def send(self, status, body, ctype=SOAP_TYPE, headers=()):
         with open(os.path.join(args.dump_dir, "last-response.xml"), "wb") as f:
             f.write(body)
+        self.flush_note()
         self.send_response(status)
         for k, v in headers:
             self.send_header(k, v)
@@ -167,10 +179,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         note = [f"{self.command} {path}", f"http={self.request_version}",
                 f"authorization={auth_header.split(' ')[0] or '-'}",
                 f"client-cert={'yes' if peer else 'no'}"]
+        self.note = note
         try:
             self.handle_case(case, body, peer, auth_header, note)
         finally:
-            log(" ".join(note))
+            self.flush_note()
 
     def check_request(self, body, note):
         """The request as WCF would check it; returns (MessageID, error text)."""
@@ -226,20 +239,30 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return "wrong user name or password"
         return None
 
-    def negotiate(self, auth_header, note):
-        """Returns (ok, headers) after a GSSAPI accept of the SPNEGO token."""
+    def negotiate(self, auth_header, note, require_binding):
+        """Returns (ok, headers) after a GSSAPI accept of the SPNEGO token,
+        checking the TLS channel binding (RFC 5929 tls-server-end-point) as
+        IIS with Extended Protection does: "when supported" checks a binding
+        the client sends, "required" refuses a token without one."""
         import gssapi
+        import gssapi.raw
         if not auth_header.startswith("Negotiate "):
             return False, [("WWW-Authenticate", "Negotiate"), ("WWW-Authenticate", "NTLM")]
+        binding = gssapi.raw.ChannelBindings(
+            application_data=b"tls-server-end-point:" + hashlib.sha256(SERVER_DER).digest())
         try:
-            ctx = gssapi.SecurityContext(creds=gssapi.Credentials(usage="accept"), usage="accept")
+            ctx = gssapi.SecurityContext(creds=gssapi.Credentials(usage="accept"), usage="accept",
+                                         channel_bindings=binding)
             out = ctx.step(base64.b64decode(auth_header[10:]))
         except Exception as e:  # a rejected token: IIS says 401 again
             note.append(f"gssapi-error={type(e).__name__}")
             return False, [("WWW-Authenticate", "Negotiate")]
         if not ctx.complete:
             return False, [("WWW-Authenticate", "Negotiate")]
-        note.append(f"principal={ctx.initiator_name}")
+        bound = gssapi.RequirementFlag.channel_bound in ctx.actual_flags
+        note.append(f"principal={ctx.initiator_name} channel-bound={'yes' if bound else 'no'}")
+        if require_binding and not bound:
+            return False, [("WWW-Authenticate", "Negotiate")]
         headers = []
         if out:
             headers.append(("WWW-Authenticate", "Negotiate " + base64.b64encode(out).decode()))
@@ -247,8 +270,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def handle_case(self, case, body, peer, auth_header, note):
         headers = []
-        if case == "adpolicyprovider_cep_kerberos":
-            ok, headers = self.negotiate(auth_header, note)
+        if case in ("adpolicyprovider_cep_kerberos", "hardened_cep_kerberos", "forged_cep_kerberos"):
+            ok, headers = self.negotiate(auth_header, note, case == "hardened_cep_kerberos")
+            if case == "forged_cep_kerberos":  # an answer token that is not the server's
+                headers = [("WWW-Authenticate", "Negotiate oRQwEqADCgEAoQsGCSqGSIb3EgECAg==")]
             if not ok:
                 return self.send(401, iis_page("401.1", "Unauthorized"), "text/html", headers)
         elif case in ("adpolicyprovider_cep_certificate",
@@ -277,6 +302,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             time.sleep(args.slow)
         elif case == "truncated":
             data = spec_response("x")
+            self.flush_note()
             self.send_response(200)
             self.send_header("Content-Type", SOAP_TYPE)
             self.send_header("Content-Length", str(len(data)))
@@ -287,6 +313,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.connection.shutdown(2)
             return
         elif case == "oversized":
+            self.flush_note()
             self.send_response(200)
             self.send_header("Content-Type", SOAP_TYPE)
             self.send_header("Transfer-Encoding", "chunked")
@@ -343,6 +370,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if case == "bom":
             return self.send(200, b"\xef\xbb\xbf" + data, "application/soap+xml")
         if case == "chunked":
+            self.flush_note()
             self.send_response(200)
             self.send_header("Content-Type", SOAP_TYPE)
             self.send_header("Transfer-Encoding", "chunked")
@@ -377,6 +405,9 @@ def main():
     p.add_argument("--slow", type=float, default=5.0)
     p.add_argument("--oversized-mib", type=int, default=40)
     args = p.parse_args()
+    global SERVER_DER
+    with open(args.cert, encoding="ascii") as f:
+        SERVER_DER = ssl.PEM_cert_to_DER_cert(f.read())
     with open(args.password_file, encoding="utf-8") as f:
         args.password = f.readline().rstrip("\r\n")
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
