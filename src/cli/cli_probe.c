@@ -235,17 +235,18 @@ int cli_probe_policy(TALLOC_CTX *mem_ctx, struct cli_probe_args *a,
 	struct probed *cache = NULL;
 	size_t n_cache = 0, i;
 	char *password = NULL;
+	bool stop = false;
 	int status = EXIT_OK, k;
 
 	if (!a->enabled || tmp == NULL) {
 		talloc_free(tmp);
 		return tmp == NULL ? EXIT_FAILURE_ : EXIT_OK;
 	}
-	for (k = 0; k < 2 && status != EXIT_FAILURE_; k++) {
+	for (k = 0; k < 2 && !stop; k++) {
 		struct gpo_cep_scope *scope = policy->scopes[k];
 		struct gpo_cep_enrollment *e = scope ? scope->enrollment : NULL;
 
-		for (i = 0; e != NULL && i < e->n_servers && status != EXIT_FAILURE_; i++) {
+		for (i = 0; e != NULL && i < e->n_servers && !stop; i++) {
 			struct gpo_cep_server *s = &e->servers[i];
 			char *ptr = talloc_asprintf(tmp, "/%s/enrollment_policy/servers/%zu",
 						    gpo_cep_scope_name((enum gpo_cep_scope_kind)k), i);
@@ -257,7 +258,8 @@ int cli_probe_policy(TALLOC_CTX *mem_ctx, struct cli_probe_args *a,
 			p = probe_once(tmp, a, &cache, &n_cache, s, &password, &st);
 			if (st != EXIT_OK || p == NULL) {
 				status = p == NULL && st == EXIT_OK ? EXIT_FAILURE_ : st;
-				break;
+				stop = true;
+				continue;
 			}
 			if (report != NULL)
 				json_object_array_add(report, report_entry(ptr, p));
@@ -270,8 +272,10 @@ int cli_probe_policy(TALLOC_CTX *mem_ctx, struct cli_probe_args *a,
 			if (p->rc != 0) {
 				cli_error("--probe: %s", p->err ? p->err->message
 								 : gpo_strerror(p->rc));
-				status = EXIT_FAILURE_;
-				break;
+				/* missing credentials are a usage error, the rest a failure */
+				status = p->rc == GPO_EINVAL ? EXIT_INVALID : EXIT_FAILURE_;
+				stop = true;
+				continue;
 			}
 			if (report != NULL)
 				gpo_diags_add(diags, GPO_DIAG_NOTE, "probe", ptr,
@@ -284,10 +288,10 @@ int cli_probe_policy(TALLOC_CTX *mem_ctx, struct cli_probe_args *a,
 			rc = gpo_cep_server_take_probe(policy, s, p->answer, ptr, diags);
 			if (rc == GPO_ENOMEM) {
 				status = EXIT_FAILURE_;
-				break;
+				stop = true;
+			} else if (rc != 0) {
+				status = EXIT_INVALID; /* a contradicted policy_id: go on, report all */
 			}
-			if (rc != 0)
-				status = EXIT_INVALID;
 		}
 	}
 	if (password != NULL)

@@ -34,6 +34,7 @@ struct cli_probe_args {
 	"                         from --probe-password-file, $GPO_CEP_PROBE_PASSWORD\n"    \
 	"                         or a prompt\n"                                             \
 	"      --probe-password-file F\n"                                                    \
+	"                         read that password from the first line of F\n"            \
 	"      --probe-cert FILE  client certificate (PEM) for certificate servers\n"        \
 	"      --probe-key FILE   its private key (PEM; default: in --probe-cert)\n"         \
 	"      --probe-ca-file F  CAs that issued the servers' TLS certificates (default:\n" \
