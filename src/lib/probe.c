@@ -260,6 +260,11 @@ static bool readable(const char *path)
 static int check_options(TALLOC_CTX *mem_ctx, struct gpo_probe_options *o,
 			 struct gpo_error **reterr)
 {
+	if (o->uri != NULL && strcasecmp(o->uri, GPO_CEP_LDAP_URI) == 0)
+		return gpo_fail(mem_ctx, reterr, GPO_EINVAL,
+				"LDAP: is the Active Directory enrollment policy, read from the "
+				"directory, not asked over HTTPS: its policy ID is the forest root "
+				"domain's objectGUID");
 	if (o->uri == NULL || strncasecmp(o->uri, "https://", 8) != 0)
 		return gpo_fail(mem_ctx, reterr, GPO_EINVAL,
 				"'%s' is not an https:// URI: policy servers are only asked over "

@@ -289,6 +289,8 @@ expect 1 "an unknown host" -- probe --auth anonymous "${CA[@]}" "https://cep.inv
 grep_in err "cannot resolve cep.invalid" "  names the host"
 expect 1 "--json on failure" -- probe --auth anonymous --json "${CA[@]}" "$base/fault/service.svc/CEP"
 if /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["error"]["kind"]=="fault" and "InternalServiceFault" in d["error"]["message"]' "$work/out"; then pass "  a JSON error object with its kind"; else fail "  JSON error"; fi
+expect 2 "LDAP: is not probed" -- probe LDAP:
+grep_in err "LDAP: is the Active Directory enrollment policy" "  and says what it is"
 expect 2 "no URI" -- probe
 expect 2 "a URI without an AD CS application name needs --auth" -- probe "${CA[@]}" "$base/anonymous/service.svc/CEP"
 expect 2 "a bad --auth" -- probe --auth basic "$KERB"
