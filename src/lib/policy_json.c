@@ -440,6 +440,231 @@ static int syntax_error(struct gpo_diags *d, const char *text, size_t len, size_
 	return GPO_EINVAL;
 }
 
+/* ---- duplicate keys -------------------------------------------------------
+ * json-c keeps the last of two equal keys without a word, so a policy with
+ * "uri" twice would silently lose one.  The text is valid JSON by now, so a
+ * small scanner can look for them, with where they are.
+ */
+struct dupes {
+	const char *text;
+	size_t len;
+	size_t pos;
+	struct gpo_diags *d;
+	int rc;
+};
+
+struct key_at {
+	char *key;      /* decoded */
+	size_t offset;  /* of its opening quote */
+};
+
+static void skip_ws(struct dupes *s)
+{
+	while (s->pos < s->len && strchr(" \t\r\n", s->text[s->pos]) != NULL)
+		s->pos++;
+}
+
+static unsigned hex4(const char *p)
+{
+	unsigned v = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		char c = p[i];
+
+		v = v * 16 + (unsigned)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+	}
+	return v;
+}
+
+/* A string at s->pos (a quote), decoded to UTF-8 on mem_ctx; s->pos moves past it. */
+static char *scan_string(TALLOC_CTX *mem_ctx, struct dupes *s)
+{
+	char *out = talloc_array(mem_ctx, char, 1);
+	size_t n = 0;
+
+	for (s->pos++; out != NULL && s->pos < s->len && s->text[s->pos] != '"'; s->pos++) {
+		char buf[4];
+		size_t k = 1;
+		unsigned cp;
+
+		buf[0] = s->text[s->pos];
+		if (buf[0] == '\\' && s->pos + 1 < s->len) {
+			char e = s->text[++s->pos];
+
+			buf[0] = e == 'b' ? '\b' : e == 'f' ? '\f' : e == 'n' ? '\n' : e == 'r' ? '\r'
+			       : e == 't' ? '\t' : e;
+			if (e == 'u' && s->pos + 4 < s->len) {
+				cp = hex4(s->text + s->pos + 1);
+				s->pos += 4;
+				if (cp >= 0xD800 && cp < 0xDC00 && s->pos + 6 < s->len &&
+				    s->text[s->pos + 1] == '\\' && s->text[s->pos + 2] == 'u') {
+					cp = 0x10000 + ((cp - 0xD800) << 10) +
+					     (hex4(s->text + s->pos + 3) - 0xDC00);
+					s->pos += 6;
+				}
+				if (cp < 0x80) {
+					buf[0] = (char)cp;
+				} else if (cp < 0x800) {
+					buf[0] = (char)(0xC0 | cp >> 6);
+					buf[1] = (char)(0x80 | (cp & 0x3F));
+					k = 2;
+				} else if (cp < 0x10000) {
+					buf[0] = (char)(0xE0 | cp >> 12);
+					buf[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+					buf[2] = (char)(0x80 | (cp & 0x3F));
+					k = 3;
+				} else {
+					buf[0] = (char)(0xF0 | cp >> 18);
+					buf[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+					buf[2] = (char)(0x80 | (cp >> 6 & 0x3F));
+					buf[3] = (char)(0x80 | (cp & 0x3F));
+					k = 4;
+				}
+			}
+		}
+		out = talloc_realloc(mem_ctx, out, char, n + k + 1);
+		if (out != NULL)
+			memcpy(out + n, buf, k);
+		n += k;
+	}
+	s->pos++;
+	if (out != NULL)
+		out[n] = '\0';
+	else
+		s->rc = GPO_ENOMEM;
+	return out;
+}
+
+/* `key` as a JSON pointer token (RFC 6901: ~ and / escaped). */
+static char *pointer_token(TALLOC_CTX *mem_ctx, const char *key)
+{
+	char *t = talloc_strdup(mem_ctx, "");
+
+	for (; t != NULL && *key; key++)
+		t = *key == '~' ? talloc_strdup_append(t, "~0")
+		  : *key == '/' ? talloc_strdup_append(t, "~1")
+				: talloc_strndup_append(t, key, 1);
+	return t;
+}
+
+static int by_key_then_offset(const void *a, const void *b)
+{
+	const struct key_at *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	return c != 0 ? c : x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+static void scan_value(struct dupes *s, const char *ptr);
+
+static void scan_object(struct dupes *s, const char *ptr)
+{
+	TALLOC_CTX *tmp = talloc_new(s->d);
+	struct key_at *keys = NULL;
+	size_t n = 0, i;
+
+	s->pos++;
+	for (;;) {
+		struct key_at k;
+
+		skip_ws(s);
+		if (s->pos >= s->len || s->text[s->pos] == '}' || s->rc != 0 || tmp == NULL)
+			break;
+		k.offset = s->pos;
+		k.key = scan_string(tmp, s);
+		keys = talloc_realloc(tmp, keys, struct key_at, n + 1);
+		if (k.key == NULL || keys == NULL) {
+			s->rc = GPO_ENOMEM;
+			break;
+		}
+		keys[n++] = k;
+		skip_ws(s);
+		s->pos++; /* ':' */
+		scan_value(s, talloc_asprintf(tmp, "%s/%s", ptr, pointer_token(tmp, k.key)));
+		skip_ws(s);
+		if (s->pos < s->len && s->text[s->pos] == ',')
+			s->pos++;
+	}
+	s->pos++;
+	if (n > 1 && s->rc == 0)
+		qsort(keys, n, sizeof(*keys), by_key_then_offset);
+	for (i = 1; i < n && s->rc == 0; i++) {
+		unsigned line, col, first_line, first_col;
+
+		if (strcmp(keys[i].key, keys[i - 1].key) != 0)
+			continue;
+		position(s->text, s->len, keys[i].offset, &line, &col);
+		position(s->text, s->len, keys[i - 1].offset, &first_line, &first_col);
+		/* the first of each run names where the key was first */
+		while (i + 1 < n && strcmp(keys[i + 1].key, keys[i].key) == 0)
+			i++;
+		if (gpo_diags_add(s->d, GPO_DIAG_ERROR, "duplicate-key",
+				  talloc_asprintf(tmp, "%s/%s", ptr, pointer_token(tmp, keys[i].key)),
+				  "'%s' appears more than once in this object (first at %u:%u): "
+				  "JSON readers keep only one of them", keys[i].key, first_line,
+				  first_col) != 0) {
+			s->rc = GPO_ENOMEM;
+			break;
+		}
+		s->d->items[s->d->count - 1].line = line;
+		s->d->items[s->d->count - 1].column = col;
+	}
+	talloc_free(tmp);
+}
+
+static void scan_value(struct dupes *s, const char *ptr)
+{
+	size_t index = 0;
+
+	skip_ws(s);
+	if (s->pos >= s->len || ptr == NULL) {
+		s->rc = s->rc ? s->rc : ptr == NULL ? GPO_ENOMEM : 0;
+		return;
+	}
+	switch (s->text[s->pos]) {
+	case '{':
+		scan_object(s, ptr);
+		return;
+	case '[':
+		s->pos++;
+		for (;;) {
+			char *item;
+
+			skip_ws(s);
+			if (s->pos >= s->len || s->text[s->pos] == ']' || s->rc != 0)
+				break;
+			item = talloc_asprintf(s->d, "%s/%zu", ptr, index++);
+			scan_value(s, item);
+			talloc_free(item);
+			skip_ws(s);
+			if (s->pos < s->len && s->text[s->pos] == ',')
+				s->pos++;
+		}
+		s->pos++;
+		return;
+	case '"':
+		talloc_free(scan_string(NULL, s));
+		return;
+	default:
+		while (s->pos < s->len && strchr(",]} \t\r\n", s->text[s->pos]) == NULL)
+			s->pos++;
+		return;
+	}
+}
+
+/* Report every key that appears twice in one object; GPO_EINVAL when there is one. */
+static int check_duplicate_keys(const char *text, size_t len, size_t start, struct gpo_diags *d)
+{
+	struct dupes s = { .text = text, .len = len, .pos = start, .d = d };
+	size_t errors = d->errors;
+
+	scan_value(&s, "");
+	if (s.rc != 0)
+		return s.rc;
+	return d->errors > errors ? GPO_EINVAL : 0;
+}
+
 int gpo_cep_policy_parse(TALLOC_CTX *mem_ctx, const char *text, size_t len,
 			 struct gpo_cep_policy **ret_policy, struct gpo_diags *diags)
 {
@@ -492,6 +717,11 @@ int gpo_cep_policy_parse(TALLOC_CTX *mem_ctx, const char *text, size_t len,
 		return GPO_EINVAL;
 	}
 
+	if (check_duplicate_keys(text, len, len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0,
+				 diags) == GPO_ENOMEM) {
+		json_object_put(root);
+		return GPO_ENOMEM;
+	}
 	policy = talloc_zero(NULL, struct gpo_cep_policy);
 	if (policy == NULL) {
 		json_object_put(root);

@@ -250,6 +250,34 @@ static void test_fill(TALLOC_CTX *mem)
 	   "without the offline flag a missing ID is fine");
 }
 
+static void test_duplicate_keys(TALLOC_CTX *mem)
+{
+	const struct gpo_diag *g;
+
+	refused(mem, SERVER("{\"uri\": \"" KERB "\", \"cost\": 1, \"cost\": 2}"), S0 "/cost",
+		"'cost' appears more than once in this object (first at 1:")
+	;
+	g = last->count ? &last->items[0] : NULL;
+	ok(g && g->line == 1 && g->column > 1 && strcmp(g->id, "duplicate-key") == 0,
+	   "  with the line and column of the second");
+	/* an escape is the same key: json-c would keep one silently */
+	refused(mem, SERVER("{\"uri\": \"" KERB "\", \"\\u0075ri\": \"LDAP:\"}"), S0 "/uri",
+		"'uri' appears more than once");
+	refused(mem, "{\"version\": 1, \"a/b~\": 1, \"a/b~\": 2}", "/a~1b~0",
+		"appears more than once");
+	refused(mem, "\xEF\xBB\xBF{\"name\": \"x\",\n \"name\": \"y\"}", "/name",
+		"(first at 1:3)");
+	ok(last->count && last->items[0].line == 2 && last->items[0].column == 2,
+	   "  after a byte order mark, at 2:2");
+	ok(parse(mem, SERVER("{\"uri\": \"ldap:\"}, {\"uri\": \"ldap:\"}")) != NULL ||
+		   last->errors == 0 || strstr(last->items[0].message, "more than once") == NULL,
+	   "equal keys in different objects are not duplicates");
+	ok(parse(mem, "{\"name\": \"\\ud83d\\ude00\", \"\\ud83d\\ude00\": 1, "
+		      "\"\xF0\x9F\x98\x80\": 2}") == NULL &&
+		   last->count > 0 && strstr(last->items[0].message, "more than once"),
+	   "a surrogate pair escape equals its UTF-8 spelling");
+}
+
 int main(void)
 {
 	TALLOC_CTX *mem = talloc_new(NULL);
@@ -261,6 +289,7 @@ int main(void)
 	test_syntax(mem);
 	test_to_json(mem);
 	test_fill(mem);
+	test_duplicate_keys(mem);
 	talloc_free(mem);
 	return tap_done();
 }
