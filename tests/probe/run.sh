@@ -4,6 +4,8 @@
 # Negotiate, a WS-Security UsernameToken check and TLS client certificates.
 set -u
 GPO_CEP=${GPO_CEP:?} ; SRC=${SOURCE_ROOT:-.}
+# the test server is on loopback: a proxy from the environment must not see it
+unset https_proxy HTTPS_PROXY http_proxy HTTP_PROXY all_proxy ALL_PROXY
 work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$work"; }
