@@ -13,6 +13,7 @@
 #include <talloc.h>
 
 #include <gpo-cep/error.h>
+#include <gpo-cep/sd.h>
 #include <gpo-cep/gpo.h>
 
 enum gpo_domain_auth {
@@ -129,6 +130,34 @@ struct gpo_update_plan;
 int gpo_domain_apply_plan(struct gpo_domain *d, const struct gpo_domain_gpo *gpo,
 			  const struct gpo_dir_contents *current,
 			  const struct gpo_update_plan *plan, struct gpo_error **reterr);
+
+/* A GPO's SYSVOL folder ACL against the one its container's descriptor calls for. */
+struct gpo_domain_acl {
+	char *path;               /* \\dc\sysvol\realm\Policies\{GUID} */
+	struct gpo_sd *want;      /* dsacl2fsacl of the container's nTSecurityDescriptor */
+	char *want_sddl;
+	struct gpo_sd_diff *diff; /* diff->same: in sync */
+};
+
+/*
+ * Compare the folder's ACL with the container's (gpo_sd_compare_access):
+ * the check behind `samba-tool gpo aclcheck`, for one GPO, saying what
+ * differs.  Drift comes from editing one side alone: the container's
+ * delegation in GPMC or ldapmodify, the folder's ACL in Explorer.
+ */
+int gpo_domain_check_acl(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
+			 const struct gpo_domain_gpo *gpo, struct gpo_domain_acl **ret_acl,
+			 struct gpo_error **reterr);
+
+/*
+ * Set the folder's ACL from the container's descriptor and let everything
+ * inside inherit it again.  The container is the authority: its entries are
+ * kept, only put in the order smbcacls gives the folder (as create does),
+ * so that samba-tool gpo aclcheck agrees afterwards.  Only this GPO is
+ * touched.
+ */
+int gpo_domain_repair_acl(struct gpo_domain *d, const struct gpo_domain_gpo *gpo,
+			  struct gpo_error **reterr);
 
 /* Remove the GPO's links, its container and its SYSVOL folder. */
 int gpo_domain_delete_gpo(struct gpo_domain *d, const struct gpo_domain_gpo *gpo,

@@ -100,4 +100,37 @@ char *gpo_sid_string(TALLOC_CTX *mem_ctx, const struct gpo_sid *sid);
 /* SDDL with numeric SIDs and hex rights: "O:S-1-...G:S-1-...D:P(A;OICI;0x001f01ff;;;S-1-...)" */
 char *gpo_sd_sddl(TALLOC_CTX *mem_ctx, const struct gpo_sd *sd);
 
+/*
+ * Parse the text libsmbclient gives for the "system.nt_sec_desc.*" extended
+ * attribute ("REVISION:1,OWNER:S-...,GROUP:S-...,ACL:S-...:0/3/0x001f01ff,...",
+ * numeric SIDs).  SMB shows neither the control flags nor the GUIDs of object
+ * entries: the result has a present DACL and no GUIDs.
+ */
+int gpo_sd_parse_smb_text(TALLOC_CTX *mem_ctx, const char *text, struct gpo_sd **ret_sd,
+			  struct gpo_error **reterr);
+
+/* How two file security descriptors differ in what they grant. */
+struct gpo_sd_diff {
+	bool same;             /* nothing below differs */
+	bool owner_differs;
+	bool group_differs;
+	size_t n_missing;      /* entries of `want` that `have` lacks */
+	struct gpo_ace *missing;
+	size_t n_extra;        /* entries of `have` that `want` lacks */
+	struct gpo_ace *extra;
+};
+
+/*
+ * Compare the access two descriptors grant: owner, group and the entries as
+ * a set (type, flags, rights, trustee).  Order, repeats, control flags and
+ * object GUIDs are left aside: smbcacls sorts and drops repeats, and SMB
+ * shows neither flags nor GUIDs.  Exact for ACLs of allow entries, which
+ * is all dsacl2fsacl produces; a deny entry in `have` is always a difference.
+ */
+int gpo_sd_compare_access(TALLOC_CTX *mem_ctx, const struct gpo_sd *want,
+			  const struct gpo_sd *have, struct gpo_sd_diff **ret_diff);
+
+/* One entry as SDDL: "(A;OICI;0x001f01ff;;;S-1-...)" */
+char *gpo_ace_sddl(TALLOC_CTX *mem_ctx, const struct gpo_ace *ace);
+
 #endif

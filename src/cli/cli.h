@@ -34,6 +34,7 @@ int cmd_init(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 int cmd_create(int argc, char **argv);
 int cmd_delete(int argc, char **argv);
+int cmd_acl(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_update(int argc, char **argv);
 int cmd_apply(int argc, char **argv);

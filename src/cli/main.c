@@ -21,6 +21,7 @@ static const struct cmd commands[] = {
 	{ "link", cmd_link, "link a GPO to the domain or an OU" },
 	{ "unlink", cmd_unlink, "remove a GPO's link" },
 	{ "delete", cmd_delete, "remove a GPO from an AD domain" },
+	{ "acl", cmd_acl, "check a GPO's SYSVOL ACL against its container's; repair it" },
 };
 
 static void usage(FILE *out)

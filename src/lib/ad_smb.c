@@ -339,7 +339,7 @@ static int close_job(struct ad_smb_job *j)
 	return 0;
 }
 
-int ad_smb_set_sddl_start(struct ad_smb *s, const char *path, const char *sddl,
+int ad_smb_set_sddl_start(struct ad_smb *s, const char *path, const char *sddl, bool propagate,
 			  struct ad_smb_job **ret_job, struct gpo_error **reterr)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
@@ -377,6 +377,8 @@ int ad_smb_set_sddl_start(struct ad_smb *s, const char *path, const char *sddl,
 		argv[argc++] = user ? user : "";
 	}
 	argv[argc++] = "--sddl";
+	if (propagate)
+		argv[argc++] = "--propagate-inheritance";
 	argv[argc++] = service;
 	argv[argc++] = path;
 	argv[argc++] = "-S";
@@ -495,11 +497,29 @@ int ad_smb_set_sddl_finish(struct ad_smb *s, struct ad_smb_job *job, struct gpo_
 	return rc;
 }
 
-int ad_smb_set_sddl(struct ad_smb *s, const char *path, const char *sddl,
+int ad_smb_get_sd(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path,
+		  struct gpo_sd **ret_sd, struct gpo_error **reterr)
+{
+	char *u = url(s, s, path), buf[65536];
+	int rc;
+
+	memset(buf, 0, sizeof(buf));
+	/* without the '+', libsmbclient gives numeric SIDs */
+	if (smbc_getFunctionGetxattr(s->ctx)(s->ctx, u, "system.nt_sec_desc.*", buf,
+					      sizeof(buf) - 1) < 0) {
+		rc = smb_fail(mem_ctx, reterr, "reading the NT ACL", path, errno);
+		talloc_free(u);
+		return rc;
+	}
+	talloc_free(u);
+	return gpo_sd_parse_smb_text(mem_ctx, buf, ret_sd, reterr);
+}
+
+int ad_smb_set_sddl(struct ad_smb *s, const char *path, const char *sddl, bool propagate,
 		    struct gpo_error **reterr)
 {
 	struct ad_smb_job *job = NULL;
-	int rc = ad_smb_set_sddl_start(s, path, sddl, &job, reterr);
+	int rc = ad_smb_set_sddl_start(s, path, sddl, propagate, &job, reterr);
 
 	return rc != 0 ? rc : ad_smb_set_sddl_finish(s, job, reterr);
 }

@@ -3,12 +3,14 @@
 #ifndef GPO_CEP_AD_SMB_H
 #define GPO_CEP_AD_SMB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <talloc.h>
 
 #include <gpo-cep/domain.h>
 #include <gpo-cep/error.h>
+#include <gpo-cep/sd.h>
 
 struct ad_smb;
 
@@ -33,18 +35,23 @@ int ad_smb_remove_tree(struct ad_smb *s, const char *path, struct gpo_error **re
 /* Entry names of a folder (files and folders), or GPO_ENOTFOUND. */
 int ad_smb_list(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path, char ***ret_names,
 		size_t *ret_count, struct gpo_error **reterr);
+/* The NT ACL of `path` as SMB shows it: owner, group and entries (gpo_sd_parse_smb_text). */
+int ad_smb_get_sd(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path,
+		  struct gpo_sd **ret_sd, struct gpo_error **reterr);
+
 /*
  * Set the NT security descriptor of a folder from SDDL, protected DACL and
  * object ACEs included.  libsmbclient's ACL attributes can express neither,
  * so this runs Samba's smbcacls with the same credentials (the password
- * through a pipe, never on the command line).
+ * through a pipe, never on the command line).  With `propagate`, what is
+ * inside inherits the new entries (smbcacls --propagate-inheritance).
  */
-int ad_smb_set_sddl(struct ad_smb *s, const char *path, const char *sddl,
+int ad_smb_set_sddl(struct ad_smb *s, const char *path, const char *sddl, bool propagate,
 		    struct gpo_error **reterr);
 
 /* The same in two halves, so that other work can run while smbcacls does. */
 struct ad_smb_job;
-int ad_smb_set_sddl_start(struct ad_smb *s, const char *path, const char *sddl,
+int ad_smb_set_sddl_start(struct ad_smb *s, const char *path, const char *sddl, bool propagate,
 			  struct ad_smb_job **ret_job, struct gpo_error **reterr);
 int ad_smb_set_sddl_finish(struct ad_smb *s, struct ad_smb_job *job, struct gpo_error **reterr);
 

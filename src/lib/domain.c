@@ -403,17 +403,69 @@ static int remove_gpo(struct gpo_domain *d, const char *dn, const char *guid,
 	return rc;
 }
 
+/* The container's security descriptor (owner, group, DACL). */
+static int read_container_sd(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *dn,
+			     struct gpo_sd **ret_ds, struct gpo_error **reterr)
+{
+	static const char *const sd_attrs[] = { "nTSecurityDescriptor", NULL };
+	const struct ad_attr *sd_attr;
+	struct ad_entry *e = NULL;
+	size_t n = 0;
+	int rc;
+
+	rc = ad_ldap_search(mem_ctx, d->ldap, dn, 0, "(objectClass=*)", sd_attrs,
+			    SD_OWNER_GROUP_DACL, &e, &n, reterr);
+	if (rc != 0)
+		return rc;
+	sd_attr = n == 1 ? ad_entry_attr(&e[0], "nTSecurityDescriptor") : NULL;
+	if (sd_attr == NULL || sd_attr->n_values != 1)
+		return gpo_fail(d, reterr, GPO_ERROR, "cannot read the security descriptor of '%s' "
+				"(may this account read it?)", dn);
+	return gpo_sd_parse(mem_ctx, sd_attr->values[0], sd_attr->lengths[0], ret_ds, reterr);
+}
+
+/*
+ * The container's descriptor.  With `canonicalize`, its DACL is first put
+ * in the order (and without the duplicate) that the SYSVOL ACL will have
+ * once smbcacls has sorted it, so that both say the same thing in the same
+ * words and samba-tool gpo aclcheck agrees.  Who may do what does not
+ * change; when it could, the DACL is left as it is.
+ */
+static int container_sd(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *dn,
+			bool canonicalize, struct gpo_sd **ret_ds, struct gpo_error **reterr)
+{
+	struct gpo_sd *ds = NULL, *canon = NULL;
+	uint8_t *bytes = NULL;
+	size_t len = 0;
+	bool changed = false;
+	int rc;
+
+	rc = read_container_sd(mem_ctx, d, dn, &ds, reterr);
+	if (rc != 0 || !canonicalize ||
+	    gpo_sd_canonical_for_sysvol(mem_ctx, ds, &canon, &changed) != 0 || !changed) {
+		*ret_ds = ds;
+		return rc;
+	}
+	canon->owner = NULL;
+	canon->group = NULL;
+	rc = gpo_sd_encode(mem_ctx, canon, &bytes, &len);
+	if (rc == 0)
+		rc = ad_ldap_set_dacl(d->ldap, dn, bytes, len, reterr);
+	/* read back: the DC may add or merge entries of its own */
+	if (rc == 0)
+		rc = read_container_sd(mem_ctx, d, dn, ret_ds, reterr);
+	return rc == GPO_ENOMEM ? gpo_oom(mem_ctx, reterr) : rc;
+}
+
 int gpo_domain_create_gpo(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *name,
 			  const struct gpo_render *render, struct gpo_domain_gpo **ret_gpo,
 			  struct gpo_error **reterr)
 {
-	static const char *const sd_attrs[] = { "nTSecurityDescriptor", NULL };
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	struct gpo_domain_gpo *existing = NULL;
 	struct gpo_error *err = NULL;
 	struct gpo_sd *ds = NULL, *fs = NULL;
 	struct ad_entry *e = NULL;
-	const struct ad_attr *sd_attr;
 	const char *guid = render->guid;
 	char *dn, *path, *unc, *version, *sddl, *user_dn = NULL, *machine_dn = NULL;
 	size_t n = 0, i;
@@ -478,50 +530,9 @@ int gpo_domain_create_gpo(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char 
 	}
 
 	/* the folder's ACL comes from the container's, as samba-tool and GPMC make it */
-	rc = ad_ldap_search(tmp, d->ldap, dn, 0, "(objectClass=*)", sd_attrs, SD_OWNER_GROUP_DACL,
-			    &e, &n, &err);
+	rc = container_sd(tmp, d, dn, true, &ds, &err);
 	if (rc != 0)
 		goto fail;
-	sd_attr = n == 1 ? ad_entry_attr(&e[0], "nTSecurityDescriptor") : NULL;
-	if (sd_attr == NULL || sd_attr->n_values != 1) {
-		rc = gpo_fail(d, &err, GPO_ERROR, "cannot read the security descriptor of '%s'", dn);
-		goto fail;
-	}
-	rc = gpo_sd_parse(tmp, sd_attr->values[0], sd_attr->lengths[0], &ds, &err);
-	if (rc != 0)
-		goto fail;
-	/*
-	 * Put the container's DACL in the order (and without the duplicate)
-	 * that the SYSVOL ACL will have once smbcacls has sorted it, so that
-	 * both say the same thing in the same words and samba-tool gpo
-	 * aclcheck agrees.  Who may do what does not change.
-	 */
-	{
-		struct gpo_sd *canon = NULL;
-		uint8_t *bytes = NULL;
-		size_t len = 0;
-		bool changed = false;
-
-		if (gpo_sd_canonical_for_sysvol(tmp, ds, &canon, &changed) == 0 && changed) {
-			canon->owner = NULL;
-			canon->group = NULL;
-			rc = gpo_sd_encode(tmp, canon, &bytes, &len);
-			if (rc == 0)
-				rc = ad_ldap_set_dacl(d->ldap, dn, bytes, len, &err);
-			if (rc == 0)
-				rc = ad_ldap_search(tmp, d->ldap, dn, 0, "(objectClass=*)", sd_attrs,
-						    SD_OWNER_GROUP_DACL, &e, &n, &err);
-			sd_attr = rc == 0 && n == 1 ? ad_entry_attr(&e[0], "nTSecurityDescriptor") : NULL;
-			if (rc == 0 && sd_attr == NULL)
-				rc = gpo_fail(d, &err, GPO_ERROR, "cannot read back the security "
-					      "descriptor of '%s'", dn);
-			if (rc == 0)
-				rc = gpo_sd_parse(tmp, sd_attr->values[0], sd_attr->lengths[0], &ds,
-						  &err);
-			if (rc != 0)
-				goto fail;
-		}
-	}
 	rc = gpo_sd_ds_to_fs(tmp, ds, &fs);
 	sddl = rc == 0 ? gpo_sd_sddl(tmp, fs) : NULL;
 	if (rc != 0 || sddl == NULL)
@@ -542,7 +553,7 @@ int gpo_domain_create_gpo(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char 
 		int acl_rc;
 
 		rc = fail_step("smb-acl") ? gpo_fail(d, &err, GPO_EIO, "test hook: smb-acl")
-					  : ad_smb_set_sddl_start(d->smb, path, sddl, &job, &err);
+					  : ad_smb_set_sddl_start(d->smb, path, sddl, false, &job, &err);
 		if (rc != 0)
 			goto fail;
 		rc = ad_ldap_add(d->ldap, user_dn, container, &err);
@@ -747,6 +758,80 @@ int gpo_domain_unlink(struct gpo_domain *d, const struct gpo_domain_gpo *gpo,
 		      const char *target_dn, struct gpo_error **reterr)
 {
 	return set_link(d, gpo, target_dn, false, 0, reterr);
+}
+
+/* The SYSVOL ACL the GPO's container calls for: dsacl2fsacl of its descriptor. */
+static int wanted_fs_sd(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const struct gpo_domain_gpo *gpo,
+			bool canonicalize, struct gpo_sd **ret_fs, struct gpo_error **reterr)
+{
+	struct gpo_sd *ds = NULL;
+	int rc = container_sd(mem_ctx, d, gpo->dn, canonicalize, &ds, reterr);
+
+	if (rc == 0)
+		rc = gpo_sd_ds_to_fs(mem_ctx, ds, ret_fs);
+	return rc == GPO_ENOMEM ? gpo_oom(mem_ctx, reterr) : rc;
+}
+
+int gpo_domain_check_acl(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
+			 const struct gpo_domain_gpo *gpo, struct gpo_domain_acl **ret_acl,
+			 struct gpo_error **reterr)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct gpo_domain_acl *acl = talloc_zero(tmp, struct gpo_domain_acl);
+	struct gpo_sd *have = NULL;
+	int rc;
+
+	if (acl == NULL) {
+		talloc_free(tmp);
+		return gpo_oom(mem_ctx, reterr);
+	}
+	acl->path = talloc_asprintf(acl, "\\\\%s\\sysvol\\%s\\Policies\\%s", d->dc, d->realm,
+				    gpo->guid);
+	rc = wanted_fs_sd(acl, d, gpo, false, &acl->want, reterr);
+	if (rc == 0)
+		rc = smb(d, reterr);
+	if (rc == 0)
+		rc = ad_smb_get_sd(acl, d->smb, sysvol_path(tmp, d, gpo->guid), &have, reterr);
+	if (rc == 0 && gpo_sd_compare_access(acl, acl->want, have, &acl->diff) != 0)
+		rc = gpo_oom(mem_ctx, reterr);
+	if (rc == 0)
+		acl->want_sddl = gpo_sd_sddl(acl, acl->want);
+	if (rc == 0 && acl->want_sddl == NULL)
+		rc = gpo_oom(mem_ctx, reterr);
+	if (rc != 0) {
+		/* errors made on the scratch context go to the caller's */
+		if (reterr != NULL && *reterr != NULL &&
+		    (talloc_parent(*reterr) == acl || talloc_parent(*reterr) == tmp))
+			talloc_steal(mem_ctx, *reterr);
+		talloc_free(tmp);
+		return rc;
+	}
+	*ret_acl = talloc_steal(mem_ctx, acl);
+	talloc_free(tmp);
+	return 0;
+}
+
+int gpo_domain_repair_acl(struct gpo_domain *d, const struct gpo_domain_gpo *gpo,
+			  struct gpo_error **reterr)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct gpo_sd *want = NULL;
+	char *sddl = NULL;
+	int rc;
+
+	/* as create does: the container's DACL in the folder's order, same rights */
+	rc = wanted_fs_sd(tmp, d, gpo, true, &want, reterr);
+	if (rc == 0 && (sddl = gpo_sd_sddl(tmp, want)) == NULL)
+		rc = gpo_oom(d, reterr);
+	if (rc == 0)
+		rc = smb(d, reterr);
+	/* what is inside inherits again: the files are not left with the old entries */
+	if (rc == 0)
+		rc = ad_smb_set_sddl(d->smb, sysvol_path(tmp, d, gpo->guid), sddl, true, reterr);
+	if (reterr != NULL && *reterr != NULL && talloc_parent(*reterr) == tmp)
+		talloc_steal(d, *reterr);
+	talloc_free(tmp);
+	return rc;
 }
 
 int gpo_domain_delete_gpo(struct gpo_domain *d, const struct gpo_domain_gpo *gpo,

@@ -446,3 +446,183 @@ int gpo_sd_canonical_for_sysvol(TALLOC_CTX *mem_ctx, const struct gpo_sd *ds,
 	*ret_ds = out;
 	return 0;
 }
+
+/* "S-1-5-21-1-2-3-512" -> sid; false when it is not one. */
+static bool sid_from_string(const char *s, struct gpo_sid *sid, const char **end)
+{
+	unsigned long long v;
+	char *e;
+
+	memset(sid, 0, sizeof(*sid));
+	if (strncmp(s, "S-", 2) != 0)
+		return false;
+	v = strtoull(s + 2, &e, 10);
+	if (e == s + 2 || v > 255 || *e != '-')
+		return false;
+	sid->revision = (uint8_t)v;
+	s = e + 1;
+	v = strtoull(s, &e, 10);
+	if (e == s || v >= (1ULL << 48))
+		return false;
+	sid->authority = v;
+	while (*e == '-' && e[1] >= '0' && e[1] <= '9') {
+		if (sid->n_sub == ARRAY_SIZE(sid->sub))
+			return false;
+		s = e + 1;
+		v = strtoull(s, &e, 10);
+		if (v > UINT32_MAX)
+			return false;
+		sid->sub[sid->n_sub++] = (uint32_t)v;
+	}
+	*end = e;
+	return true;
+}
+
+int gpo_sd_parse_smb_text(TALLOC_CTX *mem_ctx, const char *text, struct gpo_sd **ret_sd,
+			  struct gpo_error **reterr)
+{
+	struct gpo_sd *sd = talloc_zero(NULL, struct gpo_sd);
+	const char *p = text, *end;
+	size_t cap = 0;
+
+	if (sd == NULL)
+		return gpo_oom(mem_ctx, reterr);
+	sd->revision = 1;
+	sd->control = GPO_SD_DACL_PRESENT;
+	while (*p != '\0') {
+		struct gpo_sid sid;
+
+		if (strncmp(p, "REVISION:", 9) == 0) {
+			p += 9 + strspn(p + 9, "0123456789");
+		} else if (strncmp(p, "OWNER:", 6) == 0 || strncmp(p, "GROUP:", 6) == 0) {
+			struct gpo_sid **which = p[0] == 'O' ? &sd->owner : &sd->group;
+
+			if (!sid_from_string(p + 6, &sid, &end))
+				break;
+			*which = talloc_memdup(sd, &sid, sizeof(sid));
+			if (*which == NULL)
+				goto oom;
+			p = end;
+		} else if (strncmp(p, "ACL:", 4) == 0) {
+			unsigned type, flags;
+			unsigned long mask;
+			int used = 0;
+			struct gpo_ace *a;
+
+			if (!sid_from_string(p + 4, &sid, &end) || *end != ':' ||
+			    sscanf(end + 1, "%u/%u/%lx%n", &type, &flags, &mask, &used) != 3 ||
+			    type > 255 || flags > 255 || mask > UINT32_MAX)
+				break;
+			if (sd->n_aces == cap) {
+				cap = cap ? 2 * cap : 8;
+				a = talloc_realloc(sd, sd->aces, struct gpo_ace, cap);
+				if (a == NULL)
+					goto oom;
+				sd->aces = a;
+			}
+			a = &sd->aces[sd->n_aces++];
+			memset(a, 0, sizeof(*a));
+			a->type = (uint8_t)type;
+			a->flags = (uint8_t)flags;
+			a->mask = (uint32_t)mask;
+			a->trustee = sid;
+			p = end + 1 + used;
+		} else {
+			break;
+		}
+		if (*p == ',')
+			p++;
+		else if (*p != '\0')
+			break;
+	}
+	if (*p != '\0') {
+		talloc_free(sd);
+		return gpo_fail(mem_ctx, reterr, GPO_EINVAL,
+				"cannot read the SMB security descriptor near '%.40s'", p);
+	}
+	*ret_sd = talloc_steal(mem_ctx, sd);
+	return 0;
+oom:
+	talloc_free(sd);
+	return gpo_oom(mem_ctx, reterr);
+}
+
+/* What an entry grants, for comparing over SMB: no object GUIDs there. */
+static int access_order(const void *x, const void *y)
+{
+	const struct gpo_ace *a = x, *b = y;
+	int c = sid_cmp(&a->trustee, &b->trustee);
+
+	if (c != 0)
+		return c;
+	if (a->type != b->type)
+		return a->type - b->type;
+	if (a->flags != b->flags)
+		return a->flags - b->flags;
+	return a->mask < b->mask ? -1 : a->mask > b->mask;
+}
+
+/* A sorted copy without repeats. */
+static struct gpo_ace *access_set(TALLOC_CTX *mem_ctx, const struct gpo_sd *sd, size_t *n)
+{
+	struct gpo_ace *v = talloc_zero_array(mem_ctx, struct gpo_ace, sd->n_aces + 1);
+	size_t i, k = 0;
+
+	if (v == NULL)
+		return NULL;
+	if (sd->n_aces > 0)
+		memcpy(v, sd->aces, sizeof(*v) * sd->n_aces);
+	qsort(v, sd->n_aces, sizeof(*v), access_order);
+	for (i = 0; i < sd->n_aces; i++)
+		if (k == 0 || access_order(&v[k - 1], &v[i]) != 0)
+			v[k++] = v[i];
+	*n = k;
+	return v;
+}
+
+static bool same_sid(const struct gpo_sid *a, const struct gpo_sid *b)
+{
+	return (a == NULL && b == NULL) || (a != NULL && b != NULL && sid_cmp(a, b) == 0);
+}
+
+int gpo_sd_compare_access(TALLOC_CTX *mem_ctx, const struct gpo_sd *want,
+			  const struct gpo_sd *have, struct gpo_sd_diff **ret_diff)
+{
+	struct gpo_sd_diff *d = talloc_zero(mem_ctx, struct gpo_sd_diff);
+	struct gpo_ace *w, *h;
+	size_t nw = 0, nh = 0, i = 0, j = 0;
+
+	if (d == NULL)
+		return GPO_ENOMEM;
+	w = access_set(d, want, &nw);
+	h = access_set(d, have, &nh);
+	d->missing = talloc_zero_array(d, struct gpo_ace, nw + 1);
+	d->extra = talloc_zero_array(d, struct gpo_ace, nh + 1);
+	if (w == NULL || h == NULL || d->missing == NULL || d->extra == NULL) {
+		talloc_free(d);
+		return GPO_ENOMEM;
+	}
+	while (i < nw || j < nh) {
+		int c = i == nw ? 1 : j == nh ? -1 : access_order(&w[i], &h[j]);
+
+		if (c < 0)
+			d->missing[d->n_missing++] = w[i++];
+		else if (c > 0)
+			d->extra[d->n_extra++] = h[j++];
+		else
+			i++, j++;
+	}
+	d->owner_differs = want->owner != NULL && !same_sid(want->owner, have->owner);
+	d->group_differs = want->group != NULL && !same_sid(want->group, have->group);
+	d->same = d->n_missing == 0 && d->n_extra == 0 && !d->owner_differs && !d->group_differs;
+	*ret_diff = d;
+	return 0;
+}
+
+char *gpo_ace_sddl(TALLOC_CTX *mem_ctx, const struct gpo_ace *ace)
+{
+	struct gpo_sd one = { .revision = 1, .n_aces = 1, .aces = discard_const(ace) };
+	char *s = gpo_sd_sddl(mem_ctx, &one);
+
+	return s;
+}

@@ -24,7 +24,7 @@ expect 0 "gpo-cep --version" -- "$GPO_CEP" --version
 expect 2 "no command" -- "$GPO_CEP"
 expect 2 "unknown command" -- "$GPO_CEP" frobnicate
 grep_in err "'frobnicate' is not a gpo-cep command" "unknown command says so"
-for cmd in render show lint init probe create update apply list link unlink delete; do
+for cmd in render show lint init probe create update apply list link unlink delete acl; do
 	expect 0 "$cmd --help" -- "$GPO_CEP" "$cmd" --help
 	grep_in out "^\(usage:\)\? *gpo-cep $cmd " "$cmd --help prints its usage to stdout"
 	expect 0 "help $cmd" -- "$GPO_CEP" help "$cmd"

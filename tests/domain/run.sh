@@ -378,6 +378,46 @@ unset KRB5CCNAME
 expect 0 "LDAPS instead of StartTLS" -- "$GPO_CEP" list "${AUTH[@]}" --ldaps
 expect 0 "the password from GPO_CEP_PASSWORD" -- env GPO_CEP_PASSWORD="$(cat "$LAB_PASSWORD_FILE")" "$GPO_CEP" list --domain "$LAB_REALM" --dc "$LAB_IP" -U "$LAB_ADMIN_UPN" --ca-file "$LAB_CA_CERT" --smb-conf "$LAB_CLIENT_CONF"
 
+# --- acl: the SYSVOL ACL against the container's ---------------------------------------
+cacls() { smbcacls -s "$LAB_CLIENT_CONF" -A "$work/smb.auth" "//$LAB_IP/sysvol" "$@"; }
+expect 0 "acl: a GPO made by create is in sync" -- "$GPO_CEP" acl "${AUTH[@]}" --gpo "$name"
+grep_in out "SYSVOL ACL matches its container" "  says so"
+expect 0 "acl --all: the domain's GPOs, the provisioned ones included" -- "$GPO_CEP" acl "${AUTH[@]}" --all --json
+if /usr/bin/python3 -c 'import json,sys; g=json.load(open(sys.argv[1]))["gpos"]; assert len(g) >= 3 and all(x["in_sync"] for x in g), g' "$work/out"; then pass "  every GPO in sync, as JSON"; else fail "  acl --all --json"; fi
+# drift on the folder: someone grants Everyone full control in Explorer
+cacls "$realm/Policies/$guid" --add "ACL:S-1-1-0:ALLOWED/OI|CI/FULL" >/dev/null 2>&1
+expect 4 "acl: an entry added to the folder is drift" -- "$GPO_CEP" acl "${AUTH[@]}" --gpo "$name"
+grep_in out "extra:   (A;OICI;0x001f01ff;;;S-1-1-0)" "  the extra entry in SDDL"
+samba_tool gpo aclcheck > "$work/aclcheck" 2>&1
+check "  samba-tool gpo aclcheck sees it too" grep -q "Invalid GPO ACL.*$guid" "$work/aclcheck"
+# drift on the container: delegation to Domain Users edited in AD only
+PASSWD=$(cat "$LAB_PASSWORD_FILE") samba-tool dsacl set --objectdn="$dn" --sddl="(A;CI;RPLCLORC;;;DU)" \
+	-H "ldap://$LAB_IP" -s "$LAB_CLIENT_CONF" -U Administrator >/dev/null 2>&1
+expect 4 "acl --json: and an entry added to the container" -- "$GPO_CEP" acl "${AUTH[@]}" --gpo "$guid" --json
+if /usr/bin/python3 - "$work/out" <<'PY'
+import json, sys
+g = json.load(open(sys.argv[1]))["gpos"][0]
+assert not g["in_sync"] and not g["repaired"]
+assert g["extra"] == ["(A;OICI;0x001f01ff;;;S-1-1-0)"], g["extra"]
+assert len(g["missing"]) == 1 and g["missing"][0].startswith("(A;OICI;0x001200a9;;;S-1-5-21-") and g["missing"][0].endswith("-513)"), g["missing"]
+PY
+then pass "  missing Domain Users read, extra Everyone full control"; else fail "  acl --json diff"; fi
+expect 0 "acl --repair" -- "$GPO_CEP" acl "${AUTH[@]}" --gpo "$name" --repair
+grep_in out "added:   (A;OICI;0x001200a9;;;S-1-5-21-.*-513)" "  names what it added"
+grep_in out "removed: (A;OICI;0x001f01ff;;;S-1-1-0)" "  and what it removed"
+expect 0 "acl: in sync after the repair" -- "$GPO_CEP" acl "${AUTH[@]}" --gpo "$name"
+samba_tool gpo aclcheck > "$work/aclcheck" 2>&1
+check "  samba-tool gpo aclcheck passes again" sh -c "! grep -q 'Invalid GPO ACL' '$work/aclcheck'"
+cacls "$realm/Policies/$guid/GPT.INI" > "$work/gptacl" 2>&1
+check "  the files inside inherit the new entry (GPT.INI readable by Domain Users)" grep -q "Domain Users:ALLOWED/I/READ" "$work/gptacl"
+check "  and lost the removed one" sh -c "! grep -q 'Everyone' '$work/gptacl'"
+samba_tool dsacl get --objectdn="$dn" > "$work/sd" 2>&1
+check "  the container keeps the Domain Users entry" grep -q "(A;CI;RPLCLORC;;;DU)" "$work/sd"
+expect 0 "acl --repair when in sync changes nothing" -- "$GPO_CEP" acl "${AUTH[@]}" --gpo "$name" --repair
+grep_in out "matches its container" "  and says so"
+expect 2 "acl needs --gpo or --all" -- "$GPO_CEP" acl "${AUTH[@]}"
+expect 1 "acl of a GPO that does not exist" -- "$GPO_CEP" acl "${AUTH[@]}" --gpo "no such GPO"
+
 # --- delete -----------------------------------------------------------------------------
 expect 0 "delete by name" -- "$GPO_CEP" delete "${AUTH[@]}" --gpo "$name"
 check "the container is gone" test -z "$(ldap -b "$dn" -s base dn 2>/dev/null)"

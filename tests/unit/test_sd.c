@@ -114,6 +114,52 @@ int main(void)
 			break;
 	}
 	ok(cut >= len, "every truncation before the DACL's end is refused");
+	/* the folder's ACL as libsmbclient shows it, against what the container calls for */
+	{
+		struct gpo_sd *smb = NULL, *want = fs;
+		struct gpo_sd_diff *d = NULL;
+		struct gpo_error *err = NULL;
+		const char *text =
+			"REVISION:1,OWNER:" DOM "-512,GROUP:" DOM "-512,"
+			"ACL:" DOM "-512:0/3/0x001f01ff,ACL:" DOM "-519:0/3/0x001f01ff,"
+			"ACL:S-1-3-0:0/11/0x001f01ff,ACL:" DOM "-512:0/3/0x001f01ff,"
+			"ACL:S-1-5-18:0/3/0x001f01ff,ACL:S-1-5-11:0/3/0x001200a9,"
+			"ACL:S-1-5-11:5/3/0x00000000,ACL:S-1-5-9:0/3/0x001200a9";
+
+		ok(gpo_sd_parse_smb_text(mem, text, &smb, &err) == 0 && smb->n_aces == 8,
+		   "parse libsmbclient's nt_sec_desc text");
+		is_str(smb && smb->n_aces ? gpo_ace_sddl(mem, &smb->aces[2]) : NULL,
+		       "(A;OICIIO;0x001f01ff;;;S-1-3-0)", "an entry as SDDL");
+		ok(smb && smb->owner && strcmp(gpo_sid_string(mem, smb->owner), DOM "-512") == 0,
+		   "owner");
+		ok(want && smb && gpo_sd_compare_access(mem, want, smb, &d) == 0,
+		   "compare with the derived ACL");
+		if (d && want) {
+			size_t k;
+
+			for (k = 0; k < d->n_missing; k++)
+				printf("# missing %s\n", gpo_ace_sddl(mem, &d->missing[k]));
+			for (k = 0; k < d->n_extra; k++)
+				printf("# extra %s\n", gpo_ace_sddl(mem, &d->extra[k]));
+		}
+		ok(d && d->same, "the same access: order, the repeat and object GUIDs aside");
+		ok(gpo_sd_parse_smb_text(mem, "REVISION:1,OWNER:S-1-5-32-544,GROUP:" DOM "-512,"
+					 "ACL:S-1-1-0:1/3/0x001f01ff,ACL:S-1-5-11:0/3/0x001200a9",
+					 &smb, NULL) == 0 &&
+			   gpo_sd_compare_access(mem, want, smb, &d) == 0,
+		   "a drifted ACL");
+		ok(d && !d->same && d->owner_differs && !d->group_differs, "  the owner differs");
+		ok(d && d->n_extra == 1 && d->extra[0].type == GPO_ACE_DENIED,
+		   "  a deny entry is always a difference");
+		ok(d && d->n_missing == 6, "  six entries are missing");
+		ok(gpo_sd_parse_smb_text(mem, "REVISION:1,OWNER:LAB\\Domain Admins", &smb, &err) ==
+			   GPO_EINVAL && err && strstr(err->message, "near 'OWNER:LAB"),
+		   "names instead of SIDs are refused, saying where");
+		ok(gpo_sd_parse_smb_text(mem, "ACL:S-1-1-0:0/3/0x1,junk", &smb, NULL) == GPO_EINVAL,
+		   "trailing junk is refused");
+		ok(gpo_sd_parse_smb_text(mem, "", &smb, NULL) == 0 && smb->n_aces == 0 &&
+			   smb->owner == NULL, "an empty text is an empty descriptor");
+	}
 	talloc_free(mem);
 	return tap_done();
 }

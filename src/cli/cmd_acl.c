@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* gpo-cep acl: is a GPO's SYSVOL ACL the one its container calls for?  Repair it if asked. */
+#include "cli_domain.h"
+
+static const char acl_help[] =
+	"usage: gpo-cep acl --domain REALM (--gpo NAME|{GUID} | --all) [--repair] [options]\n"
+	"\n"
+	"Compare the NT ACL of a GPO's SYSVOL folder with the one derived from its\n"
+	"container's security descriptor (what samba-tool gpo aclcheck checks) and\n"
+	"say what differs.  --repair sets the folder's ACL from the container's and\n"
+	"lets everything inside inherit it again; the container keeps its entries,\n"
+	"put in the folder's order (as create does) so that samba-tool gpo aclcheck\n"
+	"agrees.  Only the GPOs named are touched.  Exit status 4: a difference was\n"
+	"found and not repaired.\n"
+	"\n"
+	"      --gpo NAME|GUID    the GPO\n"
+	"      --all              every GPO of the domain\n"
+	"      --repair           set the folder's ACL where it differs\n"
+	"      --json             machine-readable output\n"
+	CLI_DOMAIN_HELP
+	"  -h, --help             show this help\n";
+
+enum { EXIT_DIFFERS = 4 };
+
+static json_object *aces_json(TALLOC_CTX *mem, const struct gpo_ace *aces, size_t n)
+{
+	json_object *a = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_object_array_add(a, json_object_new_string(gpo_ace_sddl(mem, &aces[i])));
+	return a;
+}
+
+static void print_text(TALLOC_CTX *mem, const struct gpo_domain_gpo *g,
+		       const struct gpo_domain_acl *acl, bool repaired)
+{
+	const struct gpo_sd_diff *d = acl->diff;
+	size_t i;
+
+	if (d->same) {
+		printf("GPO '%s' %s: SYSVOL ACL matches its container\n", g->name, g->guid);
+		return;
+	}
+	printf("GPO '%s' %s: SYSVOL ACL %s its container's\n", g->name, g->guid,
+	       repaired ? "was set from" : "differs from");
+	if (d->owner_differs)
+		printf("  owner differs: want %s\n", gpo_sid_string(mem, acl->want->owner));
+	if (d->group_differs)
+		printf("  group differs: want %s\n", gpo_sid_string(mem, acl->want->group));
+	for (i = 0; i < d->n_missing; i++)
+		printf("  %s %s\n", repaired ? "added:  " : "missing:", gpo_ace_sddl(mem, &d->missing[i]));
+	for (i = 0; i < d->n_extra; i++)
+		printf("  %s %s\n", repaired ? "removed:" : "extra:  ", gpo_ace_sddl(mem, &d->extra[i]));
+}
+
+static json_object *acl_json(TALLOC_CTX *mem, const struct gpo_domain_gpo *g,
+			     const struct gpo_domain_acl *acl, bool repaired)
+{
+	json_object *o = json_object_new_object();
+	const struct gpo_sd_diff *d = acl->diff;
+
+	json_object_object_add(o, "guid", json_object_new_string(g->guid));
+	json_object_object_add(o, "name", json_object_new_string(g->name));
+	json_object_object_add(o, "path", json_object_new_string(acl->path));
+	json_object_object_add(o, "in_sync", json_object_new_boolean(d->same));
+	json_object_object_add(o, "repaired", json_object_new_boolean(repaired));
+	json_object_object_add(o, "owner_differs", json_object_new_boolean(d->owner_differs));
+	json_object_object_add(o, "group_differs", json_object_new_boolean(d->group_differs));
+	json_object_object_add(o, "missing", aces_json(mem, d->missing, d->n_missing));
+	json_object_object_add(o, "extra", aces_json(mem, d->extra, d->n_extra));
+	json_object_object_add(o, "want_sddl", json_object_new_string(acl->want_sddl));
+	return o;
+}
+
+/* Check one GPO, repair it when asked; returns the exit status it calls for. */
+static int one(TALLOC_CTX *mem, struct gpo_domain *dom, const struct gpo_domain_gpo *g,
+	       bool repair, json_object *results)
+{
+	struct gpo_domain_acl *acl = NULL, *after = NULL;
+	struct gpo_error *err = NULL;
+	bool repaired = false;
+	int rc;
+
+	rc = gpo_domain_check_acl(mem, dom, g, &acl, &err);
+	if (rc == 0 && repair && !acl->diff->same) {
+		rc = gpo_domain_repair_acl(dom, g, &err);
+		/* read it back: smbcacls said yes, the folder must say so too */
+		if (rc == 0)
+			rc = gpo_domain_check_acl(mem, dom, g, &after, &err);
+		if (rc == 0 && !after->diff->same) {
+			cli_error("the SYSVOL ACL of GPO %s still differs after setting it", g->guid);
+			return EXIT_FAILURE_;
+		}
+		repaired = rc == 0;
+	}
+	if (rc != 0)
+		return cli_fail(err, rc);
+	if (results != NULL)
+		json_object_array_add(results, acl_json(mem, g, acl, repaired));
+	else
+		print_text(mem, g, acl, repaired);
+	return acl->diff->same || repaired ? EXIT_OK : EXIT_DIFFERS;
+}
+
+int cmd_acl(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "gpo", required_argument, NULL, 'g' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "repair", no_argument, NULL, 'r' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		CLI_DOMAIN_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_domain_args da = { .o = GPO_DOMAIN_OPTIONS_INIT };
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct gpo_domain *dom = NULL;
+	struct gpo_domain_gpo *gpos = NULL;
+	struct gpo_error *err = NULL;
+	json_object *results = NULL;
+	const char *which = NULL;
+	bool json = false, all = false, repair = false;
+	size_t n = 0, i;
+	int c, rc, status = EXIT_OK;
+
+	optind = 1;
+	while ((c = cli_next_option(argc, argv, opts, &da, &status)) != -1) {
+		switch (c) {
+		case CLI_OPTION_ERROR:
+			goto out;
+		case 'g':
+			which = optarg;
+			break;
+		case 'a':
+			all = true;
+			break;
+		case 'r':
+			repair = true;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			fputs(acl_help, stdout);
+			goto out;
+		default:
+			status = cli_usage_error("acl", "unknown or incomplete option");
+			goto out;
+		}
+	}
+	if (optind != argc || (which == NULL) == !all) {
+		status = cli_usage_error("acl", optind != argc ? "unexpected argument"
+							       : "give either --gpo or --all");
+		goto out;
+	}
+	status = cli_domain_connect(mem, "acl", &da, &dom);
+	if (status != EXIT_OK)
+		goto out;
+	if (all) {
+		rc = gpo_domain_list_gpos(mem, dom, &gpos, &n, &err);
+	} else {
+		rc = gpo_domain_find_gpo(mem, dom, which, &gpos, &err);
+		n = 1;
+	}
+	if (rc != 0) {
+		status = cli_fail(err, rc);
+		goto out;
+	}
+	results = json ? json_object_new_array() : NULL;
+	for (i = 0; i < n; i++) {
+		int st = one(mem, dom, &gpos[i], repair, results);
+
+		/* a failure outranks a difference, which outranks success */
+		if (st == EXIT_FAILURE_ || st == EXIT_INVALID || status == EXIT_OK)
+			status = status == EXIT_FAILURE_ ? status : st;
+	}
+	if (json) {
+		json_object *doc = json_object_new_object();
+
+		json_object_object_add(doc, "gpos", results);
+		cli_print_json(doc);
+		json_object_put(doc);
+	}
+out:
+	talloc_free(mem);
+	return status;
+}
