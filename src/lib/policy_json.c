@@ -449,6 +449,7 @@ struct dupes {
 	const char *text;
 	size_t len;
 	size_t pos;
+	unsigned depth;
 	struct gpo_diags *d;
 	int rc;
 };
@@ -458,10 +459,29 @@ struct key_at {
 	size_t offset;  /* of its opening quote */
 };
 
+static bool json_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 static void skip_ws(struct dupes *s)
 {
-	while (s->pos < s->len && strchr(" \t\r\n", s->text[s->pos]) != NULL)
+	while (s->pos < s->len && json_ws(s->text[s->pos]))
 		s->pos++;
+}
+
+/* After a member or element: past a ',', or stop at `close`; anything else ends the scan. */
+static bool next_item(struct dupes *s, char close)
+{
+	skip_ws(s);
+	if (s->pos < s->len && s->text[s->pos] == ',') {
+		s->pos++;
+		return true;
+	}
+	if (s->pos < s->len && s->text[s->pos] == close)
+		return true;
+	s->pos = s->len; /* not the JSON json-c accepted: never loop on it */
+	return false;
 }
 
 static unsigned hex4(const char *p)
@@ -571,6 +591,10 @@ static void scan_object(struct dupes *s, const char *ptr)
 		skip_ws(s);
 		if (s->pos >= s->len || s->text[s->pos] == '}' || s->rc != 0 || tmp == NULL)
 			break;
+		if (s->text[s->pos] != '"') {
+			s->pos = s->len;
+			break;
+		}
 		k.offset = s->pos;
 		k.key = scan_string(tmp, s);
 		keys = talloc_realloc(tmp, keys, struct key_at, n + 1);
@@ -580,11 +604,14 @@ static void scan_object(struct dupes *s, const char *ptr)
 		}
 		keys[n++] = k;
 		skip_ws(s);
-		s->pos++; /* ':' */
+		if (s->pos >= s->len || s->text[s->pos] != ':') {
+			s->pos = s->len;
+			break;
+		}
+		s->pos++;
 		scan_value(s, talloc_asprintf(tmp, "%s/%s", ptr, pointer_token(tmp, k.key)));
-		skip_ws(s);
-		if (s->pos < s->len && s->text[s->pos] == ',')
-			s->pos++;
+		if (!next_item(s, '}'))
+			break;
 	}
 	s->pos++;
 	if (n > 1 && s->rc == 0)
@@ -622,12 +649,20 @@ static void scan_value(struct dupes *s, const char *ptr)
 		s->rc = s->rc ? s->rc : ptr == NULL ? GPO_ENOMEM : 0;
 		return;
 	}
+	/* json-c allowed JSON_MAX_DEPTH; deeper means the scan lost its way */
+	if (s->depth > JSON_MAX_DEPTH) {
+		s->pos = s->len;
+		return;
+	}
 	switch (s->text[s->pos]) {
 	case '{':
+		s->depth++;
 		scan_object(s, ptr);
+		s->depth--;
 		return;
 	case '[':
 		s->pos++;
+		s->depth++;
 		for (;;) {
 			char *item;
 
@@ -637,18 +672,21 @@ static void scan_value(struct dupes *s, const char *ptr)
 			item = talloc_asprintf(s->d, "%s/%zu", ptr, index++);
 			scan_value(s, item);
 			talloc_free(item);
-			skip_ws(s);
-			if (s->pos < s->len && s->text[s->pos] == ',')
-				s->pos++;
+			if (!next_item(s, ']'))
+				break;
 		}
+		s->depth--;
 		s->pos++;
 		return;
 	case '"':
 		talloc_free(scan_string(NULL, s));
 		return;
 	default:
-		while (s->pos < s->len && strchr(",]} \t\r\n", s->text[s->pos]) == NULL)
+		/* a number or a literal; at least one character, so that every loop moves */
+		do
 			s->pos++;
+		while (s->pos < s->len && !json_ws(s->text[s->pos]) &&
+		       strchr(",]}", s->text[s->pos]) == NULL);
 		return;
 	}
 }
@@ -702,7 +740,7 @@ int gpo_cep_policy_parse(TALLOC_CTX *mem_ctx, const char *text, size_t len,
 		return syntax_error(diags, text, len, end,
 				    talloc_asprintf(diags, "invalid JSON: %s",
 						    json_tokener_error_desc(jerr)));
-	while (end < len && strchr(" \t\r\n", text[end]) != NULL)
+	while (end < len && json_ws(text[end]))
 		end++;
 	if (end < len) {
 		json_object_put(root);
