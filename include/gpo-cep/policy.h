@@ -103,6 +103,9 @@ const char *gpo_cep_scope_name(enum gpo_cep_scope_kind kind);
 /* "kerberos", "username_password", ... ; NULL for UNSET */
 const char *gpo_cep_auth_name(enum gpo_cep_auth auth);
 
+/* The inverse: UNSET for a name that is none of them. */
+enum gpo_cep_auth gpo_cep_auth_from_name(const char *name);
+
 /*
  * Parse a policy file.  `source` names the input in findings (a path).
  * Every finding goes to `diags`; JSON syntax errors carry line and column,

@@ -92,6 +92,10 @@ struct gpo_xcep_policies {
 int gpo_xcep_parse_response(TALLOC_CTX *mem_ctx, const uint8_t *body, size_t len,
 			    struct gpo_xcep_policies **ret, struct gpo_error **reterr);
 
+/* "urn:uuid:" and a new random lower-case UUID: a WS-Addressing MessageID. */
+#define GPO_XCEP_MESSAGE_ID_SIZE 46
+void gpo_xcep_message_id(char out[GPO_XCEP_MESSAGE_ID_SIZE]);
+
 struct gpo_xcep_request_options {
 	const char *uri;          /* the policy server's URI: a:To */
 	const char *message_id;   /* "urn:uuid:..."; NULL: a new random one */

@@ -10,8 +10,6 @@
 
 bool cli_domain_option(struct cli_domain_args *a, int c, const char *arg, int *status)
 {
-	char *end;
-
 	switch (c) {
 	case 0x100:
 		a->o.realm = arg;
@@ -40,20 +38,21 @@ bool cli_domain_option(struct cli_domain_args *a, int c, const char *arg, int *s
 		a->o.smb_conf = arg;
 		return true;
 	case 0x107:
-		a->o.timeout = (unsigned)strtoul(arg, &end, 10);
-		if (*end != '\0' || a->o.timeout == 0 || a->o.timeout > 3600)
-			*status = cli_usage_error(NULL, "--timeout takes seconds from 1 to 3600");
+		if (!cli_parse_seconds("--timeout", arg, &a->o.timeout))
+			*status = EXIT_INVALID;
 		return true;
 	default:
 		return false;
 	}
 }
 
-char *cli_read_password(TALLOC_CTX *mem_ctx, const char *password_file, const char *env_name,
-			const char *user, int *status)
+char *cli_read_password(TALLOC_CTX *mem_ctx, const char *password_file, const char *file_option,
+			const char *env_name, const char *user, int *status)
 {
 	char buf[1024];
 	char *p = NULL, *env = getenv(env_name);
+	FILE *tty = NULL;
+	struct termios old, quiet;
 	size_t n;
 
 	if (password_file != NULL) {
@@ -69,15 +68,8 @@ char *cli_read_password(TALLOC_CTX *mem_ctx, const char *password_file, const ch
 		fclose(f);
 	} else if (env != NULL) {
 		snprintf(buf, sizeof(buf), "%s", env);
-	} else if (isatty(STDIN_FILENO)) {
-		struct termios old, quiet;
-		FILE *tty = fopen("/dev/tty", "r+e");
-
-		if (tty == NULL || tcgetattr(fileno(tty), &old) != 0) {
-			if (tty)
-				fclose(tty);
-			return NULL;
-		}
+	} else if (isatty(STDIN_FILENO) && (tty = fopen("/dev/tty", "r+e")) != NULL &&
+		   tcgetattr(fileno(tty), &old) == 0) {
 		fprintf(tty, "Password for %s: ", user);
 		fflush(tty);
 		quiet = old;
@@ -89,12 +81,21 @@ char *cli_read_password(TALLOC_CTX *mem_ctx, const char *password_file, const ch
 		fputc('\n', tty);
 		fclose(tty);
 	} else {
+		if (tty != NULL)
+			fclose(tty);
+		cli_error("no password for '%s': give %s, set %s or run on a terminal", user,
+			  file_option, env_name);
+		*status = EXIT_INVALID;
 		return NULL;
 	}
 	n = strcspn(buf, "\r\n");
 	buf[n] = '\0';
 	p = talloc_strdup(mem_ctx, buf);
 	explicit_bzero(buf, sizeof(buf));
+	if (p == NULL) {
+		cli_error("out of memory");
+		*status = EXIT_FAILURE_;
+	}
 	return p;
 }
 
@@ -109,15 +110,10 @@ int cli_domain_connect(TALLOC_CTX *mem_ctx, const char *cmd, struct cli_domain_a
 	if ((a->o.auth == GPO_AUTH_PASSWORD || a->password_file != NULL) && a->o.user == NULL)
 		return cli_usage_error(cmd, "a password needs a user: give -U USER");
 	if (a->o.auth == GPO_AUTH_PASSWORD || (a->o.auth == GPO_AUTH_AUTO && a->o.user)) {
-		a->o.password = cli_read_password(mem_ctx, a->password_file, "GPO_CEP_PASSWORD",
-						  a->o.user, &status);
-		if (status != EXIT_OK)
+		a->o.password = cli_read_password(mem_ctx, a->password_file, "--password-file",
+						  "GPO_CEP_PASSWORD", a->o.user, &status);
+		if (a->o.password == NULL)
 			return status;
-		if (a->o.password == NULL) {
-			cli_error("no password for '%s': give --password-file, set "
-				  "GPO_CEP_PASSWORD or run on a terminal", a->o.user);
-			return EXIT_INVALID;
-		}
 	}
 	rc = gpo_domain_connect(mem_ctx, &a->o, ret_domain, &err);
 	if (rc != 0)

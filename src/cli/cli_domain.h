@@ -52,12 +52,12 @@ int cli_next_option(int argc, char **argv, const struct option *opts, struct cli
 
 /*
  * The password, from the first line of `password_file`, the environment
- * variable `env_name` or a prompt on the terminal (in that order); NULL when
- * there is none or the file cannot be read (then *status says so).  Wipe it
- * after use.
+ * variable `env_name` or a prompt on the terminal (in that order).  NULL
+ * after printing why (none of them: naming `file_option` and `env_name`; an
+ * unreadable file), with *status set.  Wipe it after use.
  */
-char *cli_read_password(TALLOC_CTX *mem_ctx, const char *password_file, const char *env_name,
-			const char *user, int *status);
+char *cli_read_password(TALLOC_CTX *mem_ctx, const char *password_file, const char *file_option,
+			const char *env_name, const char *user, int *status);
 
 /* Read the password when one is needed, connect; prints errors, returns an exit status. */
 int cli_domain_connect(TALLOC_CTX *mem_ctx, const char *cmd, struct cli_domain_args *a,

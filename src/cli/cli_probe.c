@@ -6,19 +6,6 @@
 #include "cli_domain.h"
 #include "cli_probe.h"
 
-bool cli_parse_seconds(const char *option, const char *arg, unsigned *ret)
-{
-	char *end;
-	unsigned long v = strtoul(arg, &end, 10);
-
-	if (arg[0] == '\0' || arg[0] == '-' || *end != '\0' || v == 0 || v > 3600) {
-		cli_usage_error(NULL, "%s takes seconds from 1 to 3600", option);
-		return false;
-	}
-	*ret = (unsigned)v;
-	return true;
-}
-
 bool cli_probe_option(struct cli_probe_args *a, int c, const char *arg, int *status)
 {
 	switch (c) {
@@ -182,8 +169,9 @@ static struct probed *probe_once(TALLOC_CTX *mem_ctx, struct cli_probe_args *a,
 	if (s->auth == GPO_CEP_AUTH_USERNAME_PASSWORD && a->user != NULL) {
 		if (*password == NULL)
 			*password = cli_read_password(mem_ctx, a->password_file,
+						      "--probe-password-file",
 						      "GPO_CEP_PROBE_PASSWORD", a->user, status);
-		if (*status != EXIT_OK)
+		if (*password == NULL)
 			return NULL;
 		o.username = a->user;
 		o.password = *password;
@@ -253,8 +241,14 @@ int cli_probe_policy(TALLOC_CTX *mem_ctx, struct cli_probe_args *a,
 			struct probed *p;
 			int rc, st = EXIT_OK;
 
-			if (ptr == NULL || strncasecmp(s->uri, "https://", 8) != 0)
+			if (strncasecmp(s->uri, "https://", 8) != 0)
 				continue;
+			if (ptr == NULL) {
+				cli_error("out of memory");
+				status = EXIT_FAILURE_;
+				stop = true;
+				continue;
+			}
 			p = probe_once(tmp, a, &cache, &n_cache, s, &password, &st);
 			if (st != EXIT_OK || p == NULL) {
 				status = p == NULL && st == EXIT_OK ? EXIT_FAILURE_ : st;

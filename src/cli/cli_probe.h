@@ -44,9 +44,6 @@ struct cli_probe_args {
 /* Consume one of CLI_PROBE_OPTIONS; false when `c` is not one of them. */
 bool cli_probe_option(struct cli_probe_args *a, int c, const char *arg, int *status);
 
-/* Parse --timeout-style seconds (1 to 3600); false after printing a usage error. */
-bool cli_parse_seconds(const char *option, const char *arg, unsigned *ret);
-
 /*
  * With --probe: ask every https server of the policy once and take its
  * answer (gpo_cep_server_take_probe).  A server that cannot be asked is

@@ -103,6 +103,11 @@ static int one(TALLOC_CTX *mem, struct gpo_domain *dom, const struct gpo_domain_
 	return acl->diff->same || repaired ? EXIT_OK : EXIT_DIFFERS;
 }
 
+static int rank(int status)
+{
+	return status == EXIT_OK ? 0 : status == EXIT_DIFFERS ? 1 : 2;
+}
+
 int cmd_acl(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -173,8 +178,8 @@ int cmd_acl(int argc, char **argv)
 		int st = one(mem, dom, &gpos[i], repair, results);
 
 		/* a failure outranks a difference, which outranks success */
-		if (st == EXIT_FAILURE_ || st == EXIT_INVALID || status == EXIT_OK)
-			status = status == EXIT_FAILURE_ ? status : st;
+		if (rank(st) > rank(status))
+			status = st;
 	}
 	if (json) {
 		json_object *doc = json_object_new_object();

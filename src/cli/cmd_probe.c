@@ -30,19 +30,6 @@ static const char probe_help[] =
 	"\n"
 	"Kerberos uses the ticket cache (kinit, $KRB5CCNAME) for HTTP/HOST of the URI.\n";
 
-static enum gpo_cep_auth auth_from_name(const char *name)
-{
-	static const enum gpo_cep_auth all[] = { GPO_CEP_AUTH_ANONYMOUS, GPO_CEP_AUTH_KERBEROS,
-						 GPO_CEP_AUTH_USERNAME_PASSWORD,
-						 GPO_CEP_AUTH_CERTIFICATE };
-	size_t i;
-
-	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-		if (strcmp(name, gpo_cep_auth_name(all[i])) == 0)
-			return all[i];
-	return GPO_CEP_AUTH_UNSET;
-}
-
 static void print_template(const struct gpo_xcep_template *t)
 {
 	size_t j;
@@ -139,7 +126,7 @@ int cmd_probe(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "U:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
-			o.auth = auth_from_name(optarg);
+			o.auth = gpo_cep_auth_from_name(optarg);
 			if (o.auth == GPO_CEP_AUTH_UNSET) {
 				talloc_free(mem);
 				return cli_usage_error("probe", "--auth '%s': expected kerberos, "
@@ -184,41 +171,26 @@ int cmd_probe(int argc, char **argv)
 		talloc_free(mem);
 		return cli_usage_error("probe", "expected exactly one URI");
 	}
+	/* the library checks the rest; the user is needed before a password prompt */
 	o.uri = argv[optind];
 	if (o.auth == GPO_CEP_AUTH_UNSET)
 		o.auth = gpo_cep_auth_from_uri(o.uri);
-	if (o.auth == GPO_CEP_AUTH_UNSET && strncasecmp(o.uri, "https://", 8) == 0) {
-		talloc_free(mem);
-		return cli_usage_error("probe", "the URI names no AD CS application "
-					"(..._CEP_Kerberos, ..._CEP_UsernamePassword, "
-					"..._CEP_Certificate): give --auth");
-	}
 	if (o.auth == GPO_CEP_AUTH_USERNAME_PASSWORD) {
 		if (o.username == NULL) {
 			talloc_free(mem);
 			return cli_usage_error("probe", "a username_password endpoint needs -U USER");
 		}
-		password = cli_read_password(mem, password_file, "GPO_CEP_PASSWORD", o.username,
-					     &status);
-		if (status != EXIT_OK) {
+		password = cli_read_password(mem, password_file, "--password-file",
+					     "GPO_CEP_PASSWORD", o.username, &status);
+		if (password == NULL) {
 			talloc_free(mem);
 			return status;
-		}
-		if (password == NULL) {
-			cli_error("no password for '%s': give --password-file, set "
-				  "GPO_CEP_PASSWORD or run on a terminal", o.username);
-			talloc_free(mem);
-			return EXIT_INVALID;
 		}
 		o.password = password;
 	} else if (o.username != NULL || password_file != NULL) {
 		talloc_free(mem);
 		return cli_usage_error("probe", "-U and --password-file are for username_password "
 					"endpoints, this one is %s", gpo_cep_auth_name(o.auth));
-	}
-	if (o.auth == GPO_CEP_AUTH_CERTIFICATE && o.cert_file == NULL) {
-		talloc_free(mem);
-		return cli_usage_error("probe", "a certificate endpoint needs --cert FILE");
 	}
 
 	rc = gpo_cep_probe(mem, &o, &answer, &err);

@@ -379,6 +379,12 @@ static bool fail_step(const char *step)
 	return want != NULL && strcmp(want, step) == 0;
 }
 
+/* The GPO's folder as this DC shares it, for messages and reports. */
+static char *dc_unc_path(TALLOC_CTX *mem_ctx, const struct gpo_domain *d, const char *guid)
+{
+	return talloc_asprintf(mem_ctx, "\\\\%s\\sysvol\\%s\\Policies\\%s", d->dc, d->realm, guid);
+}
+
 static char *sysvol_path(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *guid)
 {
 	return talloc_asprintf(mem_ctx, "%s/Policies/%s", d->realm, guid);
@@ -648,7 +654,7 @@ int gpo_domain_read_files(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 	rc = smb(d, reterr);
 	if (rc == 0)
 		rc = ad_smb_list(tmp, d->smb, path, &names, &n, reterr);
-	c->path = talloc_asprintf(c, "\\\\%s\\sysvol\\%s\\Policies\\%s", d->dc, d->realm, gpo->guid);
+	c->path = dc_unc_path(c, d, gpo->guid);
 	for (i = 0; rc == 0 && i < n; i++) {
 		if (ascii_strcasecmp(names[i], "GPT.INI") == 0) {
 			rc = ad_smb_read(c, d->smb, talloc_asprintf(tmp, "%s/%s", path, names[i]),
@@ -785,8 +791,7 @@ int gpo_domain_check_acl(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 		talloc_free(tmp);
 		return gpo_oom(mem_ctx, reterr);
 	}
-	acl->path = talloc_asprintf(acl, "\\\\%s\\sysvol\\%s\\Policies\\%s", d->dc, d->realm,
-				    gpo->guid);
+	acl->path = dc_unc_path(acl, d, gpo->guid);
 	rc = wanted_fs_sd(acl, d, gpo, false, &acl->want, reterr);
 	if (rc == 0)
 		rc = smb(d, reterr);

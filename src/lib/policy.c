@@ -41,7 +41,7 @@ const char *gpo_cep_auth_name(enum gpo_cep_auth auth)
 	return NULL;
 }
 
-enum gpo_cep_auth policy_auth_from_name(const char *name)
+enum gpo_cep_auth gpo_cep_auth_from_name(const char *name)
 {
 	size_t i;
 

@@ -8,7 +8,6 @@
 
 #include <gpo-cep/policy.h>
 
-enum gpo_cep_auth policy_auth_from_name(const char *name);
 bool policy_uri_is_ldap(const char *uri);
 
 /*

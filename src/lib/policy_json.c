@@ -228,7 +228,7 @@ static void load_server(struct loader *l, json_object *o, const char *ptr,
 	srv->cost = get_uint(l, o, ptr, "cost", UINT32_MAX, GPO_CEP_COST_DEFAULT);
 	auth = get_string(l, o, ptr, "auth", l->mem);
 	if (auth != NULL) {
-		srv->auth = policy_auth_from_name(auth);
+		srv->auth = gpo_cep_auth_from_name(auth);
 		if (srv->auth == GPO_CEP_AUTH_UNSET)
 			report(l, "auth", ptr_join(l, ptr, "auth"),
 			       "'%s' is not an authentication type (expected one of: "

@@ -136,6 +136,9 @@ static int http_401(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *o,
 			"that runs the service must hold it) and your ticket", x->host);
 }
 
+/* http_error()'s answer for HTTP 500 with a SOAP body: a fault, for the parser to read */
+#define SOAP_FAULT_FOLLOWS 1
+
 /* An HTTP status other than 200 as an error that says what to check. */
 static int http_error(TALLOC_CTX *mem_ctx, CURL *curl, const struct gpo_probe_options *o,
 		      const struct exchange *x, long status, struct gpo_error **reterr)
@@ -176,7 +179,7 @@ static int http_error(TALLOC_CTX *mem_ctx, CURL *curl, const struct gpo_probe_op
 	case 500:
 		/* a SOAP fault comes as 500; anything else is the server's own trouble */
 		if (type != NULL && strncasecmp(type, "application/soap+xml", 20) == 0)
-			return 1;
+			return SOAP_FAULT_FOLLOWS;
 		break;
 	default:
 		break;
@@ -244,19 +247,6 @@ static int transport_error(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *
 	}
 }
 
-static bool readable(const char *path)
-{
-	FILE *f;
-
-	if (path == NULL)
-		return true;
-	f = fopen(path, "re");
-	if (f == NULL)
-		return false;
-	fclose(f);
-	return true;
-}
-
 static int check_options(TALLOC_CTX *mem_ctx, struct gpo_probe_options *o,
 			 struct gpo_error **reterr)
 {
@@ -290,13 +280,22 @@ static int check_options(TALLOC_CTX *mem_ctx, struct gpo_probe_options *o,
 		break;
 	}
 	/* libcurl's GnuTLS backend reports an unreadable file as a failed handshake */
-	if (!readable(o->ca_file) || !readable(o->cert_file) || !readable(o->key_file)) {
-		const char *f = !readable(o->ca_file) ? o->ca_file : !readable(o->cert_file)
-				? o->cert_file : o->key_file;
+	{
+		const struct {
+			const char *path, *what;
+		} files[] = { { o->ca_file, "CA file" }, { o->cert_file, "client certificate" },
+			      { o->key_file, "client key" } };
+		size_t i;
 
-		return gpo_fail(mem_ctx, reterr, GPO_EINVAL, "cannot use the %s '%s': %s",
-				f == o->ca_file ? "CA file" : f == o->cert_file
-				? "client certificate" : "client key", f, strerror(errno));
+		for (i = 0; i < ARRAY_SIZE(files); i++) {
+			FILE *f = files[i].path ? fopen(files[i].path, "re") : NULL;
+
+			if (files[i].path != NULL && f == NULL)
+				return gpo_fail(mem_ctx, reterr, GPO_EINVAL, "cannot use the %s '%s': %s",
+						files[i].what, files[i].path, strerror(errno));
+			if (f != NULL)
+				fclose(f);
+		}
 	}
 	if (o->timeout == 0)
 		o->timeout = GPO_PROBE_TIMEOUT_DEFAULT;
@@ -416,7 +415,7 @@ int gpo_cep_probe(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *options,
 	struct curl_slist *headers = NULL;
 	struct gpo_xcep_policies *p = NULL;
 	struct gpo_negotiate *negotiate = NULL;
-	char detail[CURL_ERROR_SIZE] = "", guid[39], message_id[48];
+	char detail[CURL_ERROR_SIZE] = "", message_id[GPO_XCEP_MESSAGE_ID_SIZE];
 	const char *type = NULL;
 	char *xml = NULL;
 	size_t xml_len = 0;
@@ -432,10 +431,7 @@ int gpo_cep_probe(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *options,
 		goto out;
 	x.cap = o.max_response;
 	x.host = uri_host(tmp, o.uri);
-	gpo_guid_generate(guid);
-	snprintf(message_id, sizeof(message_id), "urn:uuid:%.36s", guid + 1);
-	for (char *c = message_id; *c; c++)
-		*c = (char)ascii_lower((unsigned char)*c);
+	gpo_xcep_message_id(message_id);
 	req.uri = o.uri;
 	req.message_id = message_id;
 	req.now = time(NULL);
@@ -492,7 +488,7 @@ int gpo_cep_probe(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *options,
 	curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &type);
 	if (status != 200) {
 		rc = http_error(mem_ctx, curl, &o, &x, status, reterr);
-		if (rc != 1)
+		if (rc != SOAP_FAULT_FOLLOWS)
 			goto out;
 	} else if (type != NULL && strncasecmp(type, "text/html", 9) == 0) {
 		char *text = snippet(tmp, x.body, x.len);

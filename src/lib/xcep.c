@@ -535,6 +535,17 @@ static void timestamp(char out[32], time_t t)
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
 }
 
+void gpo_xcep_message_id(char out[GPO_XCEP_MESSAGE_ID_SIZE])
+{
+	char guid[39];
+	char *c;
+
+	gpo_guid_generate(guid);
+	snprintf(out, GPO_XCEP_MESSAGE_ID_SIZE, "urn:uuid:%.36s", guid + 1);
+	for (c = out; *c; c++)
+		*c = (char)ascii_lower((unsigned char)*c);
+}
+
 int gpo_xcep_build_request(TALLOC_CTX *mem_ctx, const struct gpo_xcep_request_options *o,
 			   char **ret_xml, size_t *ret_len, struct gpo_error **reterr)
 {
@@ -547,16 +558,10 @@ int gpo_xcep_build_request(TALLOC_CTX *mem_ctx, const struct gpo_xcep_request_op
 
 	if (doc == NULL || o->uri == NULL)
 		goto fail;
-	if (o->message_id == NULL) {
-		char guid[39];
-
-		gpo_guid_generate(guid);
-		snprintf(id, sizeof(id), "urn:uuid:%.36s", guid + 1);
-		for (char *c = id; *c; c++)
-			*c = (char)ascii_lower((unsigned char)*c);
-	} else {
+	if (o->message_id == NULL)
+		gpo_xcep_message_id(id);
+	else
 		snprintf(id, sizeof(id), "%s", o->message_id);
-	}
 	env = xmlNewNode(NULL, (const xmlChar *)"Envelope");
 	xmlDocSetRootElement(doc, env);
 	s = xmlNewNs(env, (const xmlChar *)SOAP_NS, (const xmlChar *)"s");

@@ -381,7 +381,7 @@ PY
 then pass "  reachable / authenticated / policy ID / templates per server"; else fail "  lint --probe --json report"; fi
 expect 2 "lint --probe without the certificate a server needs" -- "$GPO_CEP" lint "${PA[@]}" --json "$work/lint.json"
 if /usr/bin/python3 -c 'import json,sys; p=[x for x in json.load(open(sys.argv[1]))["probes"] if x["pointer"].endswith("/2")][0]; assert p["reachable"] is None and p["error"]["kind"] == "usage" and "--probe-cert" in p["error"]["message"]' "$work/out"; then pass "  not asked: reachable is null, the error says --probe-cert"; else fail "  not asked"; fi
-expect 0 "lint --probe --probe-cert: all servers answer but the faulting one is gone" -- "$GPO_CEP" lint "${PA[@]}" --probe-cert "$work/client.pem" --probe-key "$work/client.key" "$work/fill.json"
+expect 0 "lint --probe of a policy whose server answers" -- "$GPO_CEP" lint "${PA[@]}" --probe-cert "$work/client.pem" --probe-key "$work/client.key" "$work/fill.json"
 
 # update and apply on a local folder
 mkdir -p "$work/u"

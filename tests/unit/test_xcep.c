@@ -28,7 +28,7 @@ int main(void)
 	TALLOC_CTX *mem = talloc_new(NULL);
 	struct gpo_xcep_policies *p;
 	uint8_t *data = NULL, *u16;
-	size_t len = 0, i;
+	size_t len = 0, i, u16_len;
 	const char *s;
 
 	ok(gpo_read_file(mem, "tests/xcep/response.xml", 1 << 20, &data, &len, NULL) == 0,
@@ -59,22 +59,26 @@ int main(void)
 		contains(p->n_cas ? p->cas[0].uris[2].uri : NULL, "_CES_Kerberos/service.svc/CES",
 			 "the Kerberos CES URI");
 	}
-	/* the same document as UTF-16LE with a byte order mark */
+	/* the same document as UTF-16LE with a byte order mark (its "…" included) */
 	u16 = talloc_size(mem, 2 + 2 * len);
 	u16[0] = 0xFF;
 	u16[1] = 0xFE;
-	for (i = 0; i < len; i++) {
-		u16[2 + 2 * i] = data[i]; /* the example is ASCII but for one character */
-		u16[3 + 2 * i] = 0;
+	for (i = 0, u16_len = 2; i < len; u16_len += 2) {
+		unsigned cp = data[i++];
+
+		if (cp >= 0xE0 && i + 1 < len) { /* three-byte UTF-8: the BMP is enough here */
+			cp = (cp & 0x0F) << 12 | (data[i] & 0x3Fu) << 6 | (data[i + 1] & 0x3Fu);
+			i += 2;
+		} else if (cp >= 0xC0 && i < len) {
+			cp = (cp & 0x1F) << 6 | (data[i++] & 0x3Fu);
+		}
+		u16[u16_len] = (uint8_t)cp;
+		u16[u16_len + 1] = (uint8_t)(cp >> 8);
 	}
-	s = (const char *)data;
-	if (memchr(s, 0xE2, len) == NULL) {
-		p = parse(mem, (const char *)u16, 2 + 2 * len);
-		is_str(p ? p->policy_id : NULL, "{083C7011-1D0A-4855-885D-AC945184658C}",
-		       "UTF-16 with a byte order mark");
-	} else {
-		ok(1, "UTF-16 variant skipped: the example holds non-ASCII text");
-	}
+	ok(memchr(data, 0xE2, len) != NULL, "the example holds non-ASCII text (U+2026)");
+	p = parse(mem, (const char *)u16, u16_len);
+	is_str(p ? p->policy_id : NULL, "{083C7011-1D0A-4855-885D-AC945184658C}",
+	       "UTF-16 with a byte order mark");
 
 	ok(gpo_read_file(mem, "tests/xcep/response-not-changed.xml", 1 << 20, &data, &len, NULL) == 0,
 	   "read the 'not changed' example");
