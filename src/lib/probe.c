@@ -23,6 +23,7 @@ struct exchange {
 	TALLOC_CTX *mem;
 	uint8_t *body;
 	size_t len;
+	size_t allocated;    /* of body */
 	size_t cap;          /* the size limit */
 	bool oversized;
 	char *negotiate_token; /* from "WWW-Authenticate: Negotiate TOKEN" */
@@ -39,11 +40,19 @@ static size_t on_body(char *data, size_t size, size_t n, void *userdata)
 		x->oversized = true;
 		return 0;
 	}
-	grown = talloc_realloc(x->mem, x->body, uint8_t, x->len + add + 1);
-	if (grown == NULL)
-		return 0;
-	memcpy(grown + x->len, data, add);
-	x->body = grown;
+	/* doubling: libcurl hands over a few KiB at a time, and copying grows quadratic */
+	if (x->len + add + 1 > x->allocated) {
+		size_t want = x->allocated ? x->allocated : 64 * 1024;
+
+		while (want < x->len + add + 1)
+			want *= 2;
+		grown = talloc_realloc(x->mem, x->body, uint8_t, want);
+		if (grown == NULL)
+			return 0;
+		x->body = grown;
+		x->allocated = want;
+	}
+	memcpy(x->body + x->len, data, add);
 	x->len += add;
 	x->body[x->len] = '\0';
 	return add;

@@ -269,7 +269,7 @@ expect 1 "a body cut short" -- probe --auth anonymous "${CA[@]}" "$base/truncate
 grep_in err "was cut short" "  says so"
 expect 1 "truncated XML" -- probe --auth anonymous "${CA[@]}" "$base/truncatedxml/service.svc/CEP"
 grep_in err "the response is not XML" "  says it is not XML"
-expect 1 "an oversized answer" -- probe --auth anonymous "${CA[@]}" "$base/oversized/service.svc/CEP"
+expect 1 "an oversized answer" -- probe --auth anonymous --timeout 300 "${CA[@]}" "$base/oversized/service.svc/CEP"
 grep_in err "exceeds 33554432 bytes: refused" "  stops at the size cap"
 expect 1 "a body that is not XML" -- probe --auth anonymous "${CA[@]}" "$base/garbage/service.svc/CEP"
 grep_in err "the response is not XML" "  says it is not XML"
