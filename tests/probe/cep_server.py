@@ -199,7 +199,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         action = header.find(f"{{{A}}}Action") if header is not None else None
         to = header.find(f"{{{A}}}To") if header is not None else None
         mid = header.find(f"{{{A}}}MessageID") if header is not None else None
-        url = f"https://localhost:{self.server.server_address[1]}{self.path}"
+        # the URL as the client addressed it, as WCF compares it
+        url = f"https://{self.headers.get('Host', '')}{self.path}"
         gp = env.find(f"{{{S}}}Body/{{{X}}}GetPolicies")
         if action is None or action.text != ACTION or action.get(f"{{{S}}}mustUnderstand") != "1":
             return "", "bad a:Action"
@@ -299,6 +300,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send(200, b"<html><head><title>Welcome</title></head><body>IIS Windows"
                                   b" Server</body></html>", "text/html")
         elif case == "slow":
+            # logged now: a line written after the client gave up would land
+            # in a later test's count
+            self.flush_note()
             time.sleep(args.slow)
         elif case == "truncated":
             data = spec_response("x")
@@ -404,6 +408,7 @@ def main():
     p.add_argument("--password-file", required=True)
     p.add_argument("--slow", type=float, default=5.0)
     p.add_argument("--oversized-mib", type=int, default=40)
+    p.add_argument("--listen", default="127.0.0.1:0", help="ADDRESS:PORT (0: any free port)")
     args = p.parse_args()
     global SERVER_DER
     with open(args.cert, encoding="ascii") as f:
@@ -414,7 +419,8 @@ def main():
     ctx.load_cert_chain(args.cert, args.key)
     ctx.load_verify_locations(args.client_ca)
     ctx.verify_mode = ssl.CERT_OPTIONAL  # IIS asks; the endpoint decides
-    srv = Server(("127.0.0.1", 0), Handler)
+    host, _, port = args.listen.rpartition(":")
+    srv = Server((host, int(port)), Handler)
     srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     print(f"PORT {srv.server_address[1]}", flush=True)
     srv.serve_forever()
