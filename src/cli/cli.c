@@ -149,13 +149,6 @@ int cli_load_policy(TALLOC_CTX *mem_ctx, const char *path,
 	return rc == 0 ? EXIT_OK : EXIT_INVALID;
 }
 
-const char *cli_template_dir(void)
-{
-	const char *env = getenv("GPO_CEP_TEMPLATE_DIR");
-
-	return env != NULL && env[0] != '\0' ? env : GPO_CEP_TEMPLATEDIR;
-}
-
 int cli_finish_policy(struct gpo_cep_policy *policy, const char *forest_guid,
 		      const char *source, struct gpo_diags *diags, int status)
 {

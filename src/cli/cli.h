@@ -78,7 +78,4 @@ int cli_finish_policy(struct gpo_cep_policy *policy, const char *forest_guid,
 /* Parse --timeout-style seconds (1 to 3600); false after printing a usage error. */
 bool cli_parse_seconds(const char *option, const char *arg, unsigned *ret);
 
-/* The folder that holds the installed templates. */
-const char *cli_template_dir(void);
-
 #endif

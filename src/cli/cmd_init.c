@@ -1,17 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* gpo-cep init: print a policy template. */
-#include <dirent.h>
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "cli.h"
+#include "templates.h"
 
 static const char init_help[] =
 	"usage: gpo-cep init [--template NAME]\n"
-	"       gpo-cep init --list\n"
+	"       gpo-cep init --list [--json]\n"
 	"\n"
 	"Print a policy template to start from (default: kerberos).  The IIS\n"
 	"application names work as template names too:\n"
@@ -21,9 +20,8 @@ static const char init_help[] =
 	"  key-based-renewal    KeyBasedRenewal_ADPolicyProvider_CEP_Certificate\n"
 	"\n"
 	"      --template NAME    the template to print\n"
-	"      --list             list the installed templates\n"
-	"      --json             with --list: the names as a JSON array (a template\n"
-	"                         is JSON already)\n"
+	"      --list             list the templates with their policy names\n"
+	"      --json             with --list: a JSON array of {name, title}\n"
 	"  -h, --help             show this help\n";
 
 static const struct {
@@ -36,41 +34,42 @@ static const struct {
 	{ "LDAP:", "ldap-only" },
 };
 
-static int sort_names(const void *a, const void *b)
-{
-	return strcmp(json_object_get_string(*(json_object *const *)a),
-		      json_object_get_string(*(json_object *const *)b));
-}
-
 static int list_templates(bool json)
 {
-	DIR *d = opendir(cli_template_dir());
 	json_object *arr = json ? json_object_new_array() : NULL;
-	struct dirent *e;
+	size_t i;
 
-	if (d == NULL) {
-		cli_error("cannot open the template folder '%s': %s", cli_template_dir(),
-			  strerror(errno));
-		return EXIT_FAILURE_;
-	}
-	while ((e = readdir(d)) != NULL) {
-		size_t n = strlen(e->d_name);
+	for (i = 0; i < cli_n_templates; i++) {
+		const struct cli_template *t = &cli_templates[i];
 
-		if (n <= 5 || strcmp(e->d_name + n - 5, ".json") != 0)
+		if (arr == NULL) {
+			printf("%-20s %s\n", t->name, t->title);
 			continue;
-		if (arr != NULL)
-			json_object_array_add(arr, json_object_new_string_len(e->d_name,
-									      (int)(n - 5)));
-		else
-			printf("%.*s\n", (int)(n - 5), e->d_name);
+		}
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "name", json_object_new_string(t->name));
+		json_object_object_add(o, "title", json_object_new_string(t->title));
+		json_object_array_add(arr, o);
 	}
-	closedir(d);
 	if (arr != NULL) {
-		json_object_array_sort(arr, sort_names);
 		cli_print_json(arr);
 		json_object_put(arr);
 	}
 	return EXIT_OK;
+}
+
+static const struct cli_template *find_template(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if (strcasecmp(name, aliases[i].alias) == 0)
+			name = aliases[i].name;
+	for (i = 0; i < cli_n_templates; i++)
+		if (strcmp(cli_templates[i].name, name) == 0)
+			return &cli_templates[i];
+	return NULL;
 }
 
 int cmd_init(int argc, char **argv)
@@ -82,14 +81,10 @@ int cmd_init(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const struct cli_template *t;
 	const char *name = "kerberos";
 	bool list = false, json = false;
-	TALLOC_CTX *mem;
-	struct gpo_error *err = NULL;
-	uint8_t *data = NULL;
-	size_t len = 0, i;
-	char *path;
-	int c, rc;
+	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -114,24 +109,11 @@ int cmd_init(int argc, char **argv)
 		return cli_usage_error("init", "unexpected argument '%s'", argv[optind]);
 	if (list)
 		return list_templates(json);
-	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
-		if (strcasecmp(name, aliases[i].alias) == 0)
-			name = aliases[i].name;
-	if (name[0] == '\0' || strchr(name, '/') != NULL || name[0] == '.')
-		return cli_usage_error("init", "'%s' is not a template name", name);
-	mem = talloc_new(NULL);
-	path = talloc_asprintf(mem, "%s/%s.json", cli_template_dir(), name);
-	rc = gpo_read_file(mem, path, 1u << 20, &data, &len, &err);
-	if (rc == GPO_ENOTFOUND) {
-		talloc_free(mem);
+	if (json)
+		return cli_usage_error("init", "--json goes with --list (a template is JSON already)");
+	t = find_template(name);
+	if (t == NULL)
 		return cli_usage_error("init", "no template '%s' (gpo-cep init --list)", name);
-	}
-	if (rc != 0) {
-		rc = cli_fail(err, rc);
-		talloc_free(mem);
-		return rc;
-	}
-	fwrite(data, 1, len, stdout);
-	talloc_free(mem);
-	return EXIT_OK;
+	fwrite(t->json, 1, t->len, stdout);
+	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILURE_;
 }

@@ -89,10 +89,22 @@ int gpo_dir_write(TALLOC_CTX *mem_ctx, const struct gpo_render *render,
 	struct stat st;
 	mode_t mask;
 	size_t i;
+	bool made_dir = false;
 	int rc;
 
 	if (tmp == NULL)
 		return gpo_oom(mem_ctx, reterr);
+	/* like mkdir DIR: the folder is made when its parent exists */
+	if (stat(dir, &st) != 0 && errno == ENOENT) {
+		if (mkdir(dir, 0777) != 0) {
+			rc = gpo_fail(mem_ctx, reterr, errno == ENOENT ? GPO_ENOTFOUND : GPO_EIO,
+				      "cannot create the output folder '%s': %s", dir,
+				      errno == ENOENT ? "its parent folder does not exist"
+						      : strerror(errno));
+			goto out;
+		}
+		made_dir = true;
+	}
 	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
 		rc = gpo_fail(mem_ctx, reterr, GPO_ENOTFOUND,
 			      "output folder '%s' %s", dir,
@@ -173,6 +185,8 @@ done:
 fail:
 	remove_tree(work);
 out:
+	if (rc != 0 && made_dir)
+		rmdir(dir); /* nothing half-written: not even the folder */
 	talloc_free(tmp);
 	return rc;
 }

@@ -84,7 +84,15 @@ grep_in err "forest-guid" "missing LDAP: policy ID names --forest-guid"
 if [ -z "$(ls -A "$work/empty")" ]; then pass "nothing written when a policy ID is missing"; else fail "files left behind"; fi
 expect 1 "missing input file" -- "$GPO_CEP" render "$work/nope.json" -o "$work/empty"
 grep_in err "cannot open '$work/nope.json'" "missing file named"
-expect 1 "missing output folder" -- "$GPO_CEP" render "$POLICY" -o "$work/nope"
+expect 0 "render -o DIR makes DIR when its parent exists (like mkdir)" -- "$GPO_CEP" render "$POLICY" -o "$work/made" --guid "$GUID"
+if [ -f "$work/made/$GUID/GPT.INI" ]; then pass "  the GPO folder is in the new DIR"; else fail "  no GPO folder in the new DIR"; fi
+expect 1 "render -o DIR/SUB when DIR does not exist" -- "$GPO_CEP" render "$POLICY" -o "$work/nope/sub"
+grep_in err "cannot create the output folder '$work/nope/sub': its parent folder does not exist" "  says the parent is missing"
+if [ ! -e "$work/nope" ]; then pass "  nothing made"; else fail "  a folder was made"; fi
+expect 2 "a bad policy with a new -o DIR" -- "$GPO_CEP" render "$SRC/templates/kerberos.json" -o "$work/new2"
+if [ ! -e "$work/new2" ]; then pass "  DIR not made on error"; else fail "  DIR made although nothing was rendered"; fi
+expect 1 "render again into the same DIR" -- "$GPO_CEP" render "$POLICY" -o "$work/made" --guid "$GUID"
+grep_in err "exists: give --force" "  an existing GPO folder is not replaced"
 expect 2 "bad --guid" -- "$GPO_CEP" render "$POLICY" -o "$work/empty" --guid xyz
 expect 2 "render without -o" -- "$GPO_CEP" render "$POLICY"
 chmod 555 "$work/empty"
@@ -124,7 +132,14 @@ expect 2 "init path traversal" -- "$GPO_CEP" init --template ../x
 expect 0 "init --list" -- "$GPO_CEP" init --list
 grep_in out "key-based-renewal" "--list names the templates"
 expect 0 "init --list --json" -- "$GPO_CEP" init --list --json
-if /usr/bin/python3 -c 'import json,sys; assert json.load(open(sys.argv[1])) == ["kerberos","key-based-renewal","ldap-only","username-password"]' "$work/out"; then pass "init --list --json is a sorted JSON array"; else fail "init --list --json"; fi
+if /usr/bin/python3 -c 'import json,sys; assert [t["name"] for t in json.load(open(sys.argv[1]))] == ["kerberos","key-based-renewal","ldap-only","username-password"]' "$work/out"; then pass "init --list --json is a sorted JSON array"; else fail "init --list --json"; fi
+# every file of templates/ is built in, byte for byte
+for f in "$SRC"/templates/*.json; do
+	t=$(basename "$f" .json)
+	expect 0 "init --template $t" -- "$GPO_CEP" init --template "$t"
+	if cmp -s "$f" "$work/out"; then pass "  the built-in $t is templates/$t.json"; else fail "  the built-in $t differs from templates/$t.json"; fi
+done
+expect 0 "init from another folder (no template folder needed)" -- sh -c "cd / && '$GPO_CEP' init --template ldap-only"
 
 # the JSON Schema accepts every template and golden policy and rejects a typo
 if /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
