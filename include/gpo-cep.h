@@ -11,10 +11,7 @@
 #ifndef GPO_CEP_H
 #define GPO_CEP_H
 
-#define GPO_CEP_VERSION_MAJOR 0
-#define GPO_CEP_VERSION_MINOR 1
-#define GPO_CEP_VERSION_PATCH 0
-
+#include <gpo-cep/version.h>
 #include <gpo-cep/error.h>
 #include <gpo-cep/diag.h>
 #include <gpo-cep/preg.h>

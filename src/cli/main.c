@@ -50,8 +50,7 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (strcmp(name, "--version") == 0) {
-		printf("gpo-cep %d.%d.%d\n", GPO_CEP_VERSION_MAJOR, GPO_CEP_VERSION_MINOR,
-		       GPO_CEP_VERSION_PATCH);
+		printf("gpo-cep %s\n", GPO_CEP_VERSION_STRING);
 		return EXIT_OK;
 	}
 	if (strcmp(name, "help") == 0 && argc < 3) {

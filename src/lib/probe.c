@@ -15,6 +15,7 @@
 
 #include <gpo-cep/gpo.h>
 #include <gpo-cep/probe.h>
+#include <gpo-cep/version.h>
 
 #include "internal.h"
 #include "negotiate.h"

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "internal.h"
 
+#include <gpo-cep/version.h>
+
 int ascii_strcasecmp(const char *a, const char *b)
 {
 	for (;; a++, b++) {
@@ -20,4 +22,9 @@ int ascii_strncasecmp(const char *a, const char *b, size_t n)
 			return ca - cb;
 	}
 	return 0;
+}
+
+const char *gpo_cep_version(void)
+{
+	return GPO_CEP_VERSION_STRING;
 }

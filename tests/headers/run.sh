@@ -6,12 +6,12 @@ SRC=${SOURCE_ROOT:-.}
 CC=${CC:-cc}
 n=0 ; failed=0
 work=$(mktemp -d) ; trap 'rm -rf "$work"' EXIT
-for h in "$SRC"/include/gpo-cep.h "$SRC"/include/gpo-cep/*.h; do
-	name=${h#"$SRC"/include/}
+for h in "$SRC"/include/gpo-cep.h "$SRC"/include/gpo-cep/*.h "$BUILD_ROOT"/include/gpo-cep/version.h; do
+	name=${h#"$SRC"/include/}; name=${name#"$BUILD_ROOT"/include/}
 	n=$((n + 1))
 	printf '#include <%s>\n#include <%s>\n' "$name" "$name" > "$work/t.c"
 	if $CC -std=c11 -pedantic -Wall -Wextra -Werror -fsyntax-only \
-		-I"$SRC/include" $(pkg-config --cflags talloc) "$work/t.c" 2>"$work/err"; then
+		-I"$SRC/include" -I"${BUILD_ROOT:?}/include" $(pkg-config --cflags talloc) "$work/t.c" 2>"$work/err"; then
 		echo "ok $n - $name compiles alone, twice"
 	else
 		echo "not ok $n - $name"; sed 's/^/# /' "$work/err"; failed=$((failed + 1))
