@@ -117,6 +117,11 @@ int gpo_dir_write(TALLOC_CTX *mem_ctx, const struct gpo_render *render,
 		rc = gpo_oom(mem_ctx, reterr);
 		goto out;
 	}
+	if (lstat(final, &st) == 0 && S_ISLNK(st.st_mode)) {
+		rc = gpo_fail(mem_ctx, reterr, GPO_EINVAL, "'%s' is a symbolic link: gpo-cep "
+			      "writes no GPO folder through one", final);
+		goto out;
+	}
 	if (lstat(final, &st) == 0 && !(flags & GPO_DIR_REPLACE)) {
 		rc = gpo_fail(mem_ctx, reterr, GPO_EEXIST,
 			      "'%s' exists: give --force to replace it", final);
@@ -191,17 +196,14 @@ out:
 	return rc;
 }
 
-int gpo_read_file(TALLOC_CTX *mem_ctx, const char *path, size_t max,
-		  uint8_t **ret_data, size_t *ret_len, struct gpo_error **reterr)
+/* Read the open file `fd` (named `path` in messages) whole, closing it. */
+static int read_fd(TALLOC_CTX *mem_ctx, int fd, const char *path, size_t max,
+		   uint8_t **ret_data, size_t *ret_len, struct gpo_error **reterr)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	uint8_t *data = NULL;
 	size_t len = 0;
 	struct stat st;
 
-	if (fd < 0)
-		return gpo_fail(mem_ctx, reterr, errno == ENOENT ? GPO_ENOTFOUND : GPO_EIO,
-				"cannot open '%s': %s", path, strerror(errno));
 	if (fstat(fd, &st) != 0) {
 		int saved = errno;
 
@@ -248,29 +250,78 @@ int gpo_read_file(TALLOC_CTX *mem_ctx, const char *path, size_t max,
 	return 0;
 }
 
-/* The entry of `dir` named `name` ignoring case, as a new path; NULL if none. */
-static char *find_nocase(TALLOC_CTX *mem_ctx, const char *dir, const char *name,
-			 unsigned char want_type)
+int gpo_read_file(TALLOC_CTX *mem_ctx, const char *path, size_t max,
+		  uint8_t **ret_data, size_t *ret_len, struct gpo_error **reterr)
 {
-	DIR *d = opendir(dir);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return gpo_fail(mem_ctx, reterr, errno == ENOENT ? GPO_ENOTFOUND : GPO_EIO,
+				"cannot open '%s': %s", path, strerror(errno));
+	return read_fd(mem_ctx, fd, path, max, ret_data, ret_len, reterr);
+}
+
+/*
+ * The entry of the folder `dirfd` named `name` ignoring case, or NULL.  A
+ * symbolic link there is an error (GPO_EINVAL): nothing below the folder
+ * given is followed, so a write can never land outside it.
+ */
+static int find_nocase(TALLOC_CTX *mem_ctx, int dirfd, const char *dir_path, const char *name,
+		       bool want_dir, char **ret_name, struct gpo_error **reterr)
+{
+	int fd = dup(dirfd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	struct dirent *e;
 	char *found = NULL;
 
-	if (d == NULL)
-		return NULL;
+	*ret_name = NULL;
+	if (d == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return gpo_fail(mem_ctx, reterr, GPO_EIO, "cannot read the folder '%s': %s",
+				dir_path, strerror(errno));
+	}
+	rewinddir(d);
 	while ((e = readdir(d)) != NULL) {
+		struct stat st;
+
 		if (ascii_strcasecmp(e->d_name, name) != 0)
 			continue;
-		if (e->d_type != DT_UNKNOWN && e->d_type != want_type)
+		if (fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+			continue;
+		if (S_ISLNK(st.st_mode)) {
+			int rc = gpo_fail(mem_ctx, reterr, GPO_EINVAL,
+					  "'%s/%s' is a symbolic link: gpo-cep follows none inside "
+					  "a GPO folder (replace it with the %s itself)", dir_path,
+					  e->d_name, want_dir ? "folder" : "file");
+
+			closedir(d);
+			talloc_free(found);
+			return rc;
+		}
+		if (want_dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode))
 			continue;
 		/* an exact match wins over one that differs in case */
 		talloc_free(found);
-		found = talloc_asprintf(mem_ctx, "%s/%s", dir, e->d_name);
+		found = talloc_strdup(mem_ctx, e->d_name);
 		if (strcmp(e->d_name, name) == 0)
 			break;
 	}
 	closedir(d);
-	return found;
+	*ret_name = found;
+	return 0;
+}
+
+/* Read a whole file of the folder `dirfd`, not following a link. */
+static int read_at(TALLOC_CTX *mem_ctx, int dirfd, const char *name, const char *path,
+		   uint8_t **ret_data, size_t *ret_len, struct gpo_error **reterr)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0)
+		return gpo_fail(mem_ctx, reterr, errno == ENOENT ? GPO_ENOTFOUND : GPO_EIO,
+				"cannot open '%s': %s", path, strerror(errno));
+	return read_fd(mem_ctx, fd, path, GPO_FILE_MAX, ret_data, ret_len, reterr);
 }
 
 int gpo_dir_read(TALLOC_CTX *mem_ctx, const char *path,
@@ -278,38 +329,49 @@ int gpo_dir_read(TALLOC_CTX *mem_ctx, const char *path,
 {
 	static const char *const scope_dir[] = { "Machine", "User" };
 	struct gpo_dir_contents *c;
-	struct stat st;
-	char *p;
-	int rc, k;
+	char *name = NULL;
+	int rc, k, dirfd;
 
-	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+	dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
 		return gpo_fail(mem_ctx, reterr, GPO_ENOTFOUND, "'%s' is not a GPO folder: %s",
-				path, errno == ENOENT ? "it does not exist" : "not a folder");
+				path, errno == ENOENT ? "it does not exist" : strerror(errno));
 	c = talloc_zero(NULL, struct gpo_dir_contents);
 	if (c == NULL || (c->path = talloc_strdup(c, path)) == NULL)
 		goto oom;
-	p = find_nocase(c, path, "GPT.INI", DT_REG);
-	if (p != NULL) {
-		rc = gpo_read_file(c, p, GPO_FILE_MAX, &c->gpt_ini, &c->gpt_ini_len, reterr);
-		if (rc != 0)
-			goto fail;
-	}
-	for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++) {
-		char *sub = find_nocase(c, path, scope_dir[k], DT_DIR);
+	rc = find_nocase(c, dirfd, path, "GPT.INI", false, &name, reterr);
+	if (rc == 0 && name != NULL)
+		rc = read_at(c, dirfd, name, talloc_asprintf(c, "%s/%s", path, name), &c->gpt_ini,
+			     &c->gpt_ini_len, reterr);
+	for (k = GPO_CEP_COMPUTER; rc == 0 && k <= GPO_CEP_USER; k++) {
+		char *sub = NULL, *sub_path, *pol = NULL;
+		int subfd;
 
-		if (sub == NULL)
+		rc = find_nocase(c, dirfd, path, scope_dir[k], true, &sub, reterr);
+		if (rc != 0 || sub == NULL)
 			continue;
-		c->pol_path[k] = find_nocase(c, sub, "Registry.pol", DT_REG);
-		if (c->pol_path[k] == NULL)
-			continue;
-		rc = gpo_read_file(c, c->pol_path[k], GPO_FILE_MAX, &c->pol[k], &c->pol_len[k],
-				   reterr);
-		if (rc != 0)
-			goto fail;
+		sub_path = talloc_asprintf(c, "%s/%s", path, sub);
+		subfd = openat(dirfd, sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		if (subfd < 0) {
+			rc = gpo_fail(c, reterr, GPO_EIO, "cannot open '%s': %s", sub_path,
+				      strerror(errno));
+			break;
+		}
+		rc = find_nocase(c, subfd, sub_path, "Registry.pol", false, &pol, reterr);
+		if (rc == 0 && pol != NULL) {
+			c->pol_path[k] = talloc_asprintf(c, "%s/%s", sub_path, pol);
+			rc = read_at(c, subfd, pol, c->pol_path[k], &c->pol[k], &c->pol_len[k],
+				     reterr);
+		}
+		close(subfd);
 	}
+	close(dirfd);
+	if (rc != 0)
+		goto fail;
 	*ret_contents = talloc_steal(mem_ctx, c);
 	return 0;
 oom:
+	close(dirfd);
 	rc = gpo_oom(mem_ctx, reterr);
 fail:
 	if (reterr != NULL && *reterr != NULL && talloc_parent(*reterr) == c)
@@ -318,24 +380,72 @@ fail:
 	return rc;
 }
 
-/* Write `data` to `path` through a temporary file in the same folder. */
-static int replace_file(TALLOC_CTX *mem_ctx, const char *path, const uint8_t *data, size_t len,
-			struct gpo_error **reterr)
+/*
+ * Replace `name` in the folder `dirfd` by `data`: a temporary file in the
+ * same folder, written and synced, renamed over it (atomic on a local file
+ * system).  Neither is followed if it is a link.
+ */
+static int replace_at(TALLOC_CTX *mem_ctx, int dirfd, const char *dir_path, const char *name,
+		      const uint8_t *data, size_t len, struct gpo_error **reterr)
 {
-	char *tmp = talloc_asprintf(NULL, "%s.gpo-cep-tmp", path);
-	int rc;
+	char *tmp = talloc_asprintf(NULL, "%s.gpo-cep-tmp", name);
+	int fd, saved, rc = 0;
 
 	if (tmp == NULL)
 		return gpo_oom(mem_ctx, reterr);
-	unlink(tmp);
-	rc = write_file(mem_ctx, tmp, data, len, reterr);
-	if (rc == 0 && rename(tmp, path) != 0)
-		rc = gpo_fail(mem_ctx, reterr, GPO_EIO, "cannot rename '%s' to '%s': %s", tmp, path,
+	/* a temporary file left by a run that was killed: never written through */
+	unlinkat(dirfd, tmp, 0);
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
+	if (fd < 0) {
+		rc = gpo_fail(mem_ctx, reterr, GPO_EIO, "cannot create '%s/%s': %s", dir_path, tmp,
 			      strerror(errno));
-	if (rc != 0)
-		unlink(tmp);
+		goto out;
+	}
+	if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+		saved = errno;
+		close(fd);
+		unlinkat(dirfd, tmp, 0);
+		rc = gpo_fail(mem_ctx, reterr, GPO_EIO, "cannot write '%s/%s': %s", dir_path, tmp,
+			      strerror(saved));
+		goto out;
+	}
+	close(fd);
+	if (renameat(dirfd, tmp, dirfd, name) != 0) {
+		saved = errno;
+		unlinkat(dirfd, tmp, 0);
+		rc = gpo_fail(mem_ctx, reterr, GPO_EIO, "cannot rename '%s/%s' to '%s': %s",
+			      dir_path, tmp, name, strerror(saved));
+		goto out;
+	}
+	fsync(dirfd);
+out:
 	talloc_free(tmp);
 	return rc;
+}
+
+/* The folder of a scope below `dirfd`, made if missing; its fd or -1 (error set). */
+static int scope_dir_at(TALLOC_CTX *mem_ctx, int dirfd, const char *path, const char *want,
+			char **ret_path, struct gpo_error **reterr)
+{
+	char *name = NULL;
+	int fd;
+
+	if (find_nocase(mem_ctx, dirfd, path, want, true, &name, reterr) != 0)
+		return -1;
+	if (name == NULL) {
+		name = talloc_strdup(mem_ctx, want);
+		if (mkdirat(dirfd, name, 0777) != 0 && errno != EEXIST) {
+			gpo_fail(mem_ctx, reterr, GPO_EIO, "cannot create '%s/%s': %s", path, name,
+				 strerror(errno));
+			return -1;
+		}
+	}
+	*ret_path = talloc_asprintf(mem_ctx, "%s/%s", path, name);
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		gpo_fail(mem_ctx, reterr, GPO_EIO, "cannot open '%s': %s", *ret_path,
+			 errno == ELOOP ? "it is a symbolic link" : strerror(errno));
+	return fd;
 }
 
 int gpo_dir_apply_plan(TALLOC_CTX *mem_ctx, const struct gpo_dir_contents *current,
@@ -343,36 +453,48 @@ int gpo_dir_apply_plan(TALLOC_CTX *mem_ctx, const struct gpo_dir_contents *curre
 {
 	static const char *const scope_dir[] = { "Machine", "User" };
 	TALLOC_CTX *tmp = talloc_new(NULL);
-	char *path;
-	int rc = 0, k;
+	char *name = NULL;
+	int rc = 0, k, dirfd;
 
+	if (!plan->changed) {
+		talloc_free(tmp);
+		return 0;
+	}
+	dirfd = open(current->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0) {
+		talloc_free(tmp);
+		return gpo_fail(mem_ctx, reterr, GPO_EIO, "cannot open '%s': %s", current->path,
+				strerror(errno));
+	}
+	/*
+	 * GPT.INI first: a run stopped after it leaves the version ahead of the
+	 * files, which costs a client one needless refresh; the other order
+	 * would leave new settings under the old version, which clients skip.
+	 */
+	rc = find_nocase(tmp, dirfd, current->path, "GPT.INI", false, &name, reterr);
+	if (rc == 0)
+		rc = replace_at(mem_ctx, dirfd, current->path, name ? name : "GPT.INI",
+				(const uint8_t *)plan->new_gpt_ini, plan->new_gpt_ini_len, reterr);
 	for (k = GPO_CEP_COMPUTER; rc == 0 && k <= GPO_CEP_USER; k++) {
+		char *sub_path = NULL, *pol = NULL;
+		int subfd;
+
 		if (!plan->pol_changed[k])
 			continue;
-		path = current->pol_path[k];
-		if (path == NULL) {
-			char *dir = find_nocase(tmp, current->path, scope_dir[k], DT_DIR);
-
-			if (dir == NULL) {
-				dir = talloc_asprintf(tmp, "%s/%s", current->path, scope_dir[k]);
-				if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-					rc = gpo_fail(mem_ctx, reterr, GPO_EIO, "cannot create '%s': %s",
-						      dir, strerror(errno));
-					break;
-				}
-			}
-			path = talloc_asprintf(tmp, "%s/Registry.pol", dir);
+		subfd = scope_dir_at(tmp, dirfd, current->path, scope_dir[k], &sub_path, reterr);
+		if (subfd < 0) {
+			rc = GPO_EIO;
+			break;
 		}
-		rc = replace_file(mem_ctx, path, plan->new_pol_bytes[k], plan->new_pol_len[k], reterr);
+		rc = find_nocase(tmp, subfd, sub_path, "Registry.pol", false, &pol, reterr);
+		if (rc == 0)
+			rc = replace_at(mem_ctx, subfd, sub_path, pol ? pol : "Registry.pol",
+					plan->new_pol_bytes[k], plan->new_pol_len[k], reterr);
+		close(subfd);
 	}
-	if (rc == 0 && plan->changed) {
-		/* GPT.INI last: the version moves only once the files are there */
-		path = find_nocase(tmp, current->path, "GPT.INI", DT_REG);
-		if (path == NULL)
-			path = talloc_asprintf(tmp, "%s/GPT.INI", current->path);
-		rc = replace_file(mem_ctx, path, (const uint8_t *)plan->new_gpt_ini,
-				  plan->new_gpt_ini_len, reterr);
-	}
+	close(dirfd);
+	if (rc != 0 && reterr != NULL && *reterr != NULL && talloc_parent(*reterr) == tmp)
+		talloc_steal(mem_ctx, *reterr);
 	talloc_free(tmp);
 	return rc;
 }

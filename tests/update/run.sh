@@ -2,6 +2,7 @@
 # update and apply on local GPO folders: lossless merge, idempotency,
 # versions (wrap at 0xFFFF, GPT.INI kept), dry-run diff and exit statuses.
 set -u
+umask 077   # password files must be private (gpo-cep refuses others)
 GPO_CEP=${GPO_CEP:?} ; SRC=${SOURCE_ROOT:-.} ; ADD_RECORDS=${ADD_RECORDS:?}
 work=$(mktemp -d) ; trap 'rm -rf "$work"' EXIT
 n=0 ; failed=0
@@ -88,5 +89,27 @@ expect 1 "update of a folder that does not exist" -- "$GPO_CEP" update --path "$
 printf 'PReg\001\000\000\000[' > "$G/Machine/Registry.pol"
 expect 2 "a corrupt Registry.pol is refused, not overwritten" -- "$GPO_CEP" update --path "$G" "$work/p2.json"
 check "  it is left as it was" cmp "$G/Machine/Registry.pol" <(printf 'PReg\001\000\000\000[')
+
+# links below the folder given are never followed (a write through one would
+# replace a file gpo-cep never read)
+L="$work/linked"; mkdir -p "$work/elsewhere"
+"$GPO_CEP" render "$POLICY" -o "$work" --guid '{21111111-2222-3333-4444-555555555555}' >/dev/null 2>&1
+mv "$work/{21111111-2222-3333-4444-555555555555}" "$L"
+cp "$L/Machine/Registry.pol" "$work/elsewhere/Registry.pol"
+"$ADD_RECORDS" "$work/elsewhere/Registry.pol" "$work/elsewhere/Registry.pol" 5 >/dev/null 2>&1
+cp "$work/elsewhere/Registry.pol" "$work/foreign.pol"
+rm -r "$L/Machine" && ln -s "$work/elsewhere" "$L/Machine"
+expect 2 "update --path with Machine a symbolic link" -- "$GPO_CEP" update --path "$L" "$work/p2.json"
+grep -q "'$L/Machine' is a symbolic link: gpo-cep follows none inside a GPO folder" "$work/err" && pass "  says which link" || fail "  message"
+check "  the file behind the link is untouched" cmp "$work/elsewhere/Registry.pol" "$work/foreign.pol"
+rm "$L/Machine" && mkdir "$L/Machine" && ln -s "$work/foreign.pol" "$L/Machine/Registry.pol"
+expect 2 "update --path with Registry.pol a symbolic link" -- "$GPO_CEP" update --path "$L" "$work/p2.json"
+check "  the file behind it is untouched" cmp "$work/elsewhere/Registry.pol" "$work/foreign.pol"
+rm "$L/Machine/Registry.pol"; ln -s "$work/foreign.pol" "$L/gpt.ini.x"; mv "$L/GPT.INI" "$work/gpt.saved"; mv "$L/gpt.ini.x" "$L/GPT.INI"
+expect 2 "update --path with GPT.INI a symbolic link" -- "$GPO_CEP" update --path "$L" "$work/p2.json"
+check "  the file behind it is untouched" cmp "$work/elsewhere/Registry.pol" "$work/foreign.pol"
+mkdir -p "$work/r"; ln -s "$work/elsewhere" "$work/r/{31111111-2222-3333-4444-555555555555}"
+expect 2 "render --force onto a symbolic link" -- "$GPO_CEP" render --force "$POLICY" -o "$work/r" --guid '{31111111-2222-3333-4444-555555555555}'
+check "  the folder behind it is untouched" cmp "$work/elsewhere/Registry.pol" "$work/foreign.pol"
 echo "1..$n"
 [ "$failed" -eq 0 ]
