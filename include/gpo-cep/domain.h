@@ -3,6 +3,15 @@
  * gpo-cep/domain.h - publishing GPOs in an Active Directory domain: the
  * groupPolicyContainer over LDAP, the files over SMB into SYSVOL, on one
  * domain controller.
+ *
+ * Every change first establishes, without changing anything, that it may
+ * do all of it (the DC's effective rights, the SYSVOL folder's, critical
+ * system objects); then it proceeds in an order where a failure part-way
+ * leaves nothing worse than what the next run finishes or `delete`
+ * removes.  Errors say what was and was not changed; GPO_EACCES means
+ * nothing was, GPO_EPARTIAL means a change stopped part-way.
+ * doc/domain.md describes each command's order and what a failure at each
+ * step leaves behind.
  */
 #ifndef GPO_CEP_DOMAIN_H
 #define GPO_CEP_DOMAIN_H
@@ -43,10 +52,11 @@ struct gpo_domain;
 
 /*
  * Connect to a DC of the domain over LDAP (and SMB on first use), bind, and
- * read the domain's naming context, SID and forest root GUID.  The returned
- * handle closes its connections when freed.  Errors say which step failed:
- * no DC found, DC unreachable, TLS verification, bad credentials, expired
- * or missing ticket.
+ * read the domain's naming context, forest root GUID and the bound
+ * identity's token (for the rights checks).  TLS 1.2 at least, always
+ * verified.  The returned handle closes its connections when freed.  Errors
+ * say which step failed: no DC found, DC unreachable, TLS verification, bad
+ * credentials, expired or missing ticket.
  */
 int gpo_domain_connect(TALLOC_CTX *mem_ctx, struct gpo_domain_options *opts,
 		       struct gpo_domain **ret_domain, struct gpo_error **reterr);
@@ -56,9 +66,24 @@ const char *gpo_domain_base_dn(const struct gpo_domain *d);
 /* the forest root domain's objectGUID, "{...}" upper case: the LDAP: policy ID */
 const char *gpo_domain_forest_guid(const struct gpo_domain *d);
 
+/*
+ * RFC 4514 DN equality as AD applies it: attribute types and values
+ * compared without regard to ASCII case, spaces around ',', '+' and '='
+ * ignored, escapes ("\,", "\2C") decoded.  A DN that does not parse equals
+ * nothing.
+ */
+bool gpo_dn_equal(const char *a, const char *b);
+
+/* Whether `dn` parses as a DN with at least one RDN. */
+bool gpo_dn_valid(const char *dn);
+
+#define GPO_LINK_DISABLED 1u
+#define GPO_LINK_ENFORCED 2u
+
 struct gpo_domain_link {
-	char *dn;          /* the domain, OU or site */
-	unsigned options;  /* 1 = disabled, 2 = enforced */
+	char *dn;            /* the domain, OU or site */
+	uint32_t options;    /* GPO_LINK_DISABLED | GPO_LINK_ENFORCED */
+	bool options_known;  /* false: gPLink holds options gpo-cep cannot read */
 };
 
 struct gpo_domain_gpo {
@@ -70,80 +95,168 @@ struct gpo_domain_gpo {
 	uint32_t flags;
 	char *machine_extension_names;
 	char *user_extension_names;
+	bool critical;       /* isCriticalSystemObject: the domain's default GPOs */
 	size_t n_links;
 	struct gpo_domain_link *links;
 };
 
 /*
- * The GPO whose GUID (with or without braces) or display name is `which`.
- * GPO_ENOTFOUND when there is none; GPO_EEXIST when a name is ambiguous.
+ * The GPO `which` names: a GUID in braces ("{31B2F340-...}", any case), or
+ * else a display name, matched exactly.  GPO_ENOTFOUND when there is none;
+ * GPO_EEXIST when a name is ambiguous (the message lists the candidates).
  */
 int gpo_domain_find_gpo(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *which,
 			struct gpo_domain_gpo **ret_gpo, struct gpo_error **reterr);
 
-/* Every GPO of the domain, with its links. */
+/* The GPO whose display name is `name`, even when that looks like a GUID (a policy's "name"). */
+int gpo_domain_find_gpo_by_name(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *name,
+				struct gpo_domain_gpo **ret_gpo, struct gpo_error **reterr);
+
+/* Every GPO of the domain, with its links, sorted by display name. */
 int gpo_domain_list_gpos(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 			 struct gpo_domain_gpo **ret_gpos, size_t *ret_count,
 			 struct gpo_error **reterr);
 
+/* What is wrong with a GPO, as gpo_domain_check_gpo() finds it. */
+enum gpo_domain_problem {
+	GPO_PROBLEM_NO_FOLDER = 1 << 0,    /* no SYSVOL folder */
+	GPO_PROBLEM_NO_GPT_INI = 1 << 1,   /* the folder has no GPT.INI */
+	GPO_PROBLEM_NO_CHILDREN = 1 << 2,  /* CN=User or CN=Machine is missing */
+	GPO_PROBLEM_VERSION = 1 << 3,      /* GPT.INI Version is not versionNumber */
+	GPO_PROBLEM_INTERRUPTED = 1 << 4,  /* files of an interrupted update are there */
+	GPO_PROBLEM_LOCKED = 1 << 5,       /* a gpo-cep run holds the folder's lock */
+};
+
+struct gpo_domain_state {
+	unsigned problems;      /* enum gpo_domain_problem bits; 0: complete */
+	char *description;      /* what is missing, in words; "" when complete */
+	bool have_gpt_version;
+	uint32_t gpt_version;
+};
+
 /*
- * Create a GPO named `name` holding `render`'s files: the container and
+ * Whether a GPO is complete: container children, SYSVOL folder, GPT.INI
+ * agreeing with versionNumber, no interrupted update.  An incomplete GPO
+ * is finished by `apply` or removed by `delete`.
+ */
+int gpo_domain_check_gpo(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
+			 const struct gpo_domain_gpo *gpo, struct gpo_domain_state **ret_state,
+			 struct gpo_error **reterr);
+
+/*
+ * Create a GPO named `name` holding `render`'s files: the container with
  * its User and Machine children, the SYSVOL folder with the ACL derived
  * from the container's security descriptor, the files, and last the
  * version and extension names, so that a client never sees a version
- * whose files are missing.  If any step fails, what was created is removed
- * again.  GPO_EEXIST when a GPO of that name exists.
+ * whose files are missing.  The right to create GPOs is checked first.  If
+ * a step fails, what was created is removed again; when that fails too
+ * (GPO_EPARTIAL), the GPO is left incomplete and the message says how to
+ * finish or remove it.  GPO_EEXIST when a GPO of that name exists (the
+ * message says whether it is incomplete).
  */
 int gpo_domain_create_gpo(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *name,
 			  const struct gpo_render *render, struct gpo_domain_gpo **ret_gpo,
 			  struct gpo_error **reterr);
 
-/* Read a GPO's files from SYSVOL (see struct gpo_dir_contents). */
+/*
+ * Complete a GPO that an interrupted create left behind: the container's
+ * children, the SYSVOL folder and its ACL.  Its files are then written by
+ * an update (gpo_domain_apply_plan).  Nothing to do for a complete GPO.
+ */
+int gpo_domain_complete_gpo(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
+			    const struct gpo_domain_gpo *gpo, struct gpo_error **reterr);
+
+/*
+ * Read a GPO's files from SYSVOL (see struct gpo_dir_contents).  Files of an
+ * interrupted update are read as the next update will leave them.
+ */
 int gpo_domain_read_files(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 			  const struct gpo_domain_gpo *gpo,
 			  struct gpo_dir_contents **ret_contents, struct gpo_error **reterr);
 
-#define GPO_LINK_DISABLED 1u
-#define GPO_LINK_ENFORCED 2u
-
-/*
- * Link the GPO to `target_dn` (domain or OU) with the lowest precedence,
- * as GPMC does; an existing link gets the new options, and gpo->links is
- * brought up to date.  Unlink removes it.
- */
-int gpo_domain_link(struct gpo_domain *d, struct gpo_domain_gpo *gpo,
-		    const char *target_dn, unsigned options, struct gpo_error **reterr);
-int gpo_domain_unlink(struct gpo_domain *d, const struct gpo_domain_gpo *gpo,
-		      const char *target_dn, struct gpo_error **reterr);
-
 struct gpo_update_plan;
 
 /*
- * Carry out an update plan (gpo/merge.h) made from `current` and `gpo`:
- * first check that neither the version in AD nor the files changed since
- * they were read (GPO_ECONFLICT otherwise), upload each changed file under a
- * temporary name and rename it into place, GPT.INI last, then raise
- * versionNumber in one compare-and-swap modify together with the extension
- * names.  A failure before the version moves leaves files that the next run
- * repairs; the error says which step failed.
+ * Carry out an update plan (gpo-cep/merge.h) made from `current` and `gpo`.
+ * Checks first that this identity may write the container's version and
+ * extension names and the files; takes the folder's lock; finishes an
+ * interrupted update; checks that neither the version in AD nor the files
+ * changed since they were read (GPO_ECONFLICT: nothing written); replaces
+ * the files crash-safely (doc/domain.md); then raises versionNumber in one
+ * compare-and-swap modify with the extension names.
  */
-int gpo_domain_apply_plan(struct gpo_domain *d, const struct gpo_domain_gpo *gpo,
-			  const struct gpo_dir_contents *current,
+int gpo_domain_apply_plan(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
+			  const struct gpo_domain_gpo *gpo, const struct gpo_dir_contents *current,
 			  const struct gpo_update_plan *plan, struct gpo_error **reterr);
 
-/* A GPO's SYSVOL folder ACL against the one its container's descriptor calls for. */
-struct gpo_domain_acl {
-	char *path;               /* \\dc\sysvol\realm\Policies\{GUID} */
-	struct gpo_sd *want;      /* dsacl2fsacl of the container's nTSecurityDescriptor */
-	char *want_sddl;
-	struct gpo_sd_diff *diff; /* diff->same: in sync */
+/* A link option the caller wants set, cleared or left as the link has it. */
+enum gpo_link_flag {
+	GPO_LINK_KEEP = 0,
+	GPO_LINK_ON,
+	GPO_LINK_OFF,
+};
+
+struct gpo_link_request {
+	enum gpo_link_flag enforced;
+	enum gpo_link_flag disabled;
+};
+
+/* What a link or unlink did. */
+struct gpo_link_change {
+	bool added;            /* a new link */
+	bool removed;
+	bool options_changed;  /* an existing link's options */
+	uint32_t old_options, new_options;
 };
 
 /*
- * Compare the folder's ACL with the container's (gpo_sd_compare_access):
- * the check behind `samba-tool gpo aclcheck`, for one GPO, saying what
+ * Check that `target_dn` can take a link before anything is changed: a
+ * DN, an object that exists, one that holds gPLink (a domain, OU or site),
+ * and that this identity may write its gPLink.
+ */
+int gpo_domain_check_link_target(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
+				 const char *target_dn, struct gpo_error **reterr);
+
+/*
+ * Link the GPO to `target_dn` with the lowest precedence, as GPMC does,
+ * or change an existing link's options as `req` asks (absent flags keep
+ * the link's).  Every other entry of gPLink is written back byte for byte;
+ * the change is one compare-and-swap modify, retried when another writer
+ * got there first.  DNs compare as RFC 4514 says.  gpo->links is brought up
+ * to date.
+ */
+int gpo_domain_link(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct gpo_domain_gpo *gpo,
+		    const char *target_dn, const struct gpo_link_request *req,
+		    struct gpo_link_change *ret_change, struct gpo_error **reterr);
+
+/* Remove the GPO's link from `target_dn` (ret_change->removed: there was one). */
+int gpo_domain_unlink(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct gpo_domain_gpo *gpo,
+		      const char *target_dn, struct gpo_link_change *ret_change,
+		      struct gpo_error **reterr);
+
+/* One file or folder of a GPO whose ACL is not what the container calls for. */
+struct gpo_domain_acl_item {
+	char *path;               /* relative to the GPO folder; "" for the folder */
+	char *problem;            /* what differs, in words */
+};
+
+/* A GPO's SYSVOL ACLs against the one its container's descriptor calls for. */
+struct gpo_domain_acl {
+	char *path;               /* \\dc\sysvol\realm\Policies\{GUID} */
+	struct gpo_sd *want;      /* the container's descriptor as a folder ACL */
+	char *want_sddl;
+	struct gpo_sd_diff *diff; /* the folder's ACL against `want`; diff->same: in sync */
+	size_t n_items;           /* every file and folder below that does not inherit it */
+	struct gpo_domain_acl_item *items;
+	bool same;                /* the folder and everything inside are in sync */
+};
+
+/*
+ * Compare the folder's ACL with the container's and check that every file
+ * and folder inside inherits it: the check behind `samba-tool gpo
+ * aclcheck` (which looks at the folder alone), for one GPO, saying what
  * differs.  Drift comes from editing one side alone: the container's
- * delegation in GPMC or ldapmodify, the folder's ACL in Explorer.
+ * delegation in GPMC or ldapmodify, a folder's or file's ACL in Explorer.
  */
 int gpo_domain_check_acl(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 			 const struct gpo_domain_gpo *gpo, struct gpo_domain_acl **ret_acl,
@@ -151,23 +264,40 @@ int gpo_domain_check_acl(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 
 /*
  * Set the folder's ACL from the container's descriptor and let everything
- * inside inherit it again.  The container is the authority: its entries are
- * kept, only put in the order smbcacls gives the folder (as create does),
- * so that samba-tool gpo aclcheck agrees afterwards.  Only this GPO is
- * touched.
+ * inside inherit it again.  Deny entries stay in their place; the
+ * container's entries are put in the folder's order only where that cannot
+ * change who may do what.  Checks first that this identity may change both
+ * ACLs.  Only this GPO is touched.
  */
-int gpo_domain_repair_acl(struct gpo_domain *d, const struct gpo_domain_gpo *gpo,
-			  struct gpo_error **reterr);
-
-/* Remove the GPO's links, its container and its SYSVOL folder. */
-int gpo_domain_delete_gpo(struct gpo_domain *d, const struct gpo_domain_gpo *gpo,
-			  struct gpo_error **reterr);
+int gpo_domain_repair_acl(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
+			  const struct gpo_domain_gpo *gpo, struct gpo_error **reterr);
 
 /*
- * Test hook: fail the named step of gpo_domain_create_gpo() ("ldap-add",
- * "smb-mkdir", "smb-acl", "smb-write", "ldap-version") to exercise the
- * rollback.  Read from the environment variable GPO_CEP_FAIL_STEP only when
- * the library was built with tests; a no-op otherwise.
+ * Delete a GPO.  Refused for the domain's default GPOs and any critical
+ * system object, and when this identity lacks a right for any step
+ * (GPO_EACCES, nothing changed).  Then: the container with its children in
+ * one tree delete, the links, the SYSVOL folder.  A failure after the
+ * container is gone leaves at most links and a folder that
+ * gpo_domain_delete_orphan() removes (GPO_EPARTIAL).
  */
+int gpo_domain_delete_gpo(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
+			  const struct gpo_domain_gpo *gpo, struct gpo_error **reterr);
+
+/* What is left of a GPO whose container is gone. */
+struct gpo_domain_orphan {
+	char guid[39];
+	bool folder;            /* its SYSVOL folder exists */
+	size_t n_links;         /* links to it that remain */
+	char **link_targets;
+};
+
+/* SYSVOL folders and gPLink entries of GPOs that have no container. */
+int gpo_domain_list_orphans(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
+			    struct gpo_domain_orphan **ret_orphans, size_t *ret_count,
+			    struct gpo_error **reterr);
+
+/* Remove what is left of GPO `guid`: links, then folder.  Refused while a container exists. */
+int gpo_domain_delete_orphan(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *guid,
+			     struct gpo_error **reterr);
 
 #endif

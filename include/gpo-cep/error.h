@@ -28,6 +28,8 @@ enum gpo_err {
 	GPO_ENET = -8,      /* a server could not be reached or its TLS identity verified */
 	GPO_EAUTH = -9,     /* a server refused our credentials, or we had none to offer */
 	GPO_EPROTO = -10,   /* a server answered, but not with what the protocol promises */
+	GPO_EACCES = -11,   /* the account lacks a right; nothing was changed */
+	GPO_EPARTIAL = -12, /* a change stopped part-way; the message says what was done */
 };
 
 /*

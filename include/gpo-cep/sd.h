@@ -22,6 +22,7 @@
 #define GPO_ACE_ALLOWED 0
 #define GPO_ACE_DENIED 1
 #define GPO_ACE_ALLOWED_OBJECT 5
+#define GPO_ACE_DENIED_OBJECT 6
 
 #define GPO_ACE_OBJECT_INHERIT 0x01u
 #define GPO_ACE_CONTAINER_INHERIT 0x02u
@@ -65,8 +66,12 @@ int gpo_sd_parse(TALLOC_CTX *mem_ctx, const uint8_t *buf, size_t len, struct gpo
  * except for BUILTIN\Pre-Windows 2000 Compatible Access, made to inherit to
  * files and folders (CREATOR OWNER inherit-only), DS rights mapped to file
  * rights (read property + list contents = read/execute, write property =
- * write, standard rights kept).  This is Samba's dsacl2fsacl, which
- * `samba-tool gpo aclcheck` compares against.
+ * write, standard rights kept).  That is Samba's dsacl2fsacl, which
+ * `samba-tool gpo aclcheck` compares against, with one difference: deny
+ * entries (and object denies, as plain denies of the mapped rights) are
+ * kept in their place, where dsacl2fsacl drops them and so grants on
+ * SYSVOL what the directory denies.  For a container with deny entries,
+ * aclcheck therefore reports a difference that gpo-cep does not "repair".
  */
 int gpo_sd_ds_to_fs(TALLOC_CTX *mem_ctx, const struct gpo_sd *ds, struct gpo_sd **ret_fs);
 
@@ -90,6 +95,31 @@ int gpo_sd_encode(TALLOC_CTX *mem_ctx, const struct gpo_sd *sd, uint8_t **ret_bu
  */
 int gpo_sd_canonical_for_sysvol(TALLOC_CTX *mem_ctx, const struct gpo_sd *ds,
 				struct gpo_sd **ret_ds, bool *ret_changed);
+
+/*
+ * `sd` without its object entries: what grants the same on files, where an
+ * object entry means nothing.  (Samba does not bring a folder's POSIX ACL
+ * up to date when its NT ACL holds an object entry, so gpo-cep sets this
+ * first and the whole ACL after it.)
+ */
+int gpo_sd_without_object_aces(TALLOC_CTX *mem_ctx, const struct gpo_sd *sd,
+			       struct gpo_sd **ret_sd);
+
+/*
+ * The rights `sd` grants a token (its SIDs), entries evaluated in order as
+ * Windows does: deny before a later allow, owner's implicit READ_CONTROL and
+ * WRITE_DAC unless an OWNER RIGHTS entry applies, generic rights mapped for
+ * a file (`file`) or a directory object.  Entries for one property or
+ * extended right (object entries with a type) are left out: they decide
+ * nothing about a right on the object as a whole.
+ */
+uint32_t gpo_sd_granted(const struct gpo_sd *sd, const struct gpo_sid *token, size_t n_token,
+			bool file);
+
+/* A SID from its binary form (exactly `len` bytes) or from "S-1-5-...". */
+int gpo_sid_from_bytes(const uint8_t *buf, size_t len, struct gpo_sid *ret_sid);
+int gpo_sid_from_string(const char *text, struct gpo_sid *ret_sid);
+bool gpo_sid_equal(const struct gpo_sid *a, const struct gpo_sid *b);
 
 /* DS access mask -> file access mask (Samba's ldapmask2filemask). */
 uint32_t gpo_sd_ds_mask_to_file(uint32_t ds_mask);

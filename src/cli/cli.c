@@ -9,26 +9,61 @@
 
 #define POLICY_FILE_MAX (1u << 20)
 
+const char *cli_safe(TALLOC_CTX *mem_ctx, const char *s)
+{
+	char *out;
+	size_t i;
+
+	if (s == NULL)
+		return "";
+	for (i = 0; s[i] != '\0'; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7F)
+			break;
+	if (s[i] == '\0')
+		return s;
+	out = talloc_strndup(mem_ctx, s, i);
+	for (; out != NULL && s[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\n')
+			out = talloc_strdup_append(out, "\\n");
+		else if (c == '\r')
+			out = talloc_strdup_append(out, "\\r");
+		else if (c == '\t')
+			out = talloc_strdup_append(out, "\\t");
+		else if (c < 0x20 || c == 0x7F)
+			out = talloc_asprintf_append(out, "\\x%02x", c);
+		else
+			out = talloc_asprintf_append(out, "%c", c);
+	}
+	return out ? out : "(out of memory)";
+}
+
 void cli_error(const char *fmt, ...)
 {
 	va_list ap;
+	char *msg;
 
-	fputs("gpo-cep: ", stderr);
+	/* names from a GPO, a DC or a server: never raw control characters on a terminal */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	msg = talloc_vasprintf(NULL, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fprintf(stderr, "gpo-cep: %s\n", msg ? cli_safe(msg, msg) : "out of memory");
+	talloc_free(msg);
 }
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
+	char *msg;
 
-	fprintf(stderr, "gpo-cep%s%s: ", cmd ? " " : "", cmd ? cmd : "");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	msg = talloc_vasprintf(NULL, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'gpo-cep %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
+	fprintf(stderr, "gpo-cep%s%s: %s\nTry 'gpo-cep %s%s--help'.\n", cmd ? " " : "",
+		cmd ? cmd : "", msg ? cli_safe(msg, msg) : "out of memory", cmd ? cmd : "",
+		cmd ? " " : "");
+	talloc_free(msg);
 	return EXIT_INVALID;
 }
 
@@ -38,6 +73,8 @@ int cli_fail(const struct gpo_error *err, int code)
 	switch (code) {
 	case GPO_EINVAL:
 		return EXIT_INVALID;
+	case GPO_EPARTIAL:
+		return EXIT_PARTIAL;
 	default:
 		return EXIT_FAILURE_;
 	}
@@ -51,6 +88,7 @@ static const char *level_name(enum gpo_diag_level level)
 
 void cli_print_diags(const char *source, const struct gpo_diags *d)
 {
+	TALLOC_CTX *tmp = talloc_new(NULL);
 	size_t i;
 
 	for (i = 0; i < d->count; i++) {
@@ -62,8 +100,10 @@ void cli_print_diags(const char *source, const struct gpo_diags *d)
 			fprintf(stderr, "%s: %s: ", source, g->pointer[0] ? g->pointer : "/");
 		else
 			fprintf(stderr, "%s: ", source);
-		fprintf(stderr, "%s: %s [%s]\n", level_name(g->level), g->message, g->id);
+		fprintf(stderr, "%s: %s [%s]\n", level_name(g->level), cli_safe(tmp, g->message),
+			g->id);
 	}
+	talloc_free(tmp);
 }
 
 json_object *cli_diags_json(const struct gpo_diags *d)

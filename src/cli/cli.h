@@ -13,19 +13,33 @@
 
 #include <gpo-cep.h>
 
+#include "cli_opt.h"
+
 /* Exit statuses; doc/gpo-cep.1 "EXIT STATUS" is the contract. */
 enum cli_exit {
 	EXIT_OK = 0,
 	EXIT_FAILURE_ = 1,  /* an operation failed: I/O, memory, an existing output */
 	EXIT_INVALID = 2,   /* usage error or invalid input */
 	EXIT_WARNINGS = 3,  /* lint --strict: warnings but no errors */
+	EXIT_CHANGES = 4,   /* --dry-run: changes pending; --detailed-exitcode: a change was
+			       made; acl: a difference found and not repaired */
+	EXIT_PARTIAL = 5,   /* a domain change stopped part-way; the message says what was
+			       and was not done, and how to finish */
 };
+
+struct cli_spec;
 
 struct cmd {
 	const char *name;
 	int (*run)(int argc, char **argv);
 	const char *summary;
+	const struct cli_spec *spec;
 };
+
+/* Each command's options, usage and about text (cli_opt.h). */
+extern const struct cli_spec cli_spec_render, cli_spec_show, cli_spec_lint, cli_spec_init,
+	cli_spec_probe, cli_spec_create, cli_spec_update, cli_spec_apply, cli_spec_list,
+	cli_spec_link, cli_spec_unlink, cli_spec_delete, cli_spec_acl;
 
 int cmd_render(int argc, char **argv);
 int cmd_show(int argc, char **argv);
@@ -40,6 +54,13 @@ int cmd_update(int argc, char **argv);
 int cmd_apply(int argc, char **argv);
 int cmd_link(int argc, char **argv);
 int cmd_unlink(int argc, char **argv);
+
+/*
+ * `s` for a terminal: control characters (a name from a GPO or a server may
+ * hold an escape sequence) shown as \n, \r, \t or \xNN.  `s` itself when it
+ * has none.
+ */
+const char *cli_safe(TALLOC_CTX *mem_ctx, const char *s);
 
 /* Print "gpo-cep: <message>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -3,12 +3,35 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include "cli_domain.h"
 
-bool cli_domain_option(struct cli_domain_args *a, int c, const char *arg, int *status)
+const struct cli_opt cli_opts_domain[] = {
+	CLI_VALUE("domain", 0, 0x100, "REALM", "the AD domain (DNS name); required"),
+	CLI_VALUE("dc", 0, 0x101, "HOST",
+		  "the DC to use for LDAP and SMB (default: DNS SRV,\n"
+		  "the PDC emulator first)"),
+	CLI_FLAG("kerberos", 0, 0x103,
+		  "authenticate with the Kerberos ticket cache (the\n"
+		  "default without -U); needs the DC's host name"),
+	CLI_VALUE("user", 'U', 'U', "USER",
+		  "DOMAIN\\user or user@REALM, with the password from\n"
+		  "--password-file, $GPO_CEP_PASSWORD or a prompt"),
+	CLI_FILE("password-file", 0, 0x102, "F",
+		  "read the password from the first line of F\n"
+		  "(mode 0600 or stricter; - for standard input)"),
+	CLI_FILE("ca-file", 0, 0x104, "F", "CA certificates to verify the DC's TLS certificate"),
+	CLI_FLAG("ldaps", 0, 0x105, "LDAPS on port 636 instead of StartTLS on 389"),
+	CLI_FILE("smb-conf", 0, 0x106, "F", "smb.conf for the SMB client (default: the system's)"),
+	CLI_VALUE("timeout", 0, 0x107, "S", "seconds for connecting and for each operation (15)"),
+	CLI_OPT_END,
+};
+
+bool cli_domain_option(struct cli_domain_args *a, const char *cmd, int c, const char *arg,
+		       int *status)
 {
 	switch (c) {
 	case 0x100:
@@ -18,6 +41,14 @@ bool cli_domain_option(struct cli_domain_args *a, int c, const char *arg, int *s
 		a->o.dc = arg;
 		return true;
 	case 'U':
+		/* samba-tool's USER%PASSWORD: refused without repeating what follows '%' */
+		if (strchr(arg, '%') != NULL) {
+			cli_usage_error(cmd, "-U takes a user name only, never a password "
+				       "(the text after '%%' was not used): give the password "
+				       "with --password-file, $GPO_CEP_PASSWORD or the prompt");
+			*status = EXIT_INVALID;
+			return true;
+		}
 		a->o.user = arg;
 		if (a->o.auth == GPO_AUTH_AUTO)
 			a->o.auth = GPO_AUTH_PASSWORD;
@@ -46,6 +77,40 @@ bool cli_domain_option(struct cli_domain_args *a, int c, const char *arg, int *s
 	}
 }
 
+/* The first line of a password file that only its owner may read, or of standard input. */
+static bool read_password_file(const char *path, const char *option, char *buf, size_t size,
+			       int *status)
+{
+	bool from_stdin = strcmp(path, "-") == 0;
+	FILE *f = from_stdin ? stdin : fopen(path, "re");
+	struct stat st;
+
+	if (f == NULL) {
+		cli_error("cannot open the password file '%s' (%s): %s", path, option,
+			  strerror(errno));
+		*status = EXIT_FAILURE_;
+		return false;
+	}
+	if (!from_stdin && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+	    (st.st_mode & 077) != 0) {
+		cli_error("the password file '%s' may be read by %s (mode %04o): allow only its "
+			  "owner (chmod 600 '%s'), or give it on standard input (%s -)", path,
+			  (st.st_mode & 070) && (st.st_mode & 07) ? "its group and others"
+			  : st.st_mode & 070			    ? "its group"
+								    : "others",
+			  (unsigned)(st.st_mode & 07777),
+			  path, option);
+		fclose(f);
+		*status = EXIT_INVALID;
+		return false;
+	}
+	if (fgets(buf, (int)size, f) == NULL)
+		buf[0] = '\0';
+	if (!from_stdin)
+		fclose(f);
+	return true;
+}
+
 char *cli_read_password(TALLOC_CTX *mem_ctx, const char *password_file, const char *file_option,
 			const char *env_name, const char *user, int *status)
 {
@@ -56,16 +121,8 @@ char *cli_read_password(TALLOC_CTX *mem_ctx, const char *password_file, const ch
 	size_t n;
 
 	if (password_file != NULL) {
-		FILE *f = fopen(password_file, "re");
-
-		if (f == NULL) {
-			cli_error("cannot open '%s': %s", password_file, strerror(errno));
-			*status = EXIT_FAILURE_;
+		if (!read_password_file(password_file, file_option, buf, sizeof(buf), status))
 			return NULL;
-		}
-		if (fgets(buf, sizeof(buf), f) == NULL)
-			buf[0] = '\0';
-		fclose(f);
 	} else if (env != NULL) {
 		snprintf(buf, sizeof(buf), "%s", env);
 	} else if (isatty(STDIN_FILENO) && (tty = fopen("/dev/tty", "r+e")) != NULL &&
@@ -121,6 +178,20 @@ int cli_domain_connect(TALLOC_CTX *mem_ctx, const char *cmd, struct cli_domain_a
 	return EXIT_OK;
 }
 
+json_object *cli_link_json(const struct gpo_domain_link *l)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "dn", json_object_new_string(l->dn));
+	json_object_object_add(o, "enforced", l->options_known
+						       ? json_object_new_boolean(l->options & GPO_LINK_ENFORCED)
+						       : NULL);
+	json_object_object_add(o, "disabled", l->options_known
+						       ? json_object_new_boolean(l->options & GPO_LINK_DISABLED)
+						       : NULL);
+	return o;
+}
+
 json_object *cli_gpo_json(const struct gpo_domain_gpo *g)
 {
 	json_object *o = json_object_new_object(), *links = json_object_new_array();
@@ -136,46 +207,105 @@ json_object *cli_gpo_json(const struct gpo_domain_gpo *g)
 			       json_object_new_string(g->machine_extension_names));
 	json_object_object_add(o, "gPCUserExtensionNames",
 			       json_object_new_string(g->user_extension_names));
-	for (i = 0; i < g->n_links; i++) {
-		json_object *l = json_object_new_object();
-
-		json_object_object_add(l, "dn", json_object_new_string(g->links[i].dn));
-		json_object_object_add(l, "enforced",
-				       json_object_new_boolean(g->links[i].options & GPO_LINK_ENFORCED));
-		json_object_object_add(l, "disabled",
-				       json_object_new_boolean(g->links[i].options & GPO_LINK_DISABLED));
-		json_object_array_add(links, l);
-	}
+	for (i = 0; i < g->n_links; i++)
+		json_object_array_add(links, cli_link_json(&g->links[i]));
 	json_object_object_add(o, "links", links);
 	return o;
 }
 
-void cli_print_gpo(FILE *out, const struct gpo_domain_gpo *g)
+const char *cli_link_options(uint32_t options, bool known)
 {
-	size_t i;
-
-	fprintf(out, "GPO '%s' %s, version %lu (user %u, machine %u)\n", g->name, g->guid,
-		(unsigned long)g->version, gpo_version_user(g->version),
-		gpo_version_machine(g->version));
-	fprintf(out, "  %s\n  %s\n", g->dn, g->file_sys_path);
-	fprintf(out, "  gPCMachineExtensionNames: %s\n  gPCUserExtensionNames: %s\n",
-		g->machine_extension_names, g->user_extension_names);
-	for (i = 0; i < g->n_links; i++)
-		fprintf(out, "  linked to %s%s%s\n", g->links[i].dn,
-			g->links[i].options & GPO_LINK_ENFORCED ? " (enforced)" : "",
-			g->links[i].options & GPO_LINK_DISABLED ? " (disabled)" : "");
+	if (!known)
+		return " (options gpo-cep cannot read)";
+	switch (options & (GPO_LINK_ENFORCED | GPO_LINK_DISABLED)) {
+	case GPO_LINK_ENFORCED:
+		return " (enforced)";
+	case GPO_LINK_DISABLED:
+		return " (disabled)";
+	case GPO_LINK_ENFORCED | GPO_LINK_DISABLED:
+		return " (enforced, disabled)";
+	default:
+		return "";
+	}
 }
 
-int cli_next_option(int argc, char **argv, const struct option *opts, struct cli_domain_args *a,
-		    int *status)
+void cli_print_gpo(FILE *out, const struct gpo_domain_gpo *g)
 {
-	int c;
+	TALLOC_CTX *mem = talloc_new(NULL);
+	size_t i;
 
-	while ((c = getopt_long(argc, argv, "U:h", opts, NULL)) != -1) {
-		if (!cli_domain_option(a, c, optarg, status))
-			return c;
-		if (*status != EXIT_OK)
-			return CLI_OPTION_ERROR;
+	fprintf(out, "GPO '%s' %s, version %lu (user %u, machine %u)\n", cli_safe(mem, g->name),
+		g->guid, (unsigned long)g->version, gpo_version_user(g->version),
+		gpo_version_machine(g->version));
+	fprintf(out, "  %s\n  %s\n", cli_safe(mem, g->dn), cli_safe(mem, g->file_sys_path));
+	fprintf(out, "  gPCMachineExtensionNames: %s\n  gPCUserExtensionNames: %s\n",
+		cli_safe(mem, g->machine_extension_names), cli_safe(mem, g->user_extension_names));
+	for (i = 0; i < g->n_links; i++)
+		fprintf(out, "  linked to %s%s\n", cli_safe(mem, g->links[i].dn),
+			cli_link_options(g->links[i].options, g->links[i].options_known));
+	talloc_free(mem);
+}
+
+const struct cli_opt cli_opts_link_flags[] = {
+	CLI_OPTIONAL("enforced", 0, 0x300, "yes|no",
+		     "links: enforced (no: not); without it a link keeps\n"
+		     "its setting and a new one is not enforced"),
+	CLI_OPTIONAL("link-disabled", 0, 0x301, "yes|no",
+		     "links: disabled (no: enabled); without it a link\n"
+		     "keeps its setting and a new one is enabled"),
+	CLI_OPTIONAL("link-enabled", 0, 0x302, "yes|no", "links: enabled (no: disabled)"),
+	CLI_OPT_END,
+};
+
+bool cli_link_option(struct gpo_link_request *req, const char *cmd, int c, const char *value,
+		     int *status)
+{
+	bool ok;
+
+	switch (c) {
+	case 0x300:
+		ok = cli_link_flag(cmd, "--enforced", value, false, &req->enforced);
+		break;
+	case 0x301:
+		ok = cli_link_flag(cmd, "--link-disabled", value, false, &req->disabled);
+		break;
+	case 0x302:
+		ok = cli_link_flag(cmd, "--link-enabled", value, true, &req->disabled);
+		break;
+	default:
+		return false;
 	}
-	return -1;
+	if (!ok)
+		*status = EXIT_INVALID;
+	return true;
+}
+
+bool cli_link_flag(const char *cmd, const char *option, const char *value, bool invert,
+		   enum gpo_link_flag *ret)
+{
+	bool on;
+
+	if (value == NULL || strcmp(value, "yes") == 0)
+		on = true;
+	else if (strcmp(value, "no") == 0)
+		on = false;
+	else {
+		cli_usage_error(cmd, "%s takes yes or no, not '%s'", option, value);
+		return false;
+	}
+	*ret = on != invert ? GPO_LINK_ON : GPO_LINK_OFF;
+	return true;
+}
+
+int cli_next_domain(struct cli_args *args, struct cli_domain_args *a)
+{
+	int c, status = EXIT_OK;
+
+	while ((c = cli_next(args)) >= 0) {
+		if (!cli_domain_option(a, args->spec->name, c, args->value, &status))
+			return c;
+		if (status != EXIT_OK)
+			return CLI_BAD;
+	}
+	return c;
 }

@@ -6,6 +6,28 @@
 #include "cli_domain.h"
 #include "cli_probe.h"
 
+const struct cli_opt cli_opts_probe[] = {
+	CLI_FLAG("probe", 0, 0x200,
+		  "ask every https policy server for its policy (MS-XCEP\n"
+		  "GetPolicies): fill missing policy_id and friendly_name,\n"
+		  "refuse a policy_id the server contradicts"),
+	CLI_VALUE("probe-user", 0, 0x201, "USER",
+		  "user for username_password servers; the password\n"
+		  "from --probe-password-file, $GPO_CEP_PROBE_PASSWORD\n"
+		  "or a prompt"),
+	CLI_FILE("probe-password-file", 0, 0x202, "F",
+		  "read that password from the first line of F\n"
+		  "(mode 0600 or stricter; - for standard input)"),
+	CLI_FILE("probe-cert", 0, 0x203, "FILE",
+		  "client certificate (PEM) for certificate servers"),
+	CLI_FILE("probe-key", 0, 0x204, "FILE", "its private key (PEM; default: in --probe-cert)"),
+	CLI_FILE("probe-ca-file", 0, 0x205, "F",
+		  "CAs that issued the servers' TLS certificates (default:\n"
+		  "the system's)"),
+	CLI_VALUE("probe-timeout", 0, 0x206, "S", "seconds per server (30)"),
+	CLI_OPT_END,
+};
+
 bool cli_probe_option(struct cli_probe_args *a, int c, const char *arg, int *status)
 {
 	switch (c) {

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "cli.h"
+#include "cli_opt.h"
 
 struct cli_probe_args {
 	bool enabled;              /* --probe */
@@ -17,31 +18,10 @@ struct cli_probe_args {
 	unsigned timeout;
 };
 
-#define CLI_PROBE_OPTIONS                                                  \
-	{ "probe", no_argument, NULL, 0x200 },                             \
-	{ "probe-user", required_argument, NULL, 0x201 },                  \
-	{ "probe-password-file", required_argument, NULL, 0x202 },         \
-	{ "probe-cert", required_argument, NULL, 0x203 },                  \
-	{ "probe-key", required_argument, NULL, 0x204 },                   \
-	{ "probe-ca-file", required_argument, NULL, 0x205 },               \
-	{ "probe-timeout", required_argument, NULL, 0x206 }
+/* --probe and its credentials, for render, create, update, apply and lint */
+extern const struct cli_opt cli_opts_probe[];
 
-#define CLI_PROBE_HELP                                                                    \
-	"      --probe            ask every https policy server for its policy (MS-XCEP\n"   \
-	"                         GetPolicies): fill missing policy_id and friendly_name,\n" \
-	"                         refuse a policy_id the server contradicts\n"               \
-	"      --probe-user USER  user for username_password servers; the password\n"        \
-	"                         from --probe-password-file, $GPO_CEP_PROBE_PASSWORD\n"    \
-	"                         or a prompt\n"                                             \
-	"      --probe-password-file F\n"                                                    \
-	"                         read that password from the first line of F\n"            \
-	"      --probe-cert FILE  client certificate (PEM) for certificate servers\n"        \
-	"      --probe-key FILE   its private key (PEM; default: in --probe-cert)\n"         \
-	"      --probe-ca-file F  CAs that issued the servers' TLS certificates (default:\n" \
-	"                         the system's)\n"                                           \
-	"      --probe-timeout S  seconds per server (30)\n"
-
-/* Consume one of CLI_PROBE_OPTIONS; false when `c` is not one of them. */
+/* Consume one of cli_opts_probe; false when `c` is not one of them. */
 bool cli_probe_option(struct cli_probe_args *a, int c, const char *arg, int *status);
 
 /*

@@ -2,25 +2,26 @@
 /* gpo-cep acl: is a GPO's SYSVOL ACL the one its container calls for?  Repair it if asked. */
 #include "cli_domain.h"
 
-static const char acl_help[] =
-	"usage: gpo-cep acl --domain REALM (--gpo NAME|{GUID} | --all) [--repair] [options]\n"
-	"\n"
-	"Compare the NT ACL of a GPO's SYSVOL folder with the one derived from its\n"
-	"container's security descriptor (what samba-tool gpo aclcheck checks) and\n"
-	"say what differs.  --repair sets the folder's ACL from the container's and\n"
-	"lets everything inside inherit it again; the container keeps its entries,\n"
-	"put in the folder's order (as create does) so that samba-tool gpo aclcheck\n"
-	"agrees.  Only the GPOs named are touched.  Exit status 4: a difference was\n"
-	"found and not repaired.\n"
-	"\n"
-	"      --gpo NAME|GUID    the GPO\n"
-	"      --all              every GPO of the domain\n"
-	"      --repair           set the folder's ACL where it differs\n"
-	"      --json             machine-readable output\n"
-	CLI_DOMAIN_HELP
-	"  -h, --help             show this help\n";
+static const struct cli_opt acl_opts[] = {
+	CLI_VALUE("gpo", 0, 'g', "NAME|{GUID}", "the GPO"),
+	CLI_FLAG("all", 0, 'a', "every GPO of the domain"),
+	CLI_FLAG("repair", 0, 'r', "set the folder's ACL where it differs"),
+	CLI_FLAG("json", 0, 'j', "machine-readable output"),
+	CLI_OPT_END,
+};
 
-enum { EXIT_DIFFERS = 4 };
+const struct cli_spec cli_spec_acl = {
+	.name = "acl",
+	.usage = "gpo-cep acl --domain REALM (--gpo NAME|{GUID} | --all) [--repair] [options]",
+	.about = "Compare the NT ACL of a GPO's SYSVOL folder with the one derived from its\n"
+		 "container's security descriptor (what samba-tool gpo aclcheck checks) and\n"
+		 "say what differs.  --repair sets the folder's ACL from the container's and\n"
+		 "lets everything inside inherit it again; the container keeps its entries,\n"
+		 "put in the folder's order (as create does) so that samba-tool gpo aclcheck\n"
+		 "agrees.  Only the GPOs named are touched.  Exit status 4: a difference was\n"
+		 "found and not repaired.\n",
+	.tables = { acl_opts, cli_opts_domain, cli_opts_help },
+};
 
 static json_object *aces_json(TALLOC_CTX *mem, const struct gpo_ace *aces, size_t n)
 {
@@ -38,11 +39,12 @@ static void print_text(TALLOC_CTX *mem, const struct gpo_domain_gpo *g,
 	const struct gpo_sd_diff *d = acl->diff;
 	size_t i;
 
-	if (d->same) {
-		printf("GPO '%s' %s: SYSVOL ACL matches its container\n", g->name, g->guid);
+	if (acl->same) {
+		printf("GPO '%s' %s: SYSVOL ACL matches its container\n", cli_safe(mem, g->name),
+		       g->guid);
 		return;
 	}
-	printf("GPO '%s' %s: SYSVOL ACL %s its container's\n", g->name, g->guid,
+	printf("GPO '%s' %s: SYSVOL ACL %s its container's\n", cli_safe(mem, g->name), g->guid,
 	       repaired ? "was set from" : "differs from");
 	if (d->owner_differs)
 		printf("  owner differs: want %s\n", gpo_sid_string(mem, acl->want->owner));
@@ -52,23 +54,35 @@ static void print_text(TALLOC_CTX *mem, const struct gpo_domain_gpo *g,
 		printf("  %s %s\n", repaired ? "added:  " : "missing:", gpo_ace_sddl(mem, &d->missing[i]));
 	for (i = 0; i < d->n_extra; i++)
 		printf("  %s %s\n", repaired ? "removed:" : "extra:  ", gpo_ace_sddl(mem, &d->extra[i]));
+	for (i = 0; i < acl->n_items; i++)
+		printf("  %s: %s%s\n", cli_safe(mem, acl->items[i].path), acl->items[i].problem,
+		       repaired ? " (now inherits again)" : "");
 }
 
 static json_object *acl_json(TALLOC_CTX *mem, const struct gpo_domain_gpo *g,
 			     const struct gpo_domain_acl *acl, bool repaired)
 {
-	json_object *o = json_object_new_object();
+	json_object *o = json_object_new_object(), *items = json_object_new_array();
 	const struct gpo_sd_diff *d = acl->diff;
+	size_t i;
 
 	json_object_object_add(o, "guid", json_object_new_string(g->guid));
 	json_object_object_add(o, "name", json_object_new_string(g->name));
 	json_object_object_add(o, "path", json_object_new_string(acl->path));
-	json_object_object_add(o, "in_sync", json_object_new_boolean(d->same));
+	json_object_object_add(o, "in_sync", json_object_new_boolean(acl->same));
 	json_object_object_add(o, "repaired", json_object_new_boolean(repaired));
 	json_object_object_add(o, "owner_differs", json_object_new_boolean(d->owner_differs));
 	json_object_object_add(o, "group_differs", json_object_new_boolean(d->group_differs));
 	json_object_object_add(o, "missing", aces_json(mem, d->missing, d->n_missing));
 	json_object_object_add(o, "extra", aces_json(mem, d->extra, d->n_extra));
+	for (i = 0; i < acl->n_items; i++) {
+		json_object *it = json_object_new_object();
+
+		json_object_object_add(it, "path", json_object_new_string(acl->items[i].path));
+		json_object_object_add(it, "problem", json_object_new_string(acl->items[i].problem));
+		json_object_array_add(items, it);
+	}
+	json_object_object_add(o, "inside", items);
 	json_object_object_add(o, "want_sddl", json_object_new_string(acl->want_sddl));
 	return o;
 }
@@ -83,12 +97,12 @@ static int one(TALLOC_CTX *mem, struct gpo_domain *dom, const struct gpo_domain_
 	int rc;
 
 	rc = gpo_domain_check_acl(mem, dom, g, &acl, &err);
-	if (rc == 0 && repair && !acl->diff->same) {
-		rc = gpo_domain_repair_acl(dom, g, &err);
+	if (rc == 0 && repair && !acl->same) {
+		rc = gpo_domain_repair_acl(mem, dom, g, &err);
 		/* read it back: smbcacls said yes, the folder must say so too */
 		if (rc == 0)
 			rc = gpo_domain_check_acl(mem, dom, g, &after, &err);
-		if (rc == 0 && !after->diff->same) {
+		if (rc == 0 && !after->same) {
 			cli_error("the SYSVOL ACL of GPO %s still differs after setting it", g->guid);
 			return EXIT_FAILURE_;
 		}
@@ -100,25 +114,16 @@ static int one(TALLOC_CTX *mem, struct gpo_domain *dom, const struct gpo_domain_
 		json_object_array_add(results, acl_json(mem, g, acl, repaired));
 	else
 		print_text(mem, g, acl, repaired);
-	return acl->diff->same || repaired ? EXIT_OK : EXIT_DIFFERS;
+	return acl->same || repaired ? EXIT_OK : EXIT_CHANGES;
 }
 
 static int rank(int status)
 {
-	return status == EXIT_OK ? 0 : status == EXIT_DIFFERS ? 1 : 2;
+	return status == EXIT_OK ? 0 : status == EXIT_CHANGES ? 1 : 2;
 }
 
 int cmd_acl(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "gpo", required_argument, NULL, 'g' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "repair", no_argument, NULL, 'r' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		CLI_DOMAIN_OPTIONS,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct cli_domain_args da = { .o = GPO_DOMAIN_OPTIONS_INIT };
 	TALLOC_CTX *mem = talloc_new(NULL);
 	struct gpo_domain *dom = NULL;
@@ -127,16 +132,15 @@ int cmd_acl(int argc, char **argv)
 	json_object *results = NULL;
 	const char *which = NULL;
 	bool json = false, all = false, repair = false;
+	struct cli_args args;
 	size_t n = 0, i;
 	int c, rc, status = EXIT_OK;
 
-	optind = 1;
-	while ((c = cli_next_option(argc, argv, opts, &da, &status)) != -1) {
+	cli_args_init(&args, mem, &cli_spec_acl, argc, argv);
+	while ((c = cli_next_domain(&args, &da)) != CLI_END) {
 		switch (c) {
-		case CLI_OPTION_ERROR:
-			goto out;
 		case 'g':
-			which = optarg;
+			which = args.value;
 			break;
 		case 'a':
 			all = true;
@@ -147,17 +151,17 @@ int cmd_acl(int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
-		case 'h':
-			fputs(acl_help, stdout);
+		case CLI_HELP:
+			cli_help(&cli_spec_acl, stdout);
 			goto out;
 		default:
-			status = cli_usage_error("acl", "unknown or incomplete option");
+			status = EXIT_INVALID;
 			goto out;
 		}
 	}
-	if (optind != argc || (which == NULL) == !all) {
-		status = cli_usage_error("acl", optind != argc ? "unexpected argument"
-							       : "give either --gpo or --all");
+	if (args.n_operands != 0 || (which == NULL) == !all) {
+		status = cli_usage_error("acl", args.n_operands != 0 ? "unexpected argument"
+								   : "give either --gpo or --all");
 		goto out;
 	}
 	status = cli_domain_connect(mem, "acl", &da, &dom);

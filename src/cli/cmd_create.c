@@ -5,40 +5,31 @@
 #include "cli_domain.h"
 #include "cli_probe.h"
 
-static const char create_help[] =
-	"usage: gpo-cep create --domain REALM [options] POLICY.json\n"
-	"\n"
-	"Create a GPO holding the policy: the groupPolicyContainer over LDAP, the\n"
-	"files over SMB into SYSVOL with the ACL derived from the container's, the\n"
-	"version and extension names last; then link it.  If a step fails, what was\n"
-	"created is removed again.  LDAP: servers without a policy_id get the forest\n"
-	"root domain's objectGUID.\n"
-	"\n"
-	"      --name NAME        the GPO's name (default: the policy's \"name\")\n"
-	"      --link DN          link the GPO to the domain or an OU (repeatable),\n"
-	"                         with the lowest precedence, as GPMC does\n"
-	"      --enforced         make the new links enforced\n"
-	"      --link-disabled    make the new links disabled\n"
-	"      --dry-run          connect and check, print what would be written\n"
-	"      --json             machine-readable output\n"
-	CLI_DOMAIN_HELP
-	CLI_PROBE_HELP
-	"  -h, --help             show this help\n";
+static const struct cli_opt create_opts[] = {
+	CLI_VALUE("name", 0, 'n', "NAME", "the GPO's name (default: the policy's \"name\")"),
+	CLI_VALUE("link", 0, 'l', "DN",
+		  "link the GPO to the domain or an OU (repeatable);\n"
+		  "every target is checked before the GPO is created"),
+	CLI_FLAG("dry-run", 0, 'r', "connect and check, print what would be written"),
+	CLI_FLAG("json", 0, 'j', "machine-readable output"),
+	CLI_OPT_END,
+};
+
+const struct cli_spec cli_spec_create = {
+	.name = "create",
+	.usage = "gpo-cep create --domain REALM [options] POLICY.json",
+	.about = "Create a GPO holding the policy: the groupPolicyContainer over LDAP, the\n"
+		 "files over SMB into SYSVOL with the ACL derived from the container's, the\n"
+		 "version and extension names last; then link it.  If a step fails, what was\n"
+		 "created is removed again.  LDAP: servers without a policy_id get the forest\n"
+		 "root domain's objectGUID.\n",
+	.tables = { create_opts, cli_opts_link_flags, cli_opts_domain, cli_opts_probe,
+		    cli_opts_help },
+	.operands = CLI_COMPLETE_FILE,
+};
 
 int cmd_create(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "name", required_argument, NULL, 'n' },
-		{ "link", required_argument, NULL, 'l' },
-		{ "enforced", no_argument, NULL, 'e' },
-		{ "link-disabled", no_argument, NULL, 'd' },
-		{ "dry-run", no_argument, NULL, 'r' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		CLI_DOMAIN_OPTIONS,
-		CLI_PROBE_OPTIONS,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct cli_domain_args da = { .o = GPO_DOMAIN_OPTIONS_INIT };
 	struct cli_probe_args pa = { 0 };
 	TALLOC_CTX *mem = talloc_new(NULL);
@@ -48,29 +39,22 @@ int cmd_create(int argc, char **argv)
 	struct gpo_domain *dom = NULL;
 	struct gpo_domain_gpo *gpo = NULL;
 	struct gpo_error *err = NULL;
-	const char *name = NULL, **links = talloc_zero_array(mem, const char *, argc + 1);
+	const char *name = NULL, *path, **links = talloc_zero_array(mem, const char *, argc + 1);
 	bool json = false, dry_run = false;
-	unsigned link_options = 0;
+	struct gpo_link_request req = { 0 };
 	size_t n_links = 0, i;
+	struct cli_args args;
 	char guid[39];
 	int c, rc, status = EXIT_OK;
 
-	optind = 1;
-	while ((c = cli_next_option(argc, argv, opts, &da, &status)) != -1) {
+	cli_args_init(&args, mem, &cli_spec_create, argc, argv);
+	while ((c = cli_next_domain(&args, &da)) != CLI_END) {
 		switch (c) {
-		case CLI_OPTION_ERROR:
-			goto out;
 		case 'n':
-			name = optarg;
+			name = args.value;
 			break;
 		case 'l':
-			links[n_links++] = optarg;
-			break;
-		case 'e':
-			link_options |= GPO_LINK_ENFORCED;
-			break;
-		case 'd':
-			link_options |= GPO_LINK_DISABLED;
+			links[n_links++] = args.value;
 			break;
 		case 'r':
 			dry_run = true;
@@ -78,32 +62,39 @@ int cmd_create(int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
-		case 'h':
-			fputs(create_help, stdout);
+		case CLI_HELP:
+			cli_help(&cli_spec_create, stdout);
+			goto out;
+		case CLI_BAD:
+			status = EXIT_INVALID;
 			goto out;
 		default:
-			if (cli_probe_option(&pa, c, optarg, &status)) {
-				if (status != EXIT_OK)
-					goto out;
-				break;
-			}
-			status = cli_usage_error("create", "unknown or incomplete option");
-			goto out;
+			if (!cli_link_option(&req, "create", c, args.value, &status))
+				cli_probe_option(&pa, c, args.value, &status);
+			if (status != EXIT_OK)
+				goto out;
+			break;
 		}
 	}
-	if (optind + 1 != argc) {
+	if (args.n_operands != 1) {
 		status = cli_usage_error("create", "expected exactly one POLICY.json");
 		goto out;
 	}
+	path = args.operands[0];
 	if (da.o.realm == NULL) {
 		status = cli_usage_error("create", "missing --domain REALM");
 		goto out;
 	}
-	status = cli_load_policy(mem, argv[optind], &policy, diags);
+	status = cli_load_policy(mem, path, &policy, diags);
+	if (status != EXIT_OK) {
+		/* every error in the file, before any connection */
+		cli_finish_policy(policy, NULL, path, diags, status);
+		goto out;
+	}
 	if (status == EXIT_OK && name == NULL)
 		name = policy->name;
 	if (status == EXIT_OK && name == NULL) {
-		cli_print_diags(argv[optind], diags);
+		cli_print_diags(path, diags);
 		status = cli_usage_error("create", "no GPO name: give --name or \"name\" in the policy");
 		goto out;
 	}
@@ -113,7 +104,7 @@ int cmd_create(int argc, char **argv)
 		goto out;
 	if (status == EXIT_OK)
 		status = cli_probe_policy(mem, &pa, policy, diags, NULL);
-	status = cli_finish_policy(policy, gpo_domain_forest_guid(dom), argv[optind], diags, status);
+	status = cli_finish_policy(policy, gpo_domain_forest_guid(dom), path, diags, status);
 	if (status != EXIT_OK)
 		goto out;
 	gpo_guid_generate(guid);
@@ -122,15 +113,25 @@ int cmd_create(int argc, char **argv)
 		status = cli_fail(err, rc);
 		goto out;
 	}
+	/* a typo in a link target must not leave a GPO nobody asked for */
+	for (i = 0; i < n_links; i++) {
+		rc = gpo_domain_check_link_target(mem, dom, links[i], &err);
+		if (rc != 0) {
+			status = cli_fail(err, rc);
+			cli_error("no GPO was created");
+			goto out;
+		}
+	}
 	if (dry_run) {
-		printf("would create GPO '%s' as %s on %s (version %lu)\n", name, guid,
-		       gpo_domain_dc(dom), (unsigned long)render->version);
+		printf("would create GPO '%s' on %s (version %lu; its GUID is assigned when "
+		       "it is created)\n", cli_safe(mem, name), gpo_domain_dc(dom),
+		       (unsigned long)render->version);
 		for (i = 0; i < render->n_files; i++)
 			printf("  %s (%zu bytes)\n", render->files[i].path, render->files[i].len);
 		printf("gPCMachineExtensionNames: %s\ngPCUserExtensionNames: %s\n",
 		       render->machine_extension_names, render->user_extension_names);
 		for (i = 0; i < n_links; i++)
-			printf("would link to %s\n", links[i]);
+			printf("would link to %s\n", cli_safe(mem, links[i]));
 		goto out;
 	}
 	rc = gpo_domain_create_gpo(mem, dom, name, render, &gpo, &err);
@@ -139,10 +140,13 @@ int cmd_create(int argc, char **argv)
 		goto out;
 	}
 	for (i = 0; i < n_links; i++) {
-		rc = gpo_domain_link(dom, gpo, links[i], link_options, &err);
+		rc = gpo_domain_link(mem, dom, gpo, links[i], &req, NULL, &err);
 		if (rc != 0) {
-			cli_error("GPO %s was created, but linking it failed", gpo->guid);
 			status = cli_fail(err, rc);
+			cli_error("GPO '%s' %s was created, but not linked to %s: "
+				  "'gpo-cep link --domain %s --gpo %s --target \"%s\"' links it",
+				  name, gpo->guid, links[i], da.o.realm, gpo->guid, links[i]);
+			status = EXIT_PARTIAL;
 			goto out;
 		}
 	}

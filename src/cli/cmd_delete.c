@@ -1,64 +1,77 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* gpo-cep delete: remove a GPO's links, container and SYSVOL folder. */
+/* gpo-cep delete: remove a GPO (container, links, SYSVOL folder), or what is left of one. */
 #include "cli_domain.h"
 
-static const char delete_help[] =
-	"usage: gpo-cep delete --domain REALM --gpo NAME|{GUID} [options]\n"
-	"\n"
-	"Remove the GPO's links, its groupPolicyContainer and its SYSVOL folder.\n"
-	"\n"
-	"      --gpo NAME|GUID    the GPO\n"
-	"      --json             machine-readable output\n"
-	CLI_DOMAIN_HELP
-	"  -h, --help             show this help\n";
+static const struct cli_opt delete_opts[] = {
+	CLI_VALUE("gpo", 0, 'g', "NAME|{GUID}", "the GPO"),
+	CLI_VALUE("orphan", 0, 'o', "{GUID}",
+		  "remove what is left of a GPO whose container is gone\n"
+		  "(its links and SYSVOL folder; see list --orphans)"),
+	CLI_FLAG("json", 0, 'j', "machine-readable output"),
+	CLI_OPT_END,
+};
+
+const struct cli_spec cli_spec_delete = {
+	.name = "delete",
+	.usage = "gpo-cep delete --domain REALM --gpo NAME|{GUID} [options]\n"
+		 "gpo-cep delete --domain REALM --orphan {GUID} [options]",
+	.about = "Delete a GPO: its container (with its children, in one step), then its\n"
+		 "links, then its SYSVOL folder.  Every right is checked first; the\n"
+		 "domain's two default GPOs are never deleted.  A failure after the\n"
+		 "container is gone leaves an orphan that --orphan removes.\n",
+	.tables = { delete_opts, cli_opts_domain, cli_opts_help },
+};
 
 int cmd_delete(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "gpo", required_argument, NULL, 'g' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		CLI_DOMAIN_OPTIONS,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct cli_domain_args da = { .o = GPO_DOMAIN_OPTIONS_INIT };
 	TALLOC_CTX *mem = talloc_new(NULL);
 	struct gpo_domain *dom = NULL;
 	struct gpo_domain_gpo *gpo = NULL;
 	struct gpo_error *err = NULL;
-	const char *which = NULL;
+	const char *which = NULL, *orphan = NULL;
+	struct cli_args args;
 	bool json = false;
 	int c, rc, status = EXIT_OK;
 
-	optind = 1;
-	while ((c = cli_next_option(argc, argv, opts, &da, &status)) != -1) {
+	cli_args_init(&args, mem, &cli_spec_delete, argc, argv);
+	while ((c = cli_next_domain(&args, &da)) != CLI_END) {
 		switch (c) {
-		case CLI_OPTION_ERROR:
-			goto out;
 		case 'g':
-			which = optarg;
+			which = args.value;
+			break;
+		case 'o':
+			orphan = args.value;
 			break;
 		case 'j':
 			json = true;
 			break;
-		case 'h':
-			fputs(delete_help, stdout);
+		case CLI_HELP:
+			cli_help(&cli_spec_delete, stdout);
 			goto out;
 		default:
-			status = cli_usage_error("delete", "unknown or incomplete option");
+			status = EXIT_INVALID;
 			goto out;
 		}
 	}
-	if (optind != argc || which == NULL) {
-		status = cli_usage_error("delete", which ? "unexpected argument" : "missing --gpo");
+	if (args.n_operands != 0) {
+		status = cli_usage_error("delete", "unexpected argument '%s'", args.operands[0]);
+		goto out;
+	}
+	if ((which == NULL) == (orphan == NULL)) {
+		status = cli_usage_error("delete", "give either --gpo or --orphan");
 		goto out;
 	}
 	status = cli_domain_connect(mem, "delete", &da, &dom);
 	if (status != EXIT_OK)
 		goto out;
-	rc = gpo_domain_find_gpo(mem, dom, which, &gpo, &err);
-	if (rc == 0)
-		rc = gpo_domain_delete_gpo(dom, gpo, &err);
+	if (orphan != NULL) {
+		rc = gpo_domain_delete_orphan(mem, dom, orphan, &err);
+	} else {
+		rc = gpo_domain_find_gpo(mem, dom, which, &gpo, &err);
+		if (rc == 0)
+			rc = gpo_domain_delete_gpo(mem, dom, gpo, &err);
+	}
 	if (rc != 0) {
 		status = cli_fail(err, rc);
 		goto out;
@@ -66,12 +79,14 @@ int cmd_delete(int argc, char **argv)
 	if (json) {
 		json_object *doc = json_object_new_object();
 
-		json_object_object_add(doc, "deleted", json_object_new_string(gpo->guid));
-		json_object_object_add(doc, "name", json_object_new_string(gpo->name));
+		json_object_object_add(doc, "deleted", json_object_new_string(gpo ? gpo->guid : orphan));
+		json_object_object_add(doc, "name", gpo ? json_object_new_string(gpo->name) : NULL);
 		cli_print_json(doc);
 		json_object_put(doc);
+	} else if (gpo != NULL) {
+		printf("deleted GPO '%s' %s\n", cli_safe(mem, gpo->name), gpo->guid);
 	} else {
-		printf("deleted GPO '%s' %s\n", gpo->name, gpo->guid);
+		printf("removed what was left of GPO %s\n", cli_safe(mem, orphan));
 	}
 out:
 	talloc_free(mem);

@@ -1,28 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* gpo-cep init: print a policy template. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "cli.h"
 #include "templates.h"
-
-static const char init_help[] =
-	"usage: gpo-cep init [--template NAME]\n"
-	"       gpo-cep init --list [--json]\n"
-	"\n"
-	"Print a policy template to start from (default: kerberos).  The IIS\n"
-	"application names work as template names too:\n"
-	"  ldap-only            the Active Directory policy (LDAP:) alone\n"
-	"  kerberos             ADPolicyProvider_CEP_Kerberos\n"
-	"  username-password    ADPolicyProvider_CEP_UsernamePassword\n"
-	"  key-based-renewal    KeyBasedRenewal_ADPolicyProvider_CEP_Certificate\n"
-	"\n"
-	"      --template NAME    the template to print\n"
-	"      --list             list the templates with their policy names\n"
-	"      --json             with --list: a JSON array of {name, title}\n"
-	"  -h, --help             show this help\n";
 
 static const struct {
 	const char *alias;
@@ -32,6 +15,30 @@ static const struct {
 	{ "ADPolicyProvider_CEP_UsernamePassword", "username-password" },
 	{ "KeyBasedRenewal_ADPolicyProvider_CEP_Certificate", "key-based-renewal" },
 	{ "LDAP:", "ldap-only" },
+};
+
+static const struct cli_opt init_opts[] = {
+	CLI_WORDS("template", 't', 't', "NAME",
+		  "the template to print (default: kerberos)",
+		  "kerberos key-based-renewal ldap-only username-password "
+		  "ADPolicyProvider_CEP_Kerberos ADPolicyProvider_CEP_UsernamePassword "
+		  "KeyBasedRenewal_ADPolicyProvider_CEP_Certificate"),
+	CLI_FLAG("list", 0, 'l', "list the templates with their policy names"),
+	CLI_FLAG("json", 0, 'j', "with --list: a JSON array of {name, title}"),
+	CLI_OPT_END,
+};
+
+const struct cli_spec cli_spec_init = {
+	.name = "init",
+	.usage = "gpo-cep init [--template NAME]\n"
+		 "gpo-cep init --list [--json]",
+	.about = "Print a policy template to start from (default: kerberos).  The IIS\n"
+		 "application names work as template names too:\n"
+		 "  ldap-only            the Active Directory policy (LDAP:) alone\n"
+		 "  kerberos             ADPolicyProvider_CEP_Kerberos\n"
+		 "  username-password    ADPolicyProvider_CEP_UsernamePassword\n"
+		 "  key-based-renewal    KeyBasedRenewal_ADPolicyProvider_CEP_Certificate\n",
+	.tables = { init_opts, cli_opts_help },
 };
 
 static int list_templates(bool json)
@@ -74,23 +81,18 @@ static const struct cli_template *find_template(const char *name)
 
 int cmd_init(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "template", required_argument, NULL, 't' },
-		{ "list", no_argument, NULL, 'l' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	TALLOC_CTX *mem = talloc_new(NULL);
 	const struct cli_template *t;
 	const char *name = "kerberos";
 	bool list = false, json = false;
+	struct cli_args args;
 	int c;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	cli_args_init(&args, mem, &cli_spec_init, argc, argv);
+	while ((c = cli_next(&args)) != CLI_END) {
 		switch (c) {
 		case 't':
-			name = optarg;
+			name = args.value;
 			break;
 		case 'l':
 			list = true;
@@ -98,15 +100,20 @@ int cmd_init(int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
-		case 'h':
-			fputs(init_help, stdout);
+		case CLI_HELP:
+			cli_help(&cli_spec_init, stdout);
+			talloc_free(mem);
 			return EXIT_OK;
 		default:
-			return cli_usage_error("init", "unknown or incomplete option");
+			talloc_free(mem);
+			return EXIT_INVALID;
 		}
 	}
-	if (optind != argc)
-		return cli_usage_error("init", "unexpected argument '%s'", argv[optind]);
+	if (args.n_operands != 0) {
+		talloc_free(mem);
+		return cli_usage_error("init", "unexpected argument '%s'", args.operands[0]);
+	}
+	talloc_free(mem);
 	if (list)
 		return list_templates(json);
 	if (json)

@@ -4,78 +4,81 @@
 
 #include "cli_domain.h"
 
-static const char link_help[] =
-	"usage: gpo-cep link --domain REALM --gpo NAME|{GUID} --target DN [options]\n"
-	"       gpo-cep unlink --domain REALM --gpo NAME|{GUID} --target DN [options]\n"
-	"\n"
-	"Link the GPO to a domain or OU (a new link gets the lowest precedence, as\n"
-	"GPMC does; an existing link gets the new options), or remove the link.\n"
-	"\n"
-	"      --gpo NAME|GUID    the GPO\n"
-	"      --target DN        the domain or OU\n"
-	"      --enforced         link: enforced\n"
-	"      --link-disabled    link: disabled\n"
-	"      --json             machine-readable output\n"
-	CLI_DOMAIN_HELP
-	"  -h, --help             show this help\n";
+static const struct cli_opt link_opts[] = {
+	CLI_VALUE("gpo", 0, 'g', "NAME|{GUID}", "the GPO"),
+	CLI_VALUE("target", 0, 't', "DN", "the domain or OU"),
+	CLI_FLAG("json", 0, 'j', "machine-readable output"),
+	CLI_OPT_END,
+};
+
+static const char link_about[] =
+	"Link the GPO to a domain or OU, or change an existing link's options (only\n"
+	"those given: --enforced alone leaves 'disabled' as it is), or remove the\n"
+	"link.  Every other link there is kept byte for byte.\n";
+
+const struct cli_spec cli_spec_link = {
+	.name = "link",
+	.usage = "gpo-cep link --domain REALM --gpo NAME|{GUID} --target DN [options]",
+	.about = link_about,
+	.tables = { link_opts, cli_opts_link_flags, cli_opts_domain, cli_opts_help },
+};
+
+const struct cli_spec cli_spec_unlink = {
+	.name = "unlink",
+	.usage = "gpo-cep unlink --domain REALM --gpo NAME|{GUID} --target DN [options]",
+	.about = link_about,
+	.tables = { link_opts, cli_opts_domain, cli_opts_help },
+};
 
 static int run_link(int argc, char **argv, bool add)
 {
-	static const struct option opts[] = {
-		{ "gpo", required_argument, NULL, 'g' },
-		{ "target", required_argument, NULL, 't' },
-		{ "enforced", no_argument, NULL, 'e' },
-		{ "link-disabled", no_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		CLI_DOMAIN_OPTIONS,
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *cmd = add ? "link" : "unlink";
+	const struct cli_spec *spec = add ? &cli_spec_link : &cli_spec_unlink;
+	const char *cmd = spec->name;
 	struct cli_domain_args da = { .o = GPO_DOMAIN_OPTIONS_INIT };
 	TALLOC_CTX *mem = talloc_new(NULL);
 	struct gpo_domain *dom = NULL;
 	struct gpo_domain_gpo *gpo = NULL;
 	struct gpo_error *err = NULL;
 	const char *which = NULL, *target = NULL;
-	unsigned options = 0;
-	bool json = false;
+	struct gpo_link_request req = { 0 };
+	struct gpo_link_change change = { 0 };
+	struct cli_args args;
+	bool json = false, flags = false;
 	int c, rc, status = EXIT_OK;
 
-	optind = 1;
-	while ((c = cli_next_option(argc, argv, opts, &da, &status)) != -1) {
+	cli_args_init(&args, mem, spec, argc, argv);
+	while ((c = cli_next_domain(&args, &da)) != CLI_END) {
 		switch (c) {
-		case CLI_OPTION_ERROR:
-			goto out;
 		case 'g':
-			which = optarg;
+			which = args.value;
 			break;
 		case 't':
-			target = optarg;
-			break;
-		case 'e':
-			options |= GPO_LINK_ENFORCED;
-			break;
-		case 'd':
-			options |= GPO_LINK_DISABLED;
+			target = args.value;
 			break;
 		case 'j':
 			json = true;
 			break;
-		case 'h':
-			fputs(link_help, stdout);
+		case CLI_HELP:
+			cli_help(spec, stdout);
+			goto out;
+		case CLI_BAD:
+			status = EXIT_INVALID;
 			goto out;
 		default:
-			status = cli_usage_error(cmd, "unknown or incomplete option");
-			goto out;
+			cli_link_option(&req, cmd, c, args.value, &status);
+			flags = true;
+			if (status != EXIT_OK)
+				goto out;
+			break;
 		}
 	}
-	if (optind != argc || which == NULL || target == NULL) {
+	if (args.n_operands != 0 || which == NULL || target == NULL) {
 		status = cli_usage_error(cmd, "needs --gpo and --target");
 		goto out;
 	}
-	if (!add && options != 0) {
-		status = cli_usage_error(cmd, "--enforced and --link-disabled belong to link");
+	if (!add && flags) {
+		status = cli_usage_error(cmd, "--enforced, --link-disabled and --link-enabled "
+					 "belong to link");
 		goto out;
 	}
 	status = cli_domain_connect(mem, cmd, &da, &dom);
@@ -83,29 +86,48 @@ static int run_link(int argc, char **argv, bool add)
 		goto out;
 	rc = gpo_domain_find_gpo(mem, dom, which, &gpo, &err);
 	if (rc == 0)
-		rc = add ? gpo_domain_link(dom, gpo, target, options, &err)
-			 : gpo_domain_unlink(dom, gpo, target, &err);
+		rc = add ? gpo_domain_link(mem, dom, gpo, target, &req, &change, &err)
+			 : gpo_domain_unlink(mem, dom, gpo, target, &change, &err);
 	if (rc != 0) {
 		status = cli_fail(err, rc);
 		goto out;
 	}
 	if (json) {
 		json_object *doc = json_object_new_object();
+		bool linked = add;
 
 		json_object_object_add(doc, "guid", json_object_new_string(gpo->guid));
 		json_object_object_add(doc, "target", json_object_new_string(target));
-		json_object_object_add(doc, "linked", json_object_new_boolean(add));
+		json_object_object_add(doc, "linked", json_object_new_boolean(linked));
+		json_object_object_add(doc, "changed",
+				       json_object_new_boolean(change.added || change.removed ||
+							       change.options_changed));
 		if (add) {
 			json_object_object_add(doc, "enforced",
-					       json_object_new_boolean(options & GPO_LINK_ENFORCED));
+					       json_object_new_boolean(change.new_options & GPO_LINK_ENFORCED));
 			json_object_object_add(doc, "disabled",
-					       json_object_new_boolean(options & GPO_LINK_DISABLED));
+					       json_object_new_boolean(change.new_options & GPO_LINK_DISABLED));
 		}
 		cli_print_json(doc);
 		json_object_put(doc);
+	} else if (add && change.added) {
+		printf("linked GPO '%s' %s to %s%s\n", cli_safe(mem, gpo->name), gpo->guid,
+		       cli_safe(mem, target), cli_link_options(change.new_options, true));
+	} else if (add && change.options_changed) {
+		printf("GPO '%s' %s: link to %s changed from%s to%s\n", cli_safe(mem, gpo->name),
+		       gpo->guid, cli_safe(mem, target),
+		       change.old_options ? cli_link_options(change.old_options, true) : " (plain)",
+		       change.new_options ? cli_link_options(change.new_options, true) : " (plain)");
+	} else if (add) {
+		printf("GPO '%s' %s is already linked to %s%s: no change\n",
+		       cli_safe(mem, gpo->name), gpo->guid, cli_safe(mem, target),
+		       cli_link_options(change.new_options, true));
+	} else if (change.removed) {
+		printf("unlinked GPO '%s' %s from %s\n", cli_safe(mem, gpo->name), gpo->guid,
+		       cli_safe(mem, target));
 	} else {
-		printf("%s GPO '%s' %s %s %s\n", add ? "linked" : "unlinked", gpo->name, gpo->guid,
-		       add ? "to" : "from", target);
+		printf("GPO '%s' %s is not linked to %s: no change\n", cli_safe(mem, gpo->name),
+		       gpo->guid, cli_safe(mem, target));
 	}
 out:
 	talloc_free(mem);

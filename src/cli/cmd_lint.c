@@ -1,46 +1,43 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* gpo-cep lint: every error, and what real clients would do with the policy. */
-#include <getopt.h>
 #include <string.h>
 
 #include "cli_probe.h"
 
-static const char lint_help[] =
-	"usage: gpo-cep lint [options] POLICY.json\n"
-	"\n"
-	"Report every error in the policy file, then warnings for what Windows,\n"
-	"Samba and Ubuntu adsys clients would ignore, misread or refuse.\n"
-	"\n"
-	"      --offline          also require what offline rendering needs (a\n"
-	"                         policy_id for every server, LDAP: included)\n"
-	"      --strict           exit with status 3 when there are warnings\n"
-	"      --json             findings as JSON\n"
-	CLI_PROBE_HELP
-	"                         lint --probe reports per server whether it was\n"
-	"                         reachable, accepted the credentials, its policy ID\n"
-	"                         and the templates it offers\n"
-	"  -h, --help             show this help\n";
+static const struct cli_opt lint_opts[] = {
+	CLI_FLAG("offline", 0, 'o',
+		  "also require what offline rendering needs (a\n"
+		  "policy_id for every server, LDAP: included)"),
+	CLI_FLAG("strict", 0, 's', "exit with status 3 when there are warnings"),
+	CLI_FLAG("json", 0, 'j', "findings as JSON"),
+	CLI_OPT_END,
+};
+
+const struct cli_spec cli_spec_lint = {
+	.name = "lint",
+	.usage = "gpo-cep lint [options] POLICY.json",
+	.about = "Report every error in the policy file, then warnings for what Windows,\n"
+		 "Samba and Ubuntu adsys clients would ignore, misread or refuse.  With\n"
+		 "--probe, per server: whether it was reachable, accepted the credentials,\n"
+		 "its policy ID and the templates it offers.\n",
+	.tables = { lint_opts, cli_opts_probe, cli_opts_help },
+	.operands = CLI_COMPLETE_FILE,
+};
 
 int cmd_lint(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "offline", no_argument, NULL, 'o' },
-		{ "strict", no_argument, NULL, 's' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		CLI_PROBE_OPTIONS,
-		{ NULL, 0, NULL, 0 },
-	};
 	TALLOC_CTX *mem = talloc_new(NULL);
 	struct gpo_diags *diags = gpo_diags_new(mem);
 	struct gpo_cep_policy *policy = NULL;
 	bool json = false, strict = false, offline = false;
 	struct cli_probe_args pa = { 0 };
+	struct cli_args args;
 	json_object *probes = NULL;
+	const char *path;
 	int c, status = EXIT_OK, checked;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	cli_args_init(&args, mem, &cli_spec_lint, argc, argv);
+	while ((c = cli_next(&args)) != CLI_END) {
 		switch (c) {
 		case 'o':
 			offline = true;
@@ -51,27 +48,28 @@ int cmd_lint(int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
-		case 'h':
-			fputs(lint_help, stdout);
+		case CLI_HELP:
+			cli_help(&cli_spec_lint, stdout);
 			talloc_free(mem);
 			return EXIT_OK;
-		default:
-			if (cli_probe_option(&pa, c, optarg, &status)) {
-				if (status != EXIT_OK) {
-					talloc_free(mem);
-					return status;
-				}
-				break;
-			}
+		case CLI_BAD:
 			talloc_free(mem);
-			return cli_usage_error("lint", "unknown or incomplete option");
+			return EXIT_INVALID;
+		default:
+			cli_probe_option(&pa, c, args.value, &status);
+			if (status != EXIT_OK) {
+				talloc_free(mem);
+				return status;
+			}
+			break;
 		}
 	}
-	if (optind + 1 != argc) {
+	if (args.n_operands != 1) {
 		talloc_free(mem);
 		return cli_usage_error("lint", "expected exactly one POLICY.json");
 	}
-	status = cli_load_policy(mem, argv[optind], &policy, diags);
+	path = args.operands[0];
+	status = cli_load_policy(mem, path, &policy, diags);
 	if (status == EXIT_OK && pa.enabled) {
 		/* failures are findings here: lint reports, it does not stop */
 		probes = json_object_new_array();
@@ -100,7 +98,7 @@ int cmd_lint(int argc, char **argv)
 	if (json) {
 		json_object *doc = json_object_new_object();
 
-		json_object_object_add(doc, "file", json_object_new_string(argv[optind]));
+		json_object_object_add(doc, "file", json_object_new_string(path));
 		json_object_object_add(doc, "errors", json_object_new_int64((int64_t)diags->errors));
 		json_object_object_add(doc, "warnings",
 				       json_object_new_int64((int64_t)diags->warnings));
@@ -111,8 +109,8 @@ int cmd_lint(int argc, char **argv)
 		cli_print_json(doc);
 		json_object_put(doc);
 	} else {
-		cli_print_diags(argv[optind], diags);
-		fprintf(stderr, "%s: %zu error%s, %zu warning%s\n", argv[optind], diags->errors,
+		cli_print_diags(path, diags);
+		fprintf(stderr, "%s: %zu error%s, %zu warning%s\n", path, diags->errors,
 			diags->errors == 1 ? "" : "s", diags->warnings,
 			diags->warnings == 1 ? "" : "s");
 	}

@@ -5,16 +5,23 @@
 
 #include "cli_domain.h"
 
-static const char list_help[] =
-	"usage: gpo-cep list --domain REALM [--all] [--json] [options]\n"
-	"\n"
-	"List the GPOs that carry certificate enrollment settings, with their\n"
-	"scopes, servers and links (--all: every GPO).\n"
-	"\n"
-	"      --all              every GPO of the domain\n"
-	"      --json             machine-readable output\n"
-	CLI_DOMAIN_HELP
-	"  -h, --help             show this help\n";
+static const struct cli_opt list_opts[] = {
+	CLI_FLAG("all", 0, 'a', "every GPO of the domain"),
+	CLI_FLAG("orphans", 0, 'o', "what is left of deleted GPOs: SYSVOL folders and\n"
+				    "links without a container (delete --orphan removes them)"),
+	CLI_FLAG("json", 0, 'j', "machine-readable output"),
+	CLI_OPT_END,
+};
+
+const struct cli_spec cli_spec_list = {
+	.name = "list",
+	.usage = "gpo-cep list --domain REALM [--all] [--json] [options]",
+	.about = "List the GPOs that carry certificate enrollment settings, with their\n"
+		 "scopes, servers and links (--all: every GPO).  A GPO that is incomplete\n"
+		 "(an interrupted create or update: no SYSVOL folder, no GPT.INI, versions\n"
+		 "that disagree) is always listed, flagged with what is missing.\n",
+	.tables = { list_opts, cli_opts_domain, cli_opts_help },
+};
 
 /* The certificate settings of one GPO, or NULL when it has none. */
 static struct gpo_cep_policy *cep_of(TALLOC_CTX *mem, struct gpo_domain *dom,
@@ -76,51 +83,85 @@ static json_object *servers_json(const struct gpo_cep_policy *p, bool json,
 	return arr;
 }
 
+static int list_orphans(TALLOC_CTX *mem, struct gpo_domain *dom, bool json)
+{
+	struct gpo_domain_orphan *o = NULL;
+	struct gpo_error *err = NULL;
+	json_object *arr;
+	size_t n = 0, i, k;
+	int rc = gpo_domain_list_orphans(mem, dom, &o, &n, &err);
+
+	if (rc != 0)
+		return cli_fail(err, rc);
+	arr = json ? json_object_new_array() : NULL;
+	for (i = 0; i < n; i++) {
+		if (json) {
+			json_object *e = json_object_new_object(), *links = json_object_new_array();
+
+			json_object_object_add(e, "guid", json_object_new_string(o[i].guid));
+			json_object_object_add(e, "folder", json_object_new_boolean(o[i].folder));
+			for (k = 0; k < o[i].n_links; k++)
+				json_object_array_add(links, json_object_new_string(o[i].link_targets[k]));
+			json_object_object_add(e, "links", links);
+			json_object_array_add(arr, e);
+			continue;
+		}
+		printf("%s  orphan:%s%s\n", o[i].guid, o[i].folder ? " SYSVOL folder" : "",
+		       o[i].n_links ? (o[i].folder ? ", links" : " links") : "");
+		for (k = 0; k < o[i].n_links; k++)
+			printf("    linked from %s\n", cli_safe(mem, o[i].link_targets[k]));
+	}
+	if (json) {
+		cli_print_json(arr);
+		json_object_put(arr);
+	}
+	return EXIT_OK;
+}
+
 int cmd_list(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "all", no_argument, NULL, 'a' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		CLI_DOMAIN_OPTIONS,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct cli_domain_args da = { .o = GPO_DOMAIN_OPTIONS_INIT };
 	TALLOC_CTX *mem = talloc_new(NULL);
 	struct gpo_domain *dom = NULL;
 	struct gpo_domain_gpo *gpos = NULL;
 	struct gpo_error *err = NULL;
 	json_object *arr = NULL;
-	bool all = false, json = false, any_unreadable = false;
+	bool all = false, json = false, orphans = false, any_unreadable = false;
+	struct cli_args args;
 	size_t n = 0, i, j;
 	int c, rc, k, status = EXIT_OK;
 
-	optind = 1;
-	while ((c = cli_next_option(argc, argv, opts, &da, &status)) != -1) {
+	cli_args_init(&args, mem, &cli_spec_list, argc, argv);
+	while ((c = cli_next_domain(&args, &da)) != CLI_END) {
 		switch (c) {
-		case CLI_OPTION_ERROR:
-			goto out;
 		case 'a':
 			all = true;
+			break;
+		case 'o':
+			orphans = true;
 			break;
 		case 'j':
 			json = true;
 			break;
-		case 'h':
-			fputs(list_help, stdout);
+		case CLI_HELP:
+			cli_help(&cli_spec_list, stdout);
 			goto out;
 		default:
-			status = cli_usage_error("list", "unknown or incomplete option");
+			status = EXIT_INVALID;
 			goto out;
 		}
 	}
-	if (optind != argc) {
-		status = cli_usage_error("list", "unexpected argument '%s'", argv[optind]);
+	if (args.n_operands != 0) {
+		status = cli_usage_error("list", "unexpected argument '%s'", args.operands[0]);
 		goto out;
 	}
 	status = cli_domain_connect(mem, "list", &da, &dom);
 	if (status != EXIT_OK)
 		goto out;
+	if (orphans) {
+		status = list_orphans(mem, dom, json);
+		goto out;
+	}
 	rc = gpo_domain_list_gpos(mem, dom, &gpos, &n, &err);
 	if (rc != 0) {
 		status = cli_fail(err, rc);
@@ -129,11 +170,20 @@ int cmd_list(int argc, char **argv)
 	arr = json ? json_object_new_array() : NULL;
 	for (i = 0; i < n; i++) {
 		const struct gpo_domain_gpo *g = &gpos[i];
-		bool unreadable = false;
-		struct gpo_cep_policy *p = cep_of(mem, dom, g, &unreadable);
+		struct gpo_domain_state *state = NULL;
+		struct gpo_cep_policy *p = NULL;
+		bool unreadable = false, incomplete;
 
+		if (gpo_domain_check_gpo(mem, dom, g, &state, &err) != 0) {
+			cli_error("warning: cannot check GPO '%s' %s: %s", g->name, g->guid,
+				  err ? err->message : "unknown error");
+			unreadable = true;
+		}
+		incomplete = state != NULL && (state->problems & ~(unsigned)GPO_PROBLEM_LOCKED) != 0;
+		if (!unreadable && !(state->problems & (GPO_PROBLEM_NO_FOLDER)))
+			p = cep_of(mem, dom, g, &unreadable);
 		any_unreadable |= unreadable;
-		if (p == NULL && !all && !unreadable)
+		if (p == NULL && !all && !unreadable && !incomplete)
 			continue;
 		if (json) {
 			json_object *o = json_object_new_object(), *links = json_object_new_array();
@@ -143,22 +193,29 @@ int cmd_list(int argc, char **argv)
 			json_object_object_add(o, "version", json_object_new_int64(g->version));
 			json_object_object_add(o, "certificate_enrollment", json_object_new_boolean(p != NULL));
 			json_object_object_add(o, "unreadable", json_object_new_boolean(unreadable));
+			json_object_object_add(o, "incomplete", json_object_new_boolean(incomplete));
+			json_object_object_add(o, "problems", state && state->problems
+								     ? json_object_new_string(state->description)
+								     : NULL);
 			for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++)
 				if (p != NULL && p->scopes[k] != NULL)
 					json_object_object_add(o, gpo_cep_scope_name(k),
 							       servers_json(p, true, k));
 			for (j = 0; j < g->n_links; j++)
-				json_object_array_add(links, json_object_new_string(g->links[j].dn));
+				json_object_array_add(links, cli_link_json(&g->links[j]));
 			json_object_object_add(o, "links", links);
 			json_object_array_add(arr, o);
 			continue;
 		}
-		printf("%s  %s  (version %lu)%s\n", g->guid, g->name, (unsigned long)g->version,
-		       unreadable ? "  UNREADABLE" : "");
+		printf("%s  %s  (version %lu)%s\n", g->guid, cli_safe(mem, g->name),
+		       (unsigned long)g->version, unreadable ? "  UNREADABLE" : "");
+		if (state != NULL && state->problems)
+			printf("    %s: %s\n", incomplete ? "INCOMPLETE" : "note", state->description);
 		for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++)
 			servers_json(p, false, k);
 		for (j = 0; j < g->n_links; j++)
-			printf("    linked to %s\n", g->links[j].dn);
+			printf("    linked to %s%s\n", cli_safe(mem, g->links[j].dn),
+			       cli_link_options(g->links[j].options, g->links[j].options_known));
 	}
 	if (json) {
 		cli_print_json(arr);

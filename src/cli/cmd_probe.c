@@ -1,34 +1,42 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* gpo-cep probe: what Windows' "Validate Server" asks a policy server (MS-XCEP GetPolicies). */
-#include <getopt.h>
 #include <string.h>
 
 #include "cli_domain.h"
 #include "cli_probe.h"
 
-static const char probe_help[] =
-	"usage: gpo-cep probe [options] URI\n"
-	"\n"
-	"Ask a certificate enrollment policy server for its policy, as the Windows\n"
-	"editor's \"Validate Server\" does, and print its policy ID, friendly name,\n"
-	"certificate templates and CAs.  The answer is what the identity that asks\n"
-	"may see: a machine may be offered other templates.\n"
-	"\n"
-	"      --auth TYPE        kerberos, username_password, certificate or anonymous\n"
-	"                         (default: what the URI's IIS application implies)\n"
-	"  -U, --user USER        user for username_password (DOMAIN\\user or\n"
-	"                         user@REALM), with the password from --password-file,\n"
-	"                         $GPO_CEP_PASSWORD or a prompt\n"
-	"      --password-file F  read the password from the first line of F\n"
-	"      --cert FILE        client certificate (PEM) for certificate endpoints\n"
-	"      --key FILE         its private key (PEM; default: in --cert)\n"
-	"      --ca-file F        CAs that issued the server's TLS certificate (default:\n"
-	"                         the system's); verification cannot be turned off\n"
-	"      --timeout S        seconds for the whole exchange (30)\n"
-	"      --json             machine-readable output\n"
-	"  -h, --help             show this help\n"
-	"\n"
-	"Kerberos uses the ticket cache (kinit, $KRB5CCNAME) for HTTP/HOST of the URI.\n";
+static const struct cli_opt probe_opts[] = {
+	CLI_WORDS("auth", 0, 'a', "TYPE",
+		  "kerberos, username_password, certificate or anonymous\n"
+		  "(default: what the URI's IIS application implies)",
+		  "kerberos username_password certificate anonymous"),
+	CLI_VALUE("user", 'U', 'U', "USER",
+		  "user for username_password (DOMAIN\\user or\n"
+		  "user@REALM), with the password from --password-file,\n"
+		  "$GPO_CEP_PASSWORD or a prompt"),
+	CLI_FILE("password-file", 0, 'P', "F",
+		  "read the password from the first line of F\n"
+		  "(mode 0600 or stricter; - for standard input)"),
+	CLI_FILE("cert", 0, 'c', "FILE", "client certificate (PEM) for certificate endpoints"),
+	CLI_FILE("key", 0, 'k', "FILE", "its private key (PEM; default: in --cert)"),
+	CLI_FILE("ca-file", 0, 'C', "F",
+		  "CAs that issued the server's TLS certificate (default:\n"
+		  "the system's); verification cannot be turned off"),
+	CLI_VALUE("timeout", 0, 't', "S", "seconds for the whole exchange (30)"),
+	CLI_FLAG("json", 0, 'j', "machine-readable output"),
+	CLI_OPT_END,
+};
+
+const struct cli_spec cli_spec_probe = {
+	.name = "probe",
+	.usage = "gpo-cep probe [options] URI",
+	.about = "Ask a certificate enrollment policy server for its policy, as the Windows\n"
+		 "editor's \"Validate Server\" does, and print its policy ID, friendly name,\n"
+		 "certificate templates and CAs.  The answer is what the identity that asks\n"
+		 "may see: a machine may be offered other templates.  Kerberos uses the\n"
+		 "ticket cache (kinit, $KRB5CCNAME) for HTTP/HOST of the URI.\n",
+	.tables = { probe_opts, cli_opts_help },
+};
 
 static void print_template(const struct gpo_xcep_template *t)
 {
@@ -101,56 +109,52 @@ static void print_answer(const char *uri, enum gpo_cep_auth auth, const struct g
 
 int cmd_probe(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "auth", required_argument, NULL, 'a' },
-		{ "user", required_argument, NULL, 'U' },
-		{ "password-file", required_argument, NULL, 'P' },
-		{ "cert", required_argument, NULL, 'c' },
-		{ "key", required_argument, NULL, 'k' },
-		{ "ca-file", required_argument, NULL, 'C' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	TALLOC_CTX *mem = talloc_new(NULL);
 	struct gpo_probe_options o = { 0 };
 	struct gpo_xcep_policies *answer = NULL;
 	struct gpo_error *err = NULL;
 	const char *password_file = NULL;
 	char *password = NULL;
+	struct cli_args args;
 	bool json = false;
 	int c, rc, status = EXIT_OK;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "U:h", opts, NULL)) != -1) {
+	cli_args_init(&args, mem, &cli_spec_probe, argc, argv);
+	while ((c = cli_next(&args)) != CLI_END) {
 		switch (c) {
 		case 'a':
-			o.auth = gpo_cep_auth_from_name(optarg);
+			o.auth = gpo_cep_auth_from_name(args.value);
 			if (o.auth == GPO_CEP_AUTH_UNSET) {
 				talloc_free(mem);
 				return cli_usage_error("probe", "--auth '%s': expected kerberos, "
 							"username_password, certificate or "
-							"anonymous", optarg);
+							"anonymous", args.value);
 			}
 			break;
 		case 'U':
-			o.username = optarg;
+			if (strchr(args.value, '%') != NULL) {
+				talloc_free(mem);
+				return cli_usage_error("probe", "-U takes a user name only, never a "
+							"password (the text after '%%' was not "
+							"used): use --password-file, "
+							"$GPO_CEP_PASSWORD or the prompt");
+			}
+			o.username = args.value;
 			break;
 		case 'P':
-			password_file = optarg;
+			password_file = args.value;
 			break;
 		case 'c':
-			o.cert_file = optarg;
+			o.cert_file = args.value;
 			break;
 		case 'k':
-			o.key_file = optarg;
+			o.key_file = args.value;
 			break;
 		case 'C':
-			o.ca_file = optarg;
+			o.ca_file = args.value;
 			break;
 		case 't':
-			if (!cli_parse_seconds("--timeout", optarg, &o.timeout)) {
+			if (!cli_parse_seconds("--timeout", args.value, &o.timeout)) {
 				talloc_free(mem);
 				return EXIT_INVALID;
 			}
@@ -158,21 +162,21 @@ int cmd_probe(int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
-		case 'h':
-			fputs(probe_help, stdout);
+		case CLI_HELP:
+			cli_help(&cli_spec_probe, stdout);
 			talloc_free(mem);
 			return EXIT_OK;
 		default:
 			talloc_free(mem);
-			return cli_usage_error("probe", "unknown or incomplete option");
+			return EXIT_INVALID;
 		}
 	}
-	if (optind + 1 != argc) {
+	if (args.n_operands != 1) {
 		talloc_free(mem);
 		return cli_usage_error("probe", "expected exactly one URI");
 	}
 	/* the library checks the rest; the user is needed before a password prompt */
-	o.uri = argv[optind];
+	o.uri = args.operands[0];
 	if (o.auth == GPO_CEP_AUTH_UNSET)
 		o.auth = gpo_cep_auth_from_uri(o.uri);
 	if (o.auth == GPO_CEP_AUTH_USERNAME_PASSWORD) {

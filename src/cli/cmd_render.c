@@ -1,28 +1,33 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* gpo-cep render: policy JSON -> DIR/{GUID}/ with GPT.INI and Registry.pol. */
-#include <getopt.h>
 #include <string.h>
 
 #include <nettle/sha2.h>
 
 #include "cli_probe.h"
 
-static const char render_help[] =
-	"usage: gpo-cep render [options] POLICY.json -o DIR\n"
-	"\n"
-	"Write the policy as a GPO folder DIR/{GUID}/ holding GPT.INI,\n"
-	"Machine/Registry.pol and User/Registry.pol, byte for byte what the\n"
-	"Windows Group Policy editor writes.  Nothing is written on any error.\n"
-	"\n"
-	"  -o, --output DIR       folder to create the GPO folder in (required;\n"
-	"                         made if missing, like mkdir DIR)\n"
-	"      --guid GUID        the GPO's GUID (default: a new random one)\n"
-	"      --forest-guid GUID policy ID for LDAP: servers without one: the\n"
-	"                         forest root domain's objectGUID\n"
-	"      --force            replace an existing DIR/{GUID}\n"
-	"      --json             machine-readable output\n"
-	CLI_PROBE_HELP
-	"  -h, --help             show this help\n";
+static const struct cli_opt render_opts[] = {
+	CLI_DIR("output", 'o', 'o', "DIR",
+		  "folder to create the GPO folder in (required;\n"
+		  "made if missing, like mkdir DIR)"),
+	CLI_VALUE("guid", 0, 'g', "GUID", "the GPO's GUID (default: a new random one)"),
+	CLI_VALUE("forest-guid", 0, 'F', "GUID",
+		  "policy ID for LDAP: servers without one: the\n"
+		  "forest root domain's objectGUID"),
+	CLI_FLAG("force", 0, 'f', "replace an existing DIR/{GUID}"),
+	CLI_FLAG("json", 0, 'j', "machine-readable output"),
+	CLI_OPT_END,
+};
+
+const struct cli_spec cli_spec_render = {
+	.name = "render",
+	.usage = "gpo-cep render [options] POLICY.json -o DIR",
+	.about = "Write the policy as a GPO folder DIR/{GUID}/ holding GPT.INI,\n"
+		 "Machine/Registry.pol and User/Registry.pol, byte for byte what the\n"
+		 "Windows Group Policy editor writes.  Nothing is written on any error.\n",
+	.tables = { render_opts, cli_opts_probe, cli_opts_help },
+	.operands = CLI_COMPLETE_FILE,
+};
 
 static void hex_sha256(const uint8_t *data, size_t len, char out[65])
 {
@@ -87,17 +92,7 @@ static void print_result(const struct gpo_render *r, const char *path,
 
 int cmd_render(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "guid", required_argument, NULL, 'g' },
-		{ "forest-guid", required_argument, NULL, 'F' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		CLI_PROBE_OPTIONS,
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *out_dir = NULL, *guid_arg = NULL, *forest = NULL;
+	const char *out_dir = NULL, *guid_arg = NULL, *forest = NULL, *path_arg;
 	bool json = false, force = false;
 	TALLOC_CTX *mem = talloc_new(NULL);
 	struct gpo_cep_policy *policy = NULL;
@@ -105,20 +100,21 @@ int cmd_render(int argc, char **argv)
 	struct gpo_diags *diags = gpo_diags_new(mem);
 	struct gpo_error *err = NULL;
 	struct cli_probe_args pa = { 0 };
+	struct cli_args args;
 	char guid[39], forest_norm[39], *path = NULL;
-	int c, rc, status;
+	int c, rc, status = EXIT_OK;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+	cli_args_init(&args, mem, &cli_spec_render, argc, argv);
+	while ((c = cli_next(&args)) != CLI_END) {
 		switch (c) {
 		case 'o':
-			out_dir = optarg;
+			out_dir = args.value;
 			break;
 		case 'g':
-			guid_arg = optarg;
+			guid_arg = args.value;
 			break;
 		case 'F':
-			forest = optarg;
+			forest = args.value;
 			break;
 		case 'f':
 			force = true;
@@ -126,29 +122,29 @@ int cmd_render(int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
-		case 'h':
-			fputs(render_help, stdout);
+		case CLI_HELP:
+			cli_help(&cli_spec_render, stdout);
 			talloc_free(mem);
 			return EXIT_OK;
-		default:
-			status = EXIT_OK;
-			if (cli_probe_option(&pa, c, optarg, &status)) {
-				if (status != EXIT_OK) {
-					talloc_free(mem);
-					return status;
-				}
-				break;
-			}
+		case CLI_BAD:
 			talloc_free(mem);
-			return cli_usage_error("render", "unknown or incomplete option");
+			return EXIT_INVALID;
+		default:
+			cli_probe_option(&pa, c, args.value, &status);
+			if (status != EXIT_OK) {
+				talloc_free(mem);
+				return status;
+			}
+			break;
 		}
 	}
-	if (optind + 1 != argc || out_dir == NULL) {
+	if (args.n_operands != 1 || out_dir == NULL) {
 		talloc_free(mem);
-		return cli_usage_error("render", optind + 1 != argc
+		return cli_usage_error("render", args.n_operands != 1
 						 ? "expected exactly one POLICY.json"
 						 : "missing -o DIR");
 	}
+	path_arg = args.operands[0];
 	if (guid_arg != NULL && gpo_guid_normalize(guid_arg, guid) != 0) {
 		talloc_free(mem);
 		return cli_usage_error("render", "--guid '%s' is not a GUID", guid_arg);
@@ -160,10 +156,10 @@ int cmd_render(int argc, char **argv)
 		talloc_free(mem);
 		return cli_usage_error("render", "--forest-guid '%s' is not a GUID", forest);
 	}
-	status = cli_load_policy(mem, argv[optind], &policy, diags);
+	status = cli_load_policy(mem, path_arg, &policy, diags);
 	if (status == EXIT_OK)
 		status = cli_probe_policy(mem, &pa, policy, diags, NULL);
-	status = cli_finish_policy(policy, forest, argv[optind], diags, status);
+	status = cli_finish_policy(policy, forest, path_arg, diags, status);
 	if (status != EXIT_OK) {
 		talloc_free(mem);
 		return status;

@@ -1,32 +1,40 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* gpo-cep show: a GPO folder or a Registry.pol file back into policy JSON. */
 #include <errno.h>
-#include <getopt.h>
 #include <strings.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "cli_domain.h"
 
-static const char show_help[] =
-	"usage: gpo-cep show [options] PATH\n"
-	"       gpo-cep show --domain REALM --gpo NAME|{GUID} [options]\n"
-	"\n"
-	"Read a GPO folder (GPT.INI, Machine/ and User/Registry.pol) or one\n"
-	"Registry.pol file and print its certificate enrollment settings as policy\n"
-	"JSON.  Records outside those settings are reported on standard error.\n"
-	"\n"
-	"      --raw              print every record instead, as the JSON list\n"
-	"                         'samba-tool gpo load' takes\n"
-	"      --scope SCOPE      computer or user: the scope of a Registry.pol\n"
-	"                         file (default: from its folder, else computer)\n"
-	"      --json             policy, version, findings and other records in one\n"
-	"                         JSON document\n"
-	"      --gpo NAME|GUID    with --domain: the GPO to read (its container\n"
-	"                         and links are printed on standard error, or in\n"
-	"                         the JSON document)\n"
-	CLI_DOMAIN_HELP
-	"  -h, --help             show this help\n";
+static const struct cli_opt show_opts[] = {
+	CLI_FLAG("raw", 0, 'r',
+		  "print every record instead, as the JSON list\n"
+		  "'samba-tool gpo load' takes"),
+	CLI_WORDS("scope", 0, 's', "SCOPE",
+		  "computer or user: the scope of a Registry.pol\n"
+		  "file (default: from its folder, else computer)",
+		  "computer user"),
+	CLI_FLAG("json", 0, 'j',
+		  "policy, version, findings and other records in one\n"
+		  "JSON document"),
+	CLI_VALUE("gpo", 0, 'g', "NAME|{GUID}",
+		  "with --domain: the GPO to read (its container\n"
+		  "and links are printed on standard error, or in\n"
+		  "the JSON document)"),
+	CLI_OPT_END,
+};
+
+const struct cli_spec cli_spec_show = {
+	.name = "show",
+	.usage = "gpo-cep show [options] PATH\n"
+		 "gpo-cep show --domain REALM --gpo NAME|{GUID} [options]",
+	.about = "Read a GPO folder (GPT.INI, Machine/ and User/Registry.pol) or one\n"
+		 "Registry.pol file and print its certificate enrollment settings as policy\n"
+		 "JSON.  Records outside those settings are reported on standard error.\n",
+	.tables = { show_opts, cli_opts_domain, cli_opts_help },
+	.operands = CLI_COMPLETE_FILE,
+};
 
 static const char *const class_name[] = { "MACHINE", "USER" };
 
@@ -167,15 +175,6 @@ static enum gpo_cep_scope_kind scope_of_file(const char *path)
 
 int cmd_show(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "raw", no_argument, NULL, 'r' },
-		{ "scope", required_argument, NULL, 's' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "gpo", required_argument, NULL, 'g' },
-		CLI_DOMAIN_OPTIONS,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct cli_domain_args da = { .o = GPO_DOMAIN_OPTIONS_INIT };
 	struct gpo_domain *dom = NULL;
 	struct gpo_domain_gpo *gpo = NULL;
@@ -187,43 +186,41 @@ int cmd_show(int argc, char **argv)
 	struct gpo_error *err = NULL;
 	const char *scope_arg = NULL, *path;
 	bool raw = false, json = false;
+	struct cli_args args;
 	struct stat st;
 	size_t i, other = 0;
 	int c, k, status = EXIT_OK;
 
-	optind = 1;
-	while ((c = cli_next_option(argc, argv, opts, &da, &status)) != -1) {
+	cli_args_init(&args, mem, &cli_spec_show, argc, argv);
+	while ((c = cli_next_domain(&args, &da)) != CLI_END) {
 		switch (c) {
-		case CLI_OPTION_ERROR:
-			talloc_free(mem);
-			return status;
 		case 'g':
-			which = optarg;
+			which = args.value;
 			break;
 		case 'r':
 			raw = true;
 			break;
 		case 's':
-			scope_arg = optarg;
+			scope_arg = args.value;
 			break;
 		case 'j':
 			json = true;
 			break;
-		case 'h':
-			fputs(show_help, stdout);
+		case CLI_HELP:
+			cli_help(&cli_spec_show, stdout);
 			talloc_free(mem);
 			return EXIT_OK;
 		default:
 			talloc_free(mem);
-			return cli_usage_error("show", "unknown or incomplete option");
+			return EXIT_INVALID;
 		}
 	}
 	if (da.o.realm != NULL || which != NULL) {
-		if (optind != argc || which == NULL || da.o.realm == NULL) {
+		if (args.n_operands != 0 || which == NULL || da.o.realm == NULL) {
 			talloc_free(mem);
 			return cli_usage_error("show", "--domain and --gpo go together, without a PATH");
 		}
-	} else if (optind + 1 != argc) {
+	} else if (args.n_operands != 1) {
 		talloc_free(mem);
 		return cli_usage_error("show", "expected exactly one PATH");
 	}
@@ -245,7 +242,7 @@ int cmd_show(int argc, char **argv)
 		}
 		path = gpo->file_sys_path;
 		st.st_mode = 0;
-	} else if (path = argv[optind], stat(path, &st) != 0) {
+	} else if (path = args.operands[0], stat(path, &st) != 0) {
 		cli_error("cannot open '%s': %s", path, strerror(errno));
 		talloc_free(mem);
 		return EXIT_FAILURE_;

@@ -12,30 +12,44 @@
 #include "cli_domain.h"
 #include "cli_probe.h"
 
-static const char update_help[] =
-	"usage: gpo-cep update (--domain REALM --gpo NAME|{GUID} | --path DIR) [options] POLICY.json\n"
-	"       gpo-cep apply (--domain REALM | --path DIR) [options] POLICY.json\n"
-	"\n"
+static const struct cli_opt update_opts[] = {
+	CLI_VALUE("gpo", 0, 'g', "NAME|{GUID}", "update: the GPO (default: the policy's \"name\")"),
+	CLI_DIR("path", 0, 'p', "DIR", "a local GPO folder instead of a domain"),
+	CLI_VALUE("link", 0, 'l', "DN", "make sure the GPO is linked there (repeatable)"),
+	CLI_FLAG("dry-run", 0, 'r',
+		  "print what would change, write nothing; exit status\n"
+		  "0: no change, 4: changes pending"),
+	CLI_FLAG("detailed-exitcode", 0, 'x', "exit with 4 when a change was made"),
+	CLI_FLAG("json", 0, 'j', "machine-readable output"),
+	CLI_OPT_END,
+};
+
+static const char update_about[] =
 	"update replaces the certificate enrollment settings the policy names in an\n"
 	"existing GPO and keeps every other record, byte for byte and in order; the\n"
 	"changed half of the version goes up by one.  When nothing would change,\n"
 	"nothing is written.  apply creates the GPO named in the policy (or the folder\n"
 	"DIR, named {GUID}) when it does not exist, else updates it; its --link\n"
-	"links are ensured, not duplicated.\n"
-	"\n"
-	"      --gpo NAME|GUID    update: the GPO (default: the policy's \"name\")\n"
-	"      --path DIR         a local GPO folder instead of a domain\n"
-	"      --link DN          apply: make sure the GPO is linked there (repeatable)\n"
-	"      --enforced, --link-disabled  apply: options of new links\n"
-	"      --dry-run          print what would change, write nothing; exit status\n"
-	"                         0: no change, 4: changes pending\n"
-	"      --detailed-exitcode  exit with 4 when a change was made\n"
-	"      --json             machine-readable output\n"
-	CLI_DOMAIN_HELP
-	CLI_PROBE_HELP
-	"  -h, --help             show this help\n";
+	"links are ensured, not duplicated.\n";
 
-enum { EXIT_CHANGES = 4 };
+const struct cli_spec cli_spec_update = {
+	.name = "update",
+	.usage = "gpo-cep update (--domain REALM --gpo NAME|{GUID} | --path DIR) [options] "
+		 "POLICY.json",
+	.about = update_about,
+	.tables = { update_opts, cli_opts_link_flags, cli_opts_domain, cli_opts_probe,
+		    cli_opts_help },
+	.operands = CLI_COMPLETE_FILE,
+};
+
+const struct cli_spec cli_spec_apply = {
+	.name = "apply",
+	.usage = "gpo-cep apply (--domain REALM | --path DIR) [options] POLICY.json",
+	.about = update_about,
+	.tables = { update_opts, cli_opts_link_flags, cli_opts_domain, cli_opts_probe,
+		    cli_opts_help },
+	.operands = CLI_COMPLETE_FILE,
+};
 
 /* "KEY\VALUE = data" of a record, for the diff. */
 static char *record_text(TALLOC_CTX *mem, const struct gpo_preg_record *r)
@@ -150,7 +164,9 @@ struct update_args {
 	const char *path;
 	const char **links;
 	size_t n_links;
-	unsigned link_options;
+	struct gpo_link_request link;
+	bool link_flags;           /* --enforced and the like were given */
+	bool by_name;              /* `which` is the policy's name, never a GUID */
 	bool dry_run, json, detailed;
 };
 
@@ -180,6 +196,72 @@ static int update_path(TALLOC_CTX *mem, struct update_args *a, struct gpo_cep_po
 	return plan->changed && (a->dry_run || a->detailed) ? EXIT_CHANGES : EXIT_OK;
 }
 
+/* What --link would do to one target, without doing it. */
+static bool link_pending(const struct gpo_domain_gpo *gpo, const char *target,
+			 const struct gpo_link_request *req)
+{
+	size_t j;
+
+	for (j = 0; j < gpo->n_links; j++) {
+		const struct gpo_domain_link *l = &gpo->links[j];
+		uint32_t want = l->options;
+
+		if (!gpo_dn_equal(l->dn, target))
+			continue;
+		if (req->enforced != GPO_LINK_KEEP)
+			want = req->enforced == GPO_LINK_ON ? want | GPO_LINK_ENFORCED
+							    : want & ~GPO_LINK_ENFORCED;
+		if (req->disabled != GPO_LINK_KEEP)
+			want = req->disabled == GPO_LINK_ON ? want | GPO_LINK_DISABLED
+							    : want & ~GPO_LINK_DISABLED;
+		return !l->options_known ? req->enforced || req->disabled : want != l->options;
+	}
+	return true;
+}
+
+/* Ensure the links; what changed, as lines and JSON. */
+static int ensure_links(TALLOC_CTX *mem, struct update_args *a, struct gpo_domain *dom,
+			struct gpo_domain_gpo *gpo, json_object *changes, bool *ret_changed)
+{
+	struct gpo_error *err = NULL;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < a->n_links; i++) {
+		struct gpo_link_change c = { 0 };
+		const char *what;
+
+		if (a->dry_run) {
+			if (!link_pending(gpo, a->links[i], &a->link))
+				continue;
+			*ret_changed = true;
+			what = "would link";
+		} else {
+			rc = gpo_domain_link(mem, dom, gpo, a->links[i], &a->link, &c, &err);
+			if (rc != 0)
+				return cli_fail(err, rc);
+			if (!c.added && !c.options_changed)
+				continue;
+			*ret_changed = true;
+			what = c.added ? "linked to" : "link options changed on";
+		}
+		if (changes != NULL) {
+			json_object *o = json_object_new_object();
+
+			json_object_object_add(o, "link", json_object_new_string(a->links[i]));
+			json_object_object_add(o, "change", json_object_new_string(
+								    a->dry_run ? "pending"
+								    : c.added  ? "added"
+									       : "options"));
+			json_object_array_add(changes, o);
+		} else {
+			printf("  %s %s%s\n", what, cli_safe(mem, a->links[i]),
+			       a->dry_run ? "" : cli_link_options(c.new_options, true));
+		}
+	}
+	return EXIT_OK;
+}
+
 static int update_domain(TALLOC_CTX *mem, struct update_args *a, struct gpo_domain *dom,
 			 struct gpo_domain_gpo *gpo, struct gpo_cep_policy *policy)
 {
@@ -187,64 +269,131 @@ static int update_domain(TALLOC_CTX *mem, struct update_args *a, struct gpo_doma
 	struct gpo_update_plan *plan = NULL;
 	struct gpo_error *err = NULL;
 	json_object *doc = a->json ? json_object_new_object() : NULL;
-	bool linked_any = false;
-	size_t i, j;
-	int rc;
+	json_object *link_changes = doc ? json_object_new_array() : NULL;
+	bool linked = false;
+	size_t i;
+	int rc, status;
 
+	/* every link target first: a typo must not follow a written update */
+	for (i = 0; i < a->n_links; i++) {
+		rc = gpo_domain_check_link_target(mem, dom, a->links[i], &err);
+		if (rc != 0) {
+			json_object_put(doc);
+			json_object_put(link_changes);
+			return cli_fail(err, rc);
+		}
+	}
 	rc = gpo_domain_read_files(mem, dom, gpo, &cur, &err);
 	if (rc == 0)
 		rc = gpo_plan_update(mem, policy, cur, gpo->version, gpo->machine_extension_names,
 				     gpo->user_extension_names, &plan, &err);
 	if (rc == 0 && plan->changed && !a->dry_run)
-		rc = gpo_domain_apply_plan(dom, gpo, cur, plan, &err);
-	for (i = 0; rc == 0 && i < a->n_links; i++) {
-		for (j = 0; j < gpo->n_links; j++)
-			if (strcasecmp(gpo->links[j].dn, a->links[i]) == 0)
-				break;
-		if (j < gpo->n_links)
-			continue; /* ensured, not duplicated */
-		linked_any = true;
-		if (!a->dry_run)
-			rc = gpo_domain_link(dom, gpo, a->links[i], a->link_options, &err);
-		else if (doc == NULL)
-			printf("would link to %s\n", a->links[i]);
-	}
+		rc = gpo_domain_apply_plan(mem, dom, gpo, cur, plan, &err);
 	if (rc != 0) {
 		json_object_put(doc);
+		json_object_put(link_changes);
 		return cli_fail(err, rc);
 	}
 	if (doc != NULL) {
 		json_object_object_add(doc, "guid", json_object_new_string(gpo->guid));
 		json_object_object_add(doc, "name", json_object_new_string(gpo->name));
-		json_object_object_add(doc, "links_added", json_object_new_boolean(linked_any));
 	}
-	print_plan(mem, plan, talloc_asprintf(mem, "GPO '%s' %s", gpo->name, gpo->guid),
-		   a->dry_run, doc);
+	print_plan(mem, plan, talloc_asprintf(mem, "GPO '%s' %s", cli_safe(mem, gpo->name),
+					      gpo->guid), a->dry_run, doc);
+	status = ensure_links(mem, a, dom, gpo, link_changes, &linked);
 	if (doc != NULL) {
-		cli_print_json(doc);
+		json_object_object_add(doc, "links", link_changes);
+		json_object_object_add(doc, "changed", json_object_new_boolean(plan->changed || linked));
+		if (status == EXIT_OK)
+			cli_print_json(doc);
 		json_object_put(doc);
 	}
-	return (plan->changed || linked_any) && (a->dry_run || a->detailed) ? EXIT_CHANGES
-									    : EXIT_OK;
+	if (status != EXIT_OK)
+		return status;
+	return (plan->changed || linked) && (a->dry_run || a->detailed) ? EXIT_CHANGES : EXIT_OK;
+}
+
+/* apply of a GPO that does not exist yet: create it, link it. */
+static int apply_create(TALLOC_CTX *mem, struct update_args *a, struct gpo_domain *dom,
+			struct gpo_cep_policy *policy)
+{
+	struct gpo_domain_gpo *gpo = NULL;
+	struct gpo_render *r = NULL;
+	struct gpo_error *err = NULL;
+	char guid[39];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < a->n_links; i++) {
+		rc = gpo_domain_check_link_target(mem, dom, a->links[i], &err);
+		if (rc != 0) {
+			rc = cli_fail(err, rc);
+			cli_error("no GPO was created");
+			return rc;
+		}
+	}
+	gpo_guid_generate(guid);
+	rc = gpo_render_policy(mem, policy, guid, &r, &err);
+	if (rc == 0 && a->dry_run) {
+		printf("would create GPO '%s' (version %lu; its GUID is assigned when it is "
+		       "created)\n", cli_safe(mem, a->which), (unsigned long)r->version);
+		for (i = 0; i < a->n_links; i++)
+			printf("  would link to %s\n", cli_safe(mem, a->links[i]));
+		return EXIT_CHANGES;
+	}
+	if (rc == 0)
+		rc = gpo_domain_create_gpo(mem, dom, a->which, r, &gpo, &err);
+	if (rc != 0)
+		return cli_fail(err, rc);
+	for (i = 0; i < a->n_links; i++) {
+		rc = gpo_domain_link(mem, dom, gpo, a->links[i], &a->link, NULL, &err);
+		if (rc != 0) {
+			cli_fail(err, rc);
+			cli_error("GPO '%s' %s was created, but not linked to %s: run the same "
+				  "command again to link it", a->which, gpo->guid, a->links[i]);
+			return EXIT_PARTIAL;
+		}
+	}
+	if (a->json) {
+		json_object *doc = cli_gpo_json(gpo);
+
+		json_object_object_add(doc, "created", json_object_new_boolean(true));
+		json_object_object_add(doc, "changed", json_object_new_boolean(true));
+		cli_print_json(doc);
+		json_object_put(doc);
+	} else {
+		printf("created ");
+		cli_print_gpo(stdout, gpo);
+	}
+	return a->detailed ? EXIT_CHANGES : EXIT_OK;
+}
+
+/* apply of a GPO an interrupted create left: its folder and children first. */
+static int apply_complete(TALLOC_CTX *mem, struct update_args *a, struct gpo_domain *dom,
+			  const struct gpo_domain_gpo *gpo)
+{
+	struct gpo_domain_state *state = NULL;
+	struct gpo_error *err = NULL;
+	int rc = gpo_domain_check_gpo(mem, dom, gpo, &state, &err);
+
+	if (rc == 0 && (state->problems & (GPO_PROBLEM_NO_FOLDER | GPO_PROBLEM_NO_CHILDREN))) {
+		if (a->dry_run) {
+			printf("would complete GPO '%s' %s (%s)\n", cli_safe(mem, gpo->name), gpo->guid,
+			       state->description);
+			return EXIT_OK;
+		}
+		rc = gpo_domain_complete_gpo(mem, dom, gpo, &err);
+		if (rc == 0 && !a->json)
+			printf("completed GPO '%s' %s (%s)\n", cli_safe(mem, gpo->name), gpo->guid,
+			       state->description);
+	}
+	return rc == 0 ? EXIT_OK : cli_fail(err, rc);
 }
 
 static int run_update(int argc, char **argv, bool apply)
 {
-	static const struct option opts[] = {
-		{ "gpo", required_argument, NULL, 'g' },
-		{ "path", required_argument, NULL, 'p' },
-		{ "link", required_argument, NULL, 'l' },
-		{ "enforced", no_argument, NULL, 'e' },
-		{ "link-disabled", no_argument, NULL, 'd' },
-		{ "dry-run", no_argument, NULL, 'r' },
-		{ "detailed-exitcode", no_argument, NULL, 'x' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		CLI_DOMAIN_OPTIONS,
-		CLI_PROBE_OPTIONS,
-		{ NULL, 0, NULL, 0 },
-	};
-	struct update_args a = { .cmd = apply ? "apply" : "update" };
+	const struct cli_spec *spec = apply ? &cli_spec_apply : &cli_spec_update;
+	struct update_args a = { .cmd = spec->name };
 	struct cli_domain_args da = { .o = GPO_DOMAIN_OPTIONS_INIT };
 	struct cli_probe_args pa = { 0 };
 	TALLOC_CTX *mem = talloc_new(NULL);
@@ -253,29 +402,23 @@ static int run_update(int argc, char **argv, bool apply)
 	struct gpo_domain *dom = NULL;
 	struct gpo_domain_gpo *gpo = NULL;
 	struct gpo_error *err = NULL;
+	const char *path;
+	struct cli_args args;
 	int c, rc, status = EXIT_OK;
 	struct stat st;
 
 	a.links = talloc_zero_array(mem, const char *, argc + 1);
-	optind = 1;
-	while ((c = cli_next_option(argc, argv, opts, &da, &status)) != -1) {
+	cli_args_init(&args, mem, spec, argc, argv);
+	while ((c = cli_next_domain(&args, &da)) != CLI_END) {
 		switch (c) {
-		case CLI_OPTION_ERROR:
-			goto out;
 		case 'g':
-			a.which = optarg;
+			a.which = args.value;
 			break;
 		case 'p':
-			a.path = optarg;
+			a.path = args.value;
 			break;
 		case 'l':
-			a.links[a.n_links++] = optarg;
-			break;
-		case 'e':
-			a.link_options |= GPO_LINK_ENFORCED;
-			break;
-		case 'd':
-			a.link_options |= GPO_LINK_DISABLED;
+			a.links[a.n_links++] = args.value;
 			break;
 		case 'r':
 			a.dry_run = true;
@@ -286,36 +429,53 @@ static int run_update(int argc, char **argv, bool apply)
 		case 'j':
 			a.json = true;
 			break;
-		case 'h':
-			fputs(update_help, stdout);
+		case CLI_HELP:
+			cli_help(spec, stdout);
+			goto out;
+		case CLI_BAD:
+			status = EXIT_INVALID;
 			goto out;
 		default:
-			if (cli_probe_option(&pa, c, optarg, &status)) {
-				if (status != EXIT_OK)
-					goto out;
-				break;
-			}
-			status = cli_usage_error(a.cmd, "unknown or incomplete option");
-			goto out;
+			if (cli_link_option(&a.link, a.cmd, c, args.value, &status))
+				a.link_flags = true;
+			else
+				cli_probe_option(&pa, c, args.value, &status);
+			if (status != EXIT_OK)
+				goto out;
+			break;
 		}
 	}
-	if (optind + 1 != argc) {
+	if (args.n_operands != 1) {
 		status = cli_usage_error(a.cmd, "expected exactly one POLICY.json");
 		goto out;
 	}
+	path = args.operands[0];
 	if ((a.path != NULL) == (da.o.realm != NULL)) {
 		status = cli_usage_error(a.cmd, "give either --domain or --path");
 		goto out;
 	}
-	if (a.path != NULL && (a.which != NULL || a.n_links > 0)) {
-		status = cli_usage_error(a.cmd, "--gpo and --link belong to --domain");
+	if (a.path != NULL && (a.which != NULL || a.n_links > 0 || a.link_flags)) {
+		status = cli_usage_error(a.cmd, "--gpo, --link and the link options belong to "
+					 "--domain");
 		goto out;
 	}
-	status = cli_load_policy(mem, argv[optind], &policy, diags);
-	if (status == EXIT_OK && a.which == NULL && a.path == NULL)
+	if (a.link_flags && a.n_links == 0) {
+		status = cli_usage_error(a.cmd, "the link options go with --link DN");
+		goto out;
+	}
+	status = cli_load_policy(mem, path, &policy, diags);
+	if (status != EXIT_OK) {
+		/* every error in the file, before any connection */
+		cli_finish_policy(policy, NULL, path, diags, status);
+		goto out;
+	}
+	if (a.which == NULL && a.path == NULL) {
+		/* a policy's name is a display name, whatever it looks like */
 		a.which = policy->name;
+		a.by_name = true;
+	}
 	if (status == EXIT_OK && a.which == NULL && a.path == NULL) {
-		cli_print_diags(argv[optind], diags);
+		cli_print_diags(path, diags);
 		status = cli_usage_error(a.cmd, "no GPO: give --gpo or \"name\" in the policy");
 		goto out;
 	}
@@ -325,7 +485,7 @@ static int run_update(int argc, char **argv, bool apply)
 		goto out;
 	if (status == EXIT_OK)
 		status = cli_probe_policy(mem, &pa, policy, diags, NULL);
-	status = cli_finish_policy(policy, dom ? gpo_domain_forest_guid(dom) : NULL, argv[optind],
+	status = cli_finish_policy(policy, dom ? gpo_domain_forest_guid(dom) : NULL, path,
 				   diags, status);
 	if (status != EXIT_OK)
 		goto out;
@@ -351,46 +511,20 @@ static int run_update(int argc, char **argv, bool apply)
 		status = update_path(mem, &a, policy);
 		goto out;
 	}
-	rc = gpo_domain_find_gpo(mem, dom, a.which, &gpo, &err);
+	rc = a.by_name ? gpo_domain_find_gpo_by_name(mem, dom, a.which, &gpo, &err)
+		       : gpo_domain_find_gpo(mem, dom, a.which, &gpo, &err);
 	if (rc == GPO_ENOTFOUND && apply) {
-		struct gpo_render *r = NULL;
-		char guid[39];
-		size_t i;
-
-		gpo_guid_generate(guid);
-		rc = gpo_render_policy(mem, policy, guid, &r, &err);
-		if (rc == 0 && a.dry_run) {
-			printf("would create GPO '%s' (version %lu)\n", a.which, (unsigned long)r->version);
-			status = EXIT_CHANGES;
-			goto out;
-		}
-		if (rc == 0)
-			rc = gpo_domain_create_gpo(mem, dom, a.which, r, &gpo, &err);
-		for (i = 0; rc == 0 && i < a.n_links; i++)
-			rc = gpo_domain_link(dom, gpo, a.links[i], a.link_options, &err);
-		if (rc != 0) {
-			status = cli_fail(err, rc);
-			goto out;
-		}
-		if (a.json) {
-			json_object *doc = cli_gpo_json(gpo);
-
-			json_object_object_add(doc, "created", json_object_new_boolean(true));
-			json_object_object_add(doc, "changed", json_object_new_boolean(true));
-			cli_print_json(doc);
-			json_object_put(doc);
-		} else {
-			printf("created ");
-			cli_print_gpo(stdout, gpo);
-		}
-		status = a.detailed ? EXIT_CHANGES : EXIT_OK;
+		status = apply_create(mem, &a, dom, policy);
 		goto out;
 	}
 	if (rc != 0) {
 		status = cli_fail(err, rc);
 		goto out;
 	}
-	status = update_domain(mem, &a, dom, gpo, policy);
+	if (apply)
+		status = apply_complete(mem, &a, dom, gpo);
+	if (status == EXIT_OK)
+		status = update_domain(mem, &a, dom, gpo, policy);
 out:
 	talloc_free(mem);
 	return status;

@@ -7,22 +7,66 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_opt.h"
 
 static const struct cmd commands[] = {
-	{ "render", cmd_render, "write a policy as a GPO folder (GPT.INI, Registry.pol)" },
-	{ "show", cmd_show, "read a GPO folder or Registry.pol back into policy JSON" },
-	{ "lint", cmd_lint, "check a policy against what Windows, Samba and adsys accept" },
-	{ "init", cmd_init, "print a policy template" },
-	{ "probe", cmd_probe, "ask a policy server for its policy ID and templates (MS-XCEP)" },
-	{ "create", cmd_create, "publish a policy as a new GPO in an AD domain" },
-	{ "update", cmd_update, "change the certificate settings of an existing GPO" },
-	{ "apply", cmd_apply, "create the GPO or update it: for automation" },
-	{ "list", cmd_list, "list the GPOs of a domain with certificate enrollment settings" },
-	{ "link", cmd_link, "link a GPO to the domain or an OU" },
-	{ "unlink", cmd_unlink, "remove a GPO's link" },
-	{ "delete", cmd_delete, "remove a GPO from an AD domain" },
-	{ "acl", cmd_acl, "check a GPO's SYSVOL ACL against its container's; repair it" },
+	{ "render", cmd_render, "write a policy as a GPO folder (GPT.INI, Registry.pol)",
+	  &cli_spec_render },
+	{ "show", cmd_show, "read a GPO folder or Registry.pol back into policy JSON",
+	  &cli_spec_show },
+	{ "lint", cmd_lint, "check a policy against what Windows, Samba and adsys accept",
+	  &cli_spec_lint },
+	{ "init", cmd_init, "print a policy template", &cli_spec_init },
+	{ "probe", cmd_probe, "ask a policy server for its policy ID and templates (MS-XCEP)",
+	  &cli_spec_probe },
+	{ "create", cmd_create, "publish a policy as a new GPO in an AD domain", &cli_spec_create },
+	{ "update", cmd_update, "change the certificate settings of an existing GPO",
+	  &cli_spec_update },
+	{ "apply", cmd_apply, "create the GPO or update it: for automation", &cli_spec_apply },
+	{ "list", cmd_list, "list the GPOs of a domain with certificate enrollment settings",
+	  &cli_spec_list },
+	{ "link", cmd_link, "link a GPO to the domain or an OU", &cli_spec_link },
+	{ "unlink", cmd_unlink, "remove a GPO's link", &cli_spec_unlink },
+	{ "delete", cmd_delete, "remove a GPO from an AD domain", &cli_spec_delete },
+	{ "acl", cmd_acl, "check a GPO's SYSVOL ACL against its container's; repair it",
+	  &cli_spec_acl },
 };
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+/*
+ * Not in --help: what the build and the tests read off the option tables.
+ * "--completion SHELL" prints a completion script; "--options CMD" one line
+ * per option of CMD ("--name VALUE" or "-U, --user USER").
+ */
+static int hidden(int argc, char **argv)
+{
+	const struct cli_spec *specs[N_COMMANDS + 1];
+	const struct cli_opt *const *t;
+	const struct cli_opt *o;
+	size_t i;
+
+	for (i = 0; i < N_COMMANDS; i++)
+		specs[i] = commands[i].spec;
+	specs[N_COMMANDS] = NULL;
+	if (strcmp(argv[1], "--completion") == 0 && argc == 3)
+		return cli_completion(specs, argv[2], stdout) == 0 ? EXIT_OK
+								   : cli_usage_error(NULL, "no such shell");
+	for (i = 0; argc == 3 && i < N_COMMANDS; i++) {
+		if (strcmp(commands[i].name, argv[2]) != 0)
+			continue;
+		for (t = commands[i].spec->tables; *t != NULL; t++)
+			for (o = *t; o->name != NULL; o++)
+				if (o->short_name != 0)
+					printf("-%c, --%s%s%s\n", o->short_name, o->name,
+					       o->value ? " " : "", o->value ? o->value : "");
+				else
+					printf("--%s%s%s\n", o->name, o->value ? " " : "",
+					       o->value ? o->value : "");
+		return EXIT_OK;
+	}
+	return cli_usage_error(NULL, "'%s' needs a command", argv[1]);
+}
 
 static void usage(FILE *out)
 {
@@ -31,7 +75,7 @@ static void usage(FILE *out)
 	fprintf(out, "usage: gpo-cep <command> [options] [arguments]\n"
 		     "       gpo-cep (--help | --version)\n\n"
 		     "Commands:\n");
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (i = 0; i < N_COMMANDS; i++)
 		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out, "\n'gpo-cep <command> --help' describes a command; "
 		     "see also gpo-cep(1) and gpo-cep-policy(5).\n");
@@ -53,11 +97,13 @@ int main(int argc, char **argv)
 		printf("gpo-cep %s\n", GPO_CEP_VERSION_STRING);
 		return EXIT_OK;
 	}
+	if (strcmp(name, "--completion") == 0 || strcmp(name, "--options") == 0)
+		return hidden(argc, argv);
 	if (strcmp(name, "help") == 0 && argc < 3) {
 		usage(stdout);
 		return EXIT_OK;
 	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+	for (i = 0; i < N_COMMANDS; i++) {
 		char *help_argv[] = { argc > 2 ? argv[2] : NULL, (char *)"--help", NULL };
 
 		if (strcmp(name, "help") == 0 && strcmp(commands[i].name, argv[2]) == 0)

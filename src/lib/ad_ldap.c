@@ -65,7 +65,7 @@ static int ldap_fail(TALLOC_CTX *mem_ctx, struct gpo_error **reterr, struct ad_l
 	case LDAP_CONNECT_ERROR:
 		advice = ": cannot reach the DC (check --dc, the network and --ca-file: a TLS "
 			 "certificate that does not verify looks the same)";
-		code = GPO_EIO;
+		code = GPO_ENET;
 		break;
 	case LDAP_INVALID_CREDENTIALS:
 		advice = ": wrong user name or password";
@@ -74,8 +74,12 @@ static int ldap_fail(TALLOC_CTX *mem_ctx, struct gpo_error **reterr, struct ad_l
 		advice = ": the DC wants TLS or Kerberos for this bind";
 		break;
 	case LDAP_INSUFFICIENT_ACCESS:
-		advice = ": insufficient rights (creating and changing GPOs needs Domain "
-			 "Admins, Enterprise Admins or Group Policy Creator Owners)";
+		advice = ": the account lacks the right for this";
+		code = GPO_EACCES;
+		break;
+	case LDAP_UNWILLING_TO_PERFORM:
+		advice = ": the DC refuses this (a critical system object?)";
+		code = GPO_EACCES;
 		break;
 	case LDAP_NO_SUCH_OBJECT:
 		advice = ": no such object";
@@ -121,6 +125,7 @@ int ad_ldap_connect(TALLOC_CTX *mem_ctx, const char *host, const struct gpo_doma
 	bool kerberos = o->auth == GPO_AUTH_KERBEROS;
 	struct timeval tv = { .tv_sec = o->timeout ? o->timeout : 15 };
 	int version = LDAP_VERSION3, demand = LDAP_OPT_X_TLS_DEMAND, zero = 0, rc;
+	int tls12 = LDAP_OPT_X_TLS_PROTOCOL_TLS1_2;
 
 	if (l == NULL)
 		return gpo_oom(mem_ctx, reterr);
@@ -145,6 +150,8 @@ int ad_ldap_connect(TALLOC_CTX *mem_ctx, const char *host, const struct gpo_doma
 	ldap_set_option(l->ld, LDAP_OPT_TIMEOUT, &tv);
 	/* verification is never optional; the CA file only chooses the trust anchors */
 	ldap_set_option(l->ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &demand);
+	/* no TLS 1.0 or 1.1: a simple bind sends the password inside */
+	ldap_set_option(l->ld, LDAP_OPT_X_TLS_PROTOCOL_MIN, &tls12);
 	if (o->ca_file != NULL)
 		ldap_set_option(l->ld, LDAP_OPT_X_TLS_CACERTFILE, o->ca_file);
 	ldap_set_option(l->ld, LDAP_OPT_X_TLS_NEWCTX, &zero);
@@ -205,76 +212,136 @@ const char *ad_entry_get(const struct ad_entry *e, const char *name)
 	return a && a->n_values > 0 ? (const char *)a->values[0] : NULL;
 }
 
-int ad_ldap_search(TALLOC_CTX *mem_ctx, struct ad_ldap *l, const char *base, int scope,
-		   const char *filter, const char *const *attrs, unsigned sd_flags,
-		   struct ad_entry **ret_entries, size_t *ret_count, struct gpo_error **reterr)
+/* Append the entries of one result message to `entries`. */
+static int take_entries(TALLOC_CTX *mem_ctx, LDAP *ld, LDAPMessage *res, struct ad_entry **entries,
+			size_t *n)
 {
-	static const int scopes[] = { LDAP_SCOPE_BASE, LDAP_SCOPE_ONELEVEL, LDAP_SCOPE_SUBTREE };
-	struct timeval tv = { .tv_sec = l->timeout };
-	LDAPControl sd_control, *controls[2] = { NULL, NULL };
-	/* BER SEQUENCE { INTEGER flags }: 1.2.840.113556.1.4.801 */
-	char sd_value[5] = { 0x30, 0x03, 0x02, 0x01, (char)sd_flags };
-	LDAPMessage *res = NULL, *m;
-	struct ad_entry *entries;
-	size_t n = 0;
-	int rc;
+	LDAPMessage *m;
+	size_t more = (size_t)ldap_count_entries(ld, res);
+	struct ad_entry *grown = talloc_realloc(mem_ctx, *entries, struct ad_entry, *n + more + 1);
 
-	if (sd_flags != 0) {
-		sd_control.ldctl_oid = discard_const("1.2.840.113556.1.4.801");
-		sd_control.ldctl_value.bv_val = sd_value;
-		sd_control.ldctl_value.bv_len = sizeof(sd_value);
-		sd_control.ldctl_iscritical = 1;
-		controls[0] = &sd_control;
-	}
-	rc = ldap_search_ext_s(l->ld, base, scopes[scope], filter, discard_const(attrs), 0,
-			       controls[0] ? controls : NULL, NULL, &tv, 0, &res);
-	if (rc == LDAP_NO_SUCH_OBJECT) {
-		ldap_msgfree(res);
-		*ret_entries = NULL;
-		*ret_count = 0;
-		return 0;
-	}
-	if (rc != LDAP_SUCCESS) {
-		ldap_msgfree(res);
-		return ldap_fail(mem_ctx, reterr, l, rc, "search", base);
-	}
-	entries = talloc_zero_array(mem_ctx, struct ad_entry, ldap_count_entries(l->ld, res) + 1);
-	if (entries == NULL) {
-		ldap_msgfree(res);
-		return gpo_oom(mem_ctx, reterr);
-	}
-	for (m = ldap_first_entry(l->ld, res); m != NULL; m = ldap_next_entry(l->ld, m)) {
-		struct ad_entry *e = &entries[n++];
+	if (grown == NULL)
+		return GPO_ENOMEM;
+	*entries = grown;
+	memset(&grown[*n], 0, (more + 1) * sizeof(*grown));
+	for (m = ldap_first_entry(ld, res); m != NULL; m = ldap_next_entry(ld, m)) {
+		struct ad_entry *e = &grown[(*n)++];
 		BerElement *ber = NULL;
-		char *dn = ldap_get_dn(l->ld, m), *a;
+		char *dn = ldap_get_dn(ld, m), *a;
 
-		e->dn = talloc_strdup(entries, dn ? dn : "");
+		e->dn = talloc_strdup(grown, dn ? dn : "");
 		ldap_memfree(dn);
-		for (a = ldap_first_attribute(l->ld, m, &ber); a != NULL;
-		     a = ldap_next_attribute(l->ld, m, ber)) {
-			struct berval **vals = ldap_get_values_len(l->ld, m, a);
+		for (a = ldap_first_attribute(ld, m, &ber); a != NULL;
+		     a = ldap_next_attribute(ld, m, ber)) {
+			struct berval **vals = ldap_get_values_len(ld, m, a);
 			struct ad_attr *at;
 			size_t k, nv = vals ? (size_t)ldap_count_values_len(vals) : 0;
 
-			e->attrs = talloc_realloc(entries, e->attrs, struct ad_attr, e->n_attrs + 1);
+			e->attrs = talloc_realloc(grown, e->attrs, struct ad_attr, e->n_attrs + 1);
+			if (e->attrs == NULL)
+				return GPO_ENOMEM;
 			at = &e->attrs[e->n_attrs++];
-			at->name = talloc_strdup(entries, a);
+			at->name = talloc_strdup(grown, a);
 			at->n_values = nv;
-			at->values = talloc_zero_array(entries, uint8_t *, nv + 1);
-			at->lengths = talloc_zero_array(entries, size_t, nv + 1);
-			for (k = 0; k < nv; k++) {
-				at->values[k] = talloc_size(entries, vals[k]->bv_len + 1);
+			at->values = talloc_zero_array(grown, uint8_t *, nv + 1);
+			at->lengths = talloc_zero_array(grown, size_t, nv + 1);
+			for (k = 0; at->values != NULL && at->lengths != NULL && k < nv; k++) {
+				at->values[k] = talloc_size(grown, vals[k]->bv_len + 1);
+				if (at->values[k] == NULL)
+					break;
 				memcpy(at->values[k], vals[k]->bv_val, vals[k]->bv_len);
 				at->values[k][vals[k]->bv_len] = 0;
 				at->lengths[k] = vals[k]->bv_len;
 			}
 			ldap_value_free_len(vals);
 			ldap_memfree(a);
+			if (at->values == NULL || at->lengths == NULL || k < nv)
+				return GPO_ENOMEM;
 		}
 		if (ber != NULL)
 			ber_free(ber, 0);
 	}
-	ldap_msgfree(res);
+	return 0;
+}
+
+#define PAGE_SIZE 1000
+
+int ad_ldap_search(TALLOC_CTX *mem_ctx, struct ad_ldap *l, const char *base, int scope,
+		   const char *filter, const char *const *attrs, unsigned sd_flags,
+		   struct ad_entry **ret_entries, size_t *ret_count, struct gpo_error **reterr)
+{
+	static const int scopes[] = { LDAP_SCOPE_BASE, LDAP_SCOPE_ONELEVEL, LDAP_SCOPE_SUBTREE };
+	struct timeval tv = { .tv_sec = l->timeout };
+	LDAPControl sd_control, *page = NULL, *controls[3] = { NULL, NULL, NULL };
+	/* BER SEQUENCE { INTEGER flags }: 1.2.840.113556.1.4.801 */
+	char sd_value[5] = { 0x30, 0x03, 0x02, 0x01, (char)sd_flags };
+	struct berval cookie = { 0, NULL };
+	struct ad_entry *entries = talloc_zero_array(mem_ctx, struct ad_entry, 1);
+	size_t n = 0;
+	int rc, k = 0;
+
+	if (entries == NULL)
+		return gpo_oom(mem_ctx, reterr);
+	if (sd_flags != 0) {
+		sd_control.ldctl_oid = discard_const("1.2.840.113556.1.4.801");
+		sd_control.ldctl_value.bv_val = sd_value;
+		sd_control.ldctl_value.bv_len = sizeof(sd_value);
+		sd_control.ldctl_iscritical = 1;
+		controls[k++] = &sd_control;
+	}
+	for (;;) {
+		LDAPMessage *res = NULL;
+		LDAPControl **returned = NULL;
+		int err = 0;
+
+		if (scope != 0) {
+			rc = ldap_create_page_control(l->ld, PAGE_SIZE, cookie.bv_val ? &cookie : NULL,
+						      0, &page);
+			if (rc != LDAP_SUCCESS)
+				break;
+			controls[k] = page;
+		}
+		rc = ldap_search_ext_s(l->ld, base, scopes[scope], filter, discard_const(attrs), 0,
+				       controls[0] ? controls : NULL, NULL, &tv, 0, &res);
+		if (page != NULL) {
+			ldap_control_free(page);
+			page = NULL;
+			controls[k] = NULL;
+		}
+		if (rc == LDAP_SUCCESS && take_entries(mem_ctx, l->ld, res, &entries, &n) != 0) {
+			ldap_msgfree(res);
+			ber_memfree(cookie.bv_val);
+			talloc_free(entries);
+			return gpo_oom(mem_ctx, reterr);
+		}
+		ber_memfree(cookie.bv_val);
+		cookie.bv_val = NULL;
+		cookie.bv_len = 0;
+		if (rc == LDAP_SUCCESS && scope != 0 &&
+		    ldap_parse_result(l->ld, res, &err, NULL, NULL, NULL, &returned, 0) ==
+			    LDAP_SUCCESS && returned != NULL) {
+			LDAPControl *pr = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, returned, NULL);
+			ber_int_t estimate = 0;
+
+			if (pr != NULL)
+				ldap_parse_pageresponse_control(l->ld, pr, &estimate, &cookie);
+		}
+		ldap_controls_free(returned);
+		ldap_msgfree(res);
+		if (rc != LDAP_SUCCESS || cookie.bv_val == NULL || cookie.bv_len == 0)
+			break;
+	}
+	ber_memfree(cookie.bv_val);
+	if (rc == LDAP_NO_SUCH_OBJECT) {
+		talloc_free(entries);
+		*ret_entries = NULL;
+		*ret_count = 0;
+		return 0;
+	}
+	if (rc != LDAP_SUCCESS) {
+		talloc_free(entries);
+		return ldap_fail(mem_ctx, reterr, l, rc, "search", base);
+	}
 	*ret_entries = entries;
 	*ret_count = n;
 	return 0;
@@ -313,8 +380,8 @@ static LDAPMod **make_mods(TALLOC_CTX *mem_ctx, const char *const *pairs, int op
 	return mods;
 }
 
-static int apply_mods(struct ad_ldap *l, const char *dn, const char *const *pairs, bool add,
-		      struct gpo_error **reterr)
+static int apply_mods(TALLOC_CTX *mem_ctx, struct ad_ldap *l, const char *dn,
+		      const char *const *pairs, bool add, struct gpo_error **reterr)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	LDAPMod **mods = make_mods(tmp, pairs, add ? LDAP_MOD_ADD : LDAP_MOD_REPLACE);
@@ -324,40 +391,50 @@ static int apply_mods(struct ad_ldap *l, const char *dn, const char *const *pair
 
 	talloc_free(tmp);
 	if (rc != LDAP_SUCCESS)
-		return ldap_fail(l, reterr, l, rc, add ? "add" : "change", dn);
+		return ldap_fail(mem_ctx, reterr, l, rc, add ? "add" : "change", dn);
 	return 0;
 }
 
-int ad_ldap_add(struct ad_ldap *l, const char *dn, const char *const *pairs,
+int ad_ldap_add(TALLOC_CTX *mem_ctx, struct ad_ldap *l, const char *dn, const char *const *pairs,
 		struct gpo_error **reterr)
 {
-	return apply_mods(l, dn, pairs, true, reterr);
+	return apply_mods(mem_ctx, l, dn, pairs, true, reterr);
 }
 
-int ad_ldap_replace(struct ad_ldap *l, const char *dn, const char *const *pairs,
-		    struct gpo_error **reterr)
+int ad_ldap_replace(TALLOC_CTX *mem_ctx, struct ad_ldap *l, const char *dn,
+		    const char *const *pairs, struct gpo_error **reterr)
 {
-	return apply_mods(l, dn, pairs, false, reterr);
+	return apply_mods(mem_ctx, l, dn, pairs, false, reterr);
 }
 
-int ad_ldap_delete(struct ad_ldap *l, const char *dn, struct gpo_error **reterr)
+int ad_ldap_delete(TALLOC_CTX *mem_ctx, struct ad_ldap *l, const char *dn, bool tree,
+		   struct gpo_error **reterr)
 {
-	int rc = ldap_delete_ext_s(l->ld, dn, NULL, NULL);
+	/* LDAP_SERVER_TREE_DELETE_OID, no value */
+	LDAPControl tree_control = { .ldctl_oid = discard_const("1.2.840.113556.1.4.805"),
+				     .ldctl_iscritical = 1 };
+	LDAPControl *controls[] = { &tree_control, NULL };
+	int rc = ldap_delete_ext_s(l->ld, dn, tree ? controls : NULL, NULL);
 
-	if (rc != LDAP_SUCCESS && rc != LDAP_NO_SUCH_OBJECT)
-		return ldap_fail(l, reterr, l, rc, "delete", dn);
+	if (rc == LDAP_NO_SUCH_OBJECT)
+		return gpo_fail(mem_ctx, reterr, GPO_ENOTFOUND, "'%s' does not exist", dn);
+	if (rc != LDAP_SUCCESS)
+		return ldap_fail(mem_ctx, reterr, l, rc, tree ? "delete (with its children)"
+							      : "delete", dn);
 	return 0;
 }
 
-int ad_ldap_swap(struct ad_ldap *l, const char *dn, const char *attr, const char *old,
-		 const char *new_value, const char *const *pairs, struct gpo_error **reterr)
+int ad_ldap_swap(TALLOC_CTX *mem_ctx, struct ad_ldap *l, const char *dn, const char *attr,
+		 const char *old, const char *new_value, const char *const *pairs,
+		 struct gpo_error **reterr)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
-	LDAPMod **repl = make_mods(tmp, pairs, LDAP_MOD_REPLACE), **mods;
+	const char *const none[] = { NULL };
+	LDAPMod **repl = make_mods(tmp, pairs ? pairs : none, LDAP_MOD_REPLACE), **mods;
 	LDAPMod del = { .mod_op = LDAP_MOD_DELETE, .mod_type = discard_const(attr) };
 	LDAPMod add = { .mod_op = LDAP_MOD_ADD, .mod_type = discard_const(attr) };
 	char *del_vals[] = { discard_const(old), NULL }, *add_vals[] = { discard_const(new_value), NULL };
-	size_t n = 0, i;
+	size_t n = 0, i, k = 0;
 	int rc;
 
 	del.mod_values = del_vals;
@@ -367,24 +444,30 @@ int ad_ldap_swap(struct ad_ldap *l, const char *dn, const char *attr, const char
 	mods = talloc_zero_array(tmp, LDAPMod *, n + 3);
 	if (repl == NULL || mods == NULL) {
 		talloc_free(tmp);
-		return gpo_oom(l, reterr);
+		return gpo_oom(mem_ctx, reterr);
 	}
-	mods[0] = &del;
-	mods[1] = &add;
+	/* the old value must be there to be deleted, and the new one cannot be added to a
+	 * single-valued attribute that still has one: either way a race is refused */
+	if (old != NULL)
+		mods[k++] = &del;
+	if (new_value != NULL)
+		mods[k++] = &add;
 	for (i = 0; i < n; i++)
-		mods[2 + i] = repl[i];
+		mods[k++] = repl[i];
 	rc = ldap_modify_ext_s(l->ld, dn, mods, NULL, NULL);
 	talloc_free(tmp);
-	if (rc == LDAP_NO_SUCH_ATTRIBUTE)
-		return gpo_fail(l, reterr, GPO_ECONFLICT, "%s of '%s' is no longer %s: someone "
-				"changed the GPO meanwhile; run again", attr, dn, old);
+	if (rc == LDAP_NO_SUCH_ATTRIBUTE || rc == LDAP_TYPE_OR_VALUE_EXISTS ||
+	    rc == LDAP_CONSTRAINT_VIOLATION)
+		return gpo_fail(mem_ctx, reterr, GPO_ECONFLICT, "%s of '%s' is no longer %s%s%s: "
+				"someone changed it meanwhile", attr, dn, old ? "'" : "",
+				old ? old : "absent", old ? "'" : "");
 	if (rc != LDAP_SUCCESS)
-		return ldap_fail(l, reterr, l, rc, "change", dn);
+		return ldap_fail(mem_ctx, reterr, l, rc, "change", dn);
 	return 0;
 }
 
-int ad_ldap_set_dacl(struct ad_ldap *l, const char *dn, const uint8_t *sd, size_t len,
-		     struct gpo_error **reterr)
+int ad_ldap_set_dacl(TALLOC_CTX *mem_ctx, struct ad_ldap *l, const char *dn, const uint8_t *sd,
+		     size_t len, struct gpo_error **reterr)
 {
 	/* BER SEQUENCE { INTEGER 4 }: DACL_SECURITY_INFORMATION only */
 	char flags[5] = { 0x30, 0x03, 0x02, 0x01, 0x04 };
@@ -401,6 +484,6 @@ int ad_ldap_set_dacl(struct ad_ldap *l, const char *dn, const uint8_t *sd, size_
 	int rc = ldap_modify_ext_s(l->ld, dn, mods, controls, NULL);
 
 	if (rc != LDAP_SUCCESS)
-		return ldap_fail(l, reterr, l, rc, "change of the security descriptor", dn);
+		return ldap_fail(mem_ctx, reterr, l, rc, "change of the security descriptor", dn);
 	return 0;
 }

@@ -3,12 +3,14 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
-#include <time.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libsmbclient.h>
@@ -16,7 +18,10 @@
 #include "ad_smb.h"
 #include "internal.h"
 
-extern char **environ;
+#ifndef GPO_CEP_SMBCACLS
+#define GPO_CEP_SMBCACLS "/usr/bin/smbcacls"
+#endif
+#define SYSTEM_SMB_CONF "/etc/samba/smb.conf"
 
 struct ad_smb {
 	SMBCCTX *ctx;
@@ -25,7 +30,8 @@ struct ad_smb {
 	char *user;         /* without the domain part */
 	char *domain;
 	char *password;     /* wiped when the handle goes */
-	char *conf;
+	int conf_fd;        /* the client configuration (memfd): the caller's plus signing */
+	char *conf_path;    /* /proc/self/fd/N */
 	bool kerberos;
 	unsigned timeout;
 };
@@ -35,6 +41,8 @@ static int close_smb(struct ad_smb *s)
 	if (s->ctx != NULL)
 		smbc_free_context(s->ctx, 1);
 	s->ctx = NULL;
+	if (s->conf_fd >= 0)
+		close(s->conf_fd);
 	if (s->password != NULL)
 		explicit_bzero(s->password, strlen(s->password));
 	return 0;
@@ -78,13 +86,54 @@ static int smb_fail(TALLOC_CTX *mem_ctx, struct gpo_error **reterr, const char *
 		    const char *path, int err)
 {
 	const char *advice = "";
+	int code = GPO_EIO;
 
-	if (err == EACCES || err == EPERM)
+	if (err == EACCES || err == EPERM) {
 		advice = " (check the credentials and the rights on SYSVOL)";
-	else if (err == ECONNREFUSED || err == ETIMEDOUT || err == EHOSTUNREACH)
-		advice = " (cannot reach the DC's SMB service)";
-	return gpo_fail(mem_ctx, reterr, err == ENOENT ? GPO_ENOTFOUND : GPO_EIO,
-			"SMB %s of '%s' failed: %s%s", what, path, strerror(err), advice);
+		code = GPO_EACCES;
+	} else if (err == ECONNREFUSED || err == ETIMEDOUT || err == EHOSTUNREACH ||
+		   err == ECONNRESET || err == EPIPE || err == ENOTCONN) {
+		advice = " (the DC's SMB service cannot be reached)";
+		code = GPO_ENET;
+	} else if (err == ENOENT) {
+		code = GPO_ENOTFOUND;
+	} else if (err == EEXIST) {
+		code = GPO_EEXIST;
+	}
+	return gpo_fail(mem_ctx, reterr, code, "SMB %s of '%s' failed: %s%s", what, path,
+			strerror(err), advice);
+}
+
+/*
+ * The client configuration: the caller's smb.conf (or the system's) plus
+ * "client signing = required", in a memory file that libsmbclient and
+ * smbcacls both read by name, so nothing is written to disk.
+ */
+static int make_conf(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *user_conf,
+		     struct gpo_error **reterr)
+{
+	const char *base = user_conf;
+	char *text;
+	size_t len;
+
+	if (base == NULL && access(SYSTEM_SMB_CONF, R_OK) == 0)
+		base = SYSTEM_SMB_CONF;
+	if (base != NULL && access(base, R_OK) != 0)
+		return gpo_fail(mem_ctx, reterr, GPO_EINVAL, "cannot read the SMB configuration "
+				"'%s': %s", base, strerror(errno));
+	text = talloc_asprintf(s, "[global]\n%s%s%s\tclient signing = required\n"
+			       "\tclient min protocol = SMB2_02\n",
+			       base ? "\tinclude = " : "", base ? base : "", base ? "\n" : "");
+	s->conf_fd = memfd_create("gpo-cep-smb.conf", MFD_CLOEXEC);
+	if (text == NULL || s->conf_fd < 0)
+		return gpo_fail(mem_ctx, reterr, GPO_EIO, "cannot make the SMB client "
+				"configuration: %s", text ? strerror(errno) : "out of memory");
+	len = strlen(text);
+	if (write(s->conf_fd, text, len) != (ssize_t)len)
+		return gpo_fail(mem_ctx, reterr, GPO_EIO, "cannot make the SMB client "
+				"configuration: %s", strerror(errno));
+	s->conf_path = talloc_asprintf(s, "/proc/self/fd/%d", s->conf_fd);
+	return s->conf_path ? 0 : gpo_oom(mem_ctx, reterr);
 }
 
 int ad_smb_connect(TALLOC_CTX *mem_ctx, const char *host, const struct gpo_domain_options *o,
@@ -92,18 +141,24 @@ int ad_smb_connect(TALLOC_CTX *mem_ctx, const char *host, const struct gpo_domai
 {
 	struct ad_smb *s = talloc_zero(NULL, struct ad_smb);
 	struct stat st;
+	int rc;
 
 	if (s == NULL)
 		return gpo_oom(mem_ctx, reterr);
+	s->conf_fd = -1;
 	talloc_set_destructor(s, close_smb);
 	s->host = talloc_strdup(s, host);
 	s->share_url = talloc_asprintf(s, "smb://%s/sysvol", host);
 	s->kerberos = o->auth == GPO_AUTH_KERBEROS;
 	s->timeout = o->timeout ? o->timeout : 15;
-	s->conf = o->smb_conf ? talloc_strdup(s, o->smb_conf) : NULL;
 	split_user(s, o->user, o->realm);
 	if (password != NULL)
 		s->password = talloc_strdup(s, password);
+	rc = make_conf(mem_ctx, s, o->smb_conf, reterr);
+	if (rc != 0) {
+		talloc_free(s);
+		return rc;
+	}
 	s->ctx = smbc_new_context();
 	if (s->ctx == NULL || s->share_url == NULL) {
 		talloc_free(s);
@@ -127,17 +182,17 @@ int ad_smb_connect(TALLOC_CTX *mem_ctx, const char *host, const struct gpo_domai
 		return gpo_fail(mem_ctx, reterr, GPO_ERROR, "cannot start the SMB client: %s",
 				strerror(errno));
 	}
-	if (s->conf != NULL && smbc_setConfiguration(s->ctx, s->conf) != 0) {
+	if (smbc_setConfiguration(s->ctx, s->conf_path) != 0) {
 		talloc_free(s);
 		return gpo_fail(mem_ctx, reterr, GPO_EINVAL, "cannot read the SMB configuration '%s'",
-				o->smb_conf);
+				o->smb_conf ? o->smb_conf : SYSTEM_SMB_CONF);
 	}
-	/* connect now, so that a bad password or an unreachable DC shows here */
+	/* connect now, so that a bad password, an unreachable DC or no signing shows here */
 	if (smbc_getFunctionStat(s->ctx)(s->ctx, s->share_url, &st) != 0) {
 		int err = errno;
 
 		talloc_free(s);
-		return smb_fail(mem_ctx, reterr, "connection", "sysvol", err);
+		return smb_fail(mem_ctx, reterr, "connection (signing required)", "sysvol", err);
 	}
 	*ret = talloc_steal(mem_ctx, s);
 	return 0;
@@ -148,63 +203,100 @@ static char *url(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path)
 	return talloc_asprintf(mem_ctx, "%s/%s", s->share_url, path);
 }
 
-int ad_smb_mkdir(struct ad_smb *s, const char *path, struct gpo_error **reterr)
+int ad_smb_mkdir(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path,
+		 struct gpo_error **reterr)
 {
-	char *u = url(s, s, path);
+	char *u = url(NULL, s, path);
 	int rc = 0;
 
+	if (u == NULL)
+		return gpo_oom(mem_ctx, reterr);
 	if (smbc_getFunctionMkdir(s->ctx)(s->ctx, u, 0755) != 0 && errno != EEXIST)
-		rc = smb_fail(s, reterr, "mkdir", path, errno);
+		rc = smb_fail(mem_ctx, reterr, "mkdir", path, errno);
 	talloc_free(u);
 	return rc;
 }
 
-int ad_smb_write(struct ad_smb *s, const char *path, const uint8_t *data, size_t len,
-		 struct gpo_error **reterr)
+int ad_smb_write(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path, const uint8_t *data,
+		 size_t len, bool exclusive, struct gpo_error **reterr)
 {
-	char *u = url(s, s, path);
-	SMBCFILE *f = smbc_getFunctionCreat(s->ctx)(s->ctx, u, 0644);
+	char *u = url(NULL, s, path);
+	int flags = O_WRONLY | O_CREAT | (exclusive ? O_EXCL : O_TRUNC);
+	SMBCFILE *f = u ? smbc_getFunctionOpen(s->ctx)(s->ctx, u, flags, 0644) : NULL;
 	size_t done = 0;
 	int rc = 0;
 
+	if (u == NULL)
+		return gpo_oom(mem_ctx, reterr);
 	if (f == NULL) {
-		rc = smb_fail(s, reterr, "create", path, errno);
+		rc = smb_fail(mem_ctx, reterr, "create", path, errno);
 		goto out;
 	}
 	while (done < len) {
 		ssize_t w = smbc_getFunctionWrite(s->ctx)(s->ctx, f, data + done, len - done);
 
 		if (w <= 0) {
-			rc = smb_fail(s, reterr, "write", path, w < 0 ? errno : EIO);
+			rc = smb_fail(mem_ctx, reterr, "write", path, w < 0 ? errno : EIO);
 			break;
 		}
 		done += (size_t)w;
 	}
 	if (smbc_getFunctionClose(s->ctx)(s->ctx, f) != 0 && rc == 0)
-		rc = smb_fail(s, reterr, "close", path, errno);
+		rc = smb_fail(mem_ctx, reterr, "close", path, errno);
 out:
 	talloc_free(u);
 	return rc;
 }
 
-int ad_smb_rename(struct ad_smb *s, const char *from, const char *to,
-		  struct gpo_error **reterr)
+int ad_smb_size(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path, uint64_t *ret_size,
+		struct gpo_error **reterr)
 {
-	char *f = url(s, s, from), *t = url(s, s, to);
+	char *u = url(NULL, s, path);
+	struct stat st;
 	int rc = 0;
 
-	if (smbc_getFunctionRename(s->ctx)(s->ctx, f, s->ctx, t) != 0)
-		rc = smb_fail(s, reterr, "rename", to, errno);
-	talloc_free(f);
-	talloc_free(t);
+	if (u == NULL)
+		return gpo_oom(mem_ctx, reterr);
+	if (smbc_getFunctionStat(s->ctx)(s->ctx, u, &st) != 0)
+		rc = smb_fail(mem_ctx, reterr, "stat", path, errno);
+	else
+		*ret_size = (uint64_t)st.st_size;
+	talloc_free(u);
 	return rc;
 }
 
-int ad_smb_unlink(struct ad_smb *s, const char *path)
+int ad_smb_rename(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *from, const char *to,
+		  struct gpo_error **reterr)
 {
-	char *u = url(s, s, path);
-	int rc = smbc_getFunctionUnlink(s->ctx)(s->ctx, u);
+	char *f = url(NULL, s, from), *t = url(f, s, to);
+	struct stat st;
+	int rc = 0;
 
+	if (f == NULL || t == NULL) {
+		talloc_free(f);
+		return gpo_oom(mem_ctx, reterr);
+	}
+	if (smbc_getFunctionStat(s->ctx)(s->ctx, t, &st) == 0)
+		rc = gpo_fail(mem_ctx, reterr, GPO_EEXIST, "SMB rename of '%s' to '%s' refused: "
+			      "the target exists", from, to);
+	else if (errno != ENOENT)
+		rc = smb_fail(mem_ctx, reterr, "stat", to, errno);
+	else if (smbc_getFunctionRename(s->ctx)(s->ctx, f, s->ctx, t) != 0)
+		rc = smb_fail(mem_ctx, reterr, "rename", from, errno);
+	talloc_free(f);
+	return rc;
+}
+
+int ad_smb_unlink(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path,
+		  struct gpo_error **reterr)
+{
+	char *u = url(NULL, s, path);
+	int rc = 0;
+
+	if (u == NULL)
+		return gpo_oom(mem_ctx, reterr);
+	if (smbc_getFunctionUnlink(s->ctx)(s->ctx, u) != 0 && errno != ENOENT)
+		rc = smb_fail(mem_ctx, reterr, "unlink", path, errno);
 	talloc_free(u);
 	return rc;
 }
@@ -212,12 +304,14 @@ int ad_smb_unlink(struct ad_smb *s, const char *path)
 int ad_smb_read(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path, size_t max,
 		uint8_t **ret_data, size_t *ret_len, struct gpo_error **reterr)
 {
-	char *u = url(s, s, path);
-	SMBCFILE *f = smbc_getFunctionOpen(s->ctx)(s->ctx, u, O_RDONLY, 0);
+	char *u = url(NULL, s, path);
+	SMBCFILE *f = u ? smbc_getFunctionOpen(s->ctx)(s->ctx, u, O_RDONLY, 0) : NULL;
 	uint8_t *data = NULL;
 	size_t len = 0;
 	int rc = 0;
 
+	if (u == NULL)
+		return gpo_oom(mem_ctx, reterr);
 	if (f == NULL) {
 		rc = smb_fail(mem_ctx, reterr, "open", path, errno);
 		goto out;
@@ -226,7 +320,7 @@ int ad_smb_read(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path, size_t 
 	for (;;) {
 		ssize_t n;
 
-		if (talloc_get_size(data) - len < 65536 + 1)
+		if (data != NULL && talloc_get_size(data) - len < 65536 + 1)
 			data = talloc_realloc_size(mem_ctx, data, talloc_get_size(data) * 2);
 		if (data == NULL) {
 			rc = gpo_oom(mem_ctx, reterr);
@@ -259,63 +353,83 @@ out:
 	return rc;
 }
 
-int ad_smb_list(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path, char ***ret_names,
-		size_t *ret_count, struct gpo_error **reterr)
+int ad_smb_list(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path,
+		struct ad_smb_entry **ret_entries, size_t *ret_count, struct gpo_error **reterr)
 {
-	char *u = url(s, s, path);
-	SMBCFILE *d = smbc_getFunctionOpendir(s->ctx)(s->ctx, u);
+	char *u = url(NULL, s, path);
+	SMBCFILE *d = u ? smbc_getFunctionOpendir(s->ctx)(s->ctx, u) : NULL;
+	struct ad_smb_entry *entries;
 	struct smbc_dirent *e;
-	char **names;
 	size_t n = 0;
+	int rc = 0;
 
 	talloc_free(u);
 	if (d == NULL)
-		return smb_fail(mem_ctx, reterr, "opendir", path, errno);
-	names = talloc_zero_array(mem_ctx, char *, 1);
-	while (names != NULL && (e = smbc_getFunctionReaddir(s->ctx)(s->ctx, d)) != NULL) {
+		return u == NULL ? gpo_oom(mem_ctx, reterr)
+				 : smb_fail(mem_ctx, reterr, "opendir", path, errno);
+	entries = talloc_zero_array(mem_ctx, struct ad_smb_entry, 1);
+	errno = 0;
+	while (entries != NULL && (e = smbc_getFunctionReaddir(s->ctx)(s->ctx, d)) != NULL) {
 		if (strcmp(e->name, ".") == 0 || strcmp(e->name, "..") == 0)
 			continue;
-		names = talloc_realloc(mem_ctx, names, char *, n + 2);
-		if (names != NULL) {
-			names[n++] = talloc_strdup(names, e->name);
-			names[n] = NULL;
-		}
+		entries = talloc_realloc(mem_ctx, entries, struct ad_smb_entry, n + 2);
+		if (entries == NULL)
+			break;
+		entries[n].name = talloc_strdup(entries, e->name);
+		entries[n].is_dir = e->smbc_type == SMBC_DIR;
+		entries[n + 1] = (struct ad_smb_entry){ 0 };
+		n++;
 	}
+	/* readdir returns NULL at the end and on a lost connection alike */
+	if (entries != NULL && errno != 0 && errno != ENOENT)
+		rc = smb_fail(mem_ctx, reterr, "readdir", path, errno);
 	smbc_getFunctionClosedir(s->ctx)(s->ctx, d);
-	if (names == NULL)
+	if (entries == NULL)
 		return gpo_oom(mem_ctx, reterr);
-	*ret_names = names;
+	if (rc != 0) {
+		talloc_free(entries);
+		return rc;
+	}
+	*ret_entries = entries;
 	*ret_count = n;
 	return 0;
 }
 
-int ad_smb_remove_tree(struct ad_smb *s, const char *path, struct gpo_error **reterr)
+int ad_smb_remove_tree(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path,
+		       struct gpo_error **reterr)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
-	char **names = NULL;
+	struct ad_smb_entry *entries = NULL;
 	size_t n = 0, i;
-	int rc = ad_smb_list(tmp, s, path, &names, &n, NULL);
+	int rc = ad_smb_list(tmp, s, path, &entries, &n, reterr);
 
 	if (rc == GPO_ENOTFOUND) {
+		/* nothing there: not an error; drop the message made on tmp */
+		if (reterr != NULL)
+			*reterr = NULL;
 		talloc_free(tmp);
 		return 0;
 	}
 	for (i = 0; rc == 0 && i < n; i++) {
-		char *child = talloc_asprintf(tmp, "%s/%s", path, names[i]);
-		char *u = url(tmp, s, child);
-		struct stat st;
+		char *child = talloc_asprintf(tmp, "%s/%s", path, entries[i].name);
 
-		if (smbc_getFunctionStat(s->ctx)(s->ctx, u, &st) == 0 && S_ISDIR(st.st_mode))
-			rc = ad_smb_remove_tree(s, child, reterr);
-		else if (smbc_getFunctionUnlink(s->ctx)(s->ctx, u) != 0)
-			rc = smb_fail(s, reterr, "unlink", child, errno);
+		if (child == NULL)
+			rc = gpo_oom(tmp, reterr);
+		else if (entries[i].is_dir)
+			rc = ad_smb_remove_tree(tmp, s, child, reterr);
+		else
+			rc = ad_smb_unlink(tmp, s, child, reterr);
 	}
 	if (rc == 0) {
 		char *u = url(tmp, s, path);
 
-		if (smbc_getFunctionRmdir(s->ctx)(s->ctx, u) != 0 && errno != ENOENT)
-			rc = smb_fail(s, reterr, "rmdir", path, errno);
+		if (u == NULL)
+			rc = gpo_oom(tmp, reterr);
+		else if (smbc_getFunctionRmdir(s->ctx)(s->ctx, u) != 0 && errno != ENOENT)
+			rc = smb_fail(tmp, reterr, "rmdir", path, errno);
 	}
+	if (rc != 0 && reterr != NULL && *reterr != NULL)
+		talloc_steal(mem_ctx, *reterr);
 	talloc_free(tmp);
 	return rc;
 }
@@ -339,8 +453,61 @@ static int close_job(struct ad_smb_job *j)
 	return 0;
 }
 
-int ad_smb_set_sddl_start(struct ad_smb *s, const char *path, const char *sddl, bool propagate,
-			  struct ad_smb_job **ret_job, struct gpo_error **reterr)
+/*
+ * smbcacls' environment: what it needs and nothing else, so that a
+ * password in the caller's environment (GPO_CEP_PASSWORD) never reaches it.
+ */
+static char **child_env(TALLOC_CTX *mem_ctx, bool with_password_fd)
+{
+	static const char *const keep[] = { "KRB5CCNAME", "KRB5_CONFIG", "TZ", NULL };
+	char **env = talloc_zero_array(mem_ctx, char *, 8);
+	size_t n = 0, i;
+
+	if (env == NULL)
+		return NULL;
+	env[n++] = talloc_strdup(env, "PATH=/usr/sbin:/usr/bin:/sbin:/bin");
+	env[n++] = talloc_strdup(env, "LC_ALL=C");
+	for (i = 0; keep[i] != NULL; i++) {
+		const char *v = getenv(keep[i]);
+
+		if (v != NULL)
+			env[n++] = talloc_asprintf(env, "%s=%s", keep[i], v);
+	}
+	if (with_password_fd)
+		env[n++] = talloc_strdup(env, "PASSWD_FD=3");
+	for (i = 0; i < n; i++)
+		if (env[i] == NULL) {
+			talloc_free(env);
+			return NULL;
+		}
+	return env;
+}
+
+/* Write the password into the child's pipe without letting SIGPIPE kill us. */
+static void feed_password(int fd, const char *password)
+{
+	size_t len = password ? strlen(password) : 0;
+	sigset_t pipe_only, saved;
+	struct timespec none = { 0, 0 };
+	ssize_t w;
+
+	/*
+	 * A child that died early must not kill us with SIGPIPE; a library
+	 * may not change the process's handlers, so block it for this write
+	 * and take back a signal it raised.
+	 */
+	sigemptyset(&pipe_only);
+	sigaddset(&pipe_only, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_only, &saved);
+	w = write(fd, password ? password : "", len);
+	if (w < 0 && errno == EPIPE)
+		sigtimedwait(&pipe_only, NULL, &none);
+	pthread_sigmask(SIG_SETMASK, &saved, NULL);
+}
+
+int ad_smb_set_sddl_start(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path,
+			  const char *sddl, bool propagate, struct ad_smb_job **ret_job,
+			  struct gpo_error **reterr)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	struct ad_smb_job *job = talloc_zero(s, struct ad_smb_job);
@@ -348,28 +515,27 @@ int ad_smb_set_sddl_start(struct ad_smb *s, const char *path, const char *sddl, 
 	char *user = s->user ? talloc_asprintf(tmp, "%s\\%s", s->domain ? s->domain : "",
 					       s->user)
 			     : NULL;
-	char *fdvar = NULL;
-	const char *argv[16];
-	char **envp;
-	int pipefd[2] = { -1, -1 }, errfd[2] = { -1, -1 }, argc = 0, rc = 0;
-	int envc = 0, i;
+	char **envp = child_env(tmp, !s->kerberos);
+	const char *argv[20];
+	int pipefd[2] = { -1, -1 }, errfd[2] = { -1, -1 }, argc = 0, rc = 0, i;
 	posix_spawn_file_actions_t fa;
 	pid_t pid;
 
-	if (job == NULL) {
+	if (job == NULL || service == NULL || envp == NULL) {
+		talloc_free(job);
 		talloc_free(tmp);
-		return gpo_oom(s, reterr);
+		return gpo_oom(mem_ctx, reterr);
 	}
 	job->pid = -1;
 	job->errfd = -1;
 	job->path = talloc_strdup(job, path);
 	talloc_set_destructor(job, close_job);
 
-	argv[argc++] = "smbcacls";
-	if (s->conf != NULL) {
-		argv[argc++] = "-s";
-		argv[argc++] = s->conf;
-	}
+	argv[argc++] = GPO_CEP_SMBCACLS;
+	/* our configuration, signing required, as the child's fd 4 */
+	argv[argc++] = "-s";
+	argv[argc++] = "/proc/self/fd/4";
+	argv[argc++] = "--client-protection=sign";
 	if (s->kerberos) {
 		argv[argc++] = "--use-kerberos=required";
 	} else {
@@ -385,58 +551,35 @@ int ad_smb_set_sddl_start(struct ad_smb *s, const char *path, const char *sddl, 
 	argv[argc++] = sddl;
 	argv[argc] = NULL;
 
-	/* the environment, plus PASSWD_FD: Samba's tools read the password from that fd */
-	for (envc = 0; environ[envc] != NULL; envc++)
-		;
-	envp = talloc_zero_array(tmp, char *, (size_t)envc + 2);
-	for (i = 0; i < envc; i++)
-		envp[i] = environ[i];
 	posix_spawn_file_actions_init(&fa);
+	lseek(s->conf_fd, 0, SEEK_SET);
+	posix_spawn_file_actions_adddup2(&fa, s->conf_fd, 4);
 	if (!s->kerberos) {
-		if (pipe(pipefd) != 0) {
-			rc = gpo_fail(s, reterr, GPO_EIO, "cannot make a pipe: %s", strerror(errno));
+		/* Samba's tools read the password from PASSWD_FD */
+		if (pipe2(pipefd, O_CLOEXEC) != 0) {
+			rc = gpo_fail(mem_ctx, reterr, GPO_EIO, "cannot make a pipe: %s",
+				      strerror(errno));
 			goto out;
 		}
-		/* the child reads fd 3; our ends close on exec */
 		posix_spawn_file_actions_adddup2(&fa, pipefd[0], 3);
-		fcntl(pipefd[1], F_SETFD, FD_CLOEXEC);
-		fdvar = talloc_strdup(tmp, "PASSWD_FD=3");
-		envp[envc] = fdvar;
 	}
 	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
 	/* its complaints become part of our error, not lines on our stderr */
-	if (pipe(errfd) != 0) {
-		rc = gpo_fail(s, reterr, GPO_EIO, "cannot make a pipe: %s", strerror(errno));
+	if (pipe2(errfd, O_CLOEXEC) != 0) {
+		rc = gpo_fail(mem_ctx, reterr, GPO_EIO, "cannot make a pipe: %s", strerror(errno));
 		goto out;
 	}
-	fcntl(errfd[0], F_SETFD, FD_CLOEXEC);
 	posix_spawn_file_actions_adddup2(&fa, errfd[1], STDERR_FILENO);
-	if (posix_spawnp(&pid, "smbcacls", &fa, NULL, discard_const(argv), envp) != 0) {
-		rc = gpo_fail(s, reterr, GPO_EIO,
-			      "cannot run smbcacls (Debian package smbclient) to set the "
-			      "SYSVOL ACL: %s", strerror(errno));
+	if (posix_spawn(&pid, GPO_CEP_SMBCACLS, &fa, NULL, discard_const(argv), envp) != 0) {
+		rc = gpo_fail(mem_ctx, reterr, GPO_EIO,
+			      "cannot run %s (Debian package smbclient) to set the SYSVOL ACL: %s",
+			      GPO_CEP_SMBCACLS, strerror(errno));
 		goto out;
 	}
 	if (pipefd[0] >= 0) {
-		size_t len = s->password ? strlen(s->password) : 0;
-		sigset_t pipe_only, saved;
-		struct timespec none = { 0, 0 };
-		ssize_t w;
-
 		close(pipefd[0]);
 		pipefd[0] = -1;
-		/*
-		 * A child that died early must not kill us with SIGPIPE; a library
-		 * may not change the process's handlers, so block it for this
-		 * write and take back a signal it raised.
-		 */
-		sigemptyset(&pipe_only);
-		sigaddset(&pipe_only, SIGPIPE);
-		pthread_sigmask(SIG_BLOCK, &pipe_only, &saved);
-		w = write(pipefd[1], s->password ? s->password : "", len);
-		if (w < 0 && errno == EPIPE)
-			sigtimedwait(&pipe_only, NULL, &none);
-		pthread_sigmask(SIG_SETMASK, &saved, NULL);
+		feed_password(pipefd[1], s->password);
 		close(pipefd[1]);
 		pipefd[1] = -1;
 	}
@@ -449,19 +592,19 @@ int ad_smb_set_sddl_start(struct ad_smb *s, const char *path, const char *sddl, 
 	job = NULL;
 out:
 	posix_spawn_file_actions_destroy(&fa);
-	if (pipefd[0] >= 0)
-		close(pipefd[0]);
-	if (pipefd[1] >= 0)
-		close(pipefd[1]);
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < 2; i++) {
+		if (pipefd[i] >= 0)
+			close(pipefd[i]);
 		if (errfd[i] >= 0)
 			close(errfd[i]);
+	}
 	talloc_free(job);
 	talloc_free(tmp);
 	return rc;
 }
 
-int ad_smb_set_sddl_finish(struct ad_smb *s, struct ad_smb_job *job, struct gpo_error **reterr)
+int ad_smb_set_sddl_finish(TALLOC_CTX *mem_ctx, struct ad_smb_job *job,
+			   struct gpo_error **reterr)
 {
 	char errbuf[512] = "";
 	size_t errlen = 0, i;
@@ -490,8 +633,8 @@ int ad_smb_set_sddl_finish(struct ad_smb *s, struct ad_smb_job *job, struct gpo_
 		;
 	job->pid = -1;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		rc = gpo_fail(s, reterr, GPO_EIO, "setting the NT ACL of '%s' with smbcacls failed "
-			      "(exit status %d)%s%s", job->path,
+		rc = gpo_fail(mem_ctx, reterr, GPO_EIO, "setting the NT ACL of '%s' with smbcacls "
+			      "failed (exit status %d)%s%s", job->path,
 			      WIFEXITED(status) ? WEXITSTATUS(status) : -1, errlen ? ": " : "", errbuf);
 	talloc_free(job);
 	return rc;
@@ -500,26 +643,29 @@ int ad_smb_set_sddl_finish(struct ad_smb *s, struct ad_smb_job *job, struct gpo_
 int ad_smb_get_sd(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path,
 		  struct gpo_sd **ret_sd, struct gpo_error **reterr)
 {
-	char *u = url(s, s, path), buf[65536];
+	char *u = url(NULL, s, path), *buf = talloc_zero_size(u, 65536);
 	int rc;
 
-	memset(buf, 0, sizeof(buf));
+	if (u == NULL || buf == NULL) {
+		talloc_free(u);
+		return gpo_oom(mem_ctx, reterr);
+	}
 	/* without the '+', libsmbclient gives numeric SIDs */
-	if (smbc_getFunctionGetxattr(s->ctx)(s->ctx, u, "system.nt_sec_desc.*", buf,
-					      sizeof(buf) - 1) < 0) {
+	if (smbc_getFunctionGetxattr(s->ctx)(s->ctx, u, "system.nt_sec_desc.*", buf, 65535) < 0) {
 		rc = smb_fail(mem_ctx, reterr, "reading the NT ACL", path, errno);
 		talloc_free(u);
 		return rc;
 	}
+	rc = gpo_sd_parse_smb_text(mem_ctx, buf, ret_sd, reterr);
 	talloc_free(u);
-	return gpo_sd_parse_smb_text(mem_ctx, buf, ret_sd, reterr);
+	return rc;
 }
 
-int ad_smb_set_sddl(struct ad_smb *s, const char *path, const char *sddl, bool propagate,
-		    struct gpo_error **reterr)
+int ad_smb_set_sddl(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path, const char *sddl,
+		    bool propagate, struct gpo_error **reterr)
 {
 	struct ad_smb_job *job = NULL;
-	int rc = ad_smb_set_sddl_start(s, path, sddl, propagate, &job, reterr);
+	int rc = ad_smb_set_sddl_start(mem_ctx, s, path, sddl, propagate, &job, reterr);
 
-	return rc != 0 ? rc : ad_smb_set_sddl_finish(s, job, reterr);
+	return rc != 0 ? rc : ad_smb_set_sddl_finish(mem_ctx, job, reterr);
 }

@@ -28,6 +28,10 @@ const char *gpo_strerror(int code)
 		return "authentication failed";
 	case GPO_EPROTO:
 		return "unexpected answer from the server";
+	case GPO_EACCES:
+		return "insufficient rights";
+	case GPO_EPARTIAL:
+		return "partly done";
 	default:
 		return "failure";
 	}

@@ -174,6 +174,26 @@ int gpo_sd_ds_to_fs(TALLOC_CTX *mem_ctx, const struct gpo_sd *ds, struct gpo_sd 
 	for (i = 0; i < ds->n_aces; i++) {
 		struct gpo_ace a = ds->aces[i];
 
+		if (a.type == GPO_ACE_DENIED || a.type == GPO_ACE_DENIED_OBJECT) {
+			/*
+			 * Samba's dsacl2fsacl drops deny entries, so that a user
+			 * denied a right on the container gets it on the files
+			 * through a group.  Here they stay, in their place, as a
+			 * plain deny of the file rights they map to: a denied
+			 * property becomes denied writing, which errs towards
+			 * less access, never more.
+			 */
+			a.type = GPO_ACE_DENIED;
+			a.object_flags = 0;
+			memset(a.object_type, 0, sizeof(a.object_type));
+			memset(a.inherited_type, 0, sizeof(a.inherited_type));
+			a.mask = gpo_sd_ds_mask_to_file(a.mask);
+			if (a.mask == 0 || (a.flags & GPO_ACE_INHERIT_ONLY))
+				continue;
+			a.flags |= GPO_ACE_OBJECT_INHERIT | GPO_ACE_CONTAINER_INHERIT;
+			fs->aces[fs->n_aces++] = a;
+			continue;
+		}
 		if (a.type != GPO_ACE_ALLOWED && a.type != GPO_ACE_ALLOWED_OBJECT)
 			continue;
 		/* S-1-5-32-554, BUILTIN\Pre-Windows 2000 Compatible Access */
@@ -187,6 +207,31 @@ int gpo_sd_ds_to_fs(TALLOC_CTX *mem_ctx, const struct gpo_sd *ds, struct gpo_sd 
 		fs->aces[fs->n_aces++] = a;
 	}
 	*ret_fs = fs;
+	return 0;
+}
+
+int gpo_sd_without_object_aces(TALLOC_CTX *mem_ctx, const struct gpo_sd *sd,
+			       struct gpo_sd **ret_sd)
+{
+	struct gpo_sd *out = talloc_zero(mem_ctx, struct gpo_sd);
+	size_t i;
+
+	if (out == NULL)
+		return GPO_ENOMEM;
+	*out = *sd;
+	out->owner = sd->owner ? talloc_memdup(out, sd->owner, sizeof(*sd->owner)) : NULL;
+	out->group = sd->group ? talloc_memdup(out, sd->group, sizeof(*sd->group)) : NULL;
+	out->aces = talloc_zero_array(out, struct gpo_ace, sd->n_aces ? sd->n_aces : 1);
+	out->n_aces = 0;
+	if (out->aces == NULL || (sd->owner && !out->owner) || (sd->group && !out->group)) {
+		talloc_free(out);
+		return GPO_ENOMEM;
+	}
+	for (i = 0; i < sd->n_aces; i++)
+		if (sd->aces[i].type != GPO_ACE_ALLOWED_OBJECT &&
+		    sd->aces[i].type != GPO_ACE_DENIED_OBJECT)
+			out->aces[out->n_aces++] = sd->aces[i];
+	*ret_sd = out;
 	return 0;
 }
 
@@ -386,6 +431,15 @@ int gpo_sd_canonical_for_sysvol(TALLOC_CTX *mem_ctx, const struct gpo_sd *ds,
 	size_t i, n = 0, k = 0, other = 0;
 	int rc;
 
+	/*
+	 * Allow entries commute; a deny entry does not, and reordering it past
+	 * an allow entry changes who may do what.  With any deny entry the
+	 * container is left as it is.
+	 */
+	for (i = 0; i < ds->n_aces; i++)
+		if (ds->aces[i].type != GPO_ACE_ALLOWED &&
+		    ds->aces[i].type != GPO_ACE_ALLOWED_OBJECT)
+			return GPO_EINVAL;
 	rc = gpo_sd_ds_to_fs(NULL, ds, &fs);
 	if (rc != 0)
 		return rc;
@@ -625,4 +679,88 @@ char *gpo_ace_sddl(TALLOC_CTX *mem_ctx, const struct gpo_ace *ace)
 	char *s = gpo_sd_sddl(mem_ctx, &one);
 
 	return s;
+}
+
+int gpo_sid_from_bytes(const uint8_t *buf, size_t len, struct gpo_sid *ret_sid)
+{
+	size_t size = 0;
+
+	if (parse_sid(buf, len, 0, ret_sid, &size) != 0 || size != len)
+		return GPO_EINVAL;
+	return 0;
+}
+
+int gpo_sid_from_string(const char *text, struct gpo_sid *ret_sid)
+{
+	const char *end = NULL;
+
+	return sid_from_string(text, ret_sid, &end) && *end == '\0' ? 0 : GPO_EINVAL;
+}
+
+bool gpo_sid_equal(const struct gpo_sid *a, const struct gpo_sid *b)
+{
+	return sid_cmp(a, b) == 0;
+}
+
+/* Generic rights in terms of specific ones ([MS-ADTS] 5.1.3.3, [MS-FSCC]). */
+static uint32_t map_generic(uint32_t mask, bool file)
+{
+	static const uint32_t ds[4] = { 0x000F01FF, 0x00020028, 0x00020004, 0x00020094 };
+	static const uint32_t fs[4] = { 0x001F01FF, 0x00120116, 0x001200A0, 0x00120089 };
+	const uint32_t *m = file ? fs : ds;
+	uint32_t out = mask & 0x0FFFFFFF;
+
+	if (mask & 0x10000000u) /* GENERIC_ALL */
+		out |= m[0];
+	if (mask & 0x40000000u) /* GENERIC_WRITE */
+		out |= m[1];
+	if (mask & 0x20000000u) /* GENERIC_EXECUTE */
+		out |= m[2];
+	if (mask & 0x80000000u) /* GENERIC_READ */
+		out |= m[3];
+	return out;
+}
+
+uint32_t gpo_sd_granted(const struct gpo_sd *sd, const struct gpo_sid *token, size_t n_token,
+			bool file)
+{
+	/* S-1-3-4, OWNER RIGHTS: when present, the owner gets what it says instead */
+	const struct gpo_sid owner_rights = { .revision = 1, .n_sub = 1, .authority = 3,
+					      .sub = { 4 } };
+	uint32_t granted = 0, denied = 0;
+	bool owner = false, owner_rights_ace = false;
+	size_t i, k;
+
+	for (k = 0; sd->owner != NULL && k < n_token; k++)
+		if (sid_cmp(sd->owner, &token[k]) == 0)
+			owner = true;
+	for (i = 0; i < sd->n_aces; i++) {
+		const struct gpo_ace *a = &sd->aces[i];
+		bool applies = false;
+		uint32_t mask;
+
+		if (sid_cmp(&a->trustee, &owner_rights) == 0 && !(a->flags & GPO_ACE_INHERIT_ONLY))
+			owner_rights_ace = true;
+		if (a->flags & GPO_ACE_INHERIT_ONLY)
+			continue;
+		/* an entry for one property or right grants or denies nothing as a whole */
+		if ((a->type == GPO_ACE_ALLOWED_OBJECT || a->type == GPO_ACE_DENIED_OBJECT) &&
+		    (a->object_flags & 1))
+			continue;
+		for (k = 0; k < n_token && !applies; k++)
+			applies = sid_cmp(&a->trustee, &token[k]) == 0;
+		if (!applies && owner)
+			applies = sid_cmp(&a->trustee, &owner_rights) == 0;
+		if (!applies)
+			continue;
+		mask = map_generic(a->mask, file);
+		if (a->type == GPO_ACE_ALLOWED || a->type == GPO_ACE_ALLOWED_OBJECT)
+			granted |= mask & ~denied;
+		else if (a->type == GPO_ACE_DENIED || a->type == GPO_ACE_DENIED_OBJECT)
+			denied |= mask & ~granted;
+	}
+	/* READ_CONTROL and WRITE_DAC for the owner, unless OWNER RIGHTS says otherwise */
+	if (owner && !owner_rights_ace)
+		granted |= 0x00060000u & ~denied;
+	return granted;
 }

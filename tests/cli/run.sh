@@ -50,6 +50,60 @@ if ! grep -q -- '--password[ =]' "$SRC"/src/cli/*.c; then pass "no --password op
 expect 2 "-U without a password source and no terminal" -- sh -c "printf 'x\n' | '$GPO_CEP' list --domain example.com --dc 127.0.0.1 -U someone"
 grep_in err "no password for 'someone'" "a missing password source is named"
 
+# options are matched exactly; a secret given by mistake is never repeated
+no_secret() { # DESCRIPTION: the secret word is in neither output
+	if ! grep -q "S3cretWord" "$work/err" "$work/out"; then pass "$1"; else fail "$1: the secret was printed"; fi
+}
+expect 2 "--password SECRET is not an abbreviation of --password-file" -- "$GPO_CEP" list --domain example.com -U u --password S3cretWord
+grep_in err "unknown option '--password': a password is never an option" "  says why"
+no_secret "  the secret is not repeated"
+expect 2 "--pass=SECRET" -- "$GPO_CEP" list --domain example.com -U u --pass=S3cretWord
+no_secret "  the secret is not repeated"
+expect 2 "--password-f (an abbreviation) is refused" -- "$GPO_CEP" list --domain example.com -U u --password-f /dev/null
+grep_in err "options are never abbreviated): did you mean '--password-file'" "  and the full name suggested"
+expect 2 "-U DOM\\user%SECRET" -- "$GPO_CEP" list --domain example.com -U 'DOM\u%S3cretWord'
+grep_in err "-U takes a user name only, never a password" "  says why"
+no_secret "  the secret is not repeated"
+expect 2 "probe -U user%SECRET" -- "$GPO_CEP" probe -U 'u%S3cretWord' https://x.invalid/
+no_secret "  the secret is not repeated"
+expect 2 "--probe-pass SECRET" -- "$GPO_CEP" render --probe-pass S3cretWord "$POLICY" -o "$work/x"
+no_secret "  the secret is not repeated"
+for typed in "-H:use --dc" "-k:use --kerberos" "-W:use --domain" "-s:use --smb-conf"; do
+	expect 2 "samba-tool's ${typed%%:*}" -- "$GPO_CEP" list --domain example.com "${typed%%:*}" x
+	grep_in err "unknown option '${typed%%:*}': ${typed#*:}" "  gets a hint: ${typed#*:}"
+done
+expect 2 "a flag with a value" -- "$GPO_CEP" render --json=yes "$POLICY" -o "$work/x"
+grep_in err "option '--json' takes no value" "  says so"
+expect 2 "an option without its value" -- "$GPO_CEP" render "$POLICY" -o
+grep_in err "option '-o' needs a value (DIR)" "  names the option and its value"
+printf 'S3cretWord\n' > "$work/pw-open"; chmod 644 "$work/pw-open"
+expect 2 "a password file others may read" -- "$GPO_CEP" list --domain example.com --dc 127.0.0.1 -U someone --password-file "$work/pw-open"
+grep_in err "may be read by its group and others (mode 0644): allow only its owner (chmod 600" "  refused like ssh refuses such a key"
+no_secret "  the secret is not repeated"
+chmod 640 "$work/pw-open"
+expect 2 "a password file its group may read" -- "$GPO_CEP" list --domain example.com --dc 127.0.0.1 -U someone --password-file "$work/pw-open"
+grep_in err "may be read by its group" "  refused"
+
+# completion: generated from the same tables as the parser
+bash -n "$BUILD_ROOT/completion/gpo-cep" >"$work/out" 2>"$work/err" && pass "the bash completion parses" || fail "the bash completion does not parse"
+complete_words() { # LINE: what bash completion offers at its end
+	bash -c 'source /usr/share/bash-completion/bash_completion; source "$1"; COMP_LINE=$2
+		COMP_POINT=${#COMP_LINE}; read -ra COMP_WORDS <<<"$2"; [[ $2 == *" " ]] && COMP_WORDS+=("")
+		COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _gpo_cep; printf "%s\n" "${COMPREPLY[@]}"' _ \
+		"$BUILD_ROOT/completion/gpo-cep" "$1"
+}
+for cmd in render show lint init probe create update apply list link unlink delete acl; do
+	"$GPO_CEP" --options "$cmd" | sed 's/^-., //; s/ .*//' | sort > "$work/table"
+	complete_words "gpo-cep $cmd --" | sed "s/=$//" | sort > "$work/completed"
+	if [ -s "$work/table" ] && diff -q "$work/table" "$work/completed" >/dev/null; then pass "completion of '$cmd --' offers exactly its options"; else fail "completion of '$cmd --'"; diff "$work/table" "$work/completed" | head -5; fi
+done
+complete_words "gpo-cep init --template k" > "$work/out"
+grep_in out "^kerberos$" "completion of --template offers the templates"
+complete_words "gpo-cep show --scope " > "$work/out"
+if [ "$(tr '\n' ' ' < "$work/out")" = "computer user " ]; then pass "completion of --scope offers computer and user"; else fail "completion of --scope: $(cat "$work/out")"; fi
+complete_words "gpo-cep cr" > "$work/out"
+grep_in out "^create$" "completion of a command name"
+
 # render
 mkdir "$work/o"
 expect 0 "render the worked example" -- "$GPO_CEP" render "$POLICY" -o "$work/o" --guid "$GUID"

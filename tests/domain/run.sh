@@ -3,6 +3,7 @@
 # with independent tools: ldapsearch, smbclient, samba-tool, python3-samba.
 # The lab's environment (LAB_*) must be set: scripts/test starts the lab.
 set -u
+umask 077   # password files must be private (gpo-cep refuses others)
 GPO_CEP=${GPO_CEP:?} ; SRC=${SOURCE_ROOT:-.}
 if [ -z "${LAB_IP:-}" ]; then
 	# scripts/test (and so CI) always has a lab: there a missing one is a failure
@@ -26,6 +27,15 @@ check() { # description command...: passes when the command succeeds
 	if "$@" >"$work/check" 2>&1; then pass "$d"; else cp "$work/check" "$work/out"; : >"$work/err"; fail "$d"; fi
 }
 grep_in() { if grep -q -- "$2" "$work/$1"; then pass "$3"; else fail "$3: no '$2' in $1"; fi; }
+# fault injection from outside (tests/fault/fault.c): count a command's calls, then
+# make the N-th one fail, kill the process there, or stop it
+SHIM=${FAULT_SHIM:?}
+count_calls() { rm -f "$work/calls"; LD_PRELOAD=$SHIM FAULT_COUNT="$work/calls" \
+	ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" "$@" >/dev/null 2>&1; }
+call_no() { grep -E -m1 -- "$1" "$work/calls" | cut -d' ' -f1; }   # PATTERN: the first such call
+with_fault() { local at=$1 mode=$2; shift 2   # N MODE command...
+	LD_PRELOAD=$SHIM FAULT_AT=$at FAULT_MODE=$mode \
+	ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" "$@"; }
 
 # the independent tools, with the lab's credentials from files only
 printf 'username = Administrator\npassword = %s\ndomain = %s\n' "$(cat "$LAB_PASSWORD_FILE")" "$LAB_DOMAIN" > "$work/smb.auth"
@@ -147,7 +157,8 @@ check "list shows the GPO with its servers and link, and not the default GPOs" /
 import json, sys
 d = {g["guid"]: g for g in json.load(open(sys.argv[1]))}
 g = d[sys.argv[2]]
-assert g["certificate_enrollment"] and "LDAP:" in g["computer"] and g["links"] == [sys.argv[3]], g
+assert g["certificate_enrollment"] and "LDAP:" in g["computer"], g
+assert [(l["dn"], l["enforced"], l["disabled"]) for l in g["links"]] == [(sys.argv[3], False, False)], g
 assert "{31B2F340-016D-11D2-945F-00C04FB984F9}" not in d, "Default Domain Policy listed"
 ' "$work/out" "$guid" "$LAB_BASE_DN"
 expect 0 "list --all" -- "$GPO_CEP" list "${AUTH[@]}" --all
@@ -161,9 +172,15 @@ grep_in getlink "$guid" "samba-tool gpo getlink: the OU link"
 check "samba-tool: the link is enforced" sh -c "grep -A2 '$guid' '$work/getlink' | grep -q ENFORCE"
 ldap -b "$ou" -s base gPLink > "$work/gplink" 2>&1
 check "the OU's existing link is kept, the new one goes last" grep -q "31B2F340-016D-11D2-945F-00C04FB984F9.*;0\]\[LDAP://CN=$guid.*;2\]$" "$work/gplink"
-expect 0 "link again: the options change, no second link" -- "$GPO_CEP" link "${AUTH[@]}" --gpo "$name" --target "$ou" --link-disabled
+expect 0 "link again with --link-disabled: only that option changes" -- "$GPO_CEP" link "${AUTH[@]}" --gpo "$name" --target "$ou" --link-disabled
+grep_in out "changed from (enforced) to (enforced, disabled)" "  says what changed"
 ldap -b "$ou" -s base gPLink > "$work/gplink" 2>&1
-check "one link, now disabled" test "$(grep -o "$guid" "$work/gplink" | wc -l)" -eq 1 -a -n "$(grep ";1\]$" "$work/gplink")"
+check "  one link, enforced and disabled" test "$(grep -o "$guid" "$work/gplink" | wc -l)" -eq 1 -a -n "$(grep ";3\]$" "$work/gplink")"
+expect 0 "link again with --enforced=no" -- "$GPO_CEP" link "${AUTH[@]}" --gpo "$name" --target "$ou" --enforced=no
+ldap -b "$ou" -s base gPLink > "$work/gplink" 2>&1
+check "  one link, now only disabled" test "$(grep -o "$guid" "$work/gplink" | wc -l)" -eq 1 -a -n "$(grep ";1\]$" "$work/gplink")"
+expect 0 "link again without options" -- "$GPO_CEP" link "${AUTH[@]}" --gpo "$name" --target "$ou"
+grep_in out "is already linked to $ou (disabled): no change" "  keeps the link as it is and says so"
 expect 0 "unlink" -- "$GPO_CEP" unlink "${AUTH[@]}" --gpo "$name" --target "$ou"
 ldap -b "$ou" -s base gPLink > "$work/gplink" 2>&1
 check "the link is gone, the other one stays" sh -c "! grep -q '$guid' '$work/gplink' && grep -q 31B2F340 '$work/gplink'"
@@ -260,19 +277,33 @@ assert d["changed"] and d["version_new"] == d["version_old"] + 1, d
 assert any(c["change"] == "added" and "Cost" in c["record"] for c in d["records"]), d["records"]
 ' "$work/out"
 check "the dry run wrote nothing" test "$(ad_version)" -eq "$v_before"
-for step in smb-write smb-rename ldap-version; do
-	expect 1 "update failing at $step" -- env GPO_CEP_FAIL_STEP=$step "$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy.json"
-	expect 0 "  the next run converges" -- "$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy.json"
-	check "  GPT.INI equals versionNumber after $step" test "$(gpt_version)" -eq "$(ad_version)"
-	expect 0 "  and a third run changes nothing" -- "$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy.json"
-	grep_in out "no change" "  no change after $step"
+# failures at the first write of each kind; the next run converges
+count_calls "$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy.json"
+"$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy2.json" >/dev/null 2>&1
+for point in "smb_open .*gpo-cep-new" "smb_rename " "ldap_modify CN=\{"; do
+	at=$(call_no "$point")
+	expect_fail_of_update() { with_fault "$at" fail "$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy.json"; }
 	"$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy2.json" >/dev/null 2>&1
+	expect_fail_of_update >"$work/out" 2>"$work/err"; got=$?
+	if [ "$got" -ne 0 ]; then pass "update failing at call $at ($point) fails (exit $got)"; else fail "update failing at call $at: exit 0"; fi
+	expect 0 "  the next run converges" -- "$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy.json"
+	check "  GPT.INI equals versionNumber" test "$(gpt_version)" -eq "$(ad_version)"
+	expect 0 "  and a third run changes nothing" -- "$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy.json"
+	grep_in out "no change" "  no change"
 done
+"$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy2.json" >/dev/null 2>&1
+# a concurrent edit between read and write: the run stopped after reading,
+# another update lands, then the first goes on
 v_before=$(ad_version)
-( env GPO_CEP_PAUSE_BEFORE_WRITE=3 "$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy.json" > "$work/slow.out" 2> "$work/slow.err"; echo $? > "$work/slow.rc" ) &
-sleep 1
+count_calls "$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy.json"
+"$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy2.json" >/dev/null 2>&1
+at=$(call_no "smb_open .*gpo-cep.lock")
+( with_fault "$at" stop "$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy.json" > "$work/slow.out" 2> "$work/slow.err"; echo $? > "$work/slow.rc" ) &
+slow=$!
+for _ in $(seq 100); do pgrep -f -- "--gpo $name $work/policy.json" >/dev/null && [ "$(ps -o stat= -p "$(pgrep -f -- "--gpo $name $work/policy.json" | head -1)" | cut -c1)" = T ] && break; sleep 0.05; done
 "$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$SRC/templates/ldap-only.json" >/dev/null 2>&1
-wait
+pkill -CONT -f -- "--gpo $name $work/policy.json"
+wait "$slow"
 check "a concurrent edit between read and write is detected" grep -q "changed since it was read" "$work/slow.err"
 check "  and the slow run fails" test "$(cat "$work/slow.rc")" -eq 1
 "$GPO_CEP" show "${AUTH[@]}" --gpo "$guid" > "$work/after-race.json" 2>/dev/null
@@ -309,12 +340,17 @@ expect 0 "  and the next run changes nothing" -- "$GPO_CEP" update "${AUTH[@]}" 
 grep -q "no change" "$work/out" && pass "  no change" || fail "  no change after the wrap"
 
 # the DC dies after the files are in place and before the version moves
-( env GPO_CEP_PAUSE_BEFORE_VERSION=3 "$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy2.json" > "$work/kill.out" 2> "$work/kill.err"; echo $? > "$work/kill.rc" ) &
-sleep 1.5
+count_calls "$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy2.json"
+"$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy.json" >/dev/null 2>&1
+at=$(call_no "ldap_modify CN=\{")
+( with_fault "$at" stop "$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy2.json" > "$work/kill.out" 2> "$work/kill.err"; echo $? > "$work/kill.rc" ) &
+slow=$!
+for _ in $(seq 100); do p=$(pgrep -f -- "--gpo $name $work/policy2.json" | head -1); [ -n "$p" ] && [ "$(ps -o stat= -p "$p" | cut -c1)" = T ] && break; sleep 0.05; done
 "$SRC/tests/lab/lab" stop >/dev/null 2>&1
-wait
+pkill -CONT -f -- "--gpo $name $work/policy2.json"
+wait "$slow"
 check "an update whose DC dies before the version moves fails" test "$(cat "$work/kill.rc")" -ne 0
-check "  and says the version was not raised" grep -q "versionNumber was not raised\|cannot reach" "$work/kill.err"
+check "  and says the version was not raised" grep -q "versionNumber was not raised" "$work/kill.err"
 eval "$("$SRC/tests/lab/lab" start)"
 expect 0 "  after the DC is back, the next run finishes" -- "$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy2.json"
 check "  GPT.INI equals versionNumber" test "$(gpt_version)" -eq "$(ad_version)"
@@ -337,11 +373,15 @@ grep_in err "StartTLS" "TLS verification failure is named"
 samba-tool user create gpo-cep-nobody "Nobody-pw-9x!" -H "$LAB_SAM_LDB" -s "$LAB_DC_CONF" >/dev/null 2>&1 || true
 printf 'Nobody-pw-9x!\n' > "$work/nobody"
 expect 1 "a user without rights" -- "$GPO_CEP" create --domain "$LAB_REALM" --dc "$LAB_IP" -U "$LAB_DOMAIN\\gpo-cep-nobody" --password-file "$work/nobody" --ca-file "$LAB_CA_CERT" --smb-conf "$LAB_CLIENT_CONF" --name "nobody $tag" "$work/policy.json"
-grep_in err "insufficient rights" "missing rights are named"
-for step in ldap-add smb-mkdir smb-acl smb-write ldap-version; do
-	expect 1 "failure at $step" -- env GPO_CEP_FAIL_STEP=$step "$GPO_CEP" create "${AUTH[@]}" --name "rollback $step $tag" "$work/policy.json"
-	grep_in err "test hook: $step" "  the error names the step"
-	if [ "$step" != ldap-add ]; then grep_in err "was removed" "  the half-created GPO was removed"; fi
+grep_in err "may not create GPOs in $realm: it lacks the right to create groupPolicyContainer objects" "missing rights are named"
+count_calls "$GPO_CEP" create "${AUTH[@]}" --name "rollback count $tag" "$work/policy.json"
+"$GPO_CEP" delete "${AUTH[@]}" --gpo "rollback count $tag" >/dev/null 2>&1
+before=$(count_gpos)
+for point in "ldap_add CN=\{" "ldap_add CN=User" "smb_mkdir " "spawn " "smb_open .*gpo-cep-new" "ldap_modify CN=\{"; do
+	at=$(call_no "$point")
+	with_fault "$at" fail "$GPO_CEP" create "${AUTH[@]}" --name "rollback $at $tag" "$work/policy.json" >"$work/out" 2>"$work/err"; got=$?
+	if [ "$got" -eq 1 ]; then pass "create failing at call $at ($point) fails (exit 1)"; else fail "create failing at call $at ($point): exit $got"; fi
+	if [ "$point" != "ldap_add CN=\{" ]; then grep_in err "was removed: nothing was changed" "  the half-made GPO was removed"; fi
 done
 check "no GPO was left behind by any refusal" test "$(count_gpos)" -eq "$before"
 smb -c "ls $realm/Policies/*" > "$work/folders" 2>&1

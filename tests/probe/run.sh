@@ -3,6 +3,7 @@
 # HTTPS with a test CA, a throw-away MIT Kerberos KDC on loopback for
 # Negotiate, a WS-Security UsernameToken check and TLS client certificates.
 set -u
+umask 077   # password files must be private (gpo-cep refuses others)
 GPO_CEP=${GPO_CEP:?} ; SRC=${SOURCE_ROOT:-.}
 # the test server is on loopback: a proxy from the environment must not see it
 unset https_proxy HTTPS_PROXY http_proxy HTTP_PROXY all_proxy ALL_PROXY

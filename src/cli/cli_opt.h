@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Command-line options as data: one table per command drives the parser,
+ * --help and the shell completions.  Long options are matched exactly,
+ * never abbreviated (`--password` must not become `--password-file` and
+ * echo a secret); an error names the option as typed and never its value.
+ */
+#ifndef GPO_CEP_CLI_OPT_H
+#define GPO_CEP_CLI_OPT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <talloc.h>
+
+/* How a shell completes an option's value. */
+enum cli_complete {
+	CLI_COMPLETE_NONE = 0,  /* free text */
+	CLI_COMPLETE_FILE,
+	CLI_COMPLETE_DIR,
+	CLI_COMPLETE_WORDS,     /* one of cli_opt.words */
+};
+
+struct cli_opt {
+	const char *name;        /* long name without "--" */
+	char short_name;         /* 0: none */
+	int id;                  /* what cli_next() returns for it */
+	const char *value;       /* placeholder of its value ("DIR"); NULL: a flag */
+	const char *help;        /* lines separated by '\n' */
+	enum cli_complete complete;
+	const char *words;       /* CLI_COMPLETE_WORDS: space-separated */
+	bool optional_value;     /* --name[=VALUE]: the value only after '=' */
+};
+
+/* Table entries: a flag, an option with a value, and values a shell completes. */
+#define CLI_FLAG(n, s, i, h) { .name = (n), .short_name = (s), .id = (i), .help = (h) }
+#define CLI_VALUE(n, s, i, v, h) \
+	{ .name = (n), .short_name = (s), .id = (i), .value = (v), .help = (h) }
+#define CLI_FILE(n, s, i, v, h)                                                      \
+	{ .name = (n), .short_name = (s), .id = (i), .value = (v), .help = (h), \
+	  .complete = CLI_COMPLETE_FILE }
+#define CLI_DIR(n, s, i, v, h)                                                       \
+	{ .name = (n), .short_name = (s), .id = (i), .value = (v), .help = (h), \
+	  .complete = CLI_COMPLETE_DIR }
+#define CLI_WORDS(n, s, i, v, h, w)                                                  \
+	{ .name = (n), .short_name = (s), .id = (i), .value = (v), .help = (h), \
+	  .complete = CLI_COMPLETE_WORDS, .words = (w) }
+#define CLI_OPTIONAL(n, s, i, v, h)                                                  \
+	{ .name = (n), .short_name = (s), .id = (i), .value = (v), .help = (h), \
+	  .optional_value = true }
+/* The end of an option table. */
+#define CLI_OPT_END { .name = NULL }
+
+/* A command: what --help prints and which option tables it takes. */
+struct cli_spec {
+	const char *name;                  /* "render" */
+	const char *usage;                 /* synopsis lines, each "gpo-cep render ..." */
+	const char *about;                 /* the paragraph after the synopsis */
+	const struct cli_opt *tables[6];   /* NULL-terminated */
+	enum cli_complete operands;        /* how to complete the operands */
+};
+
+/* Returned by cli_next() besides option ids. */
+#define CLI_END (-1)
+#define CLI_BAD (-2)    /* a usage error, already printed: exit 2 */
+#define CLI_HELP (-3)   /* -h or --help */
+
+struct cli_args {
+	const struct cli_spec *spec;
+	int argc;
+	char **argv;
+	int next;                /* the next argv element to look at */
+	const char *cluster;     /* the rest of "-abc" after a flag */
+	bool operands_only;      /* after "--" */
+	const char *value;       /* the value of the option just returned, or NULL */
+	const char *as_typed;    /* that option as typed: "--output" or "-o" */
+	char **operands;         /* what is not an option, in order */
+	size_t n_operands;
+};
+
+/* -h, --help: every command's last table */
+extern const struct cli_opt cli_opts_help[];
+
+/* Start parsing argv[1..] (argv[0] is the command's name). */
+void cli_args_init(struct cli_args *a, TALLOC_CTX *mem_ctx, const struct cli_spec *spec,
+		   int argc, char **argv);
+
+/* The next option's id; CLI_END when all are read (operands in a->operands). */
+int cli_next(struct cli_args *a);
+
+/* A command's --help: synopsis, about, every option of its tables. */
+void cli_help(const struct cli_spec *spec, FILE *out);
+
+/* The option of `spec` with this id (for messages), or NULL. */
+const struct cli_opt *cli_find_opt(const struct cli_spec *spec, int id);
+
+/* Shell completion scripts, generated from the tables (bash, zsh, fish). */
+int cli_completion(const struct cli_spec *const *specs, const char *shell, FILE *out);
+
+#endif

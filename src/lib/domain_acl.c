@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * SYSVOL ACLs from the container's descriptor: derived, set, checked on the
+ * folder and everything inside, repaired without ever granting more than
+ * the container does.
+ */
+#include <string.h>
+
+#include "domain_internal.h"
+#include "internal.h"
+
+int domain_wanted_fs_sd(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *container_dn,
+			bool canonicalize, struct gpo_sd **ret_fs, struct gpo_error **reterr)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct gpo_sd *ds = NULL, *canon = NULL;
+	uint8_t *bytes = NULL;
+	size_t len = 0;
+	bool changed = false;
+	int rc = domain_read_sd(tmp, d, container_dn, &ds, reterr);
+
+	/*
+	 * smbcacls sorts a file ACL; samba-tool gpo aclcheck then wants the
+	 * container in the same order.  The container is rewritten in that
+	 * order only when that cannot change who may do what (allow entries
+	 * only; gpo_sd_canonical_for_sysvol refuses otherwise).
+	 */
+	if (rc == 0 && canonicalize &&
+	    gpo_sd_canonical_for_sysvol(tmp, ds, &canon, &changed) == 0 && changed) {
+		canon->owner = NULL;
+		canon->group = NULL;
+		rc = gpo_sd_encode(tmp, canon, &bytes, &len);
+		if (rc == 0)
+			rc = ad_ldap_set_dacl(tmp, d->ldap, container_dn, bytes, len, reterr);
+		/* read back: the DC may add or merge entries of its own */
+		if (rc == 0)
+			rc = domain_read_sd(tmp, d, container_dn, &ds, reterr);
+	}
+	if (rc == 0)
+		rc = gpo_sd_ds_to_fs(mem_ctx, ds, ret_fs);
+	if (rc == GPO_ENOMEM)
+		rc = gpo_oom(tmp, reterr);
+	rc = domain_keep_error(mem_ctx, reterr, rc);
+	talloc_free(tmp);
+	return rc;
+}
+
+int domain_set_folder_acl(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
+			  const struct gpo_sd *fs, bool propagate, struct gpo_error **reterr)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct gpo_sd *plain = NULL;
+	char *sddl_plain, *sddl;
+	int rc = gpo_sd_without_object_aces(tmp, fs, &plain);
+
+	sddl_plain = rc == 0 ? gpo_sd_sddl(tmp, plain) : NULL;
+	sddl = gpo_sd_sddl(tmp, fs);
+	if (sddl_plain == NULL || sddl == NULL) {
+		talloc_free(tmp);
+		return gpo_oom(mem_ctx, reterr);
+	}
+	/*
+	 * Samba keeps a folder's POSIX ACL as it was when the NT ACL holds an
+	 * object entry (the container's "Apply Group Policy" always is one), so
+	 * that the users it names could not write there.  The ACL without its
+	 * object entries (which grant nothing on files) goes first and brings
+	 * the POSIX ACL up to date; the whole ACL follows.
+	 */
+	rc = ad_smb_set_sddl(tmp, d->smb, path, sddl_plain, propagate, reterr);
+	if (rc == 0 && strcmp(sddl_plain, sddl) != 0)
+		rc = ad_smb_set_sddl(tmp, d->smb, path, sddl, propagate, reterr);
+	rc = domain_keep_error(mem_ctx, reterr, rc);
+	talloc_free(tmp);
+	return rc;
+}
+
+/*
+ * The entries a child inherits from `parent`: for a folder those with
+ * container inherit (and object inherit, kept for further down), for a file
+ * those with object inherit; CREATOR OWNER becomes the child's owner.
+ */
+static bool inherits(const struct gpo_ace *p, bool child_is_dir)
+{
+	return child_is_dir ? (p->flags & (GPO_ACE_CONTAINER_INHERIT | GPO_ACE_OBJECT_INHERIT)) != 0
+			    : (p->flags & GPO_ACE_OBJECT_INHERIT) != 0;
+}
+
+/* Whether a child entry is one its parent hands down (type, rights and trustee). */
+static bool from_parent(const struct gpo_ace *c, const struct gpo_sd *parent,
+			const struct gpo_sid *child_owner, bool child_is_dir)
+{
+	const struct gpo_sid creator_owner = { .revision = 1, .n_sub = 1, .authority = 3,
+					       .sub = { 0 } };
+	size_t i;
+
+	for (i = 0; i < parent->n_aces; i++) {
+		const struct gpo_ace *p = &parent->aces[i];
+		bool co = gpo_sid_equal(&p->trustee, &creator_owner);
+
+		if (!inherits(p, child_is_dir) || p->type != c->type || p->mask != c->mask)
+			continue;
+		if (gpo_sid_equal(&p->trustee, &c->trustee) ||
+		    (co && child_owner != NULL && gpo_sid_equal(child_owner, &c->trustee)))
+			return true;
+	}
+	return false;
+}
+
+/* Whether `sd` holds an entry like `want` (type, rights, trustee; CREATOR OWNER as the owner). */
+static bool holds(const struct gpo_sd *sd, const struct gpo_ace *want, bool inherit_only)
+{
+	const struct gpo_sid creator_owner = { .revision = 1, .n_sub = 1, .authority = 3,
+					       .sub = { 0 } };
+	bool co = gpo_sid_equal(&want->trustee, &creator_owner) && !inherit_only;
+	size_t i;
+
+	for (i = 0; i < sd->n_aces; i++) {
+		const struct gpo_ace *a = &sd->aces[i];
+
+		if (a->type != want->type || a->mask != want->mask ||
+		    ((a->flags & GPO_ACE_INHERIT_ONLY) != 0) != inherit_only)
+			continue;
+		if (gpo_sid_equal(&a->trustee, &want->trustee) ||
+		    (co && sd->owner != NULL && gpo_sid_equal(&a->trustee, sd->owner)))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * What is wrong with one item below the folder, or NULL.  Samba does not
+ * always mark inherited entries as such, so the test is what the entries
+ * say: every one must be what the parent hands down, and everything the
+ * parent hands down must be there.
+ */
+static char *item_problem(TALLOC_CTX *mem_ctx, const struct gpo_sd *have,
+			  const struct gpo_sd *parent, bool is_dir)
+{
+	size_t i;
+
+	for (i = 0; i < have->n_aces; i++) {
+		const struct gpo_ace *a = &have->aces[i];
+
+		/* an object entry grants nothing on a file */
+		if (a->type == GPO_ACE_ALLOWED_OBJECT || a->type == GPO_ACE_DENIED_OBJECT)
+			continue;
+		if (!from_parent(a, parent, have->owner, is_dir))
+			return talloc_asprintf(mem_ctx, "an entry the folder does not hand down: %s",
+					       gpo_ace_sddl(mem_ctx, a));
+	}
+	for (i = 0; i < parent->n_aces; i++) {
+		const struct gpo_ace *p = &parent->aces[i];
+
+		if (p->type == GPO_ACE_ALLOWED_OBJECT || p->type == GPO_ACE_DENIED_OBJECT ||
+		    !inherits(p, is_dir) || (p->flags & GPO_ACE_NO_PROPAGATE))
+			continue;
+		/* a file gets the entry itself; a folder also keeps passing it down */
+		if (!holds(have, p, false) &&
+		    !(is_dir && holds(have, p, true) && (p->flags & GPO_ACE_INHERIT_ONLY) == 0 &&
+		      !(p->flags & GPO_ACE_CONTAINER_INHERIT)))
+			return talloc_asprintf(mem_ctx, "lacks an entry the folder hands down: %s",
+					       gpo_ace_sddl(mem_ctx, p));
+	}
+	return NULL;
+}
+
+/* Check every file and folder below `dir` against its parent's ACL. */
+static int check_tree(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *root,
+		      const char *rel, const struct gpo_sd *parent, struct gpo_domain_acl *acl,
+		      int depth, struct gpo_error **reterr)
+{
+	struct ad_smb_entry *e = NULL;
+	char *dir = talloc_asprintf(mem_ctx, "%s%s%s", root, rel[0] ? "/" : "", rel);
+	size_t n = 0, i;
+	int rc = dir ? ad_smb_list(mem_ctx, d->smb, dir, &e, &n, reterr) : gpo_oom(mem_ctx, reterr);
+
+	for (i = 0; rc == 0 && i < n && depth < 16; i++) {
+		char *child_rel = talloc_asprintf(mem_ctx, "%s%s%s", rel, rel[0] ? "/" : "",
+						  e[i].name);
+		struct gpo_sd *have = NULL;
+		char *why;
+
+		rc = child_rel ? ad_smb_get_sd(mem_ctx, d->smb,
+					       talloc_asprintf(mem_ctx, "%s/%s", root, child_rel),
+					       &have, reterr)
+			       : gpo_oom(mem_ctx, reterr);
+		if (rc != 0)
+			break;
+		why = item_problem(mem_ctx, have, parent, e[i].is_dir);
+		if (why != NULL) {
+			struct gpo_domain_acl_item *grown =
+				talloc_realloc(acl, acl->items, struct gpo_domain_acl_item,
+					       acl->n_items + 1);
+
+			if (grown == NULL)
+				return gpo_oom(mem_ctx, reterr);
+			acl->items = grown;
+			grown[acl->n_items].path = talloc_steal(grown, child_rel);
+			grown[acl->n_items].problem = talloc_steal(grown, why);
+			acl->n_items++;
+		}
+		if (e[i].is_dir)
+			rc = check_tree(mem_ctx, d, root, child_rel, have, acl, depth + 1, reterr);
+	}
+	return rc;
+}
+
+int gpo_domain_check_acl(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
+			 const struct gpo_domain_gpo *gpo, struct gpo_domain_acl **ret_acl,
+			 struct gpo_error **reterr)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct gpo_domain_acl *acl = talloc_zero(tmp, struct gpo_domain_acl);
+	char *path = domain_sysvol_path(tmp, d, gpo->guid);
+	struct gpo_sd *have = NULL;
+	int rc;
+
+	if (acl == NULL || path == NULL) {
+		talloc_free(tmp);
+		return gpo_oom(mem_ctx, reterr);
+	}
+	acl->path = domain_unc_path(acl, d, gpo->guid);
+	rc = domain_wanted_fs_sd(acl, d, gpo->dn, false, &acl->want, reterr);
+	if (rc == 0)
+		rc = domain_smb(tmp, d, reterr);
+	if (rc == 0)
+		rc = ad_smb_get_sd(acl, d->smb, path, &have, reterr);
+	if (rc == 0 && gpo_sd_compare_access(acl, acl->want, have, &acl->diff) != 0)
+		rc = gpo_oom(tmp, reterr);
+	/* inside, against what the folder really hands down */
+	if (rc == 0)
+		rc = check_tree(tmp, d, path, "", have, acl, 0, reterr);
+	if (rc == 0 && (acl->want_sddl = gpo_sd_sddl(acl, acl->want)) == NULL)
+		rc = gpo_oom(tmp, reterr);
+	if (rc == 0) {
+		acl->same = acl->diff->same && acl->n_items == 0;
+		*ret_acl = talloc_steal(mem_ctx, acl);
+	}
+	rc = domain_keep_error(mem_ctx, reterr, rc);
+	talloc_free(tmp);
+	return rc;
+}
+
+int gpo_domain_repair_acl(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
+			  const struct gpo_domain_gpo *gpo, struct gpo_error **reterr)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	char *path = domain_sysvol_path(tmp, d, gpo->guid);
+	struct gpo_sd *ds = NULL, *canon = NULL, *folder = NULL, *want = NULL;
+	bool reorder = false;
+	int rc = domain_read_sd(tmp, d, gpo->dn, &ds, reterr);
+
+	if (rc == 0)
+		rc = domain_smb(tmp, d, reterr);
+	if (rc == 0)
+		rc = ad_smb_get_sd(tmp, d->smb, path, &folder, reterr);
+	if (rc != 0)
+		goto out;
+	/* rights first: nothing is changed unless all of it may be */
+	if (gpo_sd_canonical_for_sysvol(tmp, ds, &canon, &reorder) == 0 && reorder &&
+	    !domain_granted(d, ds, STD_WRITE_DAC, false)) {
+		rc = gpo_fail(tmp, reterr, GPO_EACCES, "%s may not change the permissions of GPO "
+			      "%s's container (WRITE_DAC, 'Modify security' in GPMC): nothing "
+			      "was changed", d->identity ? d->identity : "this account", gpo->guid);
+		goto out;
+	}
+	if (!domain_granted(d, folder, STD_WRITE_DAC, true)) {
+		rc = gpo_fail(tmp, reterr, GPO_EACCES, "%s may not change the ACL of %s (WRITE_DAC "
+			      "on the folder): nothing was changed",
+			      d->identity ? d->identity : "this account",
+			      domain_unc_path(tmp, d, gpo->guid));
+		goto out;
+	}
+	rc = domain_wanted_fs_sd(tmp, d, gpo->dn, true, &want, reterr);
+	/* what is inside inherits again: the files are not left with the old entries */
+	if (rc == 0)
+		rc = domain_set_folder_acl(tmp, d, path, want, true, reterr);
+out:
+	rc = domain_keep_error(mem_ctx, reterr, rc);
+	talloc_free(tmp);
+	return rc;
+}

@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Connecting to a DC: LDAP first (the PDC emulator found through DNS unless
+ * a DC is named), SMB on first use; the identity's token for the rights
+ * checks; helpers the other domain modules share.
+ */
+#include <arpa/nameser.h>
+#include <netinet/in.h>
+#include <resolv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain_internal.h"
+#include "internal.h"
+
+static int wipe_domain(struct gpo_domain *d)
+{
+	if (d->password != NULL)
+		explicit_bzero(d->password, strlen(d->password));
+	return 0;
+}
+
+const char *gpo_domain_dc(const struct gpo_domain *d)
+{
+	return d->dc;
+}
+
+const char *gpo_domain_base_dn(const struct gpo_domain *d)
+{
+	return d->base_dn;
+}
+
+const char *gpo_domain_forest_guid(const struct gpo_domain *d)
+{
+	return d->forest_guid;
+}
+
+int domain_keep_error(TALLOC_CTX *mem_ctx, struct gpo_error **reterr, int rc)
+{
+	if (rc != 0 && reterr != NULL && *reterr != NULL && talloc_parent(*reterr) != mem_ctx)
+		talloc_steal(mem_ctx, *reterr);
+	return rc;
+}
+
+/* The target of the best SRV record of `name`, or NULL. */
+static char *srv_lookup(TALLOC_CTX *mem_ctx, const char *name)
+{
+	unsigned char answer[4096];
+	char target[NS_MAXDNAME];
+	int len = res_query(name, ns_c_in, ns_t_srv, answer, sizeof(answer)), i, best = -1;
+	unsigned best_prio = 65536;
+	ns_msg msg;
+	ns_rr rr;
+
+	if (len < 0 || ns_initparse(answer, len, &msg) != 0)
+		return NULL;
+	for (i = 0; i < ns_msg_count(msg, ns_s_an); i++) {
+		if (ns_parserr(&msg, ns_s_an, i, &rr) != 0 || ns_rr_type(rr) != ns_t_srv ||
+		    ns_rr_rdlen(rr) < 7)
+			continue;
+		if (ns_get16(ns_rr_rdata(rr)) < best_prio) {
+			best_prio = ns_get16(ns_rr_rdata(rr));
+			best = i;
+		}
+	}
+	if (best < 0 || ns_parserr(&msg, ns_s_an, best, &rr) != 0 ||
+	    dn_expand(ns_msg_base(msg), ns_msg_end(msg), ns_rr_rdata(rr) + 6, target,
+		      sizeof(target)) < 0)
+		return NULL;
+	return talloc_strdup(mem_ctx, target);
+}
+
+static char *guid_text(TALLOC_CTX *mem_ctx, const uint8_t *g)
+{
+	return talloc_asprintf(mem_ctx,
+			       "{%02X%02X%02X%02X-%02X%02X-%02X%02X-%02X%02X-%02X%02X%02X%02X%02X%02X}",
+			       g[3], g[2], g[1], g[0], g[5], g[4], g[7], g[6], g[8], g[9], g[10],
+			       g[11], g[12], g[13], g[14], g[15]);
+}
+
+/* The PDC emulator through DNS, else any DC. */
+static int find_dc(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct gpo_error **reterr)
+{
+	char *q = talloc_asprintf(d, "_ldap._tcp.pdc._msdcs.%s", d->realm);
+
+	/* the PDC emulator first: the DC GPMC edits on, so edits do not race */
+	d->dc = q ? srv_lookup(d, q) : NULL;
+	if (d->dc == NULL) {
+		q = talloc_asprintf(d, "_ldap._tcp.dc._msdcs.%s", d->realm);
+		d->dc = q ? srv_lookup(d, q) : NULL;
+	}
+	if (d->dc == NULL)
+		return gpo_fail(mem_ctx, reterr, GPO_ENOTFOUND,
+				"no domain controller found for '%s': no DNS SRV record "
+				"_ldap._tcp.pdc._msdcs.%s or _ldap._tcp.dc._msdcs.%s "
+				"(give --dc HOST)", d->realm, d->realm, d->realm);
+	return 0;
+}
+
+/*
+ * Naming context, forest GUID and the token of this session: the rootDSE
+ * tokenGroups are its SIDs, the user's first (Samba and Windows alike).
+ */
+static int read_root(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct gpo_error **reterr)
+{
+	static const char *const root_attrs[] = { "defaultNamingContext",
+						  "rootDomainNamingContext", "tokenGroups", NULL };
+	static const char *const guid_attrs[] = { "objectGUID", NULL };
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct ad_entry *e = NULL;
+	const struct ad_attr *guid, *tokens;
+	const char *root;
+	size_t n = 0, i;
+	int rc;
+
+	rc = ad_ldap_search(tmp, d->ldap, "", 0, "(objectClass=*)", root_attrs, 0, &e, &n, reterr);
+	if (rc != 0)
+		goto out;
+	if (n != 1 || ad_entry_get(&e[0], "defaultNamingContext") == NULL) {
+		rc = gpo_fail(mem_ctx, reterr, GPO_ERROR, "%s is not an Active Directory DC "
+			      "(its root DSE has no defaultNamingContext)", d->dc);
+		goto out;
+	}
+	d->base_dn = talloc_strdup(d, ad_entry_get(&e[0], "defaultNamingContext"));
+	tokens = ad_entry_attr(&e[0], "tokenGroups");
+	d->token = talloc_zero_array(d, struct gpo_sid, tokens ? tokens->n_values + 1 : 1);
+	for (i = 0; d->token != NULL && tokens != NULL && i < tokens->n_values; i++)
+		if (gpo_sid_from_bytes(tokens->values[i], tokens->lengths[i],
+				       &d->token[d->n_token]) == 0)
+			d->n_token++;
+	d->identity = d->n_token > 0 ? gpo_sid_string(d, &d->token[0]) : NULL;
+	root = ad_entry_get(&e[0], "rootDomainNamingContext");
+	rc = ad_ldap_search(tmp, d->ldap, root ? root : d->base_dn, 0, "(objectClass=*)",
+			    guid_attrs, 0, &e, &n, reterr);
+	if (rc != 0)
+		goto out;
+	guid = n == 1 ? ad_entry_attr(&e[0], "objectGUID") : NULL;
+	if (guid == NULL || guid->n_values != 1 || guid->lengths[0] != 16) {
+		rc = gpo_fail(mem_ctx, reterr, GPO_ERROR, "cannot read the forest root domain's "
+			      "objectGUID on %s", d->dc);
+		goto out;
+	}
+	d->forest_guid = guid_text(d, guid->values[0]);
+	if (d->base_dn == NULL || d->forest_guid == NULL || d->token == NULL)
+		rc = gpo_oom(mem_ctx, reterr);
+out:
+	rc = domain_keep_error(mem_ctx, reterr, rc);
+	talloc_free(tmp);
+	return rc;
+}
+
+int gpo_domain_connect(TALLOC_CTX *mem_ctx, struct gpo_domain_options *opts,
+		       struct gpo_domain **ret_domain, struct gpo_error **reterr)
+{
+	struct gpo_domain *d = talloc_zero(NULL, struct gpo_domain);
+	size_t i;
+	int rc;
+
+	if (d == NULL) {
+		rc = gpo_oom(mem_ctx, reterr);
+		goto wipe;
+	}
+	talloc_set_destructor(d, wipe_domain);
+	d->o = *opts;
+	if (opts->password != NULL && opts->password[0] != '\0')
+		d->password = talloc_strdup(d, opts->password);
+	if (opts->realm == NULL || opts->realm[0] == '\0') {
+		rc = gpo_fail(mem_ctx, reterr, GPO_EINVAL, "no domain given (--domain REALM)");
+		goto fail;
+	}
+	d->realm = talloc_strdup(d, opts->realm);
+	for (i = 0; d->realm[i]; i++)
+		d->realm[i] = (char)ascii_lower((unsigned char)d->realm[i]);
+	if (d->o.auth == GPO_AUTH_AUTO)
+		d->o.auth = d->password != NULL ? GPO_AUTH_PASSWORD : GPO_AUTH_KERBEROS;
+	d->dc = opts->dc ? talloc_strdup(d, opts->dc) : NULL;
+	if (d->dc == NULL && (rc = find_dc(mem_ctx, d, reterr)) != 0)
+		goto fail;
+	d->o.dc = d->dc;
+	d->o.realm = d->realm;
+	/* the handle lives on d; an error goes to the caller */
+	rc = domain_keep_error(mem_ctx, reterr,
+			       ad_ldap_connect(d, d->dc, &d->o, d->password, &d->ldap, reterr));
+	if (rc == 0)
+		rc = read_root(mem_ctx, d, reterr);
+	if (rc != 0)
+		goto fail;
+	*ret_domain = talloc_steal(mem_ctx, d);
+	rc = 0;
+	goto wipe;
+fail:
+	talloc_free(d);
+wipe:
+	if (opts->password != NULL)
+		explicit_bzero(opts->password, strlen(opts->password));
+	return rc;
+}
+
+int domain_smb(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct gpo_error **reterr)
+{
+	int rc;
+
+	if (d->smb != NULL)
+		return 0;
+	/* the handle lives as long as the domain; an error goes to the caller */
+	rc = ad_smb_connect(d, d->dc, &d->o, d->password, &d->smb, reterr);
+	return domain_keep_error(mem_ctx, reterr, rc);
+}
+
+char *domain_policies_dn(TALLOC_CTX *mem_ctx, const struct gpo_domain *d)
+{
+	return talloc_asprintf(mem_ctx, "CN=Policies,CN=System,%s", d->base_dn);
+}
+
+char *domain_sysvol_path(TALLOC_CTX *mem_ctx, const struct gpo_domain *d, const char *guid)
+{
+	return talloc_asprintf(mem_ctx, "%s/Policies/%s", d->realm, guid);
+}
+
+char *domain_unc_path(TALLOC_CTX *mem_ctx, const struct gpo_domain *d, const char *guid)
+{
+	return talloc_asprintf(mem_ctx, "\\\\%s\\sysvol\\%s\\Policies\\%s", d->dc, d->realm, guid);
+}
+
+char *domain_filter_escape(TALLOC_CTX *mem_ctx, const char *v)
+{
+	char *out = talloc_strdup(mem_ctx, "");
+
+	for (; out != NULL && *v; v++) {
+		if (strchr("*()\\", *v) != NULL || (unsigned char)*v < 0x20)
+			out = talloc_asprintf_append(out, "\\%02x", (unsigned char)*v);
+		else
+			out = talloc_asprintf_append(out, "%c", *v);
+	}
+	return out;
+}
+
+int domain_read_sd(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *dn,
+		   struct gpo_sd **ret_sd, struct gpo_error **reterr)
+{
+	static const char *const sd_attrs[] = { "nTSecurityDescriptor", NULL };
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	const struct ad_attr *sd_attr;
+	struct ad_entry *e = NULL;
+	size_t n = 0;
+	int rc;
+
+	rc = ad_ldap_search(tmp, d->ldap, dn, 0, "(objectClass=*)", sd_attrs, SD_OWNER_GROUP_DACL,
+			    &e, &n, reterr);
+	if (rc == 0) {
+		sd_attr = n == 1 ? ad_entry_attr(&e[0], "nTSecurityDescriptor") : NULL;
+		if (sd_attr == NULL || sd_attr->n_values != 1)
+			rc = gpo_fail(mem_ctx, reterr, n == 0 ? GPO_ENOTFOUND : GPO_EACCES,
+				      n == 0 ? "'%s' does not exist"
+					     : "cannot read the security descriptor of '%s' (this "
+					       "account may not read it)", dn);
+		else
+			rc = gpo_sd_parse(mem_ctx, sd_attr->values[0], sd_attr->lengths[0], ret_sd,
+					  reterr);
+	}
+	rc = domain_keep_error(mem_ctx, reterr, rc);
+	talloc_free(tmp);
+	return rc;
+}
+
+bool domain_granted(const struct gpo_domain *d, const struct gpo_sd *sd, uint32_t want,
+		    bool file)
+{
+	return (gpo_sd_granted(sd, d->token, d->n_token, file) & want) == want;
+}
+
+int domain_unwritable(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *dn,
+		      const char *const *attrs, char **ret_missing, struct gpo_error **reterr)
+{
+	static const char *const want[] = { "allowedAttributesEffective", NULL };
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct ad_entry *e = NULL;
+	const struct ad_attr *a;
+	char *missing = NULL;
+	size_t n = 0, i, k;
+	int rc = ad_ldap_search(tmp, d->ldap, dn, 0, "(objectClass=*)", want, 0, &e, &n, reterr);
+
+	if (rc == 0 && n == 0)
+		rc = gpo_fail(mem_ctx, reterr, GPO_ENOTFOUND, "'%s' does not exist", dn);
+	a = rc == 0 ? ad_entry_attr(&e[0], "allowedAttributesEffective") : NULL;
+	for (i = 0; rc == 0 && attrs[i] != NULL; i++) {
+		for (k = 0; a != NULL && k < a->n_values; k++)
+			if (ascii_strcasecmp((const char *)a->values[k], attrs[i]) == 0)
+				break;
+		if (a != NULL && k < a->n_values)
+			continue;
+		missing = talloc_asprintf_append(missing, "%s'%s'", missing ? ", " : "", attrs[i]);
+		if (missing == NULL)
+			rc = gpo_oom(mem_ctx, reterr);
+	}
+	if (rc == 0)
+		*ret_missing = missing ? talloc_steal(mem_ctx, missing) : NULL;
+	rc = domain_keep_error(mem_ctx, reterr, rc);
+	talloc_free(tmp);
+	return rc;
+}
+
+const char *const domain_gpo_attrs[] = { "cn", "displayName", "gPCFileSysPath", "versionNumber",
+					 "flags", "gPCMachineExtensionNames",
+					 "gPCUserExtensionNames", "isCriticalSystemObject", NULL };
+
+int domain_fill_gpo(TALLOC_CTX *mem_ctx, const struct ad_entry *e, struct gpo_domain_gpo *g)
+{
+	const char *cn = ad_entry_get(e, "cn"), *v;
+
+	if (cn == NULL || gpo_guid_normalize(cn, g->guid) != 0)
+		return GPO_EINVAL;
+	g->dn = talloc_strdup(mem_ctx, e->dn);
+	g->name = talloc_strdup(mem_ctx, (v = ad_entry_get(e, "displayName")) ? v : "");
+	g->file_sys_path = talloc_strdup(mem_ctx, (v = ad_entry_get(e, "gPCFileSysPath")) ? v : "");
+	g->version = (uint32_t)strtoul((v = ad_entry_get(e, "versionNumber")) ? v : "0", NULL, 10);
+	g->flags = (uint32_t)strtoul((v = ad_entry_get(e, "flags")) ? v : "0", NULL, 10);
+	g->machine_extension_names = talloc_strdup(
+		mem_ctx, (v = ad_entry_get(e, "gPCMachineExtensionNames")) ? v : "");
+	g->user_extension_names = talloc_strdup(
+		mem_ctx, (v = ad_entry_get(e, "gPCUserExtensionNames")) ? v : "");
+	v = ad_entry_get(e, "isCriticalSystemObject");
+	g->critical = v != NULL && ascii_strcasecmp(v, "TRUE") == 0;
+	if (g->dn == NULL || g->name == NULL || g->file_sys_path == NULL ||
+	    g->machine_extension_names == NULL || g->user_extension_names == NULL)
+		return GPO_ENOMEM;
+	return 0;
+}

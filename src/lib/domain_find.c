@@ -1,0 +1,304 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Finding GPOs, their links and files; whether a GPO is complete. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <gpo-cep/gptini.h>
+
+#include "domain_internal.h"
+#include "gplink.h"
+#include "internal.h"
+
+/* Every link to `g`, from the objects whose gPLink names its GUID. */
+static int find_links(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct gpo_domain_gpo *g,
+		      struct gpo_error **reterr)
+{
+	static const char *const attrs[] = { "gPLink", NULL };
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	char *filter = talloc_asprintf(tmp, "(gPLink=*%s*)", domain_filter_escape(tmp, g->guid));
+	struct ad_entry *e = NULL;
+	size_t n = 0, i, k;
+	int rc = filter ? ad_ldap_search(tmp, d->ldap, d->base_dn, 2, filter, attrs, 0, &e, &n, reterr)
+			: gpo_oom(tmp, reterr);
+
+	for (i = 0; rc == 0 && i < n; i++) {
+		struct gplink *l = NULL;
+
+		if (gplink_parse(tmp, ad_entry_get(&e[i], "gPLink"), &l) != 0) {
+			rc = gpo_oom(tmp, reterr);
+			break;
+		}
+		for (k = 0; k < l->count; k++) {
+			const struct gplink_entry *le = &l->entries[k];
+			struct gpo_domain_link *grown;
+
+			if (!le->is_link || le->dn == NULL || !gpo_dn_equal(le->dn, g->dn))
+				continue;
+			grown = talloc_realloc(mem_ctx, g->links, struct gpo_domain_link,
+					       g->n_links + 1);
+			if (grown == NULL) {
+				rc = gpo_oom(tmp, reterr);
+				break;
+			}
+			g->links = grown;
+			grown[g->n_links] = (struct gpo_domain_link){
+				.dn = talloc_strdup(grown, e[i].dn),
+				.options = le->options,
+				.options_known = le->options_ok,
+			};
+			g->n_links++;
+		}
+	}
+	rc = domain_keep_error(mem_ctx, reterr, rc);
+	talloc_free(tmp);
+	return rc;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	const struct gpo_domain_gpo *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c != 0 ? c : strcmp(x->guid, y->guid);
+}
+
+int gpo_domain_list_gpos(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
+			 struct gpo_domain_gpo **ret_gpos, size_t *ret_count,
+			 struct gpo_error **reterr)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct ad_entry *e = NULL;
+	struct gpo_domain_gpo *gpos;
+	size_t n = 0, i, k = 0;
+	int rc = ad_ldap_search(tmp, d->ldap, domain_policies_dn(tmp, d), 1,
+				"(objectClass=groupPolicyContainer)", domain_gpo_attrs, 0, &e, &n,
+				reterr);
+
+	if (rc != 0)
+		goto out;
+	gpos = talloc_zero_array(mem_ctx, struct gpo_domain_gpo, n ? n : 1);
+	for (i = 0; gpos != NULL && i < n; i++) {
+		if (domain_fill_gpo(gpos, &e[i], &gpos[k]) != 0)
+			continue;
+		rc = find_links(gpos, d, &gpos[k], reterr);
+		if (rc != 0)
+			break;
+		k++;
+	}
+	if (gpos == NULL)
+		rc = gpo_oom(mem_ctx, reterr);
+	if (rc == 0) {
+		qsort(gpos, k, sizeof(*gpos), by_name);
+		*ret_gpos = gpos;
+		*ret_count = k;
+	}
+out:
+	rc = domain_keep_error(mem_ctx, reterr, rc);
+	talloc_free(tmp);
+	return rc;
+}
+
+/* "{GUID}" only: a name that looks like a GUID is still a name. */
+static bool braced_guid(const char *which, char out[39])
+{
+	size_t n = strlen(which);
+
+	return n == 38 && which[0] == '{' && which[37] == '}' && gpo_guid_normalize(which, out) == 0;
+}
+
+static int find(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *which, bool guid_ok,
+		struct gpo_domain_gpo **ret_gpo, struct gpo_error **reterr)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct gpo_domain_gpo *g;
+	struct ad_entry *e = NULL;
+	char guid[39], *filter;
+	size_t n = 0, i;
+	bool by_guid = guid_ok && braced_guid(which, guid);
+	int rc;
+
+	filter = by_guid ? talloc_asprintf(tmp, "(&(objectClass=groupPolicyContainer)(cn=%s))", guid)
+			 : talloc_asprintf(tmp, "(&(objectClass=groupPolicyContainer)(displayName=%s))",
+					   domain_filter_escape(tmp, which));
+	rc = filter ? ad_ldap_search(tmp, d->ldap, domain_policies_dn(tmp, d), 1, filter,
+				     domain_gpo_attrs, 0, &e, &n, reterr)
+		    : gpo_oom(tmp, reterr);
+	if (rc != 0)
+		goto out;
+	/* LDAP matches names without regard to case; a display name is taken as written */
+	for (i = 0; !by_guid && i < n; i++)
+		if (strcmp(ad_entry_get(&e[i], "displayName") ? ad_entry_get(&e[i], "displayName") : "",
+			   which) != 0)
+			e[i--] = e[--n];
+	if (n == 0) {
+		rc = gpo_fail(tmp, reterr, GPO_ENOTFOUND, "no GPO %s%s%s in %s", by_guid ? "" : "'",
+			      which, by_guid ? "" : "'", d->realm);
+		goto out;
+	}
+	if (n > 1) {
+		char *list = talloc_strdup(tmp, "");
+
+		for (i = 0; list != NULL && i < n; i++)
+			list = talloc_asprintf_append(list, "%s%s", i ? ", " : "",
+						      ad_entry_get(&e[i], "cn"));
+		rc = gpo_fail(tmp, reterr, GPO_EEXIST, "%zu GPOs are named '%s' (%s): give the "
+			      "GUID in braces", n, which, list ? list : "");
+		goto out;
+	}
+	g = talloc_zero(mem_ctx, struct gpo_domain_gpo);
+	if (g == NULL || domain_fill_gpo(g, &e[0], g) != 0) {
+		talloc_free(g);
+		rc = gpo_fail(tmp, reterr, GPO_ERROR, "GPO '%s' has a malformed container", which);
+		goto out;
+	}
+	rc = find_links(g, d, g, reterr);
+	if (rc == 0)
+		*ret_gpo = g;
+	else
+		talloc_free(g);
+out:
+	rc = domain_keep_error(mem_ctx, reterr, rc);
+	talloc_free(tmp);
+	return rc;
+}
+
+int gpo_domain_find_gpo(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *which,
+			struct gpo_domain_gpo **ret_gpo, struct gpo_error **reterr)
+{
+	return find(mem_ctx, d, which, true, ret_gpo, reterr);
+}
+
+int gpo_domain_find_gpo_by_name(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *name,
+				struct gpo_domain_gpo **ret_gpo, struct gpo_error **reterr)
+{
+	return find(mem_ctx, d, name, false, ret_gpo, reterr);
+}
+
+int gpo_domain_read_files(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
+			  const struct gpo_domain_gpo *gpo,
+			  struct gpo_dir_contents **ret_contents, struct gpo_error **reterr)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct gpo_dir_contents *c = talloc_zero(tmp, struct gpo_dir_contents);
+	char *path = domain_sysvol_path(tmp, d, gpo->guid);
+	struct domain_view v;
+	int rc, k;
+
+	if (c == NULL || path == NULL) {
+		talloc_free(tmp);
+		return gpo_oom(mem_ctx, reterr);
+	}
+	rc = domain_smb(tmp, d, reterr);
+	if (rc == 0)
+		rc = domain_view_folder(tmp, d, path, &v, reterr);
+	if (rc == 0 && !v.folder)
+		rc = gpo_fail(tmp, reterr, GPO_ENOTFOUND, "GPO %s has no SYSVOL folder (%s): an "
+			      "interrupted create? 'gpo-cep apply' completes it, 'gpo-cep delete' "
+			      "removes it", gpo->guid, domain_unc_path(tmp, d, gpo->guid));
+	c->path = domain_unc_path(c, d, gpo->guid);
+	if (rc == 0 && v.gpt_ini != NULL)
+		rc = ad_smb_read(c, d->smb, v.gpt_ini, GPO_FILE_MAX, &c->gpt_ini, &c->gpt_ini_len,
+				 reterr);
+	for (k = 0; rc == 0 && k < 2; k++) {
+		if (v.pol[k] == NULL)
+			continue;
+		c->pol_path[k] = talloc_asprintf(c, "%s\\%s\\Registry.pol", c->path, v.scope_dir[k]);
+		rc = ad_smb_read(c, d->smb, v.pol[k], GPO_FILE_MAX, &c->pol[k], &c->pol_len[k],
+				 reterr);
+	}
+	if (rc == 0)
+		*ret_contents = talloc_steal(mem_ctx, c);
+	rc = domain_keep_error(mem_ctx, reterr, rc);
+	talloc_free(tmp);
+	return rc;
+}
+
+/* Whether the container has its CN=User and CN=Machine children. */
+static int children_present(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *dn,
+			    bool *ret_ok, struct gpo_error **reterr)
+{
+	static const char *const attrs[] = { "cn", NULL };
+	struct ad_entry *e = NULL;
+	size_t n = 0, i;
+	bool user = false, machine = false;
+	int rc = ad_ldap_search(mem_ctx, d->ldap, dn, 1, "(objectClass=container)", attrs, 0, &e, &n,
+				reterr);
+
+	for (i = 0; rc == 0 && i < n; i++) {
+		const char *cn = ad_entry_get(&e[i], "cn");
+
+		user |= cn != NULL && ascii_strcasecmp(cn, "User") == 0;
+		machine |= cn != NULL && ascii_strcasecmp(cn, "Machine") == 0;
+	}
+	*ret_ok = user && machine;
+	return rc;
+}
+
+static void problem(struct gpo_domain_state *s, unsigned bit, const char *text)
+{
+	s->problems |= bit;
+	s->description = talloc_asprintf_append(s->description, "%s%s",
+						s->description[0] ? "; " : "", text);
+}
+
+int gpo_domain_check_gpo(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
+			 const struct gpo_domain_gpo *gpo, struct gpo_domain_state **ret_state,
+			 struct gpo_error **reterr)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct gpo_domain_state *s = talloc_zero(tmp, struct gpo_domain_state);
+	char *path = domain_sysvol_path(tmp, d, gpo->guid);
+	struct domain_view v;
+	bool children = false;
+	int rc;
+
+	if (s == NULL || path == NULL || (s->description = talloc_strdup(s, "")) == NULL) {
+		talloc_free(tmp);
+		return gpo_oom(mem_ctx, reterr);
+	}
+	rc = children_present(tmp, d, gpo->dn, &children, reterr);
+	if (rc == 0)
+		rc = domain_smb(tmp, d, reterr);
+	if (rc == 0)
+		rc = domain_view_folder(tmp, d, path, &v, reterr);
+	if (rc != 0)
+		goto out;
+	if (!children)
+		problem(s, GPO_PROBLEM_NO_CHILDREN, "CN=User or CN=Machine missing in AD");
+	if (!v.folder) {
+		problem(s, GPO_PROBLEM_NO_FOLDER, "no SYSVOL folder");
+	} else if (v.gpt_ini == NULL) {
+		problem(s, GPO_PROBLEM_NO_GPT_INI, "no GPT.INI");
+	} else {
+		uint8_t *data = NULL;
+		size_t len = 0;
+		struct gpo_gptini *ini = NULL;
+		uint32_t version = 0;
+
+		if (ad_smb_read(tmp, d->smb, v.gpt_ini, GPO_FILE_MAX, &data, &len, NULL) == 0 &&
+		    gpo_gptini_parse(tmp, (const char *)data, len, &ini, NULL) == 0 &&
+		    gpo_gptini_get_version(ini, &version, NULL) == 0) {
+			s->have_gpt_version = true;
+			s->gpt_version = version;
+			if (version != gpo->version)
+				problem(s, GPO_PROBLEM_VERSION,
+					talloc_asprintf(tmp, "GPT.INI Version %lu, versionNumber %lu",
+							(unsigned long)version,
+							(unsigned long)gpo->version));
+		} else {
+			problem(s, GPO_PROBLEM_VERSION, "GPT.INI has no readable Version");
+		}
+	}
+	if (v.unfinished)
+		problem(s, GPO_PROBLEM_INTERRUPTED, "files of an interrupted update");
+	if (v.locked)
+		problem(s, GPO_PROBLEM_LOCKED, "locked by a gpo-cep run (gpo-cep.lock)");
+	if (s->description == NULL)
+		rc = gpo_oom(tmp, reterr);
+	else
+		*ret_state = talloc_steal(mem_ctx, s);
+out:
+	rc = domain_keep_error(mem_ctx, reterr, rc);
+	talloc_free(tmp);
+	return rc;
+}

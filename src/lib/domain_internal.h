@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What the domain modules share: the connection, paths, rights.  Private. */
+#ifndef GPO_CEP_DOMAIN_INTERNAL_H
+#define GPO_CEP_DOMAIN_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <talloc.h>
+
+#include <gpo-cep/domain.h>
+#include <gpo-cep/sd.h>
+
+#include "ad_ldap.h"
+#include "ad_smb.h"
+
+#define GPO_FILE_MAX (64u << 20)
+#define SD_OWNER_GROUP_DACL 7
+
+/* DS access rights ([MS-ADTS] 5.1.3.2) and file rights */
+#define DS_CREATE_CHILD 0x00000001u
+#define DS_DELETE_CHILD 0x00000002u
+#define DS_DELETE_TREE 0x00000040u
+#define STD_DELETE 0x00010000u
+#define STD_WRITE_DAC 0x00040000u
+#define FILE_ADD_FILE 0x00000002u
+#define FILE_ADD_SUBDIR 0x00000004u
+#define FILE_DELETE_CHILD 0x00000040u
+
+/* The two GPOs every domain has and no tool may delete. */
+#define DEFAULT_DOMAIN_POLICY "{31B2F340-016D-11D2-945F-00C04FB984F9}"
+#define DEFAULT_DC_POLICY "{6AC1786C-016F-11D2-945F-00C04FB984F9}"
+
+struct gpo_domain {
+	struct gpo_domain_options o;
+	char *password;       /* kept for SMB and smbcacls; wiped by the destructor */
+	char *dc;
+	char *realm;          /* lower case */
+	char *base_dn;
+	char *forest_guid;
+	struct ad_ldap *ldap;
+	struct ad_smb *smb;   /* connected on first use */
+	struct gpo_sid *token; /* the bound identity's SIDs (rootDSE tokenGroups) */
+	size_t n_token;
+	char *identity;       /* who that is, for messages */
+};
+
+/* SMB to the same DC, connected on first use. */
+int domain_smb(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct gpo_error **reterr);
+
+char *domain_policies_dn(TALLOC_CTX *mem_ctx, const struct gpo_domain *d);
+/* "realm/Policies/{GUID}": the GPO's folder, share-relative */
+char *domain_sysvol_path(TALLOC_CTX *mem_ctx, const struct gpo_domain *d, const char *guid);
+/* "\\dc\sysvol\realm\Policies\{GUID}": the same, for messages */
+char *domain_unc_path(TALLOC_CTX *mem_ctx, const struct gpo_domain *d, const char *guid);
+
+/* RFC 4515 escaping of a value inside a filter. */
+char *domain_filter_escape(TALLOC_CTX *mem_ctx, const char *v);
+
+/* The descriptor of `dn` (owner, group, DACL). */
+int domain_read_sd(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *dn,
+		   struct gpo_sd **ret_sd, struct gpo_error **reterr);
+
+/* Whether the bound identity holds every right of `want` on `sd` (file or DS rights). */
+bool domain_granted(const struct gpo_domain *d, const struct gpo_sd *sd, uint32_t want,
+		    bool file);
+
+/*
+ * The attributes of `dn` this identity may not write (allowedAttributesEffective),
+ * as a text "'a', 'b'", or NULL when it may write them all.
+ */
+int domain_unwritable(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *dn,
+		      const char *const *attrs, char **ret_missing, struct gpo_error **reterr);
+
+/* Read the container attributes into a gpo_domain_gpo. */
+int domain_fill_gpo(TALLOC_CTX *mem_ctx, const struct ad_entry *e, struct gpo_domain_gpo *g);
+extern const char *const domain_gpo_attrs[];
+
+/*
+ * The SYSVOL ACL a GPO's folder should have, from its container's
+ * descriptor; with `canonicalize`, the container's DACL is first put in
+ * smbcacls' order (when that cannot change who may do what).
+ */
+int domain_wanted_fs_sd(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *container_dn,
+			bool canonicalize, struct gpo_sd **ret_fs, struct gpo_error **reterr);
+
+/*
+ * Set a GPO folder's ACL to `fs` (and, with `propagate`, what is inside):
+ * first without its object entries, so that Samba brings the POSIX ACL up
+ * to date, then whole, so that the NT ACL is exactly `fs`.
+ */
+int domain_set_folder_acl(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
+			  const struct gpo_sd *fs, bool propagate, struct gpo_error **reterr);
+
+/* Move an error made on a scratch context to the caller's. */
+int domain_keep_error(TALLOC_CTX *mem_ctx, struct gpo_error **reterr, int rc);
+
+/*
+ * The GPO folder lock: "gpo-cep.lock" created exclusively in the folder,
+ * naming host, process and time.  One left by a process of this host that
+ * is gone, or older than ten minutes, is taken over.  Freeing the lock
+ * removes the file.
+ */
+struct domain_lock;
+int domain_lock_folder(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
+		       struct domain_lock **ret_lock, struct gpo_error **reterr);
+
+/*
+ * Finish or undo a file replacement that was interrupted (see
+ * domain_replace_files); `*ret_done` says what was done ("" when there was
+ * nothing to do).  Needs the lock.
+ */
+int domain_recover_folder(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
+			  char **ret_done, struct gpo_error **reterr);
+
+/* One file to replace: a path relative to the GPO folder ("Machine/Registry.pol"). */
+struct domain_file {
+	const char *path;
+	const uint8_t *data;
+	size_t len;
+};
+
+/*
+ * Replace files in a GPO folder so that at every instant either the old or
+ * the new complete set can be recovered, whatever stops the process: every
+ * new file is written as NAME.gpo-cep-new and its size checked; then each
+ * file is renamed to NAME.gpo-cep-old and its new one into place; then the
+ * old ones are removed.  A ".gpo-cep-old" anywhere in the folder means every
+ * ".gpo-cep-new" is complete and the next run rolls forward; without one,
+ * ".gpo-cep-new" files are incomplete and removed.  A refusal while
+ * renaming is undone.  Needs the lock.  GPO_EPARTIAL when the connection
+ * broke half-way (the next run finishes).
+ */
+int domain_replace_files(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
+			 const struct domain_file *files, size_t n, struct gpo_error **reterr);
+
+/* A GPO folder as it will be once an interrupted update is recovered. */
+struct domain_view {
+	bool folder;          /* the folder exists */
+	char *gpt_ini;        /* the file to read for GPT.INI, or NULL */
+	char *pol[2];         /* the same for Machine/ and User/Registry.pol */
+	char *scope_dir[2];   /* "Machine" or "MACHINE" as spelled, or NULL */
+	bool unfinished;      /* files of an interrupted update are there */
+	bool locked;          /* a lock file is there */
+};
+
+int domain_view_folder(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
+		       struct domain_view *ret, struct gpo_error **reterr);
+
+/* "Machine" or "MACHINE" as the folder has it, or NULL when it has none. */
+char *domain_find_subfolder(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
+			    const char *name);
+
+#endif

@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Updating a GPO: rights first, then under the folder's lock: finish an
+ * interrupted update, check nothing changed since the plan was made, replace
+ * the files crash-safely, and raise versionNumber last with a
+ * compare-and-swap.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <gpo-cep/merge.h>
+
+#include "domain_internal.h"
+#include "internal.h"
+
+static bool same_bytes(const uint8_t *a, size_t la, const uint8_t *b, size_t lb)
+{
+	return la == lb && (la == 0 || (a != NULL && b != NULL && memcmp(a, b, la) == 0));
+}
+
+/* Whether this identity may do all of the update; nothing is changed here. */
+static int may_update(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const struct gpo_domain_gpo *gpo,
+		      const char *path, struct gpo_error **reterr)
+{
+	static const char *const attrs[] = { "versionNumber", "gPCMachineExtensionNames",
+					     "gPCUserExtensionNames", NULL };
+	struct gpo_sd *folder = NULL;
+	char *missing = NULL;
+	int rc = domain_unwritable(mem_ctx, d, gpo->dn, attrs, &missing, reterr);
+
+	if (rc == 0 && missing != NULL)
+		return gpo_fail(mem_ctx, reterr, GPO_EACCES,
+				"%s may not change GPO %s: it lacks the right to write %s of its "
+				"container (GPMC: 'Edit settings'); nothing was changed",
+				d->identity ? d->identity : "this account", gpo->guid, missing);
+	if (rc == 0)
+		rc = ad_smb_get_sd(mem_ctx, d->smb, path, &folder, reterr);
+	if (rc == GPO_ENOTFOUND)
+		return gpo_fail(mem_ctx, reterr, GPO_ENOTFOUND, "GPO %s has no SYSVOL folder: "
+				"'gpo-cep apply' completes it", gpo->guid);
+	if (rc == 0 && !domain_granted(d, folder, FILE_ADD_FILE | FILE_DELETE_CHILD, true))
+		return gpo_fail(mem_ctx, reterr, GPO_EACCES,
+				"%s may not replace the files of %s (it needs to add files and "
+				"delete them in the GPO's SYSVOL folder); nothing was changed",
+				d->identity ? d->identity : "this account",
+				domain_unc_path(mem_ctx, d, gpo->guid));
+	return rc;
+}
+
+/* Files as they are now against what the plan was made from. */
+static int unchanged(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const struct gpo_domain_gpo *gpo,
+		     const struct gpo_dir_contents *current, struct gpo_error **reterr)
+{
+	struct gpo_domain_gpo *now = NULL;
+	struct gpo_dir_contents *again = NULL;
+	int rc = gpo_domain_find_gpo(mem_ctx, d, gpo->guid, &now, reterr);
+
+	if (rc == 0)
+		rc = gpo_domain_read_files(mem_ctx, d, now, &again, reterr);
+	if (rc != 0)
+		return rc;
+	if (now->version != gpo->version ||
+	    !same_bytes(again->gpt_ini, again->gpt_ini_len, current->gpt_ini, current->gpt_ini_len) ||
+	    !same_bytes(again->pol[0], again->pol_len[0], current->pol[0], current->pol_len[0]) ||
+	    !same_bytes(again->pol[1], again->pol_len[1], current->pol[1], current->pol_len[1]))
+		return gpo_fail(mem_ctx, reterr, GPO_ECONFLICT, "GPO %s changed since it was read "
+				"(version %lu, now %lu): nothing was written; run again", gpo->guid,
+				(unsigned long)gpo->version, (unsigned long)now->version);
+	return 0;
+}
+
+/* The files of the plan, named as the folder spells them. */
+static int plan_files(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
+		      const struct gpo_update_plan *plan, struct domain_file *files, size_t *n,
+		      struct gpo_error **reterr)
+{
+	static const char *const scope_dir[] = { "Machine", "User" };
+	struct domain_view v;
+	int rc = domain_view_folder(mem_ctx, d, path, &v, reterr), k;
+
+	*n = 0;
+	if (rc != 0)
+		return rc;
+	files[(*n)++] = (struct domain_file){ v.gpt_ini ? strrchr(v.gpt_ini, '/') + 1 : "GPT.INI",
+					      (const uint8_t *)plan->new_gpt_ini,
+					      plan->new_gpt_ini_len };
+	for (k = 0; rc == 0 && k < 2; k++) {
+		const char *dir = v.scope_dir[k] ? v.scope_dir[k] : scope_dir[k];
+
+		if (!plan->pol_changed[k])
+			continue;
+		/* keep the spelling the folder has (Samba's provisioning writes MACHINE) */
+		if (v.scope_dir[k] == NULL)
+			rc = ad_smb_mkdir(mem_ctx, d->smb, talloc_asprintf(mem_ctx, "%s/%s", path, dir),
+					  reterr);
+		files[(*n)++] = (struct domain_file){ talloc_asprintf(mem_ctx, "%s/Registry.pol", dir),
+						      plan->new_pol_bytes[k], plan->new_pol_len[k] };
+	}
+	return rc;
+}
+
+int gpo_domain_apply_plan(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
+			  const struct gpo_domain_gpo *gpo, const struct gpo_dir_contents *current,
+			  const struct gpo_update_plan *plan, struct gpo_error **reterr)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	char *path = domain_sysvol_path(tmp, d, gpo->guid), *recovered = NULL;
+	char old_version[16], new_version[16];
+	struct domain_lock *lock = NULL;
+	struct domain_file files[3];
+	size_t n = 0;
+	int rc = 0;
+
+	if (!plan->changed) {
+		talloc_free(tmp);
+		return 0;
+	}
+	rc = path ? domain_smb(tmp, d, reterr) : gpo_oom(tmp, reterr);
+	if (rc == 0)
+		rc = may_update(tmp, d, gpo, path, reterr);
+	if (rc == 0)
+		rc = domain_lock_folder(tmp, d, path, &lock, reterr);
+	if (rc == 0)
+		rc = domain_recover_folder(tmp, d, path, &recovered, reterr);
+	if (rc == 0)
+		rc = unchanged(tmp, d, gpo, current, reterr);
+	if (rc == 0)
+		rc = plan_files(tmp, d, path, plan, files, &n, reterr);
+	if (rc == 0)
+		rc = domain_replace_files(tmp, d, path, files, n, reterr);
+	if (rc != 0)
+		goto out;
+	snprintf(old_version, sizeof(old_version), "%lu", (unsigned long)gpo->version);
+	snprintf(new_version, sizeof(new_version), "%lu", (unsigned long)plan->new_version);
+	{
+		const char *const mods[] = {
+			"gPCMachineExtensionNames", plan->new_ext[GPO_CEP_COMPUTER],
+			"gPCUserExtensionNames", plan->new_ext[GPO_CEP_USER],
+			NULL,
+		};
+
+		rc = ad_ldap_swap(tmp, d->ldap, gpo->dn, "versionNumber", old_version, new_version,
+				  mods, reterr);
+	}
+	if (rc != 0)
+		rc = gpo_fail(tmp, reterr, GPO_EPARTIAL, "%s; the files are in place but "
+			      "versionNumber was not raised: run again to finish (GPT.INI is ahead, "
+			      "so the next run sets both)",
+			      reterr && *reterr ? (*reterr)->message : gpo_strerror(rc));
+out:
+	talloc_free(lock);
+	rc = domain_keep_error(mem_ctx, reterr, rc);
+	talloc_free(tmp);
+	return rc;
+}
