@@ -125,7 +125,13 @@ enum gpo_domain_problem {
 	GPO_PROBLEM_VERSION = 1 << 3,      /* GPT.INI Version is not versionNumber */
 	GPO_PROBLEM_INTERRUPTED = 1 << 4,  /* files of an interrupted update are there */
 	GPO_PROBLEM_LOCKED = 1 << 5,       /* a gpo-cep run holds the folder's lock */
+	GPO_PROBLEM_ACL = 1 << 6,          /* the folder's ACL is not the container's */
 };
+
+/* The problems that make a GPO incomplete (the others are drift or a run at work). */
+#define GPO_PROBLEMS_INCOMPLETE                                                    \
+	(GPO_PROBLEM_NO_FOLDER | GPO_PROBLEM_NO_GPT_INI | GPO_PROBLEM_NO_CHILDREN | \
+	 GPO_PROBLEM_VERSION | GPO_PROBLEM_INTERRUPTED)
 
 struct gpo_domain_state {
 	unsigned problems;      /* enum gpo_domain_problem bits; 0: complete */
@@ -160,8 +166,10 @@ int gpo_domain_create_gpo(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char 
 
 /*
  * Complete a GPO that an interrupted create left behind: the container's
- * children, the SYSVOL folder and its ACL.  Its files are then written by
- * an update (gpo_domain_apply_plan).  Nothing to do for a complete GPO.
+ * children, the SYSVOL folder and its ACL (set when the GPO never got a
+ * version, as a create that stopped leaves it; other ACL drift is for
+ * gpo_domain_repair_acl).  Its files are then written by an update
+ * (gpo_domain_apply_plan).  Nothing to do for a complete GPO.
  */
 int gpo_domain_complete_gpo(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 			    const struct gpo_domain_gpo *gpo, struct gpo_error **reterr);

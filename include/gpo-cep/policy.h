@@ -44,6 +44,9 @@ enum gpo_cep_auth {
 #define GPO_CEP_AE_DISABLED 0x8000u
 
 #define GPO_CEP_COST_DEFAULT 0x7FFFFFFDu
+
+/* A server's friendly name, in characters (a policy file's or a server's answer) */
+#define GPO_CEP_FRIENDLY_NAME_MAX 1024
 #define GPO_CEP_LDAP_URI "LDAP:"
 #define GPO_CEP_LDAP_FRIENDLY_NAME "Active Directory Enrollment Policy"
 

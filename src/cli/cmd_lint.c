@@ -70,6 +70,11 @@ int cmd_lint(int argc, char **argv)
 	}
 	path = args.operands[0];
 	status = cli_load_policy(mem, path, &policy, diags);
+	if (status != EXIT_OK && diags->count == 0) {
+		/* the file could not be read at all: its error is printed, there is no count */
+		talloc_free(mem);
+		return status;
+	}
 	if (status == EXIT_OK && pa.enabled) {
 		/* failures are findings here: lint reports, it does not stop */
 		probes = json_object_new_array();

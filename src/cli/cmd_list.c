@@ -179,7 +179,8 @@ int cmd_list(int argc, char **argv)
 				  err ? err->message : "unknown error");
 			unreadable = true;
 		}
-		incomplete = state != NULL && (state->problems & ~(unsigned)GPO_PROBLEM_LOCKED) != 0;
+		incomplete = state != NULL && ((state->problems & GPO_PROBLEMS_INCOMPLETE) ||
+					       ((state->problems & GPO_PROBLEM_ACL) && g->version == 0));
 		if (!unreadable && !(state->problems & (GPO_PROBLEM_NO_FOLDER)))
 			p = cep_of(mem, dom, g, &unreadable);
 		any_unreadable |= unreadable;

@@ -287,7 +287,8 @@ static int update_domain(TALLOC_CTX *mem, struct update_args *a, struct gpo_doma
 	if (rc == 0)
 		rc = gpo_plan_update(mem, policy, cur, gpo->version, gpo->machine_extension_names,
 				     gpo->user_extension_names, &plan, &err);
-	if (rc == 0 && plan->changed && !a->dry_run)
+	/* also without a change: it finishes what an interrupted run left */
+	if (rc == 0 && !a->dry_run)
 		rc = gpo_domain_apply_plan(mem, dom, gpo, cur, plan, &err);
 	if (rc != 0) {
 		json_object_put(doc);
@@ -376,7 +377,9 @@ static int apply_complete(TALLOC_CTX *mem, struct update_args *a, struct gpo_dom
 	struct gpo_error *err = NULL;
 	int rc = gpo_domain_check_gpo(mem, dom, gpo, &state, &err);
 
-	if (rc == 0 && (state->problems & (GPO_PROBLEM_NO_FOLDER | GPO_PROBLEM_NO_CHILDREN))) {
+	if (rc == 0 && ((state->problems & (GPO_PROBLEM_NO_FOLDER | GPO_PROBLEM_NO_CHILDREN)) ||
+			((state->problems & GPO_PROBLEM_ACL) &&
+			 (gpo->version == 0 || (state->problems & GPO_PROBLEM_NO_GPT_INI))))) {
 		if (a->dry_run) {
 			printf("would complete GPO '%s' %s (%s)\n", cli_safe(mem, gpo->name), gpo->guid,
 			       state->description);

@@ -56,7 +56,9 @@ static int name_taken(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *nam
 		rc = gpo_fail(mem_ctx, reterr, GPO_EEXIST, "%s", err->message);
 	else if (rc != 0)
 		rc = gpo_fail(mem_ctx, reterr, rc, "%s", err->message);
-	else if (gpo_domain_check_gpo(tmp, d, existing, &state, NULL) == 0 && state->problems != 0)
+	else if (gpo_domain_check_gpo(tmp, d, existing, &state, NULL) == 0 &&
+		 ((state->problems & GPO_PROBLEMS_INCOMPLETE) ||
+		  ((state->problems & GPO_PROBLEM_ACL) && existing->version == 0)))
 		rc = gpo_fail(mem_ctx, reterr, GPO_EEXIST,
 			      "an incomplete GPO named '%s' exists (%s: %s): 'gpo-cep apply' "
 			      "finishes it, 'gpo-cep delete --gpo %s' removes it", name,
@@ -144,6 +146,19 @@ static int make_folder(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const struct g
 				  reterr);
 	if (rc == 0)
 		rc = ad_smb_mkdir(mem_ctx, d->smb, talloc_asprintf(mem_ctx, "%s/User", path), reterr);
+	return rc;
+}
+
+/* The folder's ACL from the container, passed down to what is inside. */
+static int set_acl(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const struct gpo_domain_gpo *gpo,
+		   struct gpo_error **reterr)
+{
+	struct gpo_sd *fs = NULL;
+	int rc = domain_wanted_fs_sd(mem_ctx, d, gpo->dn, true, &fs, reterr);
+
+	if (rc == 0)
+		rc = domain_set_folder_acl(mem_ctx, d, domain_sysvol_path(mem_ctx, d, gpo->guid), fs,
+					   true, reterr);
 	return rc;
 }
 
@@ -286,8 +301,13 @@ int gpo_domain_complete_gpo(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 
 	if (rc == 0 && (state->problems & GPO_PROBLEM_NO_CHILDREN))
 		rc = add_children(tmp, d, gpo->dn, reterr);
+	/* the container's DACL put in smbcacls' order, as create does: same rights */
 	if (rc == 0 && (state->problems & GPO_PROBLEM_NO_FOLDER))
-		rc = make_folder(tmp, d, gpo, false, reterr);
+		rc = make_folder(tmp, d, gpo, true, reterr);
+	/* a create that stopped before its folder had the container's ACL */
+	else if (rc == 0 && (state->problems & GPO_PROBLEM_ACL) &&
+		 (gpo->version == 0 || (state->problems & GPO_PROBLEM_NO_GPT_INI)))
+		rc = set_acl(tmp, d, gpo, reterr);
 	rc = domain_keep_error(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;

@@ -289,6 +289,21 @@ int gpo_domain_check_gpo(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 			problem(s, GPO_PROBLEM_VERSION, "GPT.INI has no readable Version");
 		}
 	}
+	if (v.folder) {
+		struct gpo_sd *want = NULL, *have = NULL;
+		struct gpo_sd_diff *diff = NULL;
+
+		rc = domain_wanted_fs_sd(tmp, d, gpo->dn, false, &want, reterr);
+		if (rc == 0)
+			rc = ad_smb_get_sd(tmp, d->smb, path, &have, reterr);
+		if (rc == 0 && gpo_sd_compare_access(tmp, want, have, &diff) != 0)
+			rc = gpo_oom(tmp, reterr);
+		if (rc != 0)
+			goto out;
+		if (!diff->same)
+			problem(s, GPO_PROBLEM_ACL, "the SYSVOL folder's ACL is not the container's "
+				"('gpo-cep acl' says how)");
+	}
 	if (v.unfinished)
 		problem(s, GPO_PROBLEM_INTERRUPTED, "files of an interrupted update");
 	if (v.locked)

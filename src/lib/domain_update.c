@@ -99,6 +99,36 @@ static int plan_files(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *pat
 	return rc;
 }
 
+/*
+ * Nothing to change in the settings, but an earlier run may have stopped
+ * half-way: the plan was made from what its files will be, so finish them
+ * (and drop a lock whose holder is gone).  A lock a live run holds: its
+ * business.
+ */
+static int finish_interrupted(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
+			      struct gpo_error **reterr)
+{
+	struct domain_lock *lock = NULL;
+	struct domain_view v;
+	char *done = NULL;
+	int rc = domain_smb(mem_ctx, d, reterr);
+
+	if (rc == 0)
+		rc = domain_view_folder(mem_ctx, d, path, &v, reterr);
+	if (rc != 0 || !v.folder || (!v.unfinished && !v.locked))
+		return rc;
+	rc = domain_lock_folder(mem_ctx, d, path, &lock, reterr);
+	if (rc == GPO_ECONFLICT && !v.unfinished) {
+		if (reterr != NULL)
+			*reterr = NULL;
+		return 0;
+	}
+	if (rc == 0)
+		rc = domain_recover_folder(mem_ctx, d, path, &done, reterr);
+	talloc_free(lock);
+	return rc;
+}
+
 int gpo_domain_apply_plan(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 			  const struct gpo_domain_gpo *gpo, const struct gpo_dir_contents *current,
 			  const struct gpo_update_plan *plan, struct gpo_error **reterr)
@@ -112,8 +142,10 @@ int gpo_domain_apply_plan(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 	int rc = 0;
 
 	if (!plan->changed) {
+		rc = path ? finish_interrupted(tmp, d, path, reterr) : gpo_oom(tmp, reterr);
+		rc = domain_keep_error(mem_ctx, reterr, rc);
 		talloc_free(tmp);
-		return 0;
+		return rc;
 	}
 	rc = path ? domain_smb(tmp, d, reterr) : gpo_oom(tmp, reterr);
 	if (rc == 0)

@@ -46,30 +46,36 @@ int gpo_gptini_parse(TALLOC_CTX *mem_ctx, const char *text, size_t len,
 		return gpo_oom(mem_ctx, reterr);
 	ini->eol = "\r\n";
 	while (pos < len) {
-		const char *nl = memchr(text + pos, '\n', len - pos);
-		size_t end = nl ? (size_t)(nl - text) : len, stop = end;
+		/* a line ends at CR LF, LF, or a CR alone (old Mac style, seen in the wild) */
+		size_t stop = pos, next;
 		struct ini_line *l;
 
+		while (stop < len && text[stop] != '\n' && text[stop] != '\r')
+			stop++;
 		ini->lines = talloc_realloc(ini, ini->lines, struct ini_line,
 					    ini->n_lines + 1);
 		if (ini->lines == NULL)
 			goto oom;
 		l = &ini->lines[ini->n_lines];
-		if (nl != NULL && end > pos && text[end - 1] == '\r') {
-			stop = end - 1;
+		if (stop + 1 < len && text[stop] == '\r' && text[stop + 1] == '\n') {
 			l->eol = "\r\n";
+			next = stop + 2;
+		} else if (stop < len) {
+			l->eol = text[stop] == '\r' ? "\r" : "\n";
+			next = stop + 1;
 		} else {
-			l->eol = nl != NULL ? "\n" : "";
+			l->eol = "";
+			next = len;
 		}
 		l->text = talloc_strndup(ini->lines, text + pos, stop - pos);
 		if (l->text == NULL)
 			goto oom;
 		ini->n_lines++;
-		pos = nl ? end + 1 : len;
+		pos = next;
 	}
 	/* added lines follow the file's own line endings */
-	if (ini->n_lines > 0 && strcmp(ini->lines[0].eol, "\n") == 0)
-		ini->eol = "\n";
+	if (ini->n_lines > 0 && ini->lines[0].eol[0] != '\0')
+		ini->eol = ini->lines[0].eol;
 	*ret_ini = talloc_steal(mem_ctx, ini);
 	return 0;
 oom:
@@ -126,9 +132,13 @@ static bool key_of(const char *line, const char *key, const char **value,
 	return true;
 }
 
-/* Index of the line setting key in section, or -1; *section_line gets the header. */
-static long find_key(const struct gpo_gptini *ini, const char *section, const char *key,
-		     long *section_line, const char **value, size_t *value_len)
+/*
+ * Index of the first line from `start` setting key in section, or -1;
+ * *section_line gets the section's first header.
+ */
+static long find_key_from(const struct gpo_gptini *ini, size_t start, const char *section,
+			  const char *key, long *section_line, const char **value,
+			  size_t *value_len)
 {
 	bool in_section = false;
 	char name[64];
@@ -142,10 +152,16 @@ static long find_key(const struct gpo_gptini *ini, const char *section, const ch
 				*section_line = (long)i;
 			continue;
 		}
-		if (in_section && key_of(ini->lines[i].text, key, value, value_len))
+		if (i >= start && in_section && key_of(ini->lines[i].text, key, value, value_len))
 			return (long)i;
 	}
 	return -1;
+}
+
+static long find_key(const struct gpo_gptini *ini, const char *section, const char *key,
+		     long *section_line, const char **value, size_t *value_len)
+{
+	return find_key_from(ini, 0, section, key, section_line, value, value_len);
 }
 
 const char *gpo_gptini_get(const struct gpo_gptini *ini, const char *section,
@@ -165,22 +181,30 @@ int gpo_gptini_get_version(const struct gpo_gptini *ini, uint32_t *ret_version,
 {
 	const char *value;
 	size_t value_len, k;
-	unsigned long long v = 0;
+	unsigned long long highest = 0;
 	long sec, i = find_key(ini, "General", "Version", &sec, &value, &value_len);
 
 	if (i < 0)
 		return gpo_fail(NULL, reterr, GPO_ENOTFOUND,
 				"GPT.INI has no Version in its [General] section");
-	for (k = 0; k < value_len; k++) {
-		if (value[k] < '0' || value[k] > '9' || v > UINT32_MAX)
-			break;
-		v = v * 10 + (unsigned)(value[k] - '0');
+	/* a file that sets it twice: the highest, so that the next version passes all */
+	for (; i >= 0; i = find_key_from(ini, (size_t)i + 1, "General", "Version", &sec, &value,
+					 &value_len)) {
+		unsigned long long v = 0;
+
+		for (k = 0; k < value_len; k++) {
+			if (value[k] < '0' || value[k] > '9' || v > UINT32_MAX)
+				break;
+			v = v * 10 + (unsigned)(value[k] - '0');
+		}
+		if (value_len == 0 || k < value_len || v > UINT32_MAX)
+			return gpo_fail(NULL, reterr, GPO_EINVAL,
+					"GPT.INI line %ld: Version '%.*s' is not a number from 0 "
+					"to 4294967295", i + 1, (int)value_len, value);
+		if (v > highest)
+			highest = v;
 	}
-	if (value_len == 0 || k < value_len || v > UINT32_MAX)
-		return gpo_fail(NULL, reterr, GPO_EINVAL,
-				"GPT.INI line %ld: Version '%.*s' is not a number from 0 "
-				"to 4294967295", i + 1, (int)value_len, value);
-	*ret_version = (uint32_t)v;
+	*ret_version = (uint32_t)highest;
 	return 0;
 }
 
@@ -217,8 +241,15 @@ int gpo_gptini_set_version(struct gpo_gptini *ini, uint32_t version)
 	if (text == NULL)
 		return GPO_ENOMEM;
 	if (i >= 0) {
-		talloc_free(ini->lines[i].text);
-		ini->lines[i].text = talloc_steal(ini->lines, text);
+		/* every Version line: one left behind would say another version */
+		for (; i >= 0; i = find_key_from(ini, (size_t)i + 1, "General", "Version", &sec,
+						 &value, &value_len)) {
+			talloc_free(ini->lines[i].text);
+			ini->lines[i].text = talloc_strdup(ini->lines, text);
+			if (ini->lines[i].text == NULL)
+				return GPO_ENOMEM;
+		}
+		talloc_free(text);
 		return 0;
 	}
 	if (sec >= 0)

@@ -163,6 +163,37 @@ static char *get_string(struct loader *l, json_object *obj, const char *ptr,
 	return copy;
 }
 
+/*
+ * A name people read: no control characters (a newline or an escape
+ * sequence in a GPO's name ends up on every admin's terminal) and at most
+ * `max` characters.  NULL after a report.
+ */
+static char *get_name(struct loader *l, json_object *obj, const char *ptr, const char *key,
+		      size_t max, TALLOC_CTX *ctx)
+{
+	char *s = get_string(l, obj, ptr, key, ctx);
+	size_t i, chars = 0;
+
+	for (i = 0; s != NULL && s[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == 0x7F) {
+			report(l, "control-character", ptr_join(l, ptr, key),
+			       "must not hold a control character (U+%04X at byte %zu)", c, i);
+			talloc_free(s);
+			return NULL;
+		}
+		chars += (c & 0xC0) != 0x80;
+	}
+	if (s != NULL && chars > max) {
+		report(l, "too-long", ptr_join(l, ptr, key), "%zu characters; at most %zu", chars,
+		       max);
+		talloc_free(s);
+		return NULL;
+	}
+	return s;
+}
+
 static uint32_t get_uint(struct loader *l, json_object *obj, const char *ptr,
 			 const char *key, uint32_t max, uint32_t def)
 {
@@ -220,7 +251,7 @@ static void load_server(struct loader *l, json_object *o, const char *ptr,
 	check_keys(l, o, ptr, keys);
 	srv->uri = get_string(l, o, ptr, "uri", ctx);
 	srv->policy_id = get_string(l, o, ptr, "policy_id", ctx);
-	srv->friendly_name = get_string(l, o, ptr, "friendly_name", ctx);
+	srv->friendly_name = get_name(l, o, ptr, "friendly_name", GPO_CEP_FRIENDLY_NAME_MAX, ctx);
 	srv->is_default = get_bool(l, o, ptr, "default", false);
 	srv->autoenroll = get_bool(l, o, ptr, "autoenroll", true);
 	srv->client_id = get_bool(l, o, ptr, "client_id", false);
@@ -774,7 +805,8 @@ int gpo_cep_policy_parse(TALLOC_CTX *mem_ctx, const char *text, size_t len,
 	v = member(root, "$schema", &present);
 	if (present && !json_object_is_type(v, json_type_string))
 		report(&l, "type", "/$schema", "expected a string, got %s", json_kind(v));
-	policy->name = get_string(&l, root, "", "name", policy);
+	/* AD's displayName holds at most 256 characters */
+	policy->name = get_name(&l, root, "", "name", 256, policy);
 	for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++) {
 		v = get_object(&l, root, "", gpo_cep_scope_name(k), &present);
 		if (v != NULL)

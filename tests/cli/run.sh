@@ -84,6 +84,25 @@ chmod 640 "$work/pw-open"
 expect 2 "a password file its group may read" -- "$GPO_CEP" list --domain example.com --dc 127.0.0.1 -U someone --password-file "$work/pw-open"
 grep_in err "may be read by its group" "  refused"
 
+# a bad policy file: every command says why, before connecting anywhere
+printf '{"version": 1, "name": "x", "permision": 1, "computer": {}}' > "$work/typo.json"
+for cmd in create update apply; do
+	expect 2 "$cmd with an unknown key in the policy" -- "$GPO_CEP" $cmd --domain nowhere.invalid --dc 127.0.0.1 --kerberos "$work/typo.json"
+	grep_in err "/permision: error: unknown key 'permision'" "  $cmd names the key and its pointer"
+	grep_in err "1 error in '$work/typo.json': nothing written" "  and counts the errors"
+done
+printf '{"version": 1, "name": ""}' > "$work/empty-name.json"
+expect 2 "create with an empty name" -- "$GPO_CEP" create --domain nowhere.invalid --kerberos "$work/empty-name.json"
+grep_in err '/name: error: must not be empty' "  says the name is empty"
+printf '{"version": 1, "name": "red\\u001b[31m\\ttab\\nline"}' > "$work/ctl.json"
+expect 2 "a name with control characters" -- "$GPO_CEP" lint "$work/ctl.json"
+grep_in err "/name: error: must not hold a control character (U+001B at byte 3)" "  is refused, the character named"
+if ! grep -q "$(printf '\033')" "$work/err" "$work/out"; then pass "  no raw escape character printed"; else fail "  a raw escape character was printed"; fi
+head -c 1100000 /dev/zero | tr '\0' ' ' > "$work/big.json"
+expect 2 "lint of a policy over 1 MiB" -- "$GPO_CEP" lint "$work/big.json"
+grep_in err "is larger than 1048576 bytes" "  says so"
+if ! grep -q "0 errors" "$work/err"; then pass "  and does not claim 0 errors"; else fail "  claims 0 errors"; fi
+
 # completion: generated from the same tables as the parser
 bash -n "$BUILD_ROOT/completion/gpo-cep" >"$work/out" 2>"$work/err" && pass "the bash completion parses" || fail "the bash completion does not parse"
 complete_words() { # LINE: what bash completion offers at its end

@@ -44,6 +44,7 @@ int main(void)
 	const char *windows = "[General]\r\nVersion=1\r\ndisplayName=New Group Policy Object\r\n";
 	char *text = gpo_gptini_new_text(mem, 1);
 	struct gpo_gptini *ini;
+	uint32_t v = 0;
 
 	is_str(text, windows, "a new GPT.INI is Windows' 59 bytes");
 	is_int(strlen(text), 59, "59 bytes");
@@ -84,6 +85,27 @@ int main(void)
 	edited(mem, "[Other]\nA=1", 1, "[Other]\nA=1\n[General]\nVersion=1\n",
 	       "[General] added after other sections");
 	edited(mem, "", 1, "[General]\r\nVersion=1\r\n", "empty file gets a section");
+	/* CR alone ends a line too: the version is found, the endings kept */
+	version_of(mem, "[General]\rVersion=8\rdisplayName=x\r", 8, "CR-only endings");
+	ini = parse(mem, "[General]\rVersion=8\rdisplayName=x\r");
+	ok(ini != NULL && gpo_gptini_get_version(ini, &v, NULL) == 0 && v == 8,
+	   "CR-only: Version 8 read (it was lost before)");
+	edited(mem, "[General]\rVersion=8\rdisplayName=x\r", 9,
+	       "[General]\rVersion=9\rdisplayName=x\r", "CR-only endings kept on update");
+	edited(mem, "[General]\rdisplayName=x\r", 3, "[General]\rVersion=3\rdisplayName=x\r",
+	       "an added line takes the file's CR endings");
+	/* Version set twice: the highest counts, and both lines move */
+	ini = parse(mem, "[General]\r\nVersion=5\r\nVersion=7\r\n");
+	ok(ini != NULL && gpo_gptini_get_version(ini, &v, NULL) == 0 && v == 7,
+	   "two Version lines: the highest is the version");
+	edited(mem, "[General]\r\nVersion=5\r\nx=1\r\nVersion=7\r\n", 8,
+	       "[General]\r\nVersion=8\r\nx=1\r\nVersion=8\r\n",
+	       "two Version lines: both are set, none is left saying another version");
+	edited(mem, "[General]\nVersion=5\n[Other]\nVersion=1\n[general]\nVersion=6\n", 9,
+	       "[General]\nVersion=9\n[Other]\nVersion=1\n[general]\nVersion=9\n",
+	       "a second [General] section counts too; other sections are not touched");
+	version_of(mem, "[General]\nVersion=5\nVersion=x\n", GPO_EINVAL,
+		   "a second Version that is not a number is an error");
 
 	is_int(gpo_version_make(149, 18), 9764882, "user << 16 | machine");
 	is_int(gpo_version_user(9764882), 149, "user half");
