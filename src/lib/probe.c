@@ -228,6 +228,14 @@ static int transport_error(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_RECV_ERROR:
 	case CURLE_SEND_ERROR:
+		/* GnuTLS' words for a protocol_version alert and for an old ServerHello */
+		if (cc == CURLE_SSL_CONNECT_ERROR &&
+		    (strcasestr(why, "protocol version") != NULL ||
+		     strcasestr(why, "unsupported version") != NULL))
+			return gpo_fail(mem_ctx, reterr, GPO_ENET,
+					"%s speaks no TLS version from 1.2 on (%s): TLS 1.0 and "
+					"1.1 are refused, enable TLS 1.2 on the server", x->host,
+					why);
 		if (status != 0)
 			return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
 					"the answer of %s was cut short (HTTP %ld, %zu bytes "
@@ -353,6 +361,8 @@ static void set_transport(CURL *curl, const struct gpo_probe_options *o, char *d
 	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+	/* TLS 1.0 and 1.1 are broken; MS-WSTEP asks for 1.2, and a password rides on it */
+	curl_easy_setopt(curl, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
 	if (o->ca_file != NULL)
 		curl_easy_setopt(curl, CURLOPT_CAINFO, o->ca_file);
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)o->timeout);

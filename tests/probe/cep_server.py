@@ -178,7 +178,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         auth_header = self.headers.get("Authorization", "")
         note = [f"{self.command} {path}", f"http={self.request_version}",
                 f"authorization={auth_header.split(' ')[0] or '-'}",
-                f"client-cert={'yes' if peer else 'no'}"]
+                f"client-cert={'yes' if peer else 'no'}", f"tls={self.connection.version()}"]
         self.note = note
         try:
             self.handle_case(case, body, peer, auth_header, note)
@@ -393,6 +393,12 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
+    def get_request(self):
+        conn, addr = super().get_request()  # the TLS handshake is done here
+        if args.tls_max:  # an outdated server logs every handshake that succeeded
+            log(f"handshake tls={conn.version()}")
+        return conn, addr
+
 
 def main():
     global args
@@ -409,6 +415,8 @@ def main():
     p.add_argument("--slow", type=float, default=5.0)
     p.add_argument("--oversized-mib", type=int, default=40)
     p.add_argument("--listen", default="127.0.0.1:0", help="ADDRESS:PORT (0: any free port)")
+    p.add_argument("--tls-max", choices=["1.0", "1.1"],
+                   help="speak no TLS above this version (an outdated server)")
     args = p.parse_args()
     global SERVER_DER
     with open(args.cert, encoding="ascii") as f:
@@ -419,6 +427,11 @@ def main():
     ctx.load_cert_chain(args.cert, args.key)
     ctx.load_verify_locations(args.client_ca)
     ctx.verify_mode = ssl.CERT_OPTIONAL  # IIS asks; the endpoint decides
+    if args.tls_max:
+        # OpenSSL 3 offers TLS 1.0 and 1.1 only at security level 0
+        ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+        ctx.minimum_version = ssl.TLSVersion.TLSv1
+        ctx.maximum_version = {"1.0": ssl.TLSVersion.TLSv1, "1.1": ssl.TLSVersion.TLSv1_1}[args.tls_max]
     host, _, port = args.listen.rpartition(":")
     srv = Server((host, int(port)), Handler)
     srv.socket = ctx.wrap_socket(srv.socket, server_side=True)

@@ -92,14 +92,18 @@ pids+=($!)
 # --- the CEP server
 printf 'S3cret&<pa"ss>\n' >"$work/cep-password"
 printf 'wrong\n' >"$work/wrong-password"
-KRB5_KTNAME="$work/http.keytab" /usr/bin/python3 "$SRC/tests/probe/cep_server.py" \
-	--cert "$work/server.pem" --key "$work/server.key" --client-ca "$work/ca.pem" \
-	--ca-der "$work/ca.der" --fixture "$SRC/tests/xcep/response.xml" --log "$work/server.log" \
-	--password-file "$work/cep-password" --dump-dir "$work" --slow 4 >"$work/port" 2>"$work/server.err" &
-pids+=($!)
-for _ in $(seq 50); do grep -q PORT "$work/port" && break; sleep 0.1; done
-port=$(sed -n 's/^PORT //p' "$work/port")
-[ -n "$port" ] || bail "the CEP test server did not start: $(cat "$work/server.err")"
+start_server() { # NAME [options...]: logs to $work/NAME.log, sets $port
+	local name=$1; shift
+	KRB5_KTNAME="$work/http.keytab" /usr/bin/python3 "$SRC/tests/probe/cep_server.py" \
+		--cert "$work/server.pem" --key "$work/server.key" --client-ca "$work/ca.pem" \
+		--ca-der "$work/ca.der" --fixture "$SRC/tests/xcep/response.xml" --log "$work/$name.log" \
+		--password-file "$work/cep-password" --dump-dir "$work" "$@" >"$work/$name.port" 2>"$work/$name.err" &
+	pids+=($!)
+	for _ in $(seq 50); do grep -q PORT "$work/$name.port" && break; sleep 0.1; done
+	port=$(sed -n 's/^PORT //p' "$work/$name.port")
+	[ -n "$port" ] || bail "the CEP test server $name did not start: $(cat "$work/$name.err")"
+}
+start_server server --slow 4
 base="https://localhost:$port"
 KERB="$base/ADPolicyProvider_CEP_Kerberos/service.svc/CEP"
 UPW="$base/ADPolicyProvider_CEP_UsernamePassword/service.svc/CEP"
@@ -249,6 +253,20 @@ grep_in err "cannot use the CA file" "  names the CA file"
 expect 2 "plain http is refused" -- probe --auth anonymous "http://localhost:$port/anonymous/service.svc/CEP"
 grep_in err "not an https:// URI" "  says https only"
 if ! grep -qi 'insecure\|VERIFYPEER, 0\|VERIFYHOST, 0' "$SRC/src/lib/probe.c"; then pass "no way to turn TLS verification off"; else fail "probe.c can turn verification off"; fi
+
+# --- TLS 1.2 at least: an outdated server is refused in the handshake, before any request
+for v in 1.0 1.1; do
+	start_server "tls$v" --tls-max "$v"
+	old="https://localhost:$port"
+	expect 1 "a server that speaks TLS $v at most, anonymous" -- probe --auth anonymous "${CA[@]}" "$old/anonymous/service.svc/CEP"
+	grep_in err "localhost speaks no TLS version from 1.2 on (.*protocol version): TLS 1.0 and 1.1 are refused" "  refused, and the message says it is the TLS version"
+	expect 1 "a server that speaks TLS $v at most, username_password" -- probe -U 'EXAMPLE\alice' --password-file "$work/cep-password" "${CA[@]}" "$old/ADPolicyProvider_CEP_UsernamePassword/service.svc/CEP"
+	grep_in err "speaks no TLS version from 1.2 on" "  refused likewise"
+	expect 1 "a server that speaks TLS $v at most, kerberos (the channel-binding handshake)" -- probe "${CA[@]}" "$old/ADPolicyProvider_CEP_Kerberos/service.svc/CEP"
+	grep_in err "speaks no TLS version from 1.2 on" "  refused likewise"
+	if [ ! -s "$work/tls$v.log" ]; then pass "  no handshake succeeded, no request reached the server: the password was never sent"
+	else fail "  the server got: $(head -3 "$work/tls$v.log")"; fi
+done
 
 # --- what servers answer when things go wrong
 expect 1 "a SOAP fault" -- probe --auth anonymous "${CA[@]}" "$base/fault/service.svc/CEP"
