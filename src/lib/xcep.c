@@ -209,16 +209,135 @@ static int parse_cas(struct gpo_xcep_policies *p, const xmlNode *cas)
 	return 0;
 }
 
-/* The oID entry whose oIDReferenceID is `ref`. */
-static xmlNode *find_oid(const xmlNode *oids, uint32_t ref)
-{
-	xmlNode *o;
-	uint32_t r;
+/*
+ * The answer's oIDs, indexed once: templates and extensions point at them by
+ * oIDReferenceID, EKUs are named by value.  Scanning the list per lookup
+ * made a parse quadratic (20 000 templates: 40 s).  Where keys repeat, the
+ * first in document order wins, as a scan would have found it.
+ */
+struct oid_entry {
+	uint32_t ref;
+	size_t pos;
+	char *value;  /* NULL when absent or nil */
+	char *name;   /* defaultName; NULL likewise */
+};
 
-	for (o = oids ? oids->children : NULL; o != NULL; o = o->next)
-		if (is(o, GPO_XCEP_NS, "oID") && u32(child(o, GPO_XCEP_NS, "oIDReferenceID"), &r) &&
-		    r == ref)
-			return o;
+struct oid_index {
+	struct oid_entry *by_ref;    /* sorted by ref, one per ref */
+	size_t n_by_ref;
+	struct oid_entry *by_value;  /* with a value and a name, sorted by value, one per value */
+	size_t n_by_value;
+};
+
+static int by_ref_cmp(const void *a, const void *b)
+{
+	const struct oid_entry *x = a, *y = b;
+
+	if (x->ref != y->ref)
+		return x->ref < y->ref ? -1 : 1;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+static int by_value_cmp(const void *a, const void *b)
+{
+	const struct oid_entry *x = a, *y = b;
+	int c = strcmp(x->value, y->value);
+
+	if (c != 0)
+		return c;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* Sorts `n` entries with `cmp` and keeps the first of each run that `same` joins. */
+static size_t sort_unique(struct oid_entry *e, size_t n, int (*cmp)(const void *, const void *),
+			  bool (*same)(const struct oid_entry *, const struct oid_entry *))
+{
+	size_t i, k = 0;
+
+	if (n == 0)
+		return 0;
+	qsort(e, n, sizeof(*e), cmp);
+	for (i = 1; i < n; i++)
+		if (!same(&e[k], &e[i]))
+			e[++k] = e[i];
+	return k + 1;
+}
+
+static bool same_ref(const struct oid_entry *a, const struct oid_entry *b)
+{
+	return a->ref == b->ref;
+}
+
+static bool same_value(const struct oid_entry *a, const struct oid_entry *b)
+{
+	return strcmp(a->value, b->value) == 0;
+}
+
+static int index_oids(struct oid_index *idx, const xmlNode *oids)
+{
+	size_t n = count(oids, "oID"), pos = 0;
+	xmlNode *o;
+
+	idx->by_ref = talloc_array(idx, struct oid_entry, n + 1);
+	idx->by_value = talloc_array(idx, struct oid_entry, n + 1);
+	if (idx->by_ref == NULL || idx->by_value == NULL)
+		return GPO_ENOMEM;
+	for (o = oids ? oids->children : NULL; o != NULL; o = o->next) {
+		struct oid_entry e = { .pos = pos++ };
+		xmlNode *v, *d;
+
+		if (!is(o, GPO_XCEP_NS, "oID"))
+			continue;
+		v = child(o, GPO_XCEP_NS, "value");
+		d = child(o, GPO_XCEP_NS, "defaultName");
+		e.value = text(idx, v);
+		e.name = text(idx, d);
+		if ((e.value == NULL && v != NULL && !nil(v)) || (e.name == NULL && d != NULL && !nil(d)))
+			return GPO_ENOMEM;
+		if (u32(child(o, GPO_XCEP_NS, "oIDReferenceID"), &e.ref))
+			idx->by_ref[idx->n_by_ref++] = e;
+		if (e.value != NULL && e.name != NULL)
+			idx->by_value[idx->n_by_value++] = e;
+	}
+	idx->n_by_ref = sort_unique(idx->by_ref, idx->n_by_ref, by_ref_cmp, same_ref);
+	idx->n_by_value = sort_unique(idx->by_value, idx->n_by_value, by_value_cmp, same_value);
+	return 0;
+}
+
+/* The oID entry whose oIDReferenceID is `ref`; NULL when none. */
+static const struct oid_entry *find_oid(const struct oid_index *idx, uint32_t ref)
+{
+	size_t lo = 0, hi = idx->n_by_ref;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (idx->by_ref[mid].ref == ref)
+			return &idx->by_ref[mid];
+		if (idx->by_ref[mid].ref < ref)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* The name the answer gives the OID `value`; NULL when none. */
+static const char *oid_name(const struct oid_index *idx, const char *value)
+{
+	size_t lo = 0, hi = idx->n_by_value;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(idx->by_value[mid].value, value);
+
+		if (c == 0)
+			return idx->by_value[mid].name;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 
@@ -257,7 +376,7 @@ static int key_usages(TALLOC_CTX *mem_ctx, struct gpo_xcep_template *t, const gn
 }
 
 static int ext_key_usages(TALLOC_CTX *mem_ctx, struct gpo_xcep_template *t,
-			  const gnutls_datum_t *der, const xmlNode *oids)
+			  const gnutls_datum_t *der, const struct oid_index *oids)
 {
 	gnutls_x509_key_purposes_t purposes = NULL;
 	gnutls_datum_t oid;
@@ -277,24 +396,17 @@ static int ext_key_usages(TALLOC_CTX *mem_ctx, struct gpo_xcep_template *t,
 	}
 	for (k = 0; rc == 0 && gnutls_x509_key_purpose_get(purposes, k, &oid) == 0; k++) {
 		struct gpo_xcep_eku *e = &t->ekus[t->n_ekus++];
-		const xmlNode *o;
+		const char *name;
 
 		e->oid = talloc_strndup(t->ekus, (const char *)oid.data, oid.size);
-		if (e->oid == NULL)
+		if (e->oid == NULL) {
 			rc = GPO_ENOMEM;
-		/* the response's own name for it, in its language */
-		for (o = oids ? oids->children : NULL; e->oid != NULL && o != NULL; o = o->next) {
-			char *value;
-
-			if (!is(o, GPO_XCEP_NS, "oID"))
-				continue;
-			value = text(NULL, child(o, GPO_XCEP_NS, "value"));
-			if (value != NULL && strcmp(value, e->oid) == 0)
-				e->name = text(t->ekus, child(o, GPO_XCEP_NS, "defaultName"));
-			talloc_free(value);
-			if (e->name != NULL)
-				break;
+			break;
 		}
+		/* the response's own name for it, in its language */
+		name = oid_name(oids, e->oid);
+		if (name != NULL && (e->name = talloc_strdup(t->ekus, name)) == NULL)
+			rc = GPO_ENOMEM;
 	}
 out:
 	gnutls_x509_key_purpose_deinit(purposes);
@@ -303,34 +415,39 @@ out:
 
 /* The template's keyUsage and extendedKeyUsage extensions, when decodable. */
 static int parse_extensions(TALLOC_CTX *mem_ctx, struct gpo_xcep_template *t,
-			    const xmlNode *exts, const xmlNode *oids)
+			    const xmlNode *exts, const struct oid_index *oids)
 {
 	xmlNode *e;
 	int rc = 0;
 
 	for (e = exts ? exts->children : NULL; rc == 0 && e != NULL; e = e->next) {
 		gnutls_datum_t der = { NULL, 0 };
+		const struct oid_entry *o;
 		uint32_t ref;
-		char *oid;
 
 		if (!is(e, GPO_XCEP_NS, "extension") ||
 		    !u32(child(e, GPO_XCEP_NS, "oIDReference"), &ref))
 			continue;
-		oid = text(NULL, child(find_oid(oids, ref), GPO_XCEP_NS, "value"));
-		if (oid != NULL && base64_value(child(e, GPO_XCEP_NS, "value"), &der)) {
-			if (strcmp(oid, OID_KEY_USAGE) == 0 && t->key_usages == NULL)
+		o = find_oid(oids, ref);
+		if (o == NULL || o->value == NULL)
+			continue;
+		/* only these two are decoded: skip the base64 of the others */
+		if (!(strcmp(o->value, OID_KEY_USAGE) == 0 && t->key_usages == NULL) &&
+		    !(strcmp(o->value, OID_EXT_KEY_USAGE) == 0 && t->ekus == NULL))
+			continue;
+		if (base64_value(child(e, GPO_XCEP_NS, "value"), &der)) {
+			if (strcmp(o->value, OID_KEY_USAGE) == 0)
 				rc = key_usages(mem_ctx, t, &der);
-			else if (strcmp(oid, OID_EXT_KEY_USAGE) == 0 && t->ekus == NULL)
+			else
 				rc = ext_key_usages(mem_ctx, t, &der, oids);
 		}
 		gnutls_free(der.data);
-		talloc_free(oid);
 	}
 	return rc;
 }
 
 static int parse_policies(struct gpo_xcep_policies *p, const xmlNode *policies,
-			  const xmlNode *oids)
+			  const struct oid_index *oids)
 {
 	xmlNode *c, *r;
 	size_t i = 0;
@@ -341,7 +458,8 @@ static int parse_policies(struct gpo_xcep_policies *p, const xmlNode *policies,
 		return GPO_ENOMEM;
 	for (c = policies ? policies->children : NULL; c != NULL; c = c->next) {
 		struct gpo_xcep_template *t;
-		xmlNode *attrs, *perm, *cas, *oid;
+		xmlNode *attrs, *perm, *cas;
+		const struct oid_entry *oid;
 		uint32_t ref;
 		size_t j = 0;
 
@@ -356,8 +474,9 @@ static int parse_policies(struct gpo_xcep_policies *p, const xmlNode *policies,
 		t->autoenroll = boolean(child(perm, GPO_XCEP_NS, "autoEnroll"));
 		if (u32(child(c, GPO_XCEP_NS, "policyOIDReference"), &ref) &&
 		    (oid = find_oid(oids, ref)) != NULL) {
-			t->oid = text(p->templates, child(oid, GPO_XCEP_NS, "value"));
-			t->display_name = text(p->templates, child(oid, GPO_XCEP_NS, "defaultName"));
+			if ((oid->value && !(t->oid = talloc_strdup(p->templates, oid->value))) ||
+			    (oid->name && !(t->display_name = talloc_strdup(p->templates, oid->name))))
+				return GPO_ENOMEM;
 		}
 		u32(child(child(attrs, GPO_XCEP_NS, "revision"), GPO_XCEP_NS, "majorRevision"),
 		    &t->major_revision);
@@ -426,6 +545,7 @@ int gpo_xcep_parse_response(TALLOC_CTX *mem_ctx, const uint8_t *body, size_t len
 	struct gpo_xcep_policies *p = NULL;
 	xmlDoc *doc = NULL;
 	xmlNode *env, *bodyn, *resp, *r, *fault;
+	struct oid_index *oids;
 	uint32_t hours;
 	int rc;
 
@@ -495,10 +615,13 @@ int gpo_xcep_parse_response(TALLOC_CTX *mem_ctx, const uint8_t *body, size_t len
 		p->friendly_name = talloc_strdup(p, "");
 	p->next_update_hours = u32(child(r, GPO_XCEP_NS, "nextUpdateHours"), &hours) ? (int64_t)hours : -1;
 	p->not_changed = boolean(child(r, GPO_XCEP_NS, "policiesNotChanged"));
-	rc = parse_cas(p, child(resp, GPO_XCEP_NS, "cAs"));
+	oids = talloc_zero(p, struct oid_index);
+	rc = oids ? index_oids(oids, child(resp, GPO_XCEP_NS, "oIDs")) : GPO_ENOMEM;
 	if (rc == 0)
-		rc = parse_policies(p, child(r, GPO_XCEP_NS, "policies"),
-				    child(resp, GPO_XCEP_NS, "oIDs"));
+		rc = parse_cas(p, child(resp, GPO_XCEP_NS, "cAs"));
+	if (rc == 0)
+		rc = parse_policies(p, child(r, GPO_XCEP_NS, "policies"), oids);
+	talloc_free(oids);
 	if (rc != 0) {
 		rc = gpo_oom(mem_ctx, reterr);
 		goto out;

@@ -14,6 +14,7 @@ specification's example response or real-shaped variants:
   /KeyBasedRenewal_ADPolicyProvider_CEP_Certificate/...   TLS client certificate
   /anonymous/service.svc/CEP                              no credentials
   /<case>/service.svc/CEP                                 a failure or variant, see CASES
+  /big<N>/service.svc/CEP                                 the WCF-shaped answer with N templates
 
 Every request is checked as WCF would: POST, HTTP/1.1, SOAP 1.2 content
 type, a:Action GetPolicies, a:To equal to the URL, a urn:uuid MessageID,
@@ -367,6 +368,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send(200, wcf_response(mid), headers=headers)
         if case == "big":
             return self.send(200, wcf_response(mid, 300), headers=headers)
+        if re.fullmatch(r"big\d{1,6}", case):  # /big20000/: that many templates
+            return self.send(200, wcf_response(mid, int(case[3:])), headers=headers)
         data = spec_response(mid)
         if case == "utf16":
             return self.send(200, b"\xff\xfe" + data.decode().encode("utf-16-le"),

@@ -176,6 +176,15 @@ grep_in out "friendly name   (none)" "an empty friendly name is shown as none"
 grep_in out "usage digitalSignature, keyEncipherment; extended Client Authentication, 1.3.6.1.5.5.7.3.1" "key usage summary in text"
 expect 0 "300 templates" -- probe --auth anonymous --json "${CA[@]}" "$base/big/service.svc/CEP"
 if /usr/bin/python3 -c 'import json,sys; assert len(json.load(open(sys.argv[1]))["templates"]) == 300' "$work/out"; then pass "all 300 templates"; else fail "all 300 templates"; fi
+# 31 MB: a quadratic parse (each template scanning every oID) took minutes here
+expect 0 "20 000 templates and as many OIDs, --timeout 60" -- probe --auth anonymous --timeout 60 "${CA[@]}" "$base/big20000/service.svc/CEP"
+grep_in out "^templates       20000$" "  counted"
+if [ "$(grep -c '^  Machine[0-9]*  "Ordinateur n° [0-9]*"$' "$work/out")" -eq 20000 ] &&
+	grep -q '^  Machine19999  "Ordinateur n° 19999"$' "$work/out"; then
+	pass "  each listed with its display name, the last one too"
+else
+	fail "  listed: $(grep -c '^  Machine' "$work/out")"
+fi
 for v in chunked bom utf16; do
 	expect 0 "a $v body" -- probe --auth anonymous "${CA[@]}" "$base/$v/service.svc/CEP"
 	grep_in out "policy ID       $ID" "the $v body parses"

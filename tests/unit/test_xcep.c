@@ -162,6 +162,44 @@ int main(void)
 	} else {
 		ok(0, "the template is there");
 	}
+	/* the oID index: where keys repeat, the first in document order wins, as a scan found it */
+	{
+		const char *x = ENV_HEAD "<GetPoliciesResponse xmlns=\"" GPO_XCEP_NS "\"><response>"
+			"<policyID>P</policyID><policies>"
+			"<policy><policyOIDReference>7</policyOIDReference><attributes>"
+			"<extensions><extension><oIDReference>3</oIDReference>"
+			"<value>MBQGCCsGAQUFBwMCBggrBgEFBQcDAQ==</value></extension></extensions>"
+			"</attributes></policy>"
+			"<policy><policyOIDReference>8</policyOIDReference></policy>"
+			"<policy><policyOIDReference>99</policyOIDReference></policy></policies>"
+			"</response><oIDs>"
+			"<oID><value>1.3.6.1.5.5.7.3.2</value><oIDReferenceID>20</oIDReferenceID>"
+			"<defaultName xsi:nil=\"true\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"/></oID>"
+			"<oID><value>1.2.7</value><oIDReferenceID>7</oIDReferenceID><defaultName>First</defaultName></oID>"
+			"<oID><value>2.5.29.37</value><oIDReferenceID>3</oIDReferenceID></oID>"
+			"<oID><value>1.2.7.2</value><oIDReferenceID>7</oIDReferenceID><defaultName>Second</defaultName></oID>"
+			"<oID><value>1.3.6.1.5.5.7.3.2</value><oIDReferenceID>21</oIDReferenceID><defaultName>Client</defaultName></oID>"
+			"<oID><value>1.3.6.1.5.5.7.3.2</value><oIDReferenceID>22</oIDReferenceID><defaultName>Later</defaultName></oID>"
+			"<oID><value>1.2.8</value><oIDReferenceID>8</oIDReferenceID></oID>"
+			"<oID><value>1.3.6.1.5.5.7.3.1</value><defaultName>No reference</defaultName></oID>"
+			"</oIDs></GetPoliciesResponse>" ENV_TAIL;
+
+		p = parse(mem, x, strlen(x));
+		ok(p != NULL && p->n_templates == 3, "templates pointing at repeated, missing and unnamed oIDs");
+		if (p != NULL && p->n_templates == 3) {
+			is_str(p->templates[0].oid, "1.2.7", "a repeated oIDReferenceID: the first entry's value");
+			is_str(p->templates[0].display_name, "First", "  and its name");
+			ok(p->templates[0].n_ekus == 2, "EKUs through a reference to 2.5.29.37");
+			is_str(p->templates[0].n_ekus == 2 ? p->templates[0].ekus[0].name : NULL, "Client",
+			       "an EKU named by the first entry of its value that has a name");
+			is_str(p->templates[0].n_ekus == 2 ? p->templates[0].ekus[1].name : NULL,
+			       "No reference", "  an entry without oIDReferenceID still names");
+			ok(p->templates[1].oid && strcmp(p->templates[1].oid, "1.2.8") == 0 &&
+				   p->templates[1].display_name == NULL, "an entry without defaultName: no display name");
+			ok(p->templates[2].oid == NULL && p->templates[2].display_name == NULL,
+			   "a dangling reference: neither");
+		}
+	}
 	/* what an answer means for a server of a policy */
 	{
 		struct gpo_cep_server srv = { .uri = (char *)"https://h/x", .friendly_name = (char *)"h",
