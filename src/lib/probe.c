@@ -19,6 +19,7 @@
 
 #include "internal.h"
 #include "negotiate.h"
+#include "xcep_internal.h"
 
 struct exchange {
 	TALLOC_CTX *mem;
@@ -350,8 +351,25 @@ static int check_addressing(TALLOC_CTX *mem_ctx, const struct gpo_xcep_policies 
 	return 0;
 }
 
-/* What every connection to the server gets: verified TLS, HTTP/1.1, bounded in time. */
-static void set_transport(CURL *curl, const struct gpo_probe_options *o, char *detail)
+/* Milliseconds left until `deadline`, at least 1: libcurl takes 0 for "no limit". */
+static long ms_left(const struct timespec *deadline)
+{
+	struct timespec now;
+	long long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (long long)(deadline->tv_sec - now.tv_sec) * 1000 +
+	     (deadline->tv_nsec - now.tv_nsec) / 1000000;
+	return ms < 1 ? 1 : (long)ms;
+}
+
+/*
+ * What every connection to the server gets: verified TLS 1.2 or later,
+ * HTTP/1.1, and what is left of the probe's time: --timeout bounds the
+ * whole probe, both connections and the reading of the answer.
+ */
+static void set_transport(CURL *curl, const struct gpo_probe_options *o,
+			  const struct timespec *deadline, char *detail)
 {
 	curl_easy_setopt(curl, CURLOPT_URL, o->uri);
 	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "https");
@@ -365,8 +383,8 @@ static void set_transport(CURL *curl, const struct gpo_probe_options *o, char *d
 	curl_easy_setopt(curl, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
 	if (o->ca_file != NULL)
 		curl_easy_setopt(curl, CURLOPT_CAINFO, o->ca_file);
-	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)o->timeout);
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)o->timeout);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, ms_left(deadline));
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, ms_left(deadline));
 	curl_easy_setopt(curl, CURLOPT_USERAGENT, "gpo-cep/" GPO_CEP_VERSION_STRING);
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, detail);
 	if (o->auth == GPO_CEP_AUTH_CERTIFICATE) {
@@ -382,8 +400,8 @@ static void set_transport(CURL *curl, const struct gpo_probe_options *o, char *d
  * binding must be in the first request, before any answer could show it.
  */
 static int server_certificate(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *o,
-			      const struct exchange *x, gnutls_datum_t *ret_der,
-			      struct gpo_error **reterr)
+			      const struct exchange *x, const struct timespec *deadline,
+			      gnutls_datum_t *ret_der, struct gpo_error **reterr)
 {
 	char detail[CURL_ERROR_SIZE] = "";
 	struct curl_certinfo *info = NULL;
@@ -394,7 +412,7 @@ static int server_certificate(TALLOC_CTX *mem_ctx, const struct gpo_probe_option
 
 	if (curl == NULL)
 		return gpo_oom(mem_ctx, reterr);
-	set_transport(curl, o, detail);
+	set_transport(curl, o, deadline, detail);
 	curl_easy_setopt(curl, CURLOPT_CONNECT_ONLY, 1L);
 	curl_easy_setopt(curl, CURLOPT_CERTINFO, 1L);
 	cc = curl_easy_perform(curl);
@@ -436,6 +454,7 @@ int gpo_cep_probe(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *options,
 	struct gpo_xcep_policies *p = NULL;
 	struct gpo_negotiate *negotiate = NULL;
 	char detail[CURL_ERROR_SIZE] = "", message_id[GPO_XCEP_MESSAGE_ID_SIZE];
+	struct timespec deadline;
 	const char *type = NULL;
 	char *xml = NULL;
 	size_t xml_len = 0;
@@ -449,6 +468,8 @@ int gpo_cep_probe(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *options,
 	rc = check_options(mem_ctx, &o, reterr);
 	if (rc != 0)
 		goto out;
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += o.timeout;
 	x.cap = o.max_response;
 	x.host = uri_host(tmp, o.uri);
 	gpo_xcep_message_id(message_id);
@@ -475,7 +496,7 @@ int gpo_cep_probe(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *options,
 		gnutls_datum_t der = { NULL, 0 };
 		char *line = NULL;
 
-		rc = server_certificate(mem_ctx, &o, &x, &der, reterr);
+		rc = server_certificate(mem_ctx, &o, &x, &deadline, &der, reterr);
 		if (rc == 0)
 			rc = gpo_negotiate_start(tmp, x.host, der.data, der.size, &negotiate, &line,
 						 reterr);
@@ -488,7 +509,7 @@ int gpo_cep_probe(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *options,
 			goto out;
 		}
 	}
-	set_transport(curl, &o, detail);
+	set_transport(curl, &o, &deadline, detail);
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
 	curl_easy_setopt(curl, CURLOPT_POSTFIELDS, xml);
 	curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)xml_len);
@@ -529,7 +550,11 @@ int gpo_cep_probe(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *options,
 		if (rc != 0)
 			goto out;
 	}
-	rc = gpo_xcep_parse_response(tmp, x.body, x.len, &p, reterr);
+	rc = xcep_parse_response_until(tmp, x.body, x.len, &deadline, &p, reterr);
+	if (rc == GPO_ENET)
+		rc = gpo_fail(mem_ctx, reterr, GPO_ENET,
+			      "the answer of %s could not be read within %u s (--timeout; %zu "
+			      "bytes arrived)", o.uri, o.timeout, x.len);
 	if (rc == 0 && status != 200)
 		rc = gpo_fail(mem_ctx, reterr, GPO_EPROTO, "%s answered HTTP %ld with a policy",
 			      o.uri, status);

@@ -9,13 +9,16 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 #include <gnutls/x509-ext.h>
+#include <libxml/SAX2.h>
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 
 #include <gpo-cep/gpo.h>
 #include <gpo-cep/xcep.h>
 
 #include "internal.h"
+#include "xcep_internal.h"
 
 #define SOAP_NS "http://www.w3.org/2003/05/soap-envelope"
 #define SOAP11_NS "http://schemas.xmlsoap.org/soap/envelope/"
@@ -113,6 +116,33 @@ static size_t count(const xmlNode *n, const char *name)
 }
 
 /*
+ * What bounds one parse: the caller's deadline (a probe's --timeout covers
+ * reading the answer too) and the shapes refused because libxml2 2.9 reads
+ * them in quadratic time.
+ */
+struct bounds {
+	const struct timespec *deadline;  /* CLOCK_MONOTONIC; NULL: none */
+	unsigned ticks;
+	bool expired;
+	const char *refused;              /* the error message, when refused */
+};
+
+/* True once the deadline has passed; looks at the clock every 64 calls. */
+static bool late(struct bounds *b)
+{
+	struct timespec now;
+
+	if (b->expired)
+		return true;
+	if (b->deadline == NULL || (b->ticks++ & 63) != 0)
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	b->expired = now.tv_sec > b->deadline->tv_sec ||
+		     (now.tv_sec == b->deadline->tv_sec && now.tv_nsec >= b->deadline->tv_nsec);
+	return b->expired;
+}
+
+/*
  * Base64 text (whitespace allowed) to bytes, with GnuTLS's allocator.
  * False when absent, nil or not base64: the specification's own examples
  * elide their values, and a summary must not fail on what it only shows.
@@ -168,7 +198,7 @@ static int describe_certificate(TALLOC_CTX *mem_ctx, struct gpo_xcep_ca *ca, con
 	return rc;
 }
 
-static int parse_cas(struct gpo_xcep_policies *p, const xmlNode *cas)
+static int parse_cas(struct gpo_xcep_policies *p, const xmlNode *cas, struct bounds *b)
 {
 	xmlNode *c, *u;
 	size_t i = 0;
@@ -183,6 +213,8 @@ static int parse_cas(struct gpo_xcep_policies *p, const xmlNode *cas)
 
 		if (!is(c, GPO_XCEP_NS, "cA"))
 			continue;
+		if (late(b))
+			return GPO_ENET;
 		ca = &p->cas[i++];
 		u32(child(c, GPO_XCEP_NS, "cAReferenceID"), &ca->reference);
 		ca->enroll_permission = boolean(child(c, GPO_XCEP_NS, "enrollPermission"));
@@ -273,7 +305,7 @@ static bool same_value(const struct oid_entry *a, const struct oid_entry *b)
 	return strcmp(a->value, b->value) == 0;
 }
 
-static int index_oids(struct oid_index *idx, const xmlNode *oids)
+static int index_oids(struct oid_index *idx, const xmlNode *oids, struct bounds *b)
 {
 	size_t n = count(oids, "oID"), pos = 0;
 	xmlNode *o;
@@ -288,6 +320,8 @@ static int index_oids(struct oid_index *idx, const xmlNode *oids)
 
 		if (!is(o, GPO_XCEP_NS, "oID"))
 			continue;
+		if (late(b))
+			return GPO_ENET;
 		v = child(o, GPO_XCEP_NS, "value");
 		d = child(o, GPO_XCEP_NS, "defaultName");
 		e.value = text(idx, v);
@@ -447,7 +481,7 @@ static int parse_extensions(TALLOC_CTX *mem_ctx, struct gpo_xcep_template *t,
 }
 
 static int parse_policies(struct gpo_xcep_policies *p, const xmlNode *policies,
-			  const struct oid_index *oids)
+			  const struct oid_index *oids, struct bounds *b)
 {
 	xmlNode *c, *r;
 	size_t i = 0;
@@ -465,6 +499,8 @@ static int parse_policies(struct gpo_xcep_policies *p, const xmlNode *policies,
 
 		if (!is(c, GPO_XCEP_NS, "policy"))
 			continue;
+		if (late(b))
+			return GPO_ENET;
 		t = &p->templates[i++];
 		attrs = child(c, GPO_XCEP_NS, "attributes");
 		t->common_name = text(p->templates, child(attrs, GPO_XCEP_NS, "commonName"));
@@ -539,9 +575,125 @@ static int fault_error(TALLOC_CTX *mem_ctx, const xmlNode *fault, struct gpo_err
 	return err;
 }
 
+#define XML_CHUNK (16u << 10)
+/*
+ * libxml2 2.9 checks the attributes of a tag against each other, and links
+ * each into the tree, in quadratic time: 100 000 attributes in one tag take
+ * minutes.  An answer needs a handful; a tag is read only once it is
+ * complete, so the input it holds up is bounded too.
+ */
+#define XML_ATTRIBUTES_MAX 64
+#define XML_PENDING_MAX (64u << 10)
+
+static void start_element(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+			  const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+			  int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+	xmlParserCtxt *ctxt = ctx;
+	struct bounds *b = ctxt->_private;
+
+	if (nb_namespaces + nb_attributes > XML_ATTRIBUTES_MAX) {
+		b->refused = "the response has an element with more than 64 attributes: refused";
+		xmlStopParser(ctxt);
+		return;
+	}
+	if (late(b)) {
+		xmlStopParser(ctxt);
+		return;
+	}
+	xmlSAX2StartElementNs(ctx, localname, prefix, uri, nb_namespaces, namespaces,
+			      nb_attributes, nb_defaulted, attributes);
+}
+
+/* Stops before the declarations: entities are what a DTD would bring. */
+static void internal_subset(void *ctx, const xmlChar *name, const xmlChar *external_id,
+			    const xmlChar *system_id)
+{
+	xmlParserCtxt *ctxt = ctx;
+	struct bounds *b = ctxt->_private;
+
+	b->refused = "the response has a document type declaration: refused (entities)";
+	xmlStopParser(ctxt);
+}
+
+/*
+ * The body as a tree, pushed to libxml2 in chunks so that the deadline is
+ * checked as it reads and no tag, comment or processing instruction longer
+ * than XML_PENDING_MAX is ever parsed.  No network, no entity substitution.
+ */
+static int read_xml(TALLOC_CTX *mem_ctx, const uint8_t *body, size_t len, struct bounds *b,
+		    xmlDoc **ret_doc, struct gpo_error **reterr)
+{
+	xmlSAXHandler sax;
+	xmlParserCtxt *ctxt;
+	xmlDoc *doc;
+	size_t off = len < 4 ? len : 4;  /* enough to tell the encoding */
+	int rc = 0;
+
+	memset(&sax, 0, sizeof(sax));
+	xmlSAXVersion(&sax, 2);
+	sax.startElementNs = start_element;
+	sax.internalSubset = internal_subset;
+	ctxt = xmlCreatePushParserCtxt(&sax, NULL, (const char *)body, (int)off, "response.xml");
+	if (ctxt == NULL)
+		return gpo_oom(mem_ctx, reterr);
+	ctxt->_private = b;
+	xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+					XML_PARSE_NOCDATA);
+	for (;;) {
+		size_t n = len - off < XML_CHUNK ? len - off : XML_CHUNK;
+		bool last = off + n == len;
+
+		xmlParseChunk(ctxt, body ? (const char *)body + off : NULL, (int)n, last);
+		off += n;
+		if (last || b->refused != NULL || late(b) || !ctxt->wellFormed)
+			break;
+		/* what libxml2 holds back is one unfinished tag, comment or PI */
+		if (ctxt->input != NULL && ctxt->input->end - ctxt->input->cur > XML_PENDING_MAX) {
+			b->refused = "the response has a tag, comment or processing instruction "
+				     "longer than 64 KiB: refused";
+			break;
+		}
+	}
+	doc = ctxt->myDoc;
+	ctxt->myDoc = NULL;
+	if (b->expired) {
+		rc = gpo_fail(mem_ctx, reterr, GPO_ENET, "the response could not be read in time");
+	} else if (b->refused != NULL) {
+		rc = gpo_fail(mem_ctx, reterr, GPO_EPROTO, "%s", b->refused);
+	} else if (!ctxt->wellFormed || doc == NULL) {
+		const xmlError *e = xmlCtxtGetLastError(ctxt);
+
+		rc = gpo_fail(mem_ctx, reterr, GPO_EPROTO, "the response is not XML%s%s",
+			      e && e->message ? ": " : "", e && e->message ? e->message : "");
+		if (reterr && *reterr) {
+			/* libxml2 ends its messages with a newline */
+			char *m = (*reterr)->message;
+			size_t k = strlen(m);
+
+			while (k > 0 && (m[k - 1] == '\n' || m[k - 1] == ' '))
+				m[--k] = '\0';
+		}
+	}
+	if (rc == 0)
+		*ret_doc = doc;
+	else
+		xmlFreeDoc(doc);
+	xmlFreeParserCtxt(ctxt);
+	return rc;
+}
+
 int gpo_xcep_parse_response(TALLOC_CTX *mem_ctx, const uint8_t *body, size_t len,
 			    struct gpo_xcep_policies **ret, struct gpo_error **reterr)
 {
+	return xcep_parse_response_until(mem_ctx, body, len, NULL, ret, reterr);
+}
+
+int xcep_parse_response_until(TALLOC_CTX *mem_ctx, const uint8_t *body, size_t len,
+			      const struct timespec *deadline, struct gpo_xcep_policies **ret,
+			      struct gpo_error **reterr)
+{
+	struct bounds b = { .deadline = deadline };
 	struct gpo_xcep_policies *p = NULL;
 	xmlDoc *doc = NULL;
 	xmlNode *env, *bodyn, *resp, *r, *fault;
@@ -551,25 +703,9 @@ int gpo_xcep_parse_response(TALLOC_CTX *mem_ctx, const uint8_t *body, size_t len
 
 	if (len > INT32_MAX)
 		return gpo_fail(mem_ctx, reterr, GPO_EPROTO, "the response is too large");
-	/* no network, no entity substitution; DTDs are refused below */
-	doc = xmlReadMemory((const char *)body, (int)len, "response.xml", NULL,
-			    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-				    XML_PARSE_NOCDATA);
-	if (doc == NULL) {
-		const xmlError *e = xmlGetLastError();
-
-		rc = gpo_fail(mem_ctx, reterr, GPO_EPROTO, "the response is not XML%s%s",
-			      e && e->message ? ": " : "", e && e->message ? e->message : "");
-		if (reterr && *reterr) {
-			/* libxml2 ends its messages with a newline */
-			char *m = (*reterr)->message;
-			size_t n = strlen(m);
-
-			while (n > 0 && (m[n - 1] == '\n' || m[n - 1] == ' '))
-				m[--n] = '\0';
-		}
+	rc = read_xml(mem_ctx, body, len, &b, &doc, reterr);
+	if (rc != 0)
 		return rc;
-	}
 	if (doc->intSubset != NULL || doc->extSubset != NULL) {
 		rc = gpo_fail(mem_ctx, reterr, GPO_EPROTO,
 			      "the response has a document type declaration: refused (entities)");
@@ -616,12 +752,16 @@ int gpo_xcep_parse_response(TALLOC_CTX *mem_ctx, const uint8_t *body, size_t len
 	p->next_update_hours = u32(child(r, GPO_XCEP_NS, "nextUpdateHours"), &hours) ? (int64_t)hours : -1;
 	p->not_changed = boolean(child(r, GPO_XCEP_NS, "policiesNotChanged"));
 	oids = talloc_zero(p, struct oid_index);
-	rc = oids ? index_oids(oids, child(resp, GPO_XCEP_NS, "oIDs")) : GPO_ENOMEM;
+	rc = oids ? index_oids(oids, child(resp, GPO_XCEP_NS, "oIDs"), &b) : GPO_ENOMEM;
 	if (rc == 0)
-		rc = parse_cas(p, child(resp, GPO_XCEP_NS, "cAs"));
+		rc = parse_cas(p, child(resp, GPO_XCEP_NS, "cAs"), &b);
 	if (rc == 0)
-		rc = parse_policies(p, child(r, GPO_XCEP_NS, "policies"), oids);
+		rc = parse_policies(p, child(r, GPO_XCEP_NS, "policies"), oids, &b);
 	talloc_free(oids);
+	if (rc == GPO_ENET) {
+		rc = gpo_fail(mem_ctx, reterr, GPO_ENET, "the response could not be read in time");
+		goto out;
+	}
 	if (rc != 0) {
 		rc = gpo_oom(mem_ctx, reterr);
 		goto out;

@@ -5,6 +5,7 @@
 #include <gpo-cep.h>
 
 #include "harness.h"
+#include "xcep_internal.h"
 
 static struct gpo_error *last;
 
@@ -199,6 +200,61 @@ int main(void)
 			ok(p->templates[2].oid == NULL && p->templates[2].display_name == NULL,
 			   "a dangling reference: neither");
 		}
+	}
+	/* a deadline: probes give the parse what is left of --timeout */
+	{
+		struct timespec past, future;
+		struct gpo_error *e = NULL;
+		char *big;
+		size_t k;
+
+		clock_gettime(CLOCK_MONOTONIC, &past);
+		future = past;
+		past.tv_sec -= 1;
+		future.tv_sec += 3600;
+		gpo_read_file(mem, "tests/xcep/response.xml", 1 << 20, &data, &len, NULL);
+		p = NULL;
+		ok(xcep_parse_response_until(mem, data, len, &future, &p, &e) == 0 && p &&
+			   p->n_templates == 1, "a deadline not reached: the answer");
+		p = NULL;
+		ok(xcep_parse_response_until(mem, data, len, &past, &p, &e) == GPO_ENET && p == NULL,
+		   "a deadline passed: GPO_ENET, no answer");
+		contains(e ? e->message : NULL, "could not be read in time", "  and says so");
+		big = talloc_strdup(mem, ENV_HEAD "<GetPoliciesResponse xmlns=\"" GPO_XCEP_NS
+				    "\"><response><policyID>P</policyID><policies>");
+		for (k = 0; big != NULL && k < 5000; k++)
+			big = talloc_asprintf_append(big, "<policy><policyOIDReference>%zu"
+						     "</policyOIDReference></policy>", k);
+		big = talloc_asprintf_append(big, "</policies></response></GetPoliciesResponse>" ENV_TAIL);
+		e = NULL;
+		ok(big && xcep_parse_response_until(mem, (const uint8_t *)big, strlen(big), &past, &p,
+						    &e) == GPO_ENET, "  also for an answer read in many chunks");
+		ok(big && xcep_parse_response_until(mem, (const uint8_t *)big, strlen(big), &future, &p,
+						    NULL) == 0 && p->n_templates == 5000,
+		   "  which parses given the time");
+	}
+	/* shapes libxml2 2.9 reads in quadratic time are refused, in bounded time */
+	{
+		char *x = talloc_strdup(mem, ENV_HEAD "<GetPoliciesResponse xmlns=\"" GPO_XCEP_NS "\"");
+		int k;
+
+		for (k = 0; k < 64; k++)
+			x = talloc_asprintf_append(x, " a%d=\"\"", k);
+		x = talloc_asprintf_append(x, "><response><policyID>P</policyID></response>"
+					   "</GetPoliciesResponse>" ENV_TAIL);
+		ok(x && parse(mem, x, strlen(x)) == NULL && last &&
+			   strstr(last->message, "more than 64 attributes"),
+		   "an element with 64 attributes and a namespace declaration is refused");
+		x = talloc_strdup(mem, RESP("<policyID>P</policyID>"));
+		ok(x && parse(mem, x, strlen(x)) != NULL, "  fewer are fine");
+		x = talloc_asprintf(mem, "%s<!--%*s-->", RESP("<policyID>P</policyID>"), 100 << 10, "");
+		ok(x && parse(mem, x, strlen(x)) == NULL && last &&
+			   strstr(last->message, "longer than 64 KiB"),
+		   "a comment of 100 KiB is refused (a tag that long: 15 000 attributes)");
+		x = talloc_asprintf(mem, RESP("<policyID>P</policyID><policyFriendlyName>%*s"
+					      "</policyFriendlyName>"), 4 << 20, "x");
+		p = x ? parse(mem, x, strlen(x)) : NULL;
+		ok(p && strlen(p->friendly_name) == 1, "a text of 4 MiB is read in pieces, not refused");
 	}
 	/* what an answer means for a server of a policy */
 	{
