@@ -21,6 +21,9 @@
 #include "negotiate.h"
 #include "xcep_internal.h"
 
+/* More HTTP header bytes than an answer needs (WCF sends about 1 KiB). */
+#define HEADERS_MAX (64u << 10)
+
 struct exchange {
 	TALLOC_CTX *mem;
 	uint8_t *body;
@@ -28,6 +31,8 @@ struct exchange {
 	size_t allocated;    /* of body */
 	size_t cap;          /* the size limit */
 	bool oversized;
+	size_t header_bytes;
+	bool headers_oversized;
 	char *negotiate_token; /* from "WWW-Authenticate: Negotiate TOKEN" */
 	char *host;
 };
@@ -67,6 +72,11 @@ static size_t on_header(char *data, size_t size, size_t n, void *userdata)
 	struct exchange *x = userdata;
 	size_t len = size * n, i = sizeof(name) - 1;
 
+	x->header_bytes += len;
+	if (x->header_bytes > HEADERS_MAX) {
+		x->headers_oversized = true;
+		return 0;
+	}
 	if (len > i && strncasecmp(data, name, i) == 0) {
 		while (i < len && (data[i] == ' ' || data[i] == '\t'))
 			i++;
@@ -81,6 +91,14 @@ static size_t on_header(char *data, size_t size, size_t n, void *userdata)
 		}
 	}
 	return len;
+}
+
+/* Words of the server for a message: without control characters, at most `max` long. */
+static const char *shown(TALLOC_CTX *mem_ctx, const char *s, size_t max)
+{
+	const char *e = gpo_xcep_escape(mem_ctx, s, max);
+
+	return e ? e : "(out of memory)";
 }
 
 /* The readable start of an error page: tags dropped, white space collapsed. */
@@ -166,7 +184,7 @@ static int http_error(TALLOC_CTX *mem_ctx, CURL *curl, const struct gpo_probe_op
 		return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
 				"%s redirects (HTTP %ld) to %s: give the service's own address; "
 				"clients do not follow redirects", o->uri, status,
-				location ? location : "(no Location)");
+				location ? shown(x->mem, location, 200) : "(no Location)");
 	}
 	switch (status) {
 	case 401:
@@ -204,7 +222,8 @@ static int transport_error(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *
 			   const struct exchange *x, CURLcode cc, long status, const char *detail,
 			   unsigned timeout, struct gpo_error **reterr)
 {
-	const char *why = detail[0] ? detail : curl_easy_strerror(cc);
+	/* libcurl's and GnuTLS' words may quote the server */
+	const char *why = shown(x->mem, detail[0] ? detail : curl_easy_strerror(cc), 0);
 
 	switch (cc) {
 	case CURLE_COULDNT_RESOLVE_HOST:
@@ -252,6 +271,21 @@ static int transport_error(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *
 		if (x->oversized)
 			return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
 					"the answer of %s exceeds %zu bytes: refused", o->uri, x->cap);
+		if (x->headers_oversized)
+			return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
+					"the answer of %s has more than %u KiB of HTTP headers: "
+					"refused", o->uri, HEADERS_MAX >> 10);
+		return gpo_oom(mem_ctx, reterr);
+	case CURLE_OUT_OF_MEMORY:
+		/*
+		 * libcurl 7.88 keeps a header line in a buffer capped at 100 KiB
+		 * (CURL_MAX_HTTP_HEADER) and, past it, fails with this code and
+		 * no message: "Out of memory" said the wrong thing.
+		 */
+		if (x->len == 0)
+			return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
+					"the answer of %s has an HTTP header line longer than "
+					"libcurl accepts (100 KiB): refused", o->uri);
 		return gpo_oom(mem_ctx, reterr);
 	case CURLE_GOT_NOTHING:
 		return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
@@ -337,17 +371,18 @@ static char *uri_host(TALLOC_CTX *mem_ctx, const char *uri)
 }
 
 /* Is the answer the one to our request?  RelatesTo is optional: the spec's example has none. */
-static int check_addressing(TALLOC_CTX *mem_ctx, const struct gpo_xcep_policies *p,
-			    const char *message_id, struct gpo_error **reterr)
+static int check_addressing(TALLOC_CTX *mem_ctx, TALLOC_CTX *tmp,
+			    const struct gpo_xcep_policies *p, const char *message_id,
+			    struct gpo_error **reterr)
 {
 	if (p->action != NULL && strcmp(p->action, GPO_XCEP_RESPONSE_ACTION) != 0)
 		return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
 				"the answer's WS-Addressing Action is '%s', not GetPoliciesResponse",
-				p->action);
+				shown(tmp, p->action, 200));
 	if (p->relates_to != NULL && strcasecmp(p->relates_to, message_id) != 0)
 		return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
-				"the answer relates to message %s, not to ours (%s)", p->relates_to,
-				message_id);
+				"the answer relates to message %s, not to ours (%s)",
+				shown(tmp, p->relates_to, 200), message_id);
 	return 0;
 }
 
@@ -542,7 +577,7 @@ int gpo_cep_probe(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *options,
 	} else if (type != NULL && strcasestr(type, "xml") == NULL) {
 		rc = gpo_fail(mem_ctx, reterr, GPO_EPROTO,
 			      "%s answered with %s, not a SOAP message (application/soap+xml): "
-			      "is it an MS-XCEP endpoint?", o.uri, type);
+			      "is it an MS-XCEP endpoint?", o.uri, shown(tmp, type, 200));
 		goto out;
 	}
 	if (negotiate != NULL && status == 200) {
@@ -559,7 +594,7 @@ int gpo_cep_probe(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *options,
 		rc = gpo_fail(mem_ctx, reterr, GPO_EPROTO, "%s answered HTTP %ld with a policy",
 			      o.uri, status);
 	if (rc == 0)
-		rc = check_addressing(mem_ctx, p, message_id, reterr);
+		rc = check_addressing(mem_ctx, tmp, p, message_id, reterr);
 	if (rc != 0) {
 		/* errors of the parser are on tmp: move them to the caller */
 		if (reterr != NULL && *reterr != NULL && talloc_parent(*reterr) == tmp)

@@ -116,6 +116,29 @@ static size_t count(const xmlNode *n, const char *name)
 }
 
 /*
+ * The only child `name` of n in `ns` (NULL when none): a second one is an
+ * error, since which of them counts would be a guess.
+ */
+static int only_child(TALLOC_CTX *mem_ctx, const xmlNode *n, const char *ns, const char *name,
+		      xmlNode **ret, struct gpo_error **reterr)
+{
+	xmlNode *c;
+	size_t k = 0;
+
+	*ret = NULL;
+	for (c = n ? n->children : NULL; c != NULL; c = c->next) {
+		if (!is(c, ns, name))
+			continue;
+		if (k++ == 0)
+			*ret = c;
+	}
+	if (k > 1)
+		return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
+				"the response has %zu %s elements where MS-XCEP allows one", k, name);
+	return 0;
+}
+
+/*
  * What bounds one parse: the caller's deadline (a probe's --timeout covers
  * reading the answer too) and the shapes refused because libxml2 2.9 reads
  * them in quadratic time.
@@ -557,21 +580,26 @@ static int fault_error(TALLOC_CTX *mem_ctx, const xmlNode *fault, struct gpo_err
 						"InvalidSecurityToken", "SecurityTokenUnavailable",
 						"MessageExpired" };
 	const xmlNode *code = child(fault, SOAP_NS, "Code");
-	char *value = text(NULL, child(code, SOAP_NS, "Value"));
-	char *sub = text(value, child(child(code, SOAP_NS, "Subcode"), SOAP_NS, "Value"));
-	char *reason = text(value, child(child(fault, SOAP_NS, "Reason"), SOAP_NS, "Text"));
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	char *value = text(tmp, child(code, SOAP_NS, "Value"));
+	char *sub = text(tmp, child(child(code, SOAP_NS, "Subcode"), SOAP_NS, "Value"));
+	char *reason = text(tmp, child(child(fault, SOAP_NS, "Reason"), SOAP_NS, "Text"));
 	int err = GPO_ERROR;
 	size_t i;
 
 	for (i = 0; sub != NULL && i < ARRAY_SIZE(security); i++)
 		if (strcmp(local_name(sub), security[i]) == 0)
 			err = GPO_EAUTH;
+	/* the server's words, shown without its control characters */
+	value = value ? gpo_xcep_escape(tmp, value, 0) : NULL;
+	sub = sub ? gpo_xcep_escape(tmp, sub, 0) : NULL;
+	reason = reason ? gpo_xcep_escape(tmp, reason, 0) : NULL;
 	gpo_fail(mem_ctx, reterr, err, "the server answered with a SOAP fault: %s%s%s%s%s%s",
 		 value ? value : "(no code)", sub ? " / " : "", sub ? sub : "",
 		 reason ? ": " : "", reason ? reason : "",
 		 err == GPO_EAUTH ? " (the server refused the WS-Security credentials: check the "
 				    "user name, the password and this machine's clock)" : "");
-	talloc_free(value);
+	talloc_free(tmp);
 	return err;
 }
 
@@ -663,17 +691,18 @@ static int read_xml(TALLOC_CTX *mem_ctx, const uint8_t *body, size_t len, struct
 		rc = gpo_fail(mem_ctx, reterr, GPO_EPROTO, "%s", b->refused);
 	} else if (!ctxt->wellFormed || doc == NULL) {
 		const xmlError *e = xmlCtxtGetLastError(ctxt);
+		char *m = talloc_strdup(mem_ctx, e && e->message ? e->message : "");
+		const char *shown = NULL;
+		size_t k = m ? strlen(m) : 0;
 
+		/* libxml2 ends its messages with a newline, and may quote the document */
+		while (k > 0 && (m[k - 1] == '\n' || m[k - 1] == ' '))
+			m[--k] = '\0';
+		if (k > 0)
+			shown = gpo_xcep_escape(m, m, 0);
 		rc = gpo_fail(mem_ctx, reterr, GPO_EPROTO, "the response is not XML%s%s",
-			      e && e->message ? ": " : "", e && e->message ? e->message : "");
-		if (reterr && *reterr) {
-			/* libxml2 ends its messages with a newline */
-			char *m = (*reterr)->message;
-			size_t k = strlen(m);
-
-			while (k > 0 && (m[k - 1] == '\n' || m[k - 1] == ' '))
-				m[--k] = '\0';
-		}
+			      shown ? ": " : "", shown ? shown : "");
+		talloc_free(m);
 	}
 	if (rc == 0)
 		*ret_doc = doc;
@@ -696,7 +725,7 @@ int xcep_parse_response_until(TALLOC_CTX *mem_ctx, const uint8_t *body, size_t l
 	struct bounds b = { .deadline = deadline };
 	struct gpo_xcep_policies *p = NULL;
 	xmlDoc *doc = NULL;
-	xmlNode *env, *bodyn, *resp, *r, *fault;
+	xmlNode *env, *bodyn, *resp, *r, *fault, *id, *name;
 	struct oid_index *oids;
 	uint32_t hours;
 	int rc;
@@ -727,8 +756,15 @@ int xcep_parse_response_until(TALLOC_CTX *mem_ctx, const uint8_t *body, size_t l
 		rc = fault_error(mem_ctx, fault, reterr);
 		goto out;
 	}
-	resp = child(bodyn, GPO_XCEP_NS, "GetPoliciesResponse");
-	r = child(resp, GPO_XCEP_NS, "response");
+	rc = only_child(mem_ctx, bodyn, GPO_XCEP_NS, "GetPoliciesResponse", &resp, reterr);
+	if (rc == 0)
+		rc = only_child(mem_ctx, resp, GPO_XCEP_NS, "response", &r, reterr);
+	if (rc == 0)
+		rc = only_child(mem_ctx, r, GPO_XCEP_NS, "policyID", &id, reterr);
+	if (rc == 0)
+		rc = only_child(mem_ctx, r, GPO_XCEP_NS, "policyFriendlyName", &name, reterr);
+	if (rc != 0)
+		goto out;
 	if (r == NULL) {
 		rc = gpo_fail(mem_ctx, reterr, GPO_EPROTO, "no GetPoliciesResponse/response in the "
 			      "%s namespace", GPO_XCEP_NS);
@@ -741,12 +777,12 @@ int xcep_parse_response_until(TALLOC_CTX *mem_ctx, const uint8_t *body, size_t l
 	}
 	p->action = text(p, child(child(env, SOAP_NS, "Header"), WSA_NS, "Action"));
 	p->relates_to = text(p, child(child(env, SOAP_NS, "Header"), WSA_NS, "RelatesTo"));
-	p->policy_id = text(p, child(r, GPO_XCEP_NS, "policyID"));
+	p->policy_id = text(p, id);
 	if (p->policy_id == NULL || p->policy_id[0] == '\0') {
 		rc = gpo_fail(mem_ctx, reterr, GPO_EPROTO, "the response has no policyID");
 		goto out;
 	}
-	p->friendly_name = text(p, child(r, GPO_XCEP_NS, "policyFriendlyName"));
+	p->friendly_name = text(p, name);
 	if (p->friendly_name == NULL)
 		p->friendly_name = talloc_strdup(p, "");
 	p->next_update_hours = u32(child(r, GPO_XCEP_NS, "nextUpdateHours"), &hours) ? (int64_t)hours : -1;
@@ -893,12 +929,67 @@ fail:
 			o->uri ? "out of memory" : "no policy server URI");
 }
 
+int gpo_xcep_check_policy_id(TALLOC_CTX *mem_ctx, const char *id, struct gpo_error **reterr)
+{
+	char guid[39];
+
+	if (gpo_guid_normalize(id, guid) != 0)
+		return gpo_fail(mem_ctx, reterr, GPO_EINVAL,
+				"is not a GUID (XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX, braces optional)");
+	return 0;
+}
+
+/*
+ * The answer's policy ID and friendly name checked as the policy format
+ * checks its own: an error at `pointer`/field naming the server when one is
+ * not fit to store.  Returns 0, GPO_EPROTO or GPO_ENOMEM.
+ */
+static int check_answer(const struct gpo_cep_server *server,
+			const struct gpo_xcep_policies *answer, const char *pointer,
+			struct gpo_diags *diags)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct gpo_error *e = NULL;
+	const char *field = NULL, *what = NULL, *value = NULL;
+	int rc = 0;
+
+	if (tmp == NULL)
+		return GPO_ENOMEM;
+	if (gpo_xcep_check_policy_id(tmp, answer->policy_id, &e) != 0) {
+		field = "policy_id";
+		what = "policyID";
+		value = answer->policy_id;
+	} else if (gpo_cep_check_friendly_name(tmp, answer->friendly_name, &e) != 0) {
+		field = "friendly_name";
+		what = "policyFriendlyName";
+		value = answer->friendly_name;
+	}
+	if (field != NULL) {
+		char *at = talloc_asprintf(tmp, "%s/%s", pointer, field);
+		char *shown = gpo_xcep_escape(tmp, value, 64);
+
+		rc = GPO_EPROTO;
+		if (e == NULL || at == NULL || shown == NULL ||
+		    gpo_diags_add(diags, GPO_DIAG_ERROR, "probe-invalid-answer", at,
+				  "the policy server %s sent %s '%s', which %s: refused",
+				  server->uri, what, shown, e->message) != 0)
+			rc = GPO_ENOMEM;
+	}
+	talloc_free(tmp);
+	return rc;
+}
+
 int gpo_cep_server_take_probe(TALLOC_CTX *mem_ctx, struct gpo_cep_server *server,
 			      const struct gpo_xcep_policies *answer,
 			      const char *pointer, struct gpo_diags *diags)
 {
 	char *at;
+	int rc;
 
+	/* a server's values are held to the rules of the policy file's */
+	rc = check_answer(server, answer, pointer, diags);
+	if (rc != 0)
+		return rc;
 	if (server->policy_id != NULL && strcmp(server->policy_id, answer->policy_id) != 0) {
 		at = talloc_asprintf(diags, "%s/policy_id", pointer);
 		if (at == NULL ||

@@ -260,12 +260,13 @@ int main(void)
 	{
 		struct gpo_cep_server srv = { .uri = (char *)"https://h/x", .friendly_name = (char *)"h",
 					      .friendly_name_default = true };
-		struct gpo_xcep_policies ans = { .policy_id = (char *)"{ID}",
+		struct gpo_xcep_policies ans = { .policy_id = (char *)"{0F1E2D3C-4B5A-4968-8776-A5B4C3D2E1F0}",
 						 .friendly_name = (char *)"Name" };
 		struct gpo_diags *d = gpo_diags_new(mem);
 
 		ok(gpo_cep_server_take_probe(mem, &srv, &ans, "/computer/x", d) == 0 &&
-			   strcmp(srv.policy_id, "{ID}") == 0 && strcmp(srv.friendly_name, "Name") == 0,
+			   strcmp(srv.policy_id, "{0F1E2D3C-4B5A-4968-8776-A5B4C3D2E1F0}") == 0 &&
+			   strcmp(srv.friendly_name, "Name") == 0,
 		   "a missing policy_id and a default friendly name are taken from the answer");
 		ans.friendly_name = (char *)"Other";
 		ok(gpo_cep_server_take_probe(mem, &srv, &ans, "/computer/x", d) == 0 &&
@@ -274,11 +275,81 @@ int main(void)
 		ans.friendly_name = (char *)"";
 		ok(gpo_cep_server_take_probe(mem, &srv, &ans, "/computer/x", d) == 0 &&
 			   strcmp(srv.friendly_name, "Name") == 0, "an empty answer name keeps ours");
-		ans.policy_id = (char *)"{id}";
+		ans.policy_id = (char *)"{0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0}";
 		ok(gpo_cep_server_take_probe(mem, &srv, &ans, "/computer/x", d) == GPO_EINVAL &&
 			   d->errors == 1 && strcmp(d->items[0].pointer, "/computer/x/policy_id") == 0 &&
 			   strstr(d->items[0].message, "letter case") != NULL,
 		   "a contradicted policy_id is an error at its pointer");
+	}
+	/* values as sent, checked before they are stored, escaped before they are shown */
+	s = RESP("<policyID>{083C7011-1D0A-4855-885D-AC945184658C}</policyID>"
+		 "<policyID>{00000000-0000-0000-0000-000000000001}</policyID>");
+	ok(parse(mem, s, strlen(s)) == NULL && last && last->code == GPO_EPROTO &&
+		   strstr(last->message, "2 policyID elements where MS-XCEP allows one"),
+	   "a second policyID is a protocol error, not a guess");
+	s = RESP("<policyID>{083C7011-1D0A-4855-885D-AC945184658C}</policyID>"
+		 "<policyFriendlyName>A</policyFriendlyName><policyFriendlyName>B</policyFriendlyName>");
+	ok(parse(mem, s, strlen(s)) == NULL && last && strstr(last->message, "2 policyFriendlyName"),
+	   "so is a second policyFriendlyName");
+	s = ENV_HEAD "<GetPoliciesResponse xmlns=\"" GPO_XCEP_NS "\"><response><policyID>P</policyID>"
+		     "</response><response><policyID>Q</policyID></response></GetPoliciesResponse>" ENV_TAIL;
+	ok(parse(mem, s, strlen(s)) == NULL && last && strstr(last->message, "2 response elements"),
+	   "and a second response");
+	s = RESP("<policyID>x&#13;y&#10;z\x7f\xc2\x9b</policyID><policyFriendlyName>a&#9;b</policyFriendlyName>");
+	p = parse(mem, s, strlen(s));
+	is_str(p ? p->policy_id : NULL, "x\ry\nz\x7f\xc2\x9b", "control characters arrive as sent");
+	is_str(p ? gpo_xcep_escape(mem, p->policy_id, 0) : NULL, "x\\ry\\nz\\x7f\\u009b",
+	       "  and are escaped to be shown (CR, LF, DEL, C1)");
+	is_str(gpo_xcep_escape(mem, "\x1b[2J\tok \xc3\xa9 \xff", 0), "\\x1b[2J\\tok \xc3\xa9 \\xff",
+	       "ESC, tab, UTF-8 kept, a byte that is not UTF-8");
+	is_str(gpo_xcep_escape(mem, "abc\xc3\xa9" "def", 4), "abc\xc3\xa9...", "at most 4 characters");
+	is_str(gpo_xcep_escape(mem, "abcd", 4), "abcd", "  no dots when that is all");
+	ok(gpo_xcep_check_policy_id(mem, "{083C7011-1D0A-4855-885D-AC945184658C}", NULL) == 0 &&
+		   gpo_xcep_check_policy_id(mem, "083c7011-1d0a-4855-885d-ac945184658c", NULL) == 0,
+	   "a policy ID is a GUID, braces optional, either case");
+	{
+		struct gpo_error *e = NULL;
+
+		ok(gpo_xcep_check_policy_id(mem, "Contoso Policy", &e) == GPO_EINVAL && e &&
+			   strstr(e->message, "is not a GUID"), "a name is not a policy ID");
+		ok(gpo_xcep_check_policy_id(mem, "{083C7011-1D0A-4855-885D-AC945184658C}\n", NULL) ==
+			   GPO_EINVAL, "  nor a GUID with a newline");
+	}
+	{
+		struct gpo_cep_server srv = { .uri = (char *)"https://h/x", .friendly_name = (char *)"h",
+					      .friendly_name_default = true };
+		struct gpo_xcep_policies ans = { .policy_id = (char *)"not\na guid",
+						 .friendly_name = (char *)"Name" };
+		struct gpo_diags *d = gpo_diags_new(mem);
+		char *huge = talloc_zero_size(mem, (8 << 20) + 1);
+
+		ok(gpo_cep_server_take_probe(mem, &srv, &ans, "/computer/x", d) == GPO_EPROTO &&
+			   srv.policy_id == NULL && d->errors == 1 &&
+			   strcmp(d->items[0].pointer, "/computer/x/policy_id") == 0 &&
+			   strcmp(d->items[0].id, "probe-invalid-answer") == 0,
+		   "a policy ID that is not a GUID is not taken: an error at its pointer");
+		contains(d->count ? d->items[0].message : NULL,
+			 "the policy server https://h/x sent policyID 'not\\na guid', which is not a GUID",
+			 "  naming the server, escaped");
+		ans.policy_id = (char *)"{083C7011-1D0A-4855-885D-AC945184658C}";
+		ans.friendly_name = (char *)"Evil\x1b[31m";
+		ok(gpo_cep_server_take_probe(mem, &srv, &ans, "/computer/x", d) == GPO_EPROTO &&
+			   srv.policy_id == NULL && strcmp(srv.friendly_name, "h") == 0 && d->errors == 2 &&
+			   strcmp(d->items[1].pointer, "/computer/x/friendly_name") == 0,
+		   "a friendly name with ESC is not taken");
+		contains(d->count > 1 ? d->items[1].message : NULL,
+			 "'Evil\\x1b[31m', which contains a control character (\\x1b at character 5)",
+			 "  and says which character");
+		memset(huge, 'N', 8 << 20);
+		ans.friendly_name = huge;
+		ok(gpo_cep_server_take_probe(mem, &srv, &ans, "/computer/x", d) == GPO_EPROTO &&
+			   d->errors == 3 && strstr(d->items[2].message, "8388608 characters long, more than 256") &&
+			   strlen(d->items[2].message) < 400,
+		   "an 8 MiB friendly name is not taken, nor quoted whole");
+		ans.friendly_name = talloc_asprintf(mem, "%0*d", (int)GPO_CEP_FRIENDLY_NAME_MAX, 7);
+		ok(gpo_cep_server_take_probe(mem, &srv, &ans, "/computer/x", d) == 0 &&
+			   srv.policy_id && strcmp(srv.friendly_name, ans.friendly_name) == 0,
+		   "256 characters are taken");
 	}
 	s = RESP("<policyID></policyID>");
 	ok(parse(mem, s, strlen(s)) == NULL && last && strstr(last->message, "no policyID"),
