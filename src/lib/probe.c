@@ -603,6 +603,9 @@ int gpo_cep_probe(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *options,
 	}
 	*ret = talloc_steal(mem_ctx, p);
 out:
+	/* also when the exchange never started */
+	if (xml != NULL)
+		explicit_bzero(xml, xml_len);
 	curl_slist_free_all(headers);
 	curl_easy_cleanup(curl);
 	talloc_free(tmp);
