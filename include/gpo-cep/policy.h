@@ -45,10 +45,10 @@ enum gpo_cep_auth {
 
 #define GPO_CEP_COST_DEFAULT 0x7FFFFFFDu
 
-/* A server's friendly name, in characters (a policy file's or a server's answer) */
-#define GPO_CEP_FRIENDLY_NAME_MAX 1024
 #define GPO_CEP_LDAP_URI "LDAP:"
 #define GPO_CEP_LDAP_FRIENDLY_NAME "Active Directory Enrollment Policy"
+/* The longest friendly name, in characters: from a policy file or a server alike. */
+#define GPO_CEP_FRIENDLY_NAME_MAX 1024u
 
 struct gpo_cep_server {
 	char *uri;              /* "LDAP:" or an https:// URI */
@@ -162,5 +162,15 @@ enum gpo_cep_auth gpo_cep_auth_from_uri(const char *uri);
  * a NUL.
  */
 int gpo_cep_server_key(const char *uri, char out[41]);
+
+/*
+ * A friendly name as it may be stored, whether a policy file or a server
+ * gave it: valid UTF-8, at most GPO_CEP_FRIENDLY_NAME_MAX characters, no
+ * control character (C0, DEL, C1).  Empty is fine here.  GPO_EINVAL with
+ * what is wrong ("contains a control character (\n at character 5)"),
+ * worded to follow the name.
+ */
+int gpo_cep_check_friendly_name(TALLOC_CTX *mem_ctx, const char *name,
+				struct gpo_error **reterr);
 
 #endif

@@ -6,7 +6,10 @@
  *
  * Parsing is namespace-aware and safe on hostile input: no network access,
  * no entity expansion, no DTD at all; a byte order mark or UTF-16 body is
- * fine; unsigned 32-bit values above 2^31 are read as such.
+ * fine; unsigned 32-bit values above 2^31 are read as such.  It takes time
+ * linear in the size of the answer: shapes that libxml2 2.9 would read in
+ * quadratic time (an element with more than 64 attributes, a tag, comment
+ * or processing instruction longer than 64 KiB) are refused.
  */
 #ifndef GPO_CEP_XCEP_H
 #define GPO_CEP_XCEP_H
@@ -88,9 +91,28 @@ struct gpo_xcep_policies {
  * GetPoliciesResponse is GPO_EPROTO saying what was expected.  Values the
  * response only shows (certificates, extensions) are decoded when they can
  * be and left NULL when not: the specification's own examples elide them.
+ * A second GetPoliciesResponse, response, policyID or policyFriendlyName
+ * is GPO_EPROTO: which one counts would be a guess.  The values are as
+ * sent: gpo_xcep_check_policy_id() and gpo_cep_check_friendly_name() say
+ * whether they may be stored, gpo_xcep_escape() makes them fit to print.
  */
 int gpo_xcep_parse_response(TALLOC_CTX *mem_ctx, const uint8_t *body, size_t len,
 			    struct gpo_xcep_policies **ret, struct gpo_error **reterr);
+
+/*
+ * A policy ID as a server may send it: a GUID, braces optional, either
+ * letter case (Microsoft's CEP sends it braced, upper case; it is stored as
+ * sent).  GPO_EINVAL with what is wrong, worded to follow the ID.
+ */
+int gpo_xcep_check_policy_id(TALLOC_CTX *mem_ctx, const char *id, struct gpo_error **reterr);
+
+/*
+ * A string a server sent, fit to print: control characters (C0, DEL, C1)
+ * and bytes that are not UTF-8 as C escapes (\n, \r, \t, \x1b, \u0085,
+ * \xff), everything else as it is.  With `max` > 0, at most that many
+ * characters and "..." when there were more.  NULL when memory runs out.
+ */
+char *gpo_xcep_escape(TALLOC_CTX *mem_ctx, const char *s, size_t max);
 
 /* "urn:uuid:" and a new random lower-case UUID: a WS-Addressing MessageID. */
 #define GPO_XCEP_MESSAGE_ID_SIZE 46
@@ -119,8 +141,12 @@ int gpo_xcep_build_request(TALLOC_CTX *mem_ctx, const struct gpo_xcep_request_op
  * policy_id is taken from the answer, a different one is an error at
  * `pointer`/policy_id (clients group endpoints by it), a friendly name the
  * file did not give is taken from the answer when the answer has one.  New
- * strings are allocated on mem_ctx (the policy).
- * Returns 0, GPO_EINVAL when it added an error, GPO_ENOMEM.
+ * strings are allocated on mem_ctx (the policy).  The answer's policy ID
+ * must be a GUID and its friendly name pass gpo_cep_check_friendly_name(),
+ * as the policy format requires of its own: else an error at
+ * `pointer`/policy_id or /friendly_name naming the server, and GPO_EPROTO.
+ * Returns 0, GPO_EINVAL when it added an error for a contradicted
+ * policy_id, GPO_EPROTO, GPO_ENOMEM.
  */
 int gpo_cep_server_take_probe(TALLOC_CTX *mem_ctx, struct gpo_cep_server *server,
 			      const struct gpo_xcep_policies *answer,

@@ -261,6 +261,7 @@ int cli_probe_policy(TALLOC_CTX *mem_ctx, struct cli_probe_args *a,
 			char *ptr = talloc_asprintf(tmp, "/%s/enrollment_policy/servers/%zu",
 						    gpo_cep_scope_name((enum gpo_cep_scope_kind)k), i);
 			struct probed *p;
+			const char *id;
 			int rc, st = EXIT_OK;
 
 			if (strncasecmp(s->uri, "https://", 8) != 0)
@@ -293,20 +294,24 @@ int cli_probe_policy(TALLOC_CTX *mem_ctx, struct cli_probe_args *a,
 				stop = true;
 				continue;
 			}
+			id = gpo_xcep_escape(tmp, p->answer->policy_id, 64);
 			if (report != NULL)
 				gpo_diags_add(diags, GPO_DIAG_NOTE, "probe", ptr,
 					      "the server answered%s%s: policy ID %s, %zu "
 					      "template%s offered", s->auth == GPO_CEP_AUTH_ANONYMOUS
 					      ? "" : " to ", s->auth == GPO_CEP_AUTH_ANONYMOUS ? ""
-					      : gpo_cep_auth_name(s->auth), p->answer->policy_id,
+					      : gpo_cep_auth_name(s->auth),
+					      id ? id : "?",
 					      p->answer->n_templates,
 					      p->answer->n_templates == 1 ? "" : "s");
 			rc = gpo_cep_server_take_probe(policy, s, p->answer, ptr, diags);
-			if (rc == GPO_ENOMEM) {
+			if (rc == GPO_ENOMEM || (rc == GPO_EPROTO && report == NULL)) {
+				/* a value unfit to store: the server failed, nothing is written */
 				status = EXIT_FAILURE_;
 				stop = true;
 			} else if (rc != 0) {
-				status = EXIT_INVALID; /* a contradicted policy_id: go on, report all */
+				/* a contradicted policy_id, or lint: go on, report all */
+				status = EXIT_INVALID;
 			}
 		}
 	}

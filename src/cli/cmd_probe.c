@@ -22,7 +22,8 @@ static const struct cli_opt probe_opts[] = {
 	CLI_FILE("ca-file", 0, 'C', "F",
 		  "CAs that issued the server's TLS certificate (default:\n"
 		  "the system's); verification cannot be turned off"),
-	CLI_VALUE("timeout", 0, 't', "S", "seconds for the whole exchange (30)"),
+	CLI_VALUE("timeout", 0, 't', "S", "seconds for the whole probe, reading the answer\n"
+		  "included (30)"),
 	CLI_FLAG("json", 0, 'j', "machine-readable output"),
 	CLI_OPT_END,
 };
@@ -38,15 +39,35 @@ const struct cli_spec cli_spec_probe = {
 	.tables = { probe_opts, cli_opts_help },
 };
 
-static void print_template(const struct gpo_xcep_template *t)
+/*
+ * A string the server sent, fit for a terminal: its control characters
+ * escaped (a name with ESC [ could rewrite the screen), at most `max`
+ * characters (0: all), NULL as `none`.
+ */
+static const char *esc_max(TALLOC_CTX *mem, const char *s, size_t max, const char *none)
+{
+	const char *e;
+
+	if (s == NULL)
+		return none;
+	e = gpo_xcep_escape(mem, s, max);
+	return e ? e : "(out of memory)";
+}
+
+static const char *esc(TALLOC_CTX *mem, const char *s, const char *none)
+{
+	return esc_max(mem, s, 0, none);
+}
+
+static void print_template(TALLOC_CTX *mem, const struct gpo_xcep_template *t)
 {
 	size_t j;
 
-	printf("  %s", t->common_name ? t->common_name : "(no common name)");
+	printf("  %s", esc(mem, t->common_name, "(no common name)"));
 	if (t->display_name != NULL)
-		printf("  \"%s\"", t->display_name);
+		printf("  \"%s\"", esc(mem, t->display_name, ""));
 	printf("\n      oid %s, schema %u, revision %u.%u, enroll %s, autoenroll %s\n",
-	       t->oid ? t->oid : "(none)", (unsigned)t->schema_version,
+	       esc(mem, t->oid, "(none)"), (unsigned)t->schema_version,
 	       (unsigned)t->major_revision, (unsigned)t->minor_revision, t->enroll ? "yes" : "no",
 	       t->autoenroll ? "yes" : "no");
 	printf("      key");
@@ -63,7 +84,7 @@ static void print_template(const struct gpo_xcep_template *t)
 		printf("; extended");
 		for (j = 0; j < t->n_ekus; j++)
 			printf("%s%s", j ? ", " : " ",
-			       t->ekus[j].name ? t->ekus[j].name : t->ekus[j].oid);
+			       esc(mem, t->ekus[j].name ? t->ekus[j].name : t->ekus[j].oid, ""));
 	}
 	if (t->n_cas > 0) {
 		printf("; CA");
@@ -73,31 +94,66 @@ static void print_template(const struct gpo_xcep_template *t)
 	printf("\n");
 }
 
-static void print_answer(const char *uri, enum gpo_cep_auth auth, const struct gpo_xcep_policies *p)
+/*
+ * Whether the answer's policy ID and friendly name could go into a policy,
+ * as --probe checks them: NULL, or why not ("the policy ID ... is not a
+ * GUID ...") on mem.
+ */
+static const char *invalid_value(TALLOC_CTX *mem, const struct gpo_xcep_policies *p,
+				 struct gpo_error **id_err, struct gpo_error **name_err)
+{
+	const char *why = NULL;
+	bool bad_id, bad_name;
+
+	*id_err = *name_err = NULL;
+	bad_id = gpo_xcep_check_policy_id(mem, p->policy_id, id_err) != 0;
+	bad_name = gpo_cep_check_friendly_name(mem, p->friendly_name, name_err) != 0;
+	if (bad_id)
+		why = talloc_asprintf(mem, "the server's policy ID '%s' %s",
+				      esc(mem, p->policy_id, ""),
+				      *id_err ? (*id_err)->message : "is not valid");
+	else if (bad_name)
+		why = talloc_asprintf(mem, "the server's friendly name '%s' %s",
+				      esc_max(mem, p->friendly_name, 64, ""),
+				      *name_err ? (*name_err)->message : "is not valid");
+	else
+		return NULL;
+	return why ? why : "the server's answer is not valid";
+}
+
+static void print_answer(TALLOC_CTX *mem, const char *uri, enum gpo_cep_auth auth,
+			 const struct gpo_xcep_policies *p, const struct gpo_error *id_err,
+			 const struct gpo_error *name_err)
 {
 	size_t i, j;
 
 	printf("policy server   %s (%s)\n", uri, gpo_cep_auth_name(auth));
-	printf("policy ID       %s\n", p->policy_id);
-	printf("friendly name   %s\n", p->friendly_name[0] ? p->friendly_name : "(none)");
+	printf("policy ID       %s%s%s%s\n", esc(mem, p->policy_id, ""),
+	       id_err ? "  (invalid: it " : "", id_err ? id_err->message : "", id_err ? ")" : "");
+	/* a name too long to store is shown as far as it could be stored */
+	printf("friendly name   %s%s%s%s\n",
+	       p->friendly_name[0] ? esc_max(mem, p->friendly_name, GPO_CEP_FRIENDLY_NAME_MAX, "")
+				   : "(none)",
+	       name_err ? "  (invalid: it " : "", name_err ? name_err->message : "",
+	       name_err ? ")" : "");
 	if (p->next_update_hours >= 0)
 		printf("next update     %lld hours\n", (long long)p->next_update_hours);
 	printf("templates       %zu\n", p->n_templates);
 	for (i = 0; i < p->n_templates; i++)
-		print_template(&p->templates[i]);
+		print_template(mem, &p->templates[i]);
 	printf("CAs             %zu\n", p->n_cas);
 	for (i = 0; i < p->n_cas; i++) {
 		const struct gpo_xcep_ca *ca = &p->cas[i];
 
 		printf("  [%u] %s%s%s%s\n", (unsigned)ca->reference,
-		       ca->subject ? ca->subject : "(certificate not decodable)",
+		       esc(mem, ca->subject, "(certificate not decodable)"),
 		       ca->sha1 ? " (SHA-1 " : "", ca->sha1 ? ca->sha1 : "", ca->sha1 ? ")" : "");
 		printf("      enroll %s\n", ca->enroll_permission ? "yes" : "no");
 		for (j = 0; j < ca->n_uris; j++) {
 			const struct gpo_xcep_ca_uri *u = &ca->uris[j];
 			const char *name = gpo_cep_auth_name((enum gpo_cep_auth)u->auth);
 
-			printf("      %s (%s, priority %u%s)\n", u->uri ? u->uri : "(no URI)",
+			printf("      %s (%s, priority %u%s)\n", esc(mem, u->uri, "(no URI)"),
 			       name ? name : "unknown authentication", (unsigned)u->priority,
 			       u->renewal_only ? ", renewal only" : "");
 		}
@@ -112,8 +168,9 @@ int cmd_probe(int argc, char **argv)
 	TALLOC_CTX *mem = talloc_new(NULL);
 	struct gpo_probe_options o = { 0 };
 	struct gpo_xcep_policies *answer = NULL;
-	struct gpo_error *err = NULL;
+	struct gpo_error *err = NULL, *id_err = NULL, *name_err = NULL;
 	const char *password_file = NULL;
+	const char *invalid;
 	char *password = NULL;
 	struct cli_args args;
 	bool json = false;
@@ -217,16 +274,28 @@ int cmd_probe(int argc, char **argv)
 		talloc_free(mem);
 		return rc == GPO_EINVAL ? EXIT_INVALID : EXIT_FAILURE_;
 	}
+	/* shown either way, but an answer --probe would refuse is a failure */
+	invalid = invalid_value(mem, answer, &id_err, &name_err);
 	if (json) {
 		json_object *doc = cli_probe_json(answer);
 
 		json_object_object_add(doc, "uri", json_object_new_string(o.uri));
 		json_object_object_add(doc, "auth", json_object_new_string(gpo_cep_auth_name(o.auth)));
+		if (invalid != NULL) {
+			json_object *e = json_object_new_object();
+
+			json_object_object_add(e, "kind", json_object_new_string(
+				cli_probe_error_kind(GPO_EPROTO)));
+			json_object_object_add(e, "message", json_object_new_string(invalid));
+			json_object_object_add(doc, "error", e);
+		}
 		cli_print_json(doc);
 		json_object_put(doc);
 	} else {
-		print_answer(o.uri, o.auth, answer);
+		print_answer(mem, o.uri, o.auth, answer, id_err, name_err);
 	}
+	if (invalid != NULL)
+		cli_error("%s: it cannot go into a policy", invalid);
 	talloc_free(mem);
-	return EXIT_OK;
+	return invalid != NULL ? EXIT_FAILURE_ : EXIT_OK;
 }

@@ -251,7 +251,15 @@ static void load_server(struct loader *l, json_object *o, const char *ptr,
 	check_keys(l, o, ptr, keys);
 	srv->uri = get_string(l, o, ptr, "uri", ctx);
 	srv->policy_id = get_string(l, o, ptr, "policy_id", ctx);
-	srv->friendly_name = get_name(l, o, ptr, "friendly_name", GPO_CEP_FRIENDLY_NAME_MAX, ctx);
+	srv->friendly_name = get_string(l, o, ptr, "friendly_name", ctx);
+	if (srv->friendly_name != NULL) {
+		struct gpo_error *e = NULL;
+
+		/* the rule a server's name is held to as well */
+		if (gpo_cep_check_friendly_name(l->mem, srv->friendly_name, &e) != 0)
+			report(l, "friendly-name", ptr_join(l, ptr, "friendly_name"),
+			       "the friendly name %s", e ? e->message : "is not valid");
+	}
 	srv->is_default = get_bool(l, o, ptr, "default", false);
 	srv->autoenroll = get_bool(l, o, ptr, "autoenroll", true);
 	srv->client_id = get_bool(l, o, ptr, "client_id", false);

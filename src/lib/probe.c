@@ -19,6 +19,10 @@
 
 #include "internal.h"
 #include "negotiate.h"
+#include "xcep_internal.h"
+
+/* More HTTP header bytes than an answer needs (WCF sends about 1 KiB). */
+#define HEADERS_MAX (64u << 10)
 
 struct exchange {
 	TALLOC_CTX *mem;
@@ -27,6 +31,8 @@ struct exchange {
 	size_t allocated;    /* of body */
 	size_t cap;          /* the size limit */
 	bool oversized;
+	size_t header_bytes;
+	bool headers_oversized;
 	char *negotiate_token; /* from "WWW-Authenticate: Negotiate TOKEN" */
 	char *host;
 };
@@ -66,6 +72,11 @@ static size_t on_header(char *data, size_t size, size_t n, void *userdata)
 	struct exchange *x = userdata;
 	size_t len = size * n, i = sizeof(name) - 1;
 
+	x->header_bytes += len;
+	if (x->header_bytes > HEADERS_MAX) {
+		x->headers_oversized = true;
+		return 0;
+	}
 	if (len > i && strncasecmp(data, name, i) == 0) {
 		while (i < len && (data[i] == ' ' || data[i] == '\t'))
 			i++;
@@ -80,6 +91,14 @@ static size_t on_header(char *data, size_t size, size_t n, void *userdata)
 		}
 	}
 	return len;
+}
+
+/* Words of the server for a message: without control characters, at most `max` long. */
+static const char *shown(TALLOC_CTX *mem_ctx, const char *s, size_t max)
+{
+	const char *e = gpo_xcep_escape(mem_ctx, s, max);
+
+	return e ? e : "(out of memory)";
 }
 
 /* The readable start of an error page: tags dropped, white space collapsed. */
@@ -165,7 +184,7 @@ static int http_error(TALLOC_CTX *mem_ctx, CURL *curl, const struct gpo_probe_op
 		return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
 				"%s redirects (HTTP %ld) to %s: give the service's own address; "
 				"clients do not follow redirects", o->uri, status,
-				location ? location : "(no Location)");
+				location ? shown(x->mem, location, 200) : "(no Location)");
 	}
 	switch (status) {
 	case 401:
@@ -203,7 +222,8 @@ static int transport_error(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *
 			   const struct exchange *x, CURLcode cc, long status, const char *detail,
 			   unsigned timeout, struct gpo_error **reterr)
 {
-	const char *why = detail[0] ? detail : curl_easy_strerror(cc);
+	/* libcurl's and GnuTLS' words may quote the server */
+	const char *why = shown(x->mem, detail[0] ? detail : curl_easy_strerror(cc), 0);
 
 	switch (cc) {
 	case CURLE_COULDNT_RESOLVE_HOST:
@@ -228,6 +248,14 @@ static int transport_error(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_RECV_ERROR:
 	case CURLE_SEND_ERROR:
+		/* GnuTLS' words for a protocol_version alert and for an old ServerHello */
+		if (cc == CURLE_SSL_CONNECT_ERROR &&
+		    (strcasestr(why, "protocol version") != NULL ||
+		     strcasestr(why, "unsupported version") != NULL))
+			return gpo_fail(mem_ctx, reterr, GPO_ENET,
+					"%s speaks no TLS version from 1.2 on (%s): TLS 1.0 and "
+					"1.1 are refused, enable TLS 1.2 on the server", x->host,
+					why);
 		if (status != 0)
 			return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
 					"the answer of %s was cut short (HTTP %ld, %zu bytes "
@@ -243,6 +271,21 @@ static int transport_error(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *
 		if (x->oversized)
 			return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
 					"the answer of %s exceeds %zu bytes: refused", o->uri, x->cap);
+		if (x->headers_oversized)
+			return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
+					"the answer of %s has more than %u KiB of HTTP headers: "
+					"refused", o->uri, HEADERS_MAX >> 10);
+		return gpo_oom(mem_ctx, reterr);
+	case CURLE_OUT_OF_MEMORY:
+		/*
+		 * libcurl 7.88 keeps a header line in a buffer capped at 100 KiB
+		 * (CURL_MAX_HTTP_HEADER) and, past it, fails with this code and
+		 * no message: "Out of memory" said the wrong thing.
+		 */
+		if (x->len == 0)
+			return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
+					"the answer of %s has an HTTP header line longer than "
+					"libcurl accepts (100 KiB): refused", o->uri);
 		return gpo_oom(mem_ctx, reterr);
 	case CURLE_GOT_NOTHING:
 		return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
@@ -328,22 +371,40 @@ static char *uri_host(TALLOC_CTX *mem_ctx, const char *uri)
 }
 
 /* Is the answer the one to our request?  RelatesTo is optional: the spec's example has none. */
-static int check_addressing(TALLOC_CTX *mem_ctx, const struct gpo_xcep_policies *p,
-			    const char *message_id, struct gpo_error **reterr)
+static int check_addressing(TALLOC_CTX *mem_ctx, TALLOC_CTX *tmp,
+			    const struct gpo_xcep_policies *p, const char *message_id,
+			    struct gpo_error **reterr)
 {
 	if (p->action != NULL && strcmp(p->action, GPO_XCEP_RESPONSE_ACTION) != 0)
 		return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
 				"the answer's WS-Addressing Action is '%s', not GetPoliciesResponse",
-				p->action);
+				shown(tmp, p->action, 200));
 	if (p->relates_to != NULL && strcasecmp(p->relates_to, message_id) != 0)
 		return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
-				"the answer relates to message %s, not to ours (%s)", p->relates_to,
-				message_id);
+				"the answer relates to message %s, not to ours (%s)",
+				shown(tmp, p->relates_to, 200), message_id);
 	return 0;
 }
 
-/* What every connection to the server gets: verified TLS, HTTP/1.1, bounded in time. */
-static void set_transport(CURL *curl, const struct gpo_probe_options *o, char *detail)
+/* Milliseconds left until `deadline`, at least 1: libcurl takes 0 for "no limit". */
+static long ms_left(const struct timespec *deadline)
+{
+	struct timespec now;
+	long long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (long long)(deadline->tv_sec - now.tv_sec) * 1000 +
+	     (deadline->tv_nsec - now.tv_nsec) / 1000000;
+	return ms < 1 ? 1 : (long)ms;
+}
+
+/*
+ * What every connection to the server gets: verified TLS 1.2 or later,
+ * HTTP/1.1, and what is left of the probe's time: --timeout bounds the
+ * whole probe, both connections and the reading of the answer.
+ */
+static void set_transport(CURL *curl, const struct gpo_probe_options *o,
+			  const struct timespec *deadline, char *detail)
 {
 	curl_easy_setopt(curl, CURLOPT_URL, o->uri);
 	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "https");
@@ -353,10 +414,12 @@ static void set_transport(CURL *curl, const struct gpo_probe_options *o, char *d
 	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+	/* TLS 1.0 and 1.1 are broken; MS-WSTEP asks for 1.2, and a password rides on it */
+	curl_easy_setopt(curl, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
 	if (o->ca_file != NULL)
 		curl_easy_setopt(curl, CURLOPT_CAINFO, o->ca_file);
-	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)o->timeout);
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)o->timeout);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, ms_left(deadline));
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, ms_left(deadline));
 	curl_easy_setopt(curl, CURLOPT_USERAGENT, "gpo-cep/" GPO_CEP_VERSION_STRING);
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, detail);
 	if (o->auth == GPO_CEP_AUTH_CERTIFICATE) {
@@ -372,8 +435,8 @@ static void set_transport(CURL *curl, const struct gpo_probe_options *o, char *d
  * binding must be in the first request, before any answer could show it.
  */
 static int server_certificate(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *o,
-			      const struct exchange *x, gnutls_datum_t *ret_der,
-			      struct gpo_error **reterr)
+			      const struct exchange *x, const struct timespec *deadline,
+			      gnutls_datum_t *ret_der, struct gpo_error **reterr)
 {
 	char detail[CURL_ERROR_SIZE] = "";
 	struct curl_certinfo *info = NULL;
@@ -384,7 +447,7 @@ static int server_certificate(TALLOC_CTX *mem_ctx, const struct gpo_probe_option
 
 	if (curl == NULL)
 		return gpo_oom(mem_ctx, reterr);
-	set_transport(curl, o, detail);
+	set_transport(curl, o, deadline, detail);
 	curl_easy_setopt(curl, CURLOPT_CONNECT_ONLY, 1L);
 	curl_easy_setopt(curl, CURLOPT_CERTINFO, 1L);
 	cc = curl_easy_perform(curl);
@@ -426,6 +489,7 @@ int gpo_cep_probe(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *options,
 	struct gpo_xcep_policies *p = NULL;
 	struct gpo_negotiate *negotiate = NULL;
 	char detail[CURL_ERROR_SIZE] = "", message_id[GPO_XCEP_MESSAGE_ID_SIZE];
+	struct timespec deadline;
 	const char *type = NULL;
 	char *xml = NULL;
 	size_t xml_len = 0;
@@ -439,6 +503,8 @@ int gpo_cep_probe(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *options,
 	rc = check_options(mem_ctx, &o, reterr);
 	if (rc != 0)
 		goto out;
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += o.timeout;
 	x.cap = o.max_response;
 	x.host = uri_host(tmp, o.uri);
 	gpo_xcep_message_id(message_id);
@@ -465,7 +531,7 @@ int gpo_cep_probe(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *options,
 		gnutls_datum_t der = { NULL, 0 };
 		char *line = NULL;
 
-		rc = server_certificate(mem_ctx, &o, &x, &der, reterr);
+		rc = server_certificate(mem_ctx, &o, &x, &deadline, &der, reterr);
 		if (rc == 0)
 			rc = gpo_negotiate_start(tmp, x.host, der.data, der.size, &negotiate, &line,
 						 reterr);
@@ -478,7 +544,7 @@ int gpo_cep_probe(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *options,
 			goto out;
 		}
 	}
-	set_transport(curl, &o, detail);
+	set_transport(curl, &o, &deadline, detail);
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
 	curl_easy_setopt(curl, CURLOPT_POSTFIELDS, xml);
 	curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)xml_len);
@@ -511,7 +577,7 @@ int gpo_cep_probe(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *options,
 	} else if (type != NULL && strcasestr(type, "xml") == NULL) {
 		rc = gpo_fail(mem_ctx, reterr, GPO_EPROTO,
 			      "%s answered with %s, not a SOAP message (application/soap+xml): "
-			      "is it an MS-XCEP endpoint?", o.uri, type);
+			      "is it an MS-XCEP endpoint?", o.uri, shown(tmp, type, 200));
 		goto out;
 	}
 	if (negotiate != NULL && status == 200) {
@@ -519,12 +585,16 @@ int gpo_cep_probe(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *options,
 		if (rc != 0)
 			goto out;
 	}
-	rc = gpo_xcep_parse_response(tmp, x.body, x.len, &p, reterr);
+	rc = xcep_parse_response_until(tmp, x.body, x.len, &deadline, &p, reterr);
+	if (rc == GPO_ENET)
+		rc = gpo_fail(mem_ctx, reterr, GPO_ENET,
+			      "the answer of %s could not be read within %u s (--timeout; %zu "
+			      "bytes arrived)", o.uri, o.timeout, x.len);
 	if (rc == 0 && status != 200)
 		rc = gpo_fail(mem_ctx, reterr, GPO_EPROTO, "%s answered HTTP %ld with a policy",
 			      o.uri, status);
 	if (rc == 0)
-		rc = check_addressing(mem_ctx, p, message_id, reterr);
+		rc = check_addressing(mem_ctx, tmp, p, message_id, reterr);
 	if (rc != 0) {
 		/* errors of the parser are on tmp: move them to the caller */
 		if (reterr != NULL && *reterr != NULL && talloc_parent(*reterr) == tmp)
@@ -533,6 +603,9 @@ int gpo_cep_probe(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *options,
 	}
 	*ret = talloc_steal(mem_ctx, p);
 out:
+	/* also when the exchange never started */
+	if (xml != NULL)
+		explicit_bzero(xml, xml_len);
 	curl_slist_free_all(headers);
 	curl_easy_cleanup(curl);
 	talloc_free(tmp);

@@ -3,8 +3,7 @@
 
 #include "utf16.h"
 
-/* Decode one UTF-8 sequence; returns its length or 0 when invalid. */
-static size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
+size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 {
 	uint32_t c, min;
 	size_t n, i;

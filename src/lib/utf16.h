@@ -35,6 +35,9 @@ char *utf16le_to_utf8(TALLOC_CTX *mem_ctx, const uint8_t *p, size_t units,
  */
 size_t utf16le_to_utf8_into(char *out, const uint8_t *p, size_t units, size_t *bad_unit);
 
+/* Decode one UTF-8 sequence; returns its length or 0 when invalid. */
+size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
+
 /* True when `s` is valid UTF-8. */
 bool utf8_valid(const char *s, size_t len);
 

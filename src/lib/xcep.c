@@ -9,13 +9,16 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 #include <gnutls/x509-ext.h>
+#include <libxml/SAX2.h>
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 
 #include <gpo-cep/gpo.h>
 #include <gpo-cep/xcep.h>
 
 #include "internal.h"
+#include "xcep_internal.h"
 
 #define SOAP_NS "http://www.w3.org/2003/05/soap-envelope"
 #define SOAP11_NS "http://schemas.xmlsoap.org/soap/envelope/"
@@ -113,6 +116,56 @@ static size_t count(const xmlNode *n, const char *name)
 }
 
 /*
+ * The only child `name` of n in `ns` (NULL when none): a second one is an
+ * error, since which of them counts would be a guess.
+ */
+static int only_child(TALLOC_CTX *mem_ctx, const xmlNode *n, const char *ns, const char *name,
+		      xmlNode **ret, struct gpo_error **reterr)
+{
+	xmlNode *c;
+	size_t k = 0;
+
+	*ret = NULL;
+	for (c = n ? n->children : NULL; c != NULL; c = c->next) {
+		if (!is(c, ns, name))
+			continue;
+		if (k++ == 0)
+			*ret = c;
+	}
+	if (k > 1)
+		return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
+				"the response has %zu %s elements where MS-XCEP allows one", k, name);
+	return 0;
+}
+
+/*
+ * What bounds one parse: the caller's deadline (a probe's --timeout covers
+ * reading the answer too) and the shapes refused because libxml2 2.9 reads
+ * them in quadratic time.
+ */
+struct bounds {
+	const struct timespec *deadline;  /* CLOCK_MONOTONIC; NULL: none */
+	unsigned ticks;
+	bool expired;
+	const char *refused;              /* the error message, when refused */
+};
+
+/* True once the deadline has passed; looks at the clock every 64 calls. */
+static bool late(struct bounds *b)
+{
+	struct timespec now;
+
+	if (b->expired)
+		return true;
+	if (b->deadline == NULL || (b->ticks++ & 63) != 0)
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	b->expired = now.tv_sec > b->deadline->tv_sec ||
+		     (now.tv_sec == b->deadline->tv_sec && now.tv_nsec >= b->deadline->tv_nsec);
+	return b->expired;
+}
+
+/*
  * Base64 text (whitespace allowed) to bytes, with GnuTLS's allocator.
  * False when absent, nil or not base64: the specification's own examples
  * elide their values, and a summary must not fail on what it only shows.
@@ -168,7 +221,7 @@ static int describe_certificate(TALLOC_CTX *mem_ctx, struct gpo_xcep_ca *ca, con
 	return rc;
 }
 
-static int parse_cas(struct gpo_xcep_policies *p, const xmlNode *cas)
+static int parse_cas(struct gpo_xcep_policies *p, const xmlNode *cas, struct bounds *b)
 {
 	xmlNode *c, *u;
 	size_t i = 0;
@@ -183,6 +236,8 @@ static int parse_cas(struct gpo_xcep_policies *p, const xmlNode *cas)
 
 		if (!is(c, GPO_XCEP_NS, "cA"))
 			continue;
+		if (late(b))
+			return GPO_ENET;
 		ca = &p->cas[i++];
 		u32(child(c, GPO_XCEP_NS, "cAReferenceID"), &ca->reference);
 		ca->enroll_permission = boolean(child(c, GPO_XCEP_NS, "enrollPermission"));
@@ -209,16 +264,137 @@ static int parse_cas(struct gpo_xcep_policies *p, const xmlNode *cas)
 	return 0;
 }
 
-/* The oID entry whose oIDReferenceID is `ref`. */
-static xmlNode *find_oid(const xmlNode *oids, uint32_t ref)
-{
-	xmlNode *o;
-	uint32_t r;
+/*
+ * The answer's oIDs, indexed once: templates and extensions point at them by
+ * oIDReferenceID, EKUs are named by value.  Scanning the list per lookup
+ * made a parse quadratic (20 000 templates: 40 s).  Where keys repeat, the
+ * first in document order wins, as a scan would have found it.
+ */
+struct oid_entry {
+	uint32_t ref;
+	size_t pos;
+	char *value;  /* NULL when absent or nil */
+	char *name;   /* defaultName; NULL likewise */
+};
 
-	for (o = oids ? oids->children : NULL; o != NULL; o = o->next)
-		if (is(o, GPO_XCEP_NS, "oID") && u32(child(o, GPO_XCEP_NS, "oIDReferenceID"), &r) &&
-		    r == ref)
-			return o;
+struct oid_index {
+	struct oid_entry *by_ref;    /* sorted by ref, one per ref */
+	size_t n_by_ref;
+	struct oid_entry *by_value;  /* with a value and a name, sorted by value, one per value */
+	size_t n_by_value;
+};
+
+static int by_ref_cmp(const void *a, const void *b)
+{
+	const struct oid_entry *x = a, *y = b;
+
+	if (x->ref != y->ref)
+		return x->ref < y->ref ? -1 : 1;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+static int by_value_cmp(const void *a, const void *b)
+{
+	const struct oid_entry *x = a, *y = b;
+	int c = strcmp(x->value, y->value);
+
+	if (c != 0)
+		return c;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* Sorts `n` entries with `cmp` and keeps the first of each run that `same` joins. */
+static size_t sort_unique(struct oid_entry *e, size_t n, int (*cmp)(const void *, const void *),
+			  bool (*same)(const struct oid_entry *, const struct oid_entry *))
+{
+	size_t i, k = 0;
+
+	if (n == 0)
+		return 0;
+	qsort(e, n, sizeof(*e), cmp);
+	for (i = 1; i < n; i++)
+		if (!same(&e[k], &e[i]))
+			e[++k] = e[i];
+	return k + 1;
+}
+
+static bool same_ref(const struct oid_entry *a, const struct oid_entry *b)
+{
+	return a->ref == b->ref;
+}
+
+static bool same_value(const struct oid_entry *a, const struct oid_entry *b)
+{
+	return strcmp(a->value, b->value) == 0;
+}
+
+static int index_oids(struct oid_index *idx, const xmlNode *oids, struct bounds *b)
+{
+	size_t n = count(oids, "oID"), pos = 0;
+	xmlNode *o;
+
+	idx->by_ref = talloc_array(idx, struct oid_entry, n + 1);
+	idx->by_value = talloc_array(idx, struct oid_entry, n + 1);
+	if (idx->by_ref == NULL || idx->by_value == NULL)
+		return GPO_ENOMEM;
+	for (o = oids ? oids->children : NULL; o != NULL; o = o->next) {
+		struct oid_entry e = { .pos = pos++ };
+		xmlNode *v, *d;
+
+		if (!is(o, GPO_XCEP_NS, "oID"))
+			continue;
+		if (late(b))
+			return GPO_ENET;
+		v = child(o, GPO_XCEP_NS, "value");
+		d = child(o, GPO_XCEP_NS, "defaultName");
+		e.value = text(idx, v);
+		e.name = text(idx, d);
+		if ((e.value == NULL && v != NULL && !nil(v)) || (e.name == NULL && d != NULL && !nil(d)))
+			return GPO_ENOMEM;
+		if (u32(child(o, GPO_XCEP_NS, "oIDReferenceID"), &e.ref))
+			idx->by_ref[idx->n_by_ref++] = e;
+		if (e.value != NULL && e.name != NULL)
+			idx->by_value[idx->n_by_value++] = e;
+	}
+	idx->n_by_ref = sort_unique(idx->by_ref, idx->n_by_ref, by_ref_cmp, same_ref);
+	idx->n_by_value = sort_unique(idx->by_value, idx->n_by_value, by_value_cmp, same_value);
+	return 0;
+}
+
+/* The oID entry whose oIDReferenceID is `ref`; NULL when none. */
+static const struct oid_entry *find_oid(const struct oid_index *idx, uint32_t ref)
+{
+	size_t lo = 0, hi = idx->n_by_ref;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (idx->by_ref[mid].ref == ref)
+			return &idx->by_ref[mid];
+		if (idx->by_ref[mid].ref < ref)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* The name the answer gives the OID `value`; NULL when none. */
+static const char *oid_name(const struct oid_index *idx, const char *value)
+{
+	size_t lo = 0, hi = idx->n_by_value;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(idx->by_value[mid].value, value);
+
+		if (c == 0)
+			return idx->by_value[mid].name;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 
@@ -257,7 +433,7 @@ static int key_usages(TALLOC_CTX *mem_ctx, struct gpo_xcep_template *t, const gn
 }
 
 static int ext_key_usages(TALLOC_CTX *mem_ctx, struct gpo_xcep_template *t,
-			  const gnutls_datum_t *der, const xmlNode *oids)
+			  const gnutls_datum_t *der, const struct oid_index *oids)
 {
 	gnutls_x509_key_purposes_t purposes = NULL;
 	gnutls_datum_t oid;
@@ -277,24 +453,17 @@ static int ext_key_usages(TALLOC_CTX *mem_ctx, struct gpo_xcep_template *t,
 	}
 	for (k = 0; rc == 0 && gnutls_x509_key_purpose_get(purposes, k, &oid) == 0; k++) {
 		struct gpo_xcep_eku *e = &t->ekus[t->n_ekus++];
-		const xmlNode *o;
+		const char *name;
 
 		e->oid = talloc_strndup(t->ekus, (const char *)oid.data, oid.size);
-		if (e->oid == NULL)
+		if (e->oid == NULL) {
 			rc = GPO_ENOMEM;
-		/* the response's own name for it, in its language */
-		for (o = oids ? oids->children : NULL; e->oid != NULL && o != NULL; o = o->next) {
-			char *value;
-
-			if (!is(o, GPO_XCEP_NS, "oID"))
-				continue;
-			value = text(NULL, child(o, GPO_XCEP_NS, "value"));
-			if (value != NULL && strcmp(value, e->oid) == 0)
-				e->name = text(t->ekus, child(o, GPO_XCEP_NS, "defaultName"));
-			talloc_free(value);
-			if (e->name != NULL)
-				break;
+			break;
 		}
+		/* the response's own name for it, in its language */
+		name = oid_name(oids, e->oid);
+		if (name != NULL && (e->name = talloc_strdup(t->ekus, name)) == NULL)
+			rc = GPO_ENOMEM;
 	}
 out:
 	gnutls_x509_key_purpose_deinit(purposes);
@@ -303,34 +472,39 @@ out:
 
 /* The template's keyUsage and extendedKeyUsage extensions, when decodable. */
 static int parse_extensions(TALLOC_CTX *mem_ctx, struct gpo_xcep_template *t,
-			    const xmlNode *exts, const xmlNode *oids)
+			    const xmlNode *exts, const struct oid_index *oids)
 {
 	xmlNode *e;
 	int rc = 0;
 
 	for (e = exts ? exts->children : NULL; rc == 0 && e != NULL; e = e->next) {
 		gnutls_datum_t der = { NULL, 0 };
+		const struct oid_entry *o;
 		uint32_t ref;
-		char *oid;
 
 		if (!is(e, GPO_XCEP_NS, "extension") ||
 		    !u32(child(e, GPO_XCEP_NS, "oIDReference"), &ref))
 			continue;
-		oid = text(NULL, child(find_oid(oids, ref), GPO_XCEP_NS, "value"));
-		if (oid != NULL && base64_value(child(e, GPO_XCEP_NS, "value"), &der)) {
-			if (strcmp(oid, OID_KEY_USAGE) == 0 && t->key_usages == NULL)
+		o = find_oid(oids, ref);
+		if (o == NULL || o->value == NULL)
+			continue;
+		/* only these two are decoded: skip the base64 of the others */
+		if (!(strcmp(o->value, OID_KEY_USAGE) == 0 && t->key_usages == NULL) &&
+		    !(strcmp(o->value, OID_EXT_KEY_USAGE) == 0 && t->ekus == NULL))
+			continue;
+		if (base64_value(child(e, GPO_XCEP_NS, "value"), &der)) {
+			if (strcmp(o->value, OID_KEY_USAGE) == 0)
 				rc = key_usages(mem_ctx, t, &der);
-			else if (strcmp(oid, OID_EXT_KEY_USAGE) == 0 && t->ekus == NULL)
+			else
 				rc = ext_key_usages(mem_ctx, t, &der, oids);
 		}
 		gnutls_free(der.data);
-		talloc_free(oid);
 	}
 	return rc;
 }
 
 static int parse_policies(struct gpo_xcep_policies *p, const xmlNode *policies,
-			  const xmlNode *oids)
+			  const struct oid_index *oids, struct bounds *b)
 {
 	xmlNode *c, *r;
 	size_t i = 0;
@@ -341,12 +515,15 @@ static int parse_policies(struct gpo_xcep_policies *p, const xmlNode *policies,
 		return GPO_ENOMEM;
 	for (c = policies ? policies->children : NULL; c != NULL; c = c->next) {
 		struct gpo_xcep_template *t;
-		xmlNode *attrs, *perm, *cas, *oid;
+		xmlNode *attrs, *perm, *cas;
+		const struct oid_entry *oid;
 		uint32_t ref;
 		size_t j = 0;
 
 		if (!is(c, GPO_XCEP_NS, "policy"))
 			continue;
+		if (late(b))
+			return GPO_ENET;
 		t = &p->templates[i++];
 		attrs = child(c, GPO_XCEP_NS, "attributes");
 		t->common_name = text(p->templates, child(attrs, GPO_XCEP_NS, "commonName"));
@@ -356,8 +533,9 @@ static int parse_policies(struct gpo_xcep_policies *p, const xmlNode *policies,
 		t->autoenroll = boolean(child(perm, GPO_XCEP_NS, "autoEnroll"));
 		if (u32(child(c, GPO_XCEP_NS, "policyOIDReference"), &ref) &&
 		    (oid = find_oid(oids, ref)) != NULL) {
-			t->oid = text(p->templates, child(oid, GPO_XCEP_NS, "value"));
-			t->display_name = text(p->templates, child(oid, GPO_XCEP_NS, "defaultName"));
+			if ((oid->value && !(t->oid = talloc_strdup(p->templates, oid->value))) ||
+			    (oid->name && !(t->display_name = talloc_strdup(p->templates, oid->name))))
+				return GPO_ENOMEM;
 		}
 		u32(child(child(attrs, GPO_XCEP_NS, "revision"), GPO_XCEP_NS, "majorRevision"),
 		    &t->major_revision);
@@ -402,54 +580,161 @@ static int fault_error(TALLOC_CTX *mem_ctx, const xmlNode *fault, struct gpo_err
 						"InvalidSecurityToken", "SecurityTokenUnavailable",
 						"MessageExpired" };
 	const xmlNode *code = child(fault, SOAP_NS, "Code");
-	char *value = text(NULL, child(code, SOAP_NS, "Value"));
-	char *sub = text(value, child(child(code, SOAP_NS, "Subcode"), SOAP_NS, "Value"));
-	char *reason = text(value, child(child(fault, SOAP_NS, "Reason"), SOAP_NS, "Text"));
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	char *value = text(tmp, child(code, SOAP_NS, "Value"));
+	char *sub = text(tmp, child(child(code, SOAP_NS, "Subcode"), SOAP_NS, "Value"));
+	char *reason = text(tmp, child(child(fault, SOAP_NS, "Reason"), SOAP_NS, "Text"));
 	int err = GPO_ERROR;
 	size_t i;
 
 	for (i = 0; sub != NULL && i < ARRAY_SIZE(security); i++)
 		if (strcmp(local_name(sub), security[i]) == 0)
 			err = GPO_EAUTH;
+	/* the server's words, shown without its control characters */
+	value = value ? gpo_xcep_escape(tmp, value, 0) : NULL;
+	sub = sub ? gpo_xcep_escape(tmp, sub, 0) : NULL;
+	reason = reason ? gpo_xcep_escape(tmp, reason, 0) : NULL;
 	gpo_fail(mem_ctx, reterr, err, "the server answered with a SOAP fault: %s%s%s%s%s%s",
 		 value ? value : "(no code)", sub ? " / " : "", sub ? sub : "",
 		 reason ? ": " : "", reason ? reason : "",
 		 err == GPO_EAUTH ? " (the server refused the WS-Security credentials: check the "
 				    "user name, the password and this machine's clock)" : "");
-	talloc_free(value);
+	talloc_free(tmp);
 	return err;
+}
+
+#define XML_CHUNK (16u << 10)
+/*
+ * libxml2 2.9 checks the attributes of a tag against each other, and links
+ * each into the tree, in quadratic time: 100 000 attributes in one tag take
+ * minutes.  An answer needs a handful; a tag is read only once it is
+ * complete, so the input it holds up is bounded too.
+ */
+#define XML_ATTRIBUTES_MAX 64
+#define XML_PENDING_MAX (64u << 10)
+
+static void start_element(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+			  const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+			  int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+	xmlParserCtxt *ctxt = ctx;
+	struct bounds *b = ctxt->_private;
+
+	if (nb_namespaces + nb_attributes > XML_ATTRIBUTES_MAX) {
+		b->refused = "the response has an element with more than 64 attributes: refused";
+		xmlStopParser(ctxt);
+		return;
+	}
+	if (late(b)) {
+		xmlStopParser(ctxt);
+		return;
+	}
+	xmlSAX2StartElementNs(ctx, localname, prefix, uri, nb_namespaces, namespaces,
+			      nb_attributes, nb_defaulted, attributes);
+}
+
+/* Stops before the declarations: entities are what a DTD would bring. */
+static void internal_subset(void *ctx, const xmlChar *name, const xmlChar *external_id,
+			    const xmlChar *system_id)
+{
+	xmlParserCtxt *ctxt = ctx;
+	struct bounds *b = ctxt->_private;
+
+	b->refused = "the response has a document type declaration: refused (entities)";
+	xmlStopParser(ctxt);
+}
+
+/*
+ * The body as a tree, pushed to libxml2 in chunks so that the deadline is
+ * checked as it reads and no tag, comment or processing instruction longer
+ * than XML_PENDING_MAX is ever parsed.  No network, no entity substitution.
+ */
+static int read_xml(TALLOC_CTX *mem_ctx, const uint8_t *body, size_t len, struct bounds *b,
+		    xmlDoc **ret_doc, struct gpo_error **reterr)
+{
+	xmlSAXHandler sax;
+	xmlParserCtxt *ctxt;
+	xmlDoc *doc;
+	size_t off = len < 4 ? len : 4;  /* enough to tell the encoding */
+	int rc = 0;
+
+	memset(&sax, 0, sizeof(sax));
+	xmlSAXVersion(&sax, 2);
+	sax.startElementNs = start_element;
+	sax.internalSubset = internal_subset;
+	ctxt = xmlCreatePushParserCtxt(&sax, NULL, (const char *)body, (int)off, "response.xml");
+	if (ctxt == NULL)
+		return gpo_oom(mem_ctx, reterr);
+	ctxt->_private = b;
+	xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+					XML_PARSE_NOCDATA);
+	for (;;) {
+		size_t n = len - off < XML_CHUNK ? len - off : XML_CHUNK;
+		bool last = off + n == len;
+
+		xmlParseChunk(ctxt, body ? (const char *)body + off : NULL, (int)n, last);
+		off += n;
+		if (last || b->refused != NULL || late(b) || !ctxt->wellFormed)
+			break;
+		/* what libxml2 holds back is one unfinished tag, comment or PI */
+		if (ctxt->input != NULL && ctxt->input->end - ctxt->input->cur > XML_PENDING_MAX) {
+			b->refused = "the response has a tag, comment or processing instruction "
+				     "longer than 64 KiB: refused";
+			break;
+		}
+	}
+	doc = ctxt->myDoc;
+	ctxt->myDoc = NULL;
+	if (b->expired) {
+		rc = gpo_fail(mem_ctx, reterr, GPO_ENET, "the response could not be read in time");
+	} else if (b->refused != NULL) {
+		rc = gpo_fail(mem_ctx, reterr, GPO_EPROTO, "%s", b->refused);
+	} else if (!ctxt->wellFormed || doc == NULL) {
+		const xmlError *e = xmlCtxtGetLastError(ctxt);
+		char *m = talloc_strdup(mem_ctx, e && e->message ? e->message : "");
+		const char *shown = NULL;
+		size_t k = m ? strlen(m) : 0;
+
+		/* libxml2 ends its messages with a newline, and may quote the document */
+		while (k > 0 && (m[k - 1] == '\n' || m[k - 1] == ' '))
+			m[--k] = '\0';
+		if (k > 0)
+			shown = gpo_xcep_escape(m, m, 0);
+		rc = gpo_fail(mem_ctx, reterr, GPO_EPROTO, "the response is not XML%s%s",
+			      shown ? ": " : "", shown ? shown : "");
+		talloc_free(m);
+	}
+	if (rc == 0)
+		*ret_doc = doc;
+	else
+		xmlFreeDoc(doc);
+	xmlFreeParserCtxt(ctxt);
+	return rc;
 }
 
 int gpo_xcep_parse_response(TALLOC_CTX *mem_ctx, const uint8_t *body, size_t len,
 			    struct gpo_xcep_policies **ret, struct gpo_error **reterr)
 {
+	return xcep_parse_response_until(mem_ctx, body, len, NULL, ret, reterr);
+}
+
+int xcep_parse_response_until(TALLOC_CTX *mem_ctx, const uint8_t *body, size_t len,
+			      const struct timespec *deadline, struct gpo_xcep_policies **ret,
+			      struct gpo_error **reterr)
+{
+	struct bounds b = { .deadline = deadline };
 	struct gpo_xcep_policies *p = NULL;
 	xmlDoc *doc = NULL;
-	xmlNode *env, *bodyn, *resp, *r, *fault;
+	xmlNode *env, *bodyn, *resp, *r, *fault, *id, *name;
+	struct oid_index *oids;
 	uint32_t hours;
 	int rc;
 
 	if (len > INT32_MAX)
 		return gpo_fail(mem_ctx, reterr, GPO_EPROTO, "the response is too large");
-	/* no network, no entity substitution; DTDs are refused below */
-	doc = xmlReadMemory((const char *)body, (int)len, "response.xml", NULL,
-			    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-				    XML_PARSE_NOCDATA);
-	if (doc == NULL) {
-		const xmlError *e = xmlGetLastError();
-
-		rc = gpo_fail(mem_ctx, reterr, GPO_EPROTO, "the response is not XML%s%s",
-			      e && e->message ? ": " : "", e && e->message ? e->message : "");
-		if (reterr && *reterr) {
-			/* libxml2 ends its messages with a newline */
-			char *m = (*reterr)->message;
-			size_t n = strlen(m);
-
-			while (n > 0 && (m[n - 1] == '\n' || m[n - 1] == ' '))
-				m[--n] = '\0';
-		}
+	rc = read_xml(mem_ctx, body, len, &b, &doc, reterr);
+	if (rc != 0)
 		return rc;
-	}
 	if (doc->intSubset != NULL || doc->extSubset != NULL) {
 		rc = gpo_fail(mem_ctx, reterr, GPO_EPROTO,
 			      "the response has a document type declaration: refused (entities)");
@@ -471,8 +756,15 @@ int gpo_xcep_parse_response(TALLOC_CTX *mem_ctx, const uint8_t *body, size_t len
 		rc = fault_error(mem_ctx, fault, reterr);
 		goto out;
 	}
-	resp = child(bodyn, GPO_XCEP_NS, "GetPoliciesResponse");
-	r = child(resp, GPO_XCEP_NS, "response");
+	rc = only_child(mem_ctx, bodyn, GPO_XCEP_NS, "GetPoliciesResponse", &resp, reterr);
+	if (rc == 0)
+		rc = only_child(mem_ctx, resp, GPO_XCEP_NS, "response", &r, reterr);
+	if (rc == 0)
+		rc = only_child(mem_ctx, r, GPO_XCEP_NS, "policyID", &id, reterr);
+	if (rc == 0)
+		rc = only_child(mem_ctx, r, GPO_XCEP_NS, "policyFriendlyName", &name, reterr);
+	if (rc != 0)
+		goto out;
 	if (r == NULL) {
 		rc = gpo_fail(mem_ctx, reterr, GPO_EPROTO, "no GetPoliciesResponse/response in the "
 			      "%s namespace", GPO_XCEP_NS);
@@ -485,20 +777,27 @@ int gpo_xcep_parse_response(TALLOC_CTX *mem_ctx, const uint8_t *body, size_t len
 	}
 	p->action = text(p, child(child(env, SOAP_NS, "Header"), WSA_NS, "Action"));
 	p->relates_to = text(p, child(child(env, SOAP_NS, "Header"), WSA_NS, "RelatesTo"));
-	p->policy_id = text(p, child(r, GPO_XCEP_NS, "policyID"));
+	p->policy_id = text(p, id);
 	if (p->policy_id == NULL || p->policy_id[0] == '\0') {
 		rc = gpo_fail(mem_ctx, reterr, GPO_EPROTO, "the response has no policyID");
 		goto out;
 	}
-	p->friendly_name = text(p, child(r, GPO_XCEP_NS, "policyFriendlyName"));
+	p->friendly_name = text(p, name);
 	if (p->friendly_name == NULL)
 		p->friendly_name = talloc_strdup(p, "");
 	p->next_update_hours = u32(child(r, GPO_XCEP_NS, "nextUpdateHours"), &hours) ? (int64_t)hours : -1;
 	p->not_changed = boolean(child(r, GPO_XCEP_NS, "policiesNotChanged"));
-	rc = parse_cas(p, child(resp, GPO_XCEP_NS, "cAs"));
+	oids = talloc_zero(p, struct oid_index);
+	rc = oids ? index_oids(oids, child(resp, GPO_XCEP_NS, "oIDs"), &b) : GPO_ENOMEM;
 	if (rc == 0)
-		rc = parse_policies(p, child(r, GPO_XCEP_NS, "policies"),
-				    child(resp, GPO_XCEP_NS, "oIDs"));
+		rc = parse_cas(p, child(resp, GPO_XCEP_NS, "cAs"), &b);
+	if (rc == 0)
+		rc = parse_policies(p, child(r, GPO_XCEP_NS, "policies"), oids, &b);
+	talloc_free(oids);
+	if (rc == GPO_ENET) {
+		rc = gpo_fail(mem_ctx, reterr, GPO_ENET, "the response could not be read in time");
+		goto out;
+	}
 	if (rc != 0) {
 		rc = gpo_oom(mem_ctx, reterr);
 		goto out;
@@ -630,12 +929,67 @@ fail:
 			o->uri ? "out of memory" : "no policy server URI");
 }
 
+int gpo_xcep_check_policy_id(TALLOC_CTX *mem_ctx, const char *id, struct gpo_error **reterr)
+{
+	char guid[39];
+
+	if (gpo_guid_normalize(id, guid) != 0)
+		return gpo_fail(mem_ctx, reterr, GPO_EINVAL,
+				"is not a GUID (XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX, braces optional)");
+	return 0;
+}
+
+/*
+ * The answer's policy ID and friendly name checked as the policy format
+ * checks its own: an error at `pointer`/field naming the server when one is
+ * not fit to store.  Returns 0, GPO_EPROTO or GPO_ENOMEM.
+ */
+static int check_answer(const struct gpo_cep_server *server,
+			const struct gpo_xcep_policies *answer, const char *pointer,
+			struct gpo_diags *diags)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct gpo_error *e = NULL;
+	const char *field = NULL, *what = NULL, *value = NULL;
+	int rc = 0;
+
+	if (tmp == NULL)
+		return GPO_ENOMEM;
+	if (gpo_xcep_check_policy_id(tmp, answer->policy_id, &e) != 0) {
+		field = "policy_id";
+		what = "policyID";
+		value = answer->policy_id;
+	} else if (gpo_cep_check_friendly_name(tmp, answer->friendly_name, &e) != 0) {
+		field = "friendly_name";
+		what = "policyFriendlyName";
+		value = answer->friendly_name;
+	}
+	if (field != NULL) {
+		char *at = talloc_asprintf(tmp, "%s/%s", pointer, field);
+		char *shown = gpo_xcep_escape(tmp, value, 64);
+
+		rc = GPO_EPROTO;
+		if (e == NULL || at == NULL || shown == NULL ||
+		    gpo_diags_add(diags, GPO_DIAG_ERROR, "probe-invalid-answer", at,
+				  "the policy server %s sent %s '%s', which %s: refused",
+				  server->uri, what, shown, e->message) != 0)
+			rc = GPO_ENOMEM;
+	}
+	talloc_free(tmp);
+	return rc;
+}
+
 int gpo_cep_server_take_probe(TALLOC_CTX *mem_ctx, struct gpo_cep_server *server,
 			      const struct gpo_xcep_policies *answer,
 			      const char *pointer, struct gpo_diags *diags)
 {
 	char *at;
+	int rc;
 
+	/* a server's values are held to the rules of the policy file's */
+	rc = check_answer(server, answer, pointer, diags);
+	if (rc != 0)
+		return rc;
 	if (server->policy_id != NULL && strcmp(server->policy_id, answer->policy_id) != 0) {
 		at = talloc_asprintf(diags, "%s/policy_id", pointer);
 		if (at == NULL ||

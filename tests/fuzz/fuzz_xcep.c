@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * libFuzzer target: the MS-XCEP GetPoliciesResponse parser.  Any input is
- * parsed or refused with a message; a parsed answer always has a policy ID.
+ * parsed or refused with a message; a parsed answer always has a policy ID;
+ * its strings escaped hold no control character; what --probe would take
+ * from it passes the checks a policy file's values pass.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,19 @@
 #include <gpo-cep.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The escaped form of s: no C0, no DEL, no C1. */
+static void shown(TALLOC_CTX *mem, const char *s)
+{
+	const unsigned char *e;
+
+	if (s == NULL)
+		return;
+	e = (const unsigned char *)gpo_xcep_escape(mem, s, 0);
+	for (; e != NULL && *e != '\0'; e++)
+		if (*e < 0x20 || *e == 0x7F || (e[0] == 0xC2 && e[1] >= 0x80 && e[1] <= 0x9F))
+			abort();
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -39,6 +54,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				sum += p->cas[i].uris[j].auth;
 		if (sum == (size_t)-1)
 			abort();
+		shown(mem, p->policy_id);
+		shown(mem, p->friendly_name);
+		for (i = 0; i < p->n_templates; i++) {
+			shown(mem, p->templates[i].common_name);
+			shown(mem, p->templates[i].display_name);
+			for (j = 0; j < p->templates[i].n_ekus; j++)
+				shown(mem, p->templates[i].ekus[j].name);
+		}
+		for (i = 0; i < p->n_cas; i++)
+			for (j = 0; j < p->cas[i].n_uris; j++)
+				shown(mem, p->cas[i].uris[j].uri);
+		{
+			struct gpo_cep_server srv = { .uri = (char *)"https://h/x",
+						      .friendly_name = (char *)"h",
+						      .friendly_name_default = true };
+			struct gpo_diags *d = gpo_diags_new(mem);
+			int rc = gpo_cep_server_take_probe(mem, &srv, p, "/x", d);
+
+			/* what is taken is what a policy file could hold */
+			if (rc == 0 && (gpo_xcep_check_policy_id(mem, srv.policy_id, NULL) != 0 ||
+					gpo_cep_check_friendly_name(mem, srv.friendly_name, NULL) != 0))
+				abort();
+			if (rc != 0 && rc != GPO_EPROTO && rc != GPO_ENOMEM)
+				abort();
+		}
 	} else if (err == NULL || err->message == NULL) {
 		abort();
 	}

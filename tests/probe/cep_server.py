@@ -14,6 +14,7 @@ specification's example response or real-shaped variants:
   /KeyBasedRenewal_ADPolicyProvider_CEP_Certificate/...   TLS client certificate
   /anonymous/service.svc/CEP                              no credentials
   /<case>/service.svc/CEP                                 a failure or variant, see CASES
+  /big<N>/service.svc/CEP                                 the WCF-shaped answer with N templates
 
 Every request is checked as WCF would: POST, HTTP/1.1, SOAP 1.2 content
 type, a:Action GetPolicies, a:To equal to the URL, a urn:uuid MessageID,
@@ -137,6 +138,33 @@ def wcf_response(relates_to, n_templates=3):
 </GetPoliciesResponse></s:Body></s:Envelope>""".encode()
 
 
+# Answers that carry what no policy may store, or what a terminal would act on
+HOSTILE = {
+    # a newline, CR, tab, DEL and C1's CSI in the friendly name, template
+    # names, display names and URIs (XML 1.0 cannot carry ESC itself)
+    "ctlname": [("<policyFriendlyName/>",
+                 "<policyFriendlyName>Evil\nName&#13;\t\x7f\u009b31mRed</policyFriendlyName>"),
+                ("<commonName>Machine0</commonName>", "<commonName>Mach\tine\u009b2J0</commonName>"),
+                ("Ordinateur n° 1<", "Line\nbreak\x7f<"),
+                ("<uri>https://localhost/Test-CA_CES_Kerberos/service.svc/CES</uri>",
+                 "<uri>https://localhost/&#13;\u0085CES</uri>")],
+    "badid": [(WCF_POLICY_ID, "{5B3F2E0A-6C1D-4F7B-9A8E-2D4C6B8A0F13}&#13;\u009b2J")],
+    "notguid": [(WCF_POLICY_ID, "Contoso Policy")],
+    "unbraced": [(WCF_POLICY_ID, WCF_POLICY_ID[1:-1].lower())],
+    "longname": [("<policyFriendlyName/>",
+                  "<policyFriendlyName>" + "N" * (8 << 20) + "</policyFriendlyName>")],
+    "twoids": [("</policyID>", "</policyID><policyID>{00000000-0000-0000-0000-000000000001}</policyID>")],
+}
+
+
+def hostile_response(case, relates_to):
+    data = wcf_response(relates_to).decode()
+    for old, new in HOSTILE[case]:
+        assert old in data, old
+        data = data.replace(old, new, 1)
+    return data.encode()
+
+
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "Microsoft-IIS/10.0"
@@ -178,7 +206,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         auth_header = self.headers.get("Authorization", "")
         note = [f"{self.command} {path}", f"http={self.request_version}",
                 f"authorization={auth_header.split(' ')[0] or '-'}",
-                f"client-cert={'yes' if peer else 'no'}"]
+                f"client-cert={'yes' if peer else 'no'}", f"tls={self.connection.version()}"]
         self.note = note
         try:
             self.handle_case(case, body, peer, auth_header, note)
@@ -287,6 +315,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send(401, iis_page("401.2", "Unauthorized: Access is denied"),
                              "text/html", [("WWW-Authenticate", "Negotiate"),
                                            ("WWW-Authenticate", "NTLM")])
+        elif case == "bigheader":  # one header line of 200 KiB
+            return self.send(200, spec_response(""), headers=[("X-Padding", "x" * (200 << 10))])
+        elif case == "manyheaders":  # 100 header lines of 1 KiB
+            return self.send(200, spec_response(""),
+                             headers=[(f"X-Padding-{i}", "x" * 1024) for i in range(100)])
+        elif case == "ctltype":  # a content type that would colour a terminal
+            return self.send(200, b"OK", "text/\x1b[31mred\x1b[0m\x9b2J")
         elif case == "notfound":
             return self.send(404, iis_page("404.0", "Not Found"), "text/html")
         elif case == "unsupported":
@@ -345,6 +380,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                             "not be validated.", mid))
         elif auth_header:
             note.append("unexpected-authorization")
+        if case == "ctlfault":  # a fault whose words would move a terminal's cursor
+            return self.send(500, fault("s:Receiver", "a:Evil\u009b2J",
+                                        "line one\nline two\r\u009b31mred\x7f", mid))
         if case == "fault":
             return self.send(500, fault("s:Receiver", "a:InternalServiceFault",
                                         "The server was unable to process the request due to "
@@ -367,6 +405,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send(200, wcf_response(mid), headers=headers)
         if case == "big":
             return self.send(200, wcf_response(mid, 300), headers=headers)
+        if case in HOSTILE:
+            return self.send(200, hostile_response(case, mid), headers=headers)
+        if re.fullmatch(r"big\d{1,6}", case):  # /big20000/: that many templates
+            return self.send(200, wcf_response(mid, int(case[3:])), headers=headers)
         data = spec_response(mid)
         if case == "utf16":
             return self.send(200, b"\xff\xfe" + data.decode().encode("utf-16-le"),
@@ -393,6 +435,12 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
+    def get_request(self):
+        conn, addr = super().get_request()  # the TLS handshake is done here
+        if args.tls_max:  # an outdated server logs every handshake that succeeded
+            log(f"handshake tls={conn.version()}")
+        return conn, addr
+
 
 def main():
     global args
@@ -409,6 +457,8 @@ def main():
     p.add_argument("--slow", type=float, default=5.0)
     p.add_argument("--oversized-mib", type=int, default=40)
     p.add_argument("--listen", default="127.0.0.1:0", help="ADDRESS:PORT (0: any free port)")
+    p.add_argument("--tls-max", choices=["1.0", "1.1"],
+                   help="speak no TLS above this version (an outdated server)")
     args = p.parse_args()
     global SERVER_DER
     with open(args.cert, encoding="ascii") as f:
@@ -419,6 +469,11 @@ def main():
     ctx.load_cert_chain(args.cert, args.key)
     ctx.load_verify_locations(args.client_ca)
     ctx.verify_mode = ssl.CERT_OPTIONAL  # IIS asks; the endpoint decides
+    if args.tls_max:
+        # OpenSSL 3 offers TLS 1.0 and 1.1 only at security level 0
+        ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+        ctx.minimum_version = ssl.TLSVersion.TLSv1
+        ctx.maximum_version = {"1.0": ssl.TLSVersion.TLSv1, "1.1": ssl.TLSVersion.TLSv1_1}[args.tls_max]
     host, _, port = args.listen.rpartition(":")
     srv = Server((host, int(port)), Handler)
     srv.socket = ctx.wrap_socket(srv.socket, server_side=True)

@@ -26,6 +26,17 @@ grep_in() { # FILE PATTERN DESCRIPTION
 no_grep_in() {
 	if ! grep -q -- "$2" "$work/$1"; then pass "$3"; else fail "$3: '$2' in $1"; fi
 }
+no_controls() { # DESCRIPTION FILE...: not one control character (C0 but newline, DEL, C1) printed
+	if /usr/bin/python3 - "${@:2}" <<'PY'
+import re, sys
+bad = re.compile(rb"[\x00-\x09\x0b-\x1f\x7f]|\xc2[\x80-\x9f]")
+for f in sys.argv[1:]:
+    m = bad.search(open(f, "rb").read())
+    if m:
+        sys.exit(f"{f}: {m.group()!r} at byte {m.start()}")
+PY
+	then pass "$1"; else fail "$1"; fi
+}
 last_log() { tail -n 1 "$work/server.log"; }
 log_has() { # PATTERN DESCRIPTION: the server's line for the last request
 	if last_log | grep -q -- "$1"; then pass "$2"; else fail "$2: server saw '$(last_log)'"; fi
@@ -93,14 +104,18 @@ pids+=($!)
 # --- the CEP server
 printf 'S3cret&<pa"ss>\n' >"$work/cep-password"
 printf 'wrong\n' >"$work/wrong-password"
-KRB5_KTNAME="$work/http.keytab" /usr/bin/python3 "$SRC/tests/probe/cep_server.py" \
-	--cert "$work/server.pem" --key "$work/server.key" --client-ca "$work/ca.pem" \
-	--ca-der "$work/ca.der" --fixture "$SRC/tests/xcep/response.xml" --log "$work/server.log" \
-	--password-file "$work/cep-password" --dump-dir "$work" --slow 4 >"$work/port" 2>"$work/server.err" &
-pids+=($!)
-for _ in $(seq 50); do grep -q PORT "$work/port" && break; sleep 0.1; done
-port=$(sed -n 's/^PORT //p' "$work/port")
-[ -n "$port" ] || bail "the CEP test server did not start: $(cat "$work/server.err")"
+start_server() { # NAME [options...]: logs to $work/NAME.log, sets $port
+	local name=$1; shift
+	KRB5_KTNAME="$work/http.keytab" /usr/bin/python3 "$SRC/tests/probe/cep_server.py" \
+		--cert "$work/server.pem" --key "$work/server.key" --client-ca "$work/ca.pem" \
+		--ca-der "$work/ca.der" --fixture "$SRC/tests/xcep/response.xml" --log "$work/$name.log" \
+		--password-file "$work/cep-password" --dump-dir "$work" "$@" >"$work/$name.port" 2>"$work/$name.err" &
+	pids+=($!)
+	for _ in $(seq 50); do grep -q PORT "$work/$name.port" && break; sleep 0.1; done
+	port=$(sed -n 's/^PORT //p' "$work/$name.port")
+	[ -n "$port" ] || bail "the CEP test server $name did not start: $(cat "$work/$name.err")"
+}
+start_server server --slow 4
 base="https://localhost:$port"
 KERB="$base/ADPolicyProvider_CEP_Kerberos/service.svc/CEP"
 UPW="$base/ADPolicyProvider_CEP_UsernamePassword/service.svc/CEP"
@@ -173,6 +188,15 @@ grep_in out "friendly name   (none)" "an empty friendly name is shown as none"
 grep_in out "usage digitalSignature, keyEncipherment; extended Client Authentication, 1.3.6.1.5.5.7.3.1" "key usage summary in text"
 expect 0 "300 templates" -- probe --auth anonymous --json "${CA[@]}" "$base/big/service.svc/CEP"
 if /usr/bin/python3 -c 'import json,sys; assert len(json.load(open(sys.argv[1]))["templates"]) == 300' "$work/out"; then pass "all 300 templates"; else fail "all 300 templates"; fi
+# 31 MB: a quadratic parse (each template scanning every oID) took minutes here
+expect 0 "20 000 templates and as many OIDs, --timeout 60" -- probe --auth anonymous --timeout 60 "${CA[@]}" "$base/big20000/service.svc/CEP"
+grep_in out "^templates       20000$" "  counted"
+if [ "$(grep -c '^  Machine[0-9]*  "Ordinateur n° [0-9]*"$' "$work/out")" -eq 20000 ] &&
+	grep -q '^  Machine19999  "Ordinateur n° 19999"$' "$work/out"; then
+	pass "  each listed with its display name, the last one too"
+else
+	fail "  listed: $(grep -c '^  Machine' "$work/out")"
+fi
 for v in chunked bom utf16; do
 	expect 0 "a $v body" -- probe --auth anonymous "${CA[@]}" "$base/$v/service.svc/CEP"
 	grep_in out "policy ID       $ID" "the $v body parses"
@@ -251,6 +275,20 @@ expect 2 "plain http is refused" -- probe --auth anonymous "http://localhost:$po
 grep_in err "not an https:// URI" "  says https only"
 if ! grep -qi 'insecure\|VERIFYPEER, 0\|VERIFYHOST, 0' "$SRC/src/lib/probe.c"; then pass "no way to turn TLS verification off"; else fail "probe.c can turn verification off"; fi
 
+# --- TLS 1.2 at least: an outdated server is refused in the handshake, before any request
+for v in 1.0 1.1; do
+	start_server "tls$v" --tls-max "$v"
+	old="https://localhost:$port"
+	expect 1 "a server that speaks TLS $v at most, anonymous" -- probe --auth anonymous "${CA[@]}" "$old/anonymous/service.svc/CEP"
+	grep_in err "localhost speaks no TLS version from 1.2 on (.*protocol version): TLS 1.0 and 1.1 are refused" "  refused, and the message says it is the TLS version"
+	expect 1 "a server that speaks TLS $v at most, username_password" -- probe -U 'EXAMPLE\alice' --password-file "$work/cep-password" "${CA[@]}" "$old/ADPolicyProvider_CEP_UsernamePassword/service.svc/CEP"
+	grep_in err "speaks no TLS version from 1.2 on" "  refused likewise"
+	expect 1 "a server that speaks TLS $v at most, kerberos (the channel-binding handshake)" -- probe "${CA[@]}" "$old/ADPolicyProvider_CEP_Kerberos/service.svc/CEP"
+	grep_in err "speaks no TLS version from 1.2 on" "  refused likewise"
+	if [ ! -s "$work/tls$v.log" ]; then pass "  no handshake succeeded, no request reached the server: the password was never sent"
+	else fail "  the server got: $(head -3 "$work/tls$v.log")"; fi
+done
+
 # --- what servers answer when things go wrong
 expect 1 "a SOAP fault" -- probe --auth anonymous "${CA[@]}" "$base/fault/service.svc/CEP"
 grep_in err "SOAP fault: s:Receiver / a:InternalServiceFault: The server was unable to process" "  code, subcode and reason"
@@ -299,6 +337,48 @@ expect 2 "a URI without an AD CS application name needs --auth" -- probe "${CA[@
 expect 2 "a bad --auth" -- probe --auth basic "$KERB"
 expect 2 "a bad --timeout" -- probe --timeout 0 "$KERB"
 
+# --- hostile answers: what a policy may not store, what a terminal would act on
+A=(--auth anonymous "${CA[@]}")
+expect 1 "control characters in the friendly name, template names, display names, URIs" -- probe "${A[@]}" "$base/ctlname/service.svc/CEP"
+no_controls "  not one of them reaches the terminal" "$work/out" "$work/err"
+grep_in out '^friendly name   Evil\\nName\\r\\t\\x7f\\u009b31mRed  (invalid: it contains a control character (\\n at character 5))$' "  the friendly name escaped and marked invalid"
+grep_in out '^  Mach\\tine\\u009b2J0  "Ordinateur n° 0"$' "  a template name escaped"
+grep_in out '^  Machine1  "Line\\nbreak\\x7f"$' "  a display name escaped"
+grep_in out '^      https://localhost/\\r\\u0085CES (kerberos' "  a CA URI escaped"
+grep_in err "the server's friendly name 'Evil\\\\nName.*' contains a control character (\\\\n at character 5): it cannot go into a policy" "  the exit status and error say why"
+expect 1 "the same with --json" -- probe "${A[@]}" --json "$base/ctlname/service.svc/CEP"
+if /usr/bin/python3 - "$work/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["friendly_name"] == "Evil\nName\r\t\x7f\x9b31mRed", repr(d["friendly_name"])
+assert d["templates"][0]["common_name"] == "Mach\tine\x9b2J0"
+assert d["error"]["kind"] == "protocol" and "control character" in d["error"]["message"]
+PY
+then pass "  valid JSON with the values as sent and the error"; else fail "  JSON of a hostile answer"; fi
+expect 1 "a policy ID that is not a GUID, with control characters" -- probe "${A[@]}" "$base/badid/service.svc/CEP"
+no_controls "  none reaches the terminal" "$work/out" "$work/err"
+grep_in out '^policy ID       {5B3F2E0A-6C1D-4F7B-9A8E-2D4C6B8A0F13}\\r\\u009b2J  (invalid: it is not a GUID' "  shown escaped and marked invalid"
+expect 1 "a policy ID that is a name" -- probe "${A[@]}" "$base/notguid/service.svc/CEP"
+grep_in err "policy ID 'Contoso Policy' is not a GUID (XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX, braces optional)" "  is not a GUID"
+expect 0 "a GUID without braces, lower case" -- probe "${A[@]}" "$base/unbraced/service.svc/CEP"
+grep_in out '^policy ID       5b3f2e0a-6c1d-4f7b-9a8e-2d4c6b8a0f13$' "  is a policy ID, shown as sent"
+expect 1 "an 8 MiB friendly name" -- probe "${A[@]}" "$base/longname/service.svc/CEP"
+grep_in out "^friendly name   N\{1024\}\.\.\.  (invalid: it is 8388608 characters long, more than 1024)$" "  shown as far as it could be stored, marked invalid"
+if [ "$(stat -c %s "$work/out")" -lt 4096 ]; then pass "  not printed whole"; else fail "  printed $(stat -c %s "$work/out") bytes"; fi
+expect 1 "two policyID elements" -- probe "${A[@]}" "$base/twoids/service.svc/CEP"
+grep_in err "the response has 2 policyID elements where MS-XCEP allows one" "  a protocol error, not a guess"
+expect 1 "a SOAP fault with control characters" -- probe "${A[@]}" "$base/ctlfault/service.svc/CEP"
+no_controls "  none reaches the terminal" "$work/err"
+grep_in err 'SOAP fault: s:Receiver / a:Evil\\u009b2J: line one\\nline two\\n\\u009b31mred\\x7f$' "  the fault's words escaped"
+expect 1 "a content type with ESC" -- probe "${A[@]}" "$base/ctltype/service.svc/CEP"
+no_controls "  it does not reach the terminal" "$work/err"
+grep_in err 'answered with text/\\x1b\[31mred\\x1b\[0m\\x9b2J, not a SOAP message' "  escaped"
+expect 1 "an HTTP header line of 200 KiB" -- probe "${A[@]}" "$base/bigheader/service.svc/CEP"
+grep_in err "has an HTTP header line longer than libcurl accepts (100 KiB): refused" "  is reported as what it is"
+no_grep_in err "Out of memory" "  not as running out of memory"
+expect 1 "100 HTTP header lines of 1 KiB" -- probe "${A[@]}" "$base/manyheaders/service.svc/CEP"
+grep_in err "has more than 64 KiB of HTTP headers: refused" "  stops at our cap"
+
 # --- --probe on render, lint, update, apply
 policy() { # FILE URI [policy_id] [friendly_name]: one computer-scope server
 	local extra=""
@@ -336,6 +416,27 @@ grep_in err "/computer/enrollment_policy/servers/0/policy_id: error: policy_id '
 policy "$work/case.json" "$KERB" '{083c7011-1d0a-4855-885d-ac945184658c}'
 expect 2 "a policy_id that differs in case only" -- "$GPO_CEP" render "${PA[@]}" "$work/case.json" -o "$work/r4"
 grep_in err "differs in letter case" "  says so"
+# a value unfit for the policy: exit 1, the server, the field and why, nothing written
+for c in ctlname:friendly_name:'contains a control character (\\n at character 5)' \
+	longname:friendly_name:"is 8388608 characters long, more than 1024" \
+	badid:policy_id:"is not a GUID (.*)"; do
+	IFS=: read -r case field why <<<"$c"
+	policy "$work/$case.json" "$base/$case/service.svc/CEP"
+	sed -i 's/"default": true/"default": true, "auth": "anonymous"/' "$work/$case.json"
+	rm -rf "$work/r5"; mkdir -p "$work/r5"
+	expect 1 "render --probe with a server whose $field $why" -- "$GPO_CEP" render "${PA[@]}" "$work/$case.json" -o "$work/r5"
+	grep_in err "servers/0/$field: error: the policy server $base/$case/service.svc/CEP sent .*, which $why: refused \[probe-invalid-answer\]" "  names the server, the field and what is wrong"
+	no_controls "  without a control character" "$work/err"
+	[ -z "$(ls -A "$work/r5")" ] && pass "  nothing written" || fail "  something was written"
+done
+policy "$work/unbraced.json" "$base/unbraced/service.svc/CEP"
+sed -i 's/"default": true/"default": true, "auth": "anonymous"/' "$work/unbraced.json"
+expect 0 "render --probe with a GUID without braces" -- "$GPO_CEP" render "${PA[@]}" --guid '{11111111-2222-3333-4444-555555555559}' "$work/unbraced.json" -o "$work/r3"
+"$GPO_CEP" show "$work/r3/{11111111-2222-3333-4444-555555555559}" >"$work/out" 2>&1
+grep_in out '"policy_id": "5b3f2e0a-6c1d-4f7b-9a8e-2d4c6b8a0f13"' "  stores it as the server sent it"
+expect 2 "lint --probe of a server with a control character in its name" -- "$GPO_CEP" lint "${PA[@]}" "$work/ctlname.json"
+grep_in err "servers/0/friendly_name: error: the policy server .* contains a control character .*\[probe-invalid-answer\]" "  a finding"
+no_controls "  without a control character" "$work/err"
 policy "$work/upw.json" "$UPW"
 expect 0 "render --probe with a UsernamePassword server" -- "$GPO_CEP" render "${PA[@]}" --probe-user 'EXAMPLE\alice' --probe-password-file "$work/cep-password" --guid '{11111111-2222-3333-4444-555555555556}' "$work/upw.json" -o "$work/r1"
 expect 2 "render --probe with a UsernamePassword server and no user" -- "$GPO_CEP" render "${PA[@]}" "$work/upw.json" -o "$work/r4"

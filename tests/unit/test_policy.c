@@ -160,6 +160,22 @@ static void test_errors(TALLOC_CTX *mem)
 		"must not be empty");
 	refused(mem, SERVER("{\"uri\": \"LDAP:\", \"friendly_name\": \"a\\u0000b\"}"),
 		S0 "/friendly_name", "NUL");
+	/* the rules a server's friendly name is held to, too */
+	refused(mem, SERVER("{\"uri\": \"LDAP:\", \"friendly_name\": \"a\\nb\"}"),
+		S0 "/friendly_name", "contains a control character (\\n at character 2)");
+	refused(mem, SERVER("{\"uri\": \"LDAP:\", \"friendly_name\": \"a\\u001bb\"}"),
+		S0 "/friendly_name", "control character (\\x1b at character 2)");
+	refused(mem, SERVER("{\"uri\": \"LDAP:\", \"friendly_name\": \"\\u0085\"}"),
+		S0 "/friendly_name", "control character (\\u0085 at character 1)");
+	{
+		char *json = talloc_asprintf(mem, SERVER("{\"uri\": \"LDAP:\", \"friendly_name\": "
+						     "\"%0*d\"}"), (int)GPO_CEP_FRIENDLY_NAME_MAX + 1, 0);
+
+		refused(mem, json, S0 "/friendly_name", "is 1025 characters long, more than 1024");
+		json = talloc_asprintf(mem, SERVER("{\"uri\": \"LDAP:\", \"friendly_name\": "
+					      "\"%0*d\u00e9\"}"), (int)GPO_CEP_FRIENDLY_NAME_MAX - 1, 0);
+		ok(parse(mem, json) != NULL, "1024 characters (one of two bytes) are fine");
+	}
 	refused(mem, SERVER("\"LDAP:\""), S0, "expected a server object");
 	refused(mem, SERVER("{\"uri\": \"LDAP:\", \"policy_id\": \"\xED\xA0\x80\"}"),
 		S0 "/policy_id", "not valid Unicode");

@@ -5,6 +5,7 @@
 #include <gpo-cep.h>
 
 #include "harness.h"
+#include "xcep_internal.h"
 
 static struct gpo_error *last;
 
@@ -162,16 +163,110 @@ int main(void)
 	} else {
 		ok(0, "the template is there");
 	}
+	/* the oID index: where keys repeat, the first in document order wins, as a scan found it */
+	{
+		const char *x = ENV_HEAD "<GetPoliciesResponse xmlns=\"" GPO_XCEP_NS "\"><response>"
+			"<policyID>P</policyID><policies>"
+			"<policy><policyOIDReference>7</policyOIDReference><attributes>"
+			"<extensions><extension><oIDReference>3</oIDReference>"
+			"<value>MBQGCCsGAQUFBwMCBggrBgEFBQcDAQ==</value></extension></extensions>"
+			"</attributes></policy>"
+			"<policy><policyOIDReference>8</policyOIDReference></policy>"
+			"<policy><policyOIDReference>99</policyOIDReference></policy></policies>"
+			"</response><oIDs>"
+			"<oID><value>1.3.6.1.5.5.7.3.2</value><oIDReferenceID>20</oIDReferenceID>"
+			"<defaultName xsi:nil=\"true\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"/></oID>"
+			"<oID><value>1.2.7</value><oIDReferenceID>7</oIDReferenceID><defaultName>First</defaultName></oID>"
+			"<oID><value>2.5.29.37</value><oIDReferenceID>3</oIDReferenceID></oID>"
+			"<oID><value>1.2.7.2</value><oIDReferenceID>7</oIDReferenceID><defaultName>Second</defaultName></oID>"
+			"<oID><value>1.3.6.1.5.5.7.3.2</value><oIDReferenceID>21</oIDReferenceID><defaultName>Client</defaultName></oID>"
+			"<oID><value>1.3.6.1.5.5.7.3.2</value><oIDReferenceID>22</oIDReferenceID><defaultName>Later</defaultName></oID>"
+			"<oID><value>1.2.8</value><oIDReferenceID>8</oIDReferenceID></oID>"
+			"<oID><value>1.3.6.1.5.5.7.3.1</value><defaultName>No reference</defaultName></oID>"
+			"</oIDs></GetPoliciesResponse>" ENV_TAIL;
+
+		p = parse(mem, x, strlen(x));
+		ok(p != NULL && p->n_templates == 3, "templates pointing at repeated, missing and unnamed oIDs");
+		if (p != NULL && p->n_templates == 3) {
+			is_str(p->templates[0].oid, "1.2.7", "a repeated oIDReferenceID: the first entry's value");
+			is_str(p->templates[0].display_name, "First", "  and its name");
+			ok(p->templates[0].n_ekus == 2, "EKUs through a reference to 2.5.29.37");
+			is_str(p->templates[0].n_ekus == 2 ? p->templates[0].ekus[0].name : NULL, "Client",
+			       "an EKU named by the first entry of its value that has a name");
+			is_str(p->templates[0].n_ekus == 2 ? p->templates[0].ekus[1].name : NULL,
+			       "No reference", "  an entry without oIDReferenceID still names");
+			ok(p->templates[1].oid && strcmp(p->templates[1].oid, "1.2.8") == 0 &&
+				   p->templates[1].display_name == NULL, "an entry without defaultName: no display name");
+			ok(p->templates[2].oid == NULL && p->templates[2].display_name == NULL,
+			   "a dangling reference: neither");
+		}
+	}
+	/* a deadline: probes give the parse what is left of --timeout */
+	{
+		struct timespec past, future;
+		struct gpo_error *e = NULL;
+		char *big;
+		size_t k;
+
+		clock_gettime(CLOCK_MONOTONIC, &past);
+		future = past;
+		past.tv_sec -= 1;
+		future.tv_sec += 3600;
+		gpo_read_file(mem, "tests/xcep/response.xml", 1 << 20, &data, &len, NULL);
+		p = NULL;
+		ok(xcep_parse_response_until(mem, data, len, &future, &p, &e) == 0 && p &&
+			   p->n_templates == 1, "a deadline not reached: the answer");
+		p = NULL;
+		ok(xcep_parse_response_until(mem, data, len, &past, &p, &e) == GPO_ENET && p == NULL,
+		   "a deadline passed: GPO_ENET, no answer");
+		contains(e ? e->message : NULL, "could not be read in time", "  and says so");
+		big = talloc_strdup(mem, ENV_HEAD "<GetPoliciesResponse xmlns=\"" GPO_XCEP_NS
+				    "\"><response><policyID>P</policyID><policies>");
+		for (k = 0; big != NULL && k < 5000; k++)
+			big = talloc_asprintf_append(big, "<policy><policyOIDReference>%zu"
+						     "</policyOIDReference></policy>", k);
+		big = talloc_asprintf_append(big, "</policies></response></GetPoliciesResponse>" ENV_TAIL);
+		e = NULL;
+		ok(big && xcep_parse_response_until(mem, (const uint8_t *)big, strlen(big), &past, &p,
+						    &e) == GPO_ENET, "  also for an answer read in many chunks");
+		ok(big && xcep_parse_response_until(mem, (const uint8_t *)big, strlen(big), &future, &p,
+						    NULL) == 0 && p->n_templates == 5000,
+		   "  which parses given the time");
+	}
+	/* shapes libxml2 2.9 reads in quadratic time are refused, in bounded time */
+	{
+		char *x = talloc_strdup(mem, ENV_HEAD "<GetPoliciesResponse xmlns=\"" GPO_XCEP_NS "\"");
+		int k;
+
+		for (k = 0; k < 64; k++)
+			x = talloc_asprintf_append(x, " a%d=\"\"", k);
+		x = talloc_asprintf_append(x, "><response><policyID>P</policyID></response>"
+					   "</GetPoliciesResponse>" ENV_TAIL);
+		ok(x && parse(mem, x, strlen(x)) == NULL && last &&
+			   strstr(last->message, "more than 64 attributes"),
+		   "an element with 64 attributes and a namespace declaration is refused");
+		x = talloc_strdup(mem, RESP("<policyID>P</policyID>"));
+		ok(x && parse(mem, x, strlen(x)) != NULL, "  fewer are fine");
+		x = talloc_asprintf(mem, "%s<!--%*s-->", RESP("<policyID>P</policyID>"), 100 << 10, "");
+		ok(x && parse(mem, x, strlen(x)) == NULL && last &&
+			   strstr(last->message, "longer than 64 KiB"),
+		   "a comment of 100 KiB is refused (a tag that long: 15 000 attributes)");
+		x = talloc_asprintf(mem, RESP("<policyID>P</policyID><policyFriendlyName>%*s"
+					      "</policyFriendlyName>"), 4 << 20, "x");
+		p = x ? parse(mem, x, strlen(x)) : NULL;
+		ok(p && strlen(p->friendly_name) == 1, "a text of 4 MiB is read in pieces, not refused");
+	}
 	/* what an answer means for a server of a policy */
 	{
 		struct gpo_cep_server srv = { .uri = (char *)"https://h/x", .friendly_name = (char *)"h",
 					      .friendly_name_default = true };
-		struct gpo_xcep_policies ans = { .policy_id = (char *)"{ID}",
+		struct gpo_xcep_policies ans = { .policy_id = (char *)"{0F1E2D3C-4B5A-4968-8776-A5B4C3D2E1F0}",
 						 .friendly_name = (char *)"Name" };
 		struct gpo_diags *d = gpo_diags_new(mem);
 
 		ok(gpo_cep_server_take_probe(mem, &srv, &ans, "/computer/x", d) == 0 &&
-			   strcmp(srv.policy_id, "{ID}") == 0 && strcmp(srv.friendly_name, "Name") == 0,
+			   strcmp(srv.policy_id, "{0F1E2D3C-4B5A-4968-8776-A5B4C3D2E1F0}") == 0 &&
+			   strcmp(srv.friendly_name, "Name") == 0,
 		   "a missing policy_id and a default friendly name are taken from the answer");
 		ans.friendly_name = (char *)"Other";
 		ok(gpo_cep_server_take_probe(mem, &srv, &ans, "/computer/x", d) == 0 &&
@@ -180,11 +275,81 @@ int main(void)
 		ans.friendly_name = (char *)"";
 		ok(gpo_cep_server_take_probe(mem, &srv, &ans, "/computer/x", d) == 0 &&
 			   strcmp(srv.friendly_name, "Name") == 0, "an empty answer name keeps ours");
-		ans.policy_id = (char *)"{id}";
+		ans.policy_id = (char *)"{0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0}";
 		ok(gpo_cep_server_take_probe(mem, &srv, &ans, "/computer/x", d) == GPO_EINVAL &&
 			   d->errors == 1 && strcmp(d->items[0].pointer, "/computer/x/policy_id") == 0 &&
 			   strstr(d->items[0].message, "letter case") != NULL,
 		   "a contradicted policy_id is an error at its pointer");
+	}
+	/* values as sent, checked before they are stored, escaped before they are shown */
+	s = RESP("<policyID>{083C7011-1D0A-4855-885D-AC945184658C}</policyID>"
+		 "<policyID>{00000000-0000-0000-0000-000000000001}</policyID>");
+	ok(parse(mem, s, strlen(s)) == NULL && last && last->code == GPO_EPROTO &&
+		   strstr(last->message, "2 policyID elements where MS-XCEP allows one"),
+	   "a second policyID is a protocol error, not a guess");
+	s = RESP("<policyID>{083C7011-1D0A-4855-885D-AC945184658C}</policyID>"
+		 "<policyFriendlyName>A</policyFriendlyName><policyFriendlyName>B</policyFriendlyName>");
+	ok(parse(mem, s, strlen(s)) == NULL && last && strstr(last->message, "2 policyFriendlyName"),
+	   "so is a second policyFriendlyName");
+	s = ENV_HEAD "<GetPoliciesResponse xmlns=\"" GPO_XCEP_NS "\"><response><policyID>P</policyID>"
+		     "</response><response><policyID>Q</policyID></response></GetPoliciesResponse>" ENV_TAIL;
+	ok(parse(mem, s, strlen(s)) == NULL && last && strstr(last->message, "2 response elements"),
+	   "and a second response");
+	s = RESP("<policyID>x&#13;y&#10;z\x7f\xc2\x9b</policyID><policyFriendlyName>a&#9;b</policyFriendlyName>");
+	p = parse(mem, s, strlen(s));
+	is_str(p ? p->policy_id : NULL, "x\ry\nz\x7f\xc2\x9b", "control characters arrive as sent");
+	is_str(p ? gpo_xcep_escape(mem, p->policy_id, 0) : NULL, "x\\ry\\nz\\x7f\\u009b",
+	       "  and are escaped to be shown (CR, LF, DEL, C1)");
+	is_str(gpo_xcep_escape(mem, "\x1b[2J\tok \xc3\xa9 \xff", 0), "\\x1b[2J\\tok \xc3\xa9 \\xff",
+	       "ESC, tab, UTF-8 kept, a byte that is not UTF-8");
+	is_str(gpo_xcep_escape(mem, "abc\xc3\xa9" "def", 4), "abc\xc3\xa9...", "at most 4 characters");
+	is_str(gpo_xcep_escape(mem, "abcd", 4), "abcd", "  no dots when that is all");
+	ok(gpo_xcep_check_policy_id(mem, "{083C7011-1D0A-4855-885D-AC945184658C}", NULL) == 0 &&
+		   gpo_xcep_check_policy_id(mem, "083c7011-1d0a-4855-885d-ac945184658c", NULL) == 0,
+	   "a policy ID is a GUID, braces optional, either case");
+	{
+		struct gpo_error *e = NULL;
+
+		ok(gpo_xcep_check_policy_id(mem, "Contoso Policy", &e) == GPO_EINVAL && e &&
+			   strstr(e->message, "is not a GUID"), "a name is not a policy ID");
+		ok(gpo_xcep_check_policy_id(mem, "{083C7011-1D0A-4855-885D-AC945184658C}\n", NULL) ==
+			   GPO_EINVAL, "  nor a GUID with a newline");
+	}
+	{
+		struct gpo_cep_server srv = { .uri = (char *)"https://h/x", .friendly_name = (char *)"h",
+					      .friendly_name_default = true };
+		struct gpo_xcep_policies ans = { .policy_id = (char *)"not\na guid",
+						 .friendly_name = (char *)"Name" };
+		struct gpo_diags *d = gpo_diags_new(mem);
+		char *huge = talloc_zero_size(mem, (8 << 20) + 1);
+
+		ok(gpo_cep_server_take_probe(mem, &srv, &ans, "/computer/x", d) == GPO_EPROTO &&
+			   srv.policy_id == NULL && d->errors == 1 &&
+			   strcmp(d->items[0].pointer, "/computer/x/policy_id") == 0 &&
+			   strcmp(d->items[0].id, "probe-invalid-answer") == 0,
+		   "a policy ID that is not a GUID is not taken: an error at its pointer");
+		contains(d->count ? d->items[0].message : NULL,
+			 "the policy server https://h/x sent policyID 'not\\na guid', which is not a GUID",
+			 "  naming the server, escaped");
+		ans.policy_id = (char *)"{083C7011-1D0A-4855-885D-AC945184658C}";
+		ans.friendly_name = (char *)"Evil\x1b[31m";
+		ok(gpo_cep_server_take_probe(mem, &srv, &ans, "/computer/x", d) == GPO_EPROTO &&
+			   srv.policy_id == NULL && strcmp(srv.friendly_name, "h") == 0 && d->errors == 2 &&
+			   strcmp(d->items[1].pointer, "/computer/x/friendly_name") == 0,
+		   "a friendly name with ESC is not taken");
+		contains(d->count > 1 ? d->items[1].message : NULL,
+			 "'Evil\\x1b[31m', which contains a control character (\\x1b at character 5)",
+			 "  and says which character");
+		memset(huge, 'N', 8 << 20);
+		ans.friendly_name = huge;
+		ok(gpo_cep_server_take_probe(mem, &srv, &ans, "/computer/x", d) == GPO_EPROTO &&
+			   d->errors == 3 && strstr(d->items[2].message, "8388608 characters long, more than 1024") &&
+			   strlen(d->items[2].message) < GPO_CEP_FRIENDLY_NAME_MAX + 400,
+		   "an 8 MiB friendly name is not taken, nor quoted whole");
+		ans.friendly_name = talloc_asprintf(mem, "%0*d", (int)GPO_CEP_FRIENDLY_NAME_MAX, 7);
+		ok(gpo_cep_server_take_probe(mem, &srv, &ans, "/computer/x", d) == 0 &&
+			   srv.policy_id && strcmp(srv.friendly_name, ans.friendly_name) == 0,
+		   "1024 characters are taken");
 	}
 	s = RESP("<policyID></policyID>");
 	ok(parse(mem, s, strlen(s)) == NULL && last && strstr(last->message, "no policyID"),
