@@ -16,7 +16,9 @@ const struct cli_spec cli_spec_acl = {
 	.about = "Compare the NT ACL of a GPO's SYSVOL folder with the one derived from its\n"
 		 "container's security descriptor (what samba-tool gpo aclcheck checks) and\n"
 		 "say what differs.  --repair sets the folder's ACL from the container's and\n"
-		 "lets everything inside inherit it again; the container keeps its entries,\n"
+		 "that of everything inside to what it inherits, item by item, also where\n"
+		 "the NT ACLs agree (a Samba DC may keep file permissions that do not\n"
+		 "follow them, which SMB cannot show); the container keeps its entries,\n"
 		 "put in the folder's order (as create does) so that samba-tool gpo aclcheck\n"
 		 "agrees.  Only the GPOs named are touched.  Exit status 4: a difference was\n"
 		 "found and not repaired.\n",
@@ -34,14 +36,15 @@ static json_object *aces_json(TALLOC_CTX *mem, const struct gpo_ace *aces, size_
 }
 
 static void print_text(TALLOC_CTX *mem, const struct gpo_domain_gpo *g,
-		       const struct gpo_domain_acl *acl, bool repaired)
+		       const struct gpo_domain_acl *acl, bool repaired, bool rewritten)
 {
 	const struct gpo_sd_diff *d = acl->diff;
 	size_t i;
 
 	if (acl->same) {
-		printf("GPO '%s' %s: SYSVOL ACL matches its container\n", cli_safe(mem, g->name),
-		       g->guid);
+		printf("GPO '%s' %s: SYSVOL ACL matches its container%s\n", cli_safe(mem, g->name),
+		       g->guid, rewritten ? "; written again on every item so that the DC's "
+					     "file permissions follow it" : "");
 		return;
 	}
 	printf("GPO '%s' %s: SYSVOL ACL %s its container's\n", cli_safe(mem, g->name), g->guid,
@@ -97,7 +100,12 @@ static int one(TALLOC_CTX *mem, struct gpo_domain *dom, const struct gpo_domain_
 	int rc;
 
 	rc = gpo_domain_check_acl(mem, dom, g, &acl, &err);
-	if (rc == 0 && repair && !acl->same) {
+	/*
+	 * Written again even when the NT ACLs agree: Samba may hold POSIX
+	 * ACLs that do not follow them (it leaves them as they were when an
+	 * NT ACL with an object entry is set), and SMB shows only the NT ACL.
+	 */
+	if (rc == 0 && repair) {
 		rc = gpo_domain_repair_acl(mem, dom, g, &err);
 		/* read it back: smbcacls said yes, the folder must say so too */
 		if (rc == 0)
@@ -106,14 +114,14 @@ static int one(TALLOC_CTX *mem, struct gpo_domain *dom, const struct gpo_domain_
 			cli_error("the SYSVOL ACL of GPO %s still differs after setting it", g->guid);
 			return EXIT_FAILURE_;
 		}
-		repaired = rc == 0;
+		repaired = rc == 0 && !acl->same;
 	}
 	if (rc != 0)
 		return cli_fail(err, rc);
 	if (results != NULL)
 		json_object_array_add(results, acl_json(mem, g, acl, repaired));
 	else
-		print_text(mem, g, acl, repaired);
+		print_text(mem, g, acl, repaired, repair);
 	return acl->same || repaired ? EXIT_OK : EXIT_CHANGES;
 }
 

@@ -506,7 +506,7 @@ static void feed_password(int fd, const char *password)
 }
 
 int ad_smb_set_sddl_start(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path,
-			  const char *sddl, bool propagate, struct ad_smb_job **ret_job,
+			  const char *sddl, struct ad_smb_job **ret_job,
 			  struct gpo_error **reterr)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
@@ -543,8 +543,6 @@ int ad_smb_set_sddl_start(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *pat
 		argv[argc++] = user ? user : "";
 	}
 	argv[argc++] = "--sddl";
-	if (propagate)
-		argv[argc++] = "--propagate-inheritance";
 	argv[argc++] = service;
 	argv[argc++] = path;
 	argv[argc++] = "-S";
@@ -662,10 +660,10 @@ int ad_smb_get_sd(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path,
 }
 
 int ad_smb_set_sddl(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path, const char *sddl,
-		    bool propagate, struct gpo_error **reterr)
+		    struct gpo_error **reterr)
 {
 	struct ad_smb_job *job = NULL;
-	int rc = ad_smb_set_sddl_start(mem_ctx, s, path, sddl, propagate, &job, reterr);
+	int rc = ad_smb_set_sddl_start(mem_ctx, s, path, sddl, &job, reterr);
 
 	return rc != 0 ? rc : ad_smb_set_sddl_finish(mem_ctx, job, reterr);
 }

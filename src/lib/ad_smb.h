@@ -71,21 +71,21 @@ int ad_smb_get_sd(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path,
 		  struct gpo_sd **ret_sd, struct gpo_error **reterr);
 
 /*
- * Set the NT security descriptor of a folder from SDDL, protected DACL and
+ * Set the NT security descriptor of a file or folder from SDDL, protected DACL and
  * object ACEs included.  libsmbclient's ACL attributes can express neither,
  * so this runs Samba's smbcacls (its absolute path chosen at build time)
  * with the same credentials (the password through a pipe, never on the
  * command line), the same signing requirement and an environment holding
- * nothing but what it needs.  With `propagate`, what is inside inherits the
- * new entries (smbcacls --propagate-inheritance).
+ * nothing but what it needs.  Nothing inside is changed: smbcacls'
+ * propagation keeps what an item holds of its own.
  */
 int ad_smb_set_sddl(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path, const char *sddl,
-		    bool propagate, struct gpo_error **reterr);
+		    struct gpo_error **reterr);
 
 /* The same in two halves, so that other work can run while smbcacls does. */
 struct ad_smb_job;
 int ad_smb_set_sddl_start(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path,
-			  const char *sddl, bool propagate, struct ad_smb_job **ret_job,
+			  const char *sddl, struct ad_smb_job **ret_job,
 			  struct gpo_error **reterr);
 int ad_smb_set_sddl_finish(TALLOC_CTX *mem_ctx, struct ad_smb_job *job,
 			   struct gpo_error **reterr);

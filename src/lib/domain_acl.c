@@ -46,7 +46,7 @@ int domain_wanted_fs_sd(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *c
 }
 
 int domain_set_folder_acl(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
-			  const struct gpo_sd *fs, bool propagate, struct gpo_error **reterr)
+			  const struct gpo_sd *fs, struct gpo_error **reterr)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	struct gpo_sd *plain = NULL;
@@ -66,9 +66,134 @@ int domain_set_folder_acl(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char 
 	 * object entries (which grant nothing on files) goes first and brings
 	 * the POSIX ACL up to date; the whole ACL follows.
 	 */
-	rc = ad_smb_set_sddl(tmp, d->smb, path, sddl_plain, propagate, reterr);
+	rc = ad_smb_set_sddl(tmp, d->smb, path, sddl_plain, reterr);
 	if (rc == 0 && strcmp(sddl_plain, sddl) != 0)
-		rc = ad_smb_set_sddl(tmp, d->smb, path, sddl, propagate, reterr);
+		rc = ad_smb_set_sddl(tmp, d->smb, path, sddl, reterr);
+	rc = domain_keep_error(mem_ctx, reterr, rc);
+	talloc_free(tmp);
+	return rc;
+}
+
+struct acl_item {
+	char *path;
+	struct gpo_sd *have;
+	struct gpo_sd *want;
+};
+
+struct acl_tree {
+	struct acl_item *items;
+	size_t n;
+};
+
+static int add_item(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct acl_tree *t,
+		    const char *path, struct gpo_sd *want, struct gpo_error **reterr)
+{
+	struct acl_item *grown = talloc_realloc(mem_ctx, t->items, struct acl_item, t->n + 1);
+	int rc;
+
+	if (grown == NULL)
+		return gpo_oom(mem_ctx, reterr);
+	t->items = grown;
+	grown[t->n].path = talloc_strdup(grown, path);
+	grown[t->n].want = want;
+	rc = ad_smb_get_sd(grown, d->smb, path, &grown[t->n].have, reterr);
+	if (rc == 0)
+		t->n++;
+	return rc;
+}
+
+/* Every item below `dir`, what it has and what it is to inherit from `parent`. */
+static int collect_tree(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct acl_tree *t,
+			const char *dir, const struct gpo_sd *parent, int depth,
+			struct gpo_error **reterr)
+{
+	struct ad_smb_entry *e = NULL;
+	size_t n = 0, i;
+	int rc = ad_smb_list(mem_ctx, d->smb, dir, &e, &n, reterr);
+
+	if (rc == 0 && depth > 16)
+		return gpo_fail(mem_ctx, reterr, GPO_EINVAL, "'%s' is nested more than 16 "
+				"folders deep: not a GPO folder", dir);
+	for (i = 0; rc == 0 && i < n; i++) {
+		char *path = talloc_asprintf(mem_ctx, "%s/%s", dir, e[i].name);
+		struct acl_item *it;
+		struct gpo_sd *want = NULL;
+
+		rc = path ? add_item(mem_ctx, d, t, path, NULL, reterr) : gpo_oom(mem_ctx, reterr);
+		if (rc != 0)
+			break;
+		it = &t->items[t->n - 1];
+		if (sd_inherit(t->items, parent, it->have->owner, e[i].is_dir, &want) != 0)
+			return gpo_oom(mem_ctx, reterr);
+		it->want = want;
+		if (e[i].is_dir)
+			rc = collect_tree(mem_ctx, d, t, path, want, depth + 1, reterr);
+	}
+	return rc;
+}
+
+/* The share path as users see it: \\dc\sysvol\realm\... */
+static char *unc(TALLOC_CTX *mem_ctx, const struct gpo_domain *d, const char *path)
+{
+	char *s = talloc_asprintf(mem_ctx, "\\\\%s\\sysvol\\%s", d->dc, path), *p;
+
+	for (p = s; p != NULL && *p; p++)
+		if (*p == '/')
+			*p = '\\';
+	return s;
+}
+
+/* Read every item and check the right to change each one, changing nothing. */
+static int plan_tree(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
+		     const struct gpo_sd *fs, struct acl_tree *t, struct gpo_error **reterr)
+{
+	const char *who = d->identity ? d->identity : "this account";
+	size_t i;
+	int rc = add_item(mem_ctx, d, t, path, discard_const(fs), reterr);
+
+	if (rc == 0)
+		rc = collect_tree(mem_ctx, d, t, path, fs, 0, reterr);
+	for (i = 0; rc == 0 && i < t->n; i++) {
+		if (!domain_granted(d, t->items[i].have, STD_WRITE_DAC, true))
+			rc = gpo_fail(mem_ctx, reterr, GPO_EACCES, "%s may not change the ACL of "
+				      "%s (WRITE_DAC on it): nothing was changed", who,
+				      unc(mem_ctx, d, t->items[i].path));
+		/* the right must last through both steps of every item */
+		else if (!domain_granted(d, t->items[i].want, STD_WRITE_DAC, true))
+			rc = gpo_fail(mem_ctx, reterr, GPO_EACCES, "%s may change the ACL of %s "
+				      "only through entries that the container does not hold, so "
+				      "it would lose that right half-way (give it 'Modify "
+				      "security' on the GPO): nothing was changed", who,
+				      unc(mem_ctx, d, t->items[i].path));
+	}
+	return rc;
+}
+
+static int apply_tree(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const struct acl_tree *t,
+		      struct gpo_error **reterr)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < t->n; i++) {
+		rc = domain_set_folder_acl(mem_ctx, d, t->items[i].path, t->items[i].want, reterr);
+		if (rc != 0 && i > 0)
+			rc = gpo_fail(mem_ctx, reterr, GPO_EPARTIAL, "%s; the ACL of %zu of the %zu "
+				      "items was set, the others are as they were (run 'gpo-cep "
+				      "acl --repair' again)", (*reterr)->message, i, t->n);
+	}
+	return rc;
+}
+
+int domain_set_tree_acl(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
+			const struct gpo_sd *fs, struct gpo_error **reterr)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct acl_tree t = { NULL, 0 };
+	int rc = plan_tree(tmp, d, path, fs, &t, reterr);
+
+	if (rc == 0)
+		rc = apply_tree(tmp, d, &t, reterr);
 	rc = domain_keep_error(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
@@ -246,35 +371,52 @@ int gpo_domain_repair_acl(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	char *path = domain_sysvol_path(tmp, d, gpo->guid);
-	struct gpo_sd *ds = NULL, *canon = NULL, *folder = NULL, *want = NULL;
+	struct gpo_sd *ds = NULL, *canon = NULL, *want = NULL;
+	struct acl_tree t = { NULL, 0 };
 	bool reorder = false;
+	uint8_t *bytes = NULL;
+	size_t len = 0;
 	int rc = domain_read_sd(tmp, d, gpo->dn, &ds, reterr);
 
 	if (rc == 0)
 		rc = domain_smb(tmp, d, reterr);
-	if (rc == 0)
-		rc = ad_smb_get_sd(tmp, d->smb, path, &folder, reterr);
 	if (rc != 0)
 		goto out;
+	/*
+	 * smbcacls sorts a file ACL; samba-tool gpo aclcheck then wants the
+	 * container in the same order, which is written only where that
+	 * cannot change who may do what.
+	 */
+	if (gpo_sd_canonical_for_sysvol(tmp, ds, &canon, &reorder) != 0)
+		reorder = false;
 	/* rights first: nothing is changed unless all of it may be */
-	if (gpo_sd_canonical_for_sysvol(tmp, ds, &canon, &reorder) == 0 && reorder &&
-	    !domain_granted(d, ds, STD_WRITE_DAC, false)) {
+	if (reorder && !domain_granted(d, ds, STD_WRITE_DAC, false)) {
 		rc = gpo_fail(tmp, reterr, GPO_EACCES, "%s may not change the permissions of GPO "
 			      "%s's container (WRITE_DAC, 'Modify security' in GPMC): nothing "
 			      "was changed", d->identity ? d->identity : "this account", gpo->guid);
 		goto out;
 	}
-	if (!domain_granted(d, folder, STD_WRITE_DAC, true)) {
-		rc = gpo_fail(tmp, reterr, GPO_EACCES, "%s may not change the ACL of %s (WRITE_DAC "
-			      "on the folder): nothing was changed",
-			      d->identity ? d->identity : "this account",
-			      domain_unc_path(tmp, d, gpo->guid));
+	rc = gpo_sd_ds_to_fs(tmp, reorder ? canon : ds, &want);
+	if (rc != 0) {
+		rc = gpo_oom(tmp, reterr);
 		goto out;
 	}
-	rc = domain_wanted_fs_sd(tmp, d, gpo->dn, true, &want, reterr);
+	rc = plan_tree(tmp, d, path, want, &t, reterr);
+	if (rc == 0 && reorder) {
+		canon->owner = NULL;
+		canon->group = NULL;
+		rc = gpo_sd_encode(tmp, canon, &bytes, &len);
+		rc = rc == 0 ? ad_ldap_set_dacl(tmp, d->ldap, gpo->dn, bytes, len, reterr)
+			     : gpo_oom(tmp, reterr);
+	}
 	/* what is inside inherits again: the files are not left with the old entries */
-	if (rc == 0)
-		rc = domain_set_folder_acl(tmp, d, path, want, true, reterr);
+	if (rc == 0) {
+		rc = apply_tree(tmp, d, &t, reterr);
+		if (rc != 0 && reorder)
+			rc = gpo_fail(tmp, reterr, GPO_EPARTIAL, "%s; the container's entries "
+				      "were put in the order Windows keeps (no one's access "
+				      "changed)", (*reterr)->message);
+	}
 out:
 	rc = domain_keep_error(mem_ctx, reterr, rc);
 	talloc_free(tmp);

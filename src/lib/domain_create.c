@@ -140,7 +140,7 @@ static int make_folder(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const struct g
 		rc = ad_smb_mkdir(mem_ctx, d->smb, path, reterr);
 	/* before anything is created inside, so that it inherits */
 	if (rc == 0)
-		rc = domain_set_folder_acl(mem_ctx, d, path, fs, false, reterr);
+		rc = domain_set_folder_acl(mem_ctx, d, path, fs, reterr);
 	if (rc == 0)
 		rc = ad_smb_mkdir(mem_ctx, d->smb, talloc_asprintf(mem_ctx, "%s/Machine", path),
 				  reterr);
@@ -157,8 +157,8 @@ static int set_acl(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const struct gpo_d
 	int rc = domain_wanted_fs_sd(mem_ctx, d, gpo->dn, true, &fs, reterr);
 
 	if (rc == 0)
-		rc = domain_set_folder_acl(mem_ctx, d, domain_sysvol_path(mem_ctx, d, gpo->guid), fs,
-					   true, reterr);
+		rc = domain_set_tree_acl(mem_ctx, d, domain_sysvol_path(mem_ctx, d, gpo->guid), fs,
+					 reterr);
 	return rc;
 }
 
@@ -233,6 +233,11 @@ int gpo_domain_create_gpo(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char 
 	bool created = false;
 	int rc;
 
+	if (gpo_cep_check_gpo_name(tmp, name, &err) != 0) {
+		rc = gpo_fail(mem_ctx, reterr, GPO_EINVAL, "the GPO name %s", err->message);
+		talloc_free(tmp);
+		return rc;
+	}
 	if (g == NULL) {
 		talloc_free(tmp);
 		return gpo_oom(mem_ctx, reterr);

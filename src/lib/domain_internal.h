@@ -85,12 +85,24 @@ int domain_wanted_fs_sd(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *c
 			bool canonicalize, struct gpo_sd **ret_fs, struct gpo_error **reterr);
 
 /*
- * Set a GPO folder's ACL to `fs` (and, with `propagate`, what is inside):
- * first without its object entries, so that Samba brings the POSIX ACL up
- * to date, then whole, so that the NT ACL is exactly `fs`.
+ * Set one item's ACL to `fs`: first without its object entries, so that
+ * Samba brings the POSIX ACL up to date, then whole, so that the NT ACL is
+ * exactly `fs`.
  */
 int domain_set_folder_acl(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
-			  const struct gpo_sd *fs, bool propagate, struct gpo_error **reterr);
+			  const struct gpo_sd *fs, struct gpo_error **reterr);
+
+/*
+ * Set a GPO folder's ACL to `fs` and that of everything inside to what it
+ * inherits, item by item (Samba leaves the POSIX ACL of an item whose NT
+ * ACL holds an object entry as it was, and smbcacls' propagation keeps an
+ * item's own entries).  Every item is read and the right to change it
+ * (WRITE_DAC, now and under the new ACL) checked before the first is
+ * changed: GPO_EACCES then, nothing changed.  A failure part-way is
+ * GPO_EPARTIAL, saying how many items were set.
+ */
+int domain_set_tree_acl(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
+			const struct gpo_sd *fs, struct gpo_error **reterr);
 
 /* Move an error made on a scratch context to the caller's. */
 int domain_keep_error(TALLOC_CTX *mem_ctx, struct gpo_error **reterr, int rc);
@@ -123,11 +135,12 @@ struct domain_file {
 /*
  * Replace files in a GPO folder so that at every instant either the old or
  * the new complete set can be recovered, whatever stops the process: every
- * new file is written as NAME.gpo-cep-new and its size checked; then each
- * file is renamed to NAME.gpo-cep-old and its new one into place; then the
- * old ones are removed.  A ".gpo-cep-old" anywhere in the folder means every
- * ".gpo-cep-new" is complete and the next run rolls forward; without one,
- * ".gpo-cep-new" files are incomplete and removed.  A refusal while
+ * new file is written as NAME.gpo-cep-new and its size checked; then the
+ * commit mark "gpo-cep.commit" is created, each file renamed to
+ * NAME.gpo-cep-old and its new one into place; then the old ones are
+ * removed, and the mark.  The mark (or a ".gpo-cep-old") means every
+ * ".gpo-cep-new" is complete and the next run rolls forward; without it,
+ * ".gpo-cep-new" files may be incomplete and are removed.  A refusal while
  * renaming is undone.  Needs the lock.  GPO_EPARTIAL when the connection
  * broke half-way (the next run finishes).
  */

@@ -210,6 +210,59 @@ int gpo_sd_ds_to_fs(TALLOC_CTX *mem_ctx, const struct gpo_sd *ds, struct gpo_sd 
 	return 0;
 }
 
+int sd_inherit(TALLOC_CTX *mem_ctx, const struct gpo_sd *parent, const struct gpo_sid *owner,
+	       bool is_dir, struct gpo_sd **ret_sd)
+{
+	const uint8_t inherit = GPO_ACE_OBJECT_INHERIT | GPO_ACE_CONTAINER_INHERIT;
+	struct gpo_sd *out = talloc_zero(mem_ctx, struct gpo_sd);
+	size_t i;
+
+	if (out == NULL)
+		return GPO_ENOMEM;
+	out->revision = 1;
+	out->control = GPO_SD_DACL_PRESENT | GPO_SD_DACL_AUTO_INHERITED;
+	/* at most two entries for each: CREATOR OWNER's as the owner's and passed on */
+	out->aces = talloc_zero_array(out, struct gpo_ace, 2 * parent->n_aces + 1);
+	if (out->aces == NULL) {
+		talloc_free(out);
+		return GPO_ENOMEM;
+	}
+	for (i = 0; i < parent->n_aces; i++) {
+		struct gpo_ace a = parent->aces[i];
+		bool co = sid_is(&a.trustee, 3, 0, 0, 1);
+		bool np = (a.flags & GPO_ACE_NO_PROPAGATE) != 0;
+		bool effective, passed_on;
+
+		if (is_dir) {
+			effective = (a.flags & GPO_ACE_CONTAINER_INHERIT) != 0;
+			/* a folder hands down what reaches files below it, too */
+			passed_on = !np && (a.flags & inherit) != 0;
+		} else {
+			effective = (a.flags & GPO_ACE_OBJECT_INHERIT) != 0;
+			passed_on = false;
+		}
+		if (effective && !(co && owner == NULL)) {
+			struct gpo_ace *e = &out->aces[out->n_aces++];
+
+			*e = a;
+			e->flags = GPO_ACE_INHERITED;
+			if (passed_on && !co)
+				e->flags |= a.flags & inherit;
+			if (co)
+				e->trustee = *owner;
+		}
+		if (passed_on && (co || !effective)) {
+			struct gpo_ace *e = &out->aces[out->n_aces++];
+
+			*e = a;
+			e->flags = (uint8_t)((a.flags & inherit) | GPO_ACE_INHERIT_ONLY |
+					     GPO_ACE_INHERITED);
+		}
+	}
+	*ret_sd = out;
+	return 0;
+}
+
 int gpo_sd_without_object_aces(TALLOC_CTX *mem_ctx, const struct gpo_sd *sd,
 			       struct gpo_sd **ret_sd)
 {

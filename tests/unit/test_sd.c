@@ -7,6 +7,7 @@
 #include <gpo-cep.h>
 
 #include "harness.h"
+#include "internal.h"
 
 static const char gpc_sd_b64[] =
 	"AQAHkBQAAAAwAAAAAAAAAEwAAAABBQAAAAAABRUAAAAHCvgTZQP4heS8UsUAAgAAAQUAAAAAAAUVAAAABwr4"
@@ -62,6 +63,53 @@ int main(void)
 	       "(OA;OICI;0x00000000;edacfd8f-ffb3-11d1-b41d-00a0c968f939;;S-1-5-11)"
 	       "(A;OICI;0x001200a9;;;S-1-5-9)",
 	       "equals Samba's dsacl2fsacl for the same descriptor");
+	{
+		/* what Windows gives what is inside: every item set to this by acl --repair */
+		struct gpo_sid ba = { .revision = 1, .n_sub = 2, .authority = 5, .sub = { 32, 544 } };
+		struct gpo_sd *dir = NULL, *file = NULL, *odd = NULL, *kid = NULL;
+
+		ok(fs && sd_inherit(mem, fs, &ba, true, &dir) == 0, "what a folder inside inherits");
+		is_str(dir ? gpo_sd_sddl(mem, dir) : NULL,
+		       "D:AI"
+		       "(A;OICIID;0x001f01ff;;;" DOM "-512)"
+		       "(A;OICIID;0x001f01ff;;;" DOM "-519)"
+		       "(A;ID;0x001f01ff;;;S-1-5-32-544)"
+		       "(A;OICIIOID;0x001f01ff;;;S-1-3-0)"
+		       "(A;OICIID;0x001f01ff;;;" DOM "-512)"
+		       "(A;OICIID;0x001f01ff;;;S-1-5-18)"
+		       "(A;OICIID;0x001200a9;;;S-1-5-11)"
+		       "(OA;OICIID;0x00000000;edacfd8f-ffb3-11d1-b41d-00a0c968f939;;S-1-5-11)"
+		       "(A;OICIID;0x001200a9;;;S-1-5-9)",
+		       "  marked inherited, passed on, CREATOR OWNER as the owner and kept inherit-only");
+		ok(dir && sd_inherit(mem, dir, &ba, false, &file) == 0, "what a file in it inherits");
+		is_str(file ? gpo_sd_sddl(mem, file) : NULL,
+		       "D:AI"
+		       "(A;ID;0x001f01ff;;;" DOM "-512)"
+		       "(A;ID;0x001f01ff;;;" DOM "-519)"
+		       "(A;ID;0x001f01ff;;;S-1-5-32-544)"
+		       "(A;ID;0x001f01ff;;;" DOM "-512)"
+		       "(A;ID;0x001f01ff;;;S-1-5-18)"
+		       "(A;ID;0x001200a9;;;S-1-5-11)"
+		       "(OA;ID;0x00000000;edacfd8f-ffb3-11d1-b41d-00a0c968f939;;S-1-5-11)"
+		       "(A;ID;0x001200a9;;;S-1-5-9)",
+		       "  effective only; the folder's own entry for its owner is not handed down");
+		/* object inherit only, container inherit only, no-propagate, a deny */
+		ok(gpo_sd_parse_smb_text(mem, "ACL:S-1-1-0:0/1/0x1,ACL:S-1-5-11:0/2/0x2,"
+					 "ACL:S-1-5-18:0/7/0x4,ACL:S-1-5-9:1/3/0x8,"
+					 "ACL:S-1-5-32-545:0/0/0x10", &odd, NULL) == 0,
+		   "a folder with each kind of entry");
+		ok(odd && sd_inherit(mem, odd, &ba, true, &kid) == 0, "what a folder in it inherits");
+		is_str(kid ? gpo_sd_sddl(mem, kid) : NULL,
+		       "D:AI(A;OIIOID;0x00000001;;;S-1-1-0)(A;CIID;0x00000002;;;S-1-5-11)"
+		       "(A;ID;0x00000004;;;S-1-5-18)(D;OICIID;0x00000008;;;S-1-5-9)",
+		       "  OI: inherit-only, for its files; CI: effective and passed on; NP: "
+		       "effective, not passed on; deny kept; no inheritance: nothing");
+		ok(odd && sd_inherit(mem, odd, &ba, false, &kid) == 0, "what a file in it inherits");
+		is_str(kid ? gpo_sd_sddl(mem, kid) : NULL,
+		       "D:AI(A;ID;0x00000001;;;S-1-1-0)(A;ID;0x00000004;;;S-1-5-18)"
+		       "(D;ID;0x00000008;;;S-1-5-9)",
+		       "  OI entries only (NP too)");
+	}
 	is_int(gpo_sd_ds_mask_to_file(0x20094), 0x1200a9, "RP|LC|LO|RC -> read/execute");
 	is_int(gpo_sd_ds_mask_to_file(0x20), 0x100116, "WP -> write");
 	is_int(gpo_sd_ds_mask_to_file(0xF01FF), 0x1F01FF, "full control -> full control");
