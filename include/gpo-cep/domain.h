@@ -219,8 +219,9 @@ struct gpo_link_change {
 
 /*
  * Check that `target_dn` can take a link before anything is changed: a
- * DN, an object that exists, one that holds gPLink (a domain, OU or site),
- * and that this identity may write its gPLink.
+ * DN (else GPO_EINVAL), an object that exists (GPO_ENOTFOUND), one that
+ * holds gPLink, a domain, OU or site (GPO_ERROR), and that this identity
+ * may write its gPLink (GPO_EACCES).
  */
 int gpo_domain_check_link_target(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 				 const char *target_dn, struct gpo_error **reterr);
@@ -304,7 +305,10 @@ int gpo_domain_list_orphans(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 			    struct gpo_domain_orphan **ret_orphans, size_t *ret_count,
 			    struct gpo_error **reterr);
 
-/* Remove what is left of GPO `guid`: links, then folder.  Refused while a container exists. */
+/*
+ * Remove what is left of GPO `guid`: links, then folder.  GPO_EEXIST while
+ * a container exists; GPO_ENOTFOUND when nothing is left.
+ */
 int gpo_domain_delete_orphan(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *guid,
 			     struct gpo_error **reterr);
 

@@ -110,8 +110,10 @@ int gpo_domain_delete_gpo(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 	if (rc == 0)
 		rc = ad_ldap_delete(tmp, d->ldap, gpo->dn, true, reterr);
 	if (rc != 0) {
-		rc = gpo_fail(tmp, reterr, rc, "%s; nothing was changed",
-			      reterr && *reterr ? (*reterr)->message : gpo_strerror(rc));
+		const char *why = reterr && *reterr ? (*reterr)->message : gpo_strerror(rc);
+
+		if (strstr(why, "nothing was changed") == NULL)
+			rc = gpo_fail(tmp, reterr, rc, "%s; nothing was changed", why);
 		goto out;
 	}
 	/* the container is gone: from here on, what is left is an orphan */
@@ -285,7 +287,7 @@ int gpo_domain_delete_orphan(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const ch
 	}
 	rc = gpo_domain_find_gpo(tmp, d, norm, &g, &err);
 	if (rc == 0) {
-		rc = gpo_fail(tmp, reterr, GPO_EINVAL, "GPO %s has a container, so it is no orphan: "
+		rc = gpo_fail(tmp, reterr, GPO_EEXIST, "GPO %s has a container, so it is no orphan: "
 			      "'gpo-cep delete --gpo %s' deletes it; nothing was changed", norm, norm);
 		goto out;
 	}

@@ -43,14 +43,15 @@ int gpo_domain_check_link_target(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 		if (ascii_strcasecmp((const char *)a->values[i], "gPLink") == 0)
 			break;
 	if (a == NULL || i == a->n_values) {
-		rc = gpo_fail(tmp, reterr, GPO_EINVAL, "link target '%s' cannot hold a link: only "
+		rc = gpo_fail(tmp, reterr, GPO_ERROR, "link target '%s' cannot hold a link: only "
 			      "a domain, an OU or a site can", target_dn);
 		goto out;
 	}
 	rc = domain_unwritable(tmp, d, target_dn, gplink, &missing, reterr);
 	if (rc == 0 && missing != NULL)
 		rc = gpo_fail(tmp, reterr, GPO_EACCES, "%s may not link GPOs to '%s': it lacks the "
-			      "right to write its gPLink attribute", d->identity ? d->identity
+			      "right to write its gPLink attribute; nothing was changed",
+			      d->identity ? d->identity
 									   : "this account",
 			      target_dn);
 out:
