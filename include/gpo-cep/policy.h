@@ -49,6 +49,8 @@ enum gpo_cep_auth {
 #define GPO_CEP_LDAP_FRIENDLY_NAME "Active Directory Enrollment Policy"
 /* The longest friendly name, in characters: from a policy file or a server alike. */
 #define GPO_CEP_FRIENDLY_NAME_MAX 1024u
+/* The longest GPO display name a policy file may give, in characters. */
+#define GPO_CEP_NAME_MAX 256u
 
 struct gpo_cep_server {
 	char *uri;              /* "LDAP:" or an https:// URI */
@@ -172,5 +174,15 @@ int gpo_cep_server_key(const char *uri, char out[41]);
  */
 int gpo_cep_check_friendly_name(TALLOC_CTX *mem_ctx, const char *name,
 				struct gpo_error **reterr);
+
+/* A GPO display name (a policy's "name", create --name): the same rules, not empty, at most GPO_CEP_NAME_MAX characters. */
+int gpo_cep_check_gpo_name(TALLOC_CTX *mem_ctx, const char *name, struct gpo_error **reterr);
+
+/*
+ * JSON text with DEL and the C1 control characters (U+0080 to U+009F),
+ * which JSON allows raw and some terminals obey, written as \u escapes;
+ * json-c already escapes C0.  NULL when memory runs out.
+ */
+char *gpo_json_escape_controls(TALLOC_CTX *mem_ctx, const char *json);
 
 #endif

@@ -12,30 +12,11 @@
 const char *cli_safe(TALLOC_CTX *mem_ctx, const char *s)
 {
 	char *out;
-	size_t i;
 
 	if (s == NULL)
 		return "";
-	for (i = 0; s[i] != '\0'; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7F)
-			break;
-	if (s[i] == '\0')
-		return s;
-	out = talloc_strndup(mem_ctx, s, i);
-	for (; out != NULL && s[i] != '\0'; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '\n')
-			out = talloc_strdup_append(out, "\\n");
-		else if (c == '\r')
-			out = talloc_strdup_append(out, "\\r");
-		else if (c == '\t')
-			out = talloc_strdup_append(out, "\\t");
-		else if (c < 0x20 || c == 0x7F)
-			out = talloc_asprintf_append(out, "\\x%02x", c);
-		else
-			out = talloc_asprintf_append(out, "%c", c);
-	}
+	/* control characters (C0, DEL, C1) and bytes that are not UTF-8, escaped */
+	out = gpo_xcep_escape(mem_ctx, s, 0);
 	return out ? out : "(out of memory)";
 }
 
@@ -131,9 +112,13 @@ json_object *cli_diags_json(const struct gpo_diags *d)
 
 void cli_print_json(json_object *doc)
 {
-	puts(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
-							 JSON_C_TO_STRING_SPACED |
-							 JSON_C_TO_STRING_NOSLASHESCAPE));
+	const char *s = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
+								JSON_C_TO_STRING_SPACED |
+								JSON_C_TO_STRING_NOSLASHESCAPE);
+	char *safe = s ? gpo_json_escape_controls(NULL, s) : NULL;
+
+	puts(safe ? safe : s ? s : "");
+	talloc_free(safe);
 }
 
 static int read_stdin(TALLOC_CTX *mem_ctx, uint8_t **ret, size_t *ret_len)

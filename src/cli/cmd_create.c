@@ -91,6 +91,10 @@ int cmd_create(int argc, char **argv)
 		cli_finish_policy(policy, NULL, path, diags, status);
 		goto out;
 	}
+	if (name != NULL && gpo_cep_check_gpo_name(mem, name, &err) != 0) {
+		status = cli_usage_error("create", "--name: the name %s", err->message);
+		goto out;
+	}
 	if (status == EXIT_OK && name == NULL)
 		name = policy->name;
 	if (status == EXIT_OK && name == NULL) {

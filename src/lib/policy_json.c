@@ -172,22 +172,12 @@ static char *get_name(struct loader *l, json_object *obj, const char *ptr, const
 		      size_t max, TALLOC_CTX *ctx)
 {
 	char *s = get_string(l, obj, ptr, key, ctx);
-	size_t i, chars = 0;
+	struct gpo_error *e = NULL;
 
-	for (i = 0; s != NULL && s[i] != '\0'; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x20 || c == 0x7F) {
-			report(l, "control-character", ptr_join(l, ptr, key),
-			       "must not hold a control character (U+%04X at byte %zu)", c, i);
-			talloc_free(s);
-			return NULL;
-		}
-		chars += (c & 0xC0) != 0x80;
-	}
-	if (s != NULL && chars > max) {
-		report(l, "too-long", ptr_join(l, ptr, key), "%zu characters; at most %zu", chars,
-		       max);
+	/* names reach terminals, logs and GPMC: no control character */
+	if (s != NULL && text_check_name(l->mem, s, max, &e) != 0) {
+		report(l, "name", ptr_join(l, ptr, key), "the %s %s", key,
+		       e ? e->message : "is not valid");
 		talloc_free(s);
 		return NULL;
 	}
@@ -814,7 +804,7 @@ int gpo_cep_policy_parse(TALLOC_CTX *mem_ctx, const char *text, size_t len,
 	if (present && !json_object_is_type(v, json_type_string))
 		report(&l, "type", "/$schema", "expected a string, got %s", json_kind(v));
 	/* AD's displayName holds at most 256 characters */
-	policy->name = get_name(&l, root, "", "name", 256, policy);
+	policy->name = get_name(&l, root, "", "name", GPO_CEP_NAME_MAX, policy);
 	for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++) {
 		v = get_object(&l, root, "", gpo_cep_scope_name(k), &present);
 		if (v != NULL)
@@ -939,7 +929,8 @@ int gpo_cep_policy_to_json(TALLOC_CTX *mem_ctx, const struct gpo_cep_policy *pol
 								   JSON_C_TO_STRING_SPACED |
 								   JSON_C_TO_STRING_NOSLASHESCAPE)
 		    : NULL;
-	text = s ? talloc_asprintf(mem_ctx, "%s\n", s) : NULL;
+	text = s ? gpo_json_escape_controls(mem_ctx, s) : NULL;
+	text = text ? talloc_strdup_append(text, "\n") : NULL;
 	json_object_put(root);
 	if (text == NULL)
 		return gpo_oom(mem_ctx, reterr);

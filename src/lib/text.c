@@ -69,7 +69,8 @@ char *gpo_xcep_escape(TALLOC_CTX *mem_ctx, const char *s, size_t max)
 	return out;
 }
 
-int gpo_cep_check_friendly_name(TALLOC_CTX *mem_ctx, const char *name, struct gpo_error **reterr)
+int text_check_name(TALLOC_CTX *mem_ctx, const char *name, size_t max,
+		    struct gpo_error **reterr)
 {
 	const unsigned char *u = (const unsigned char *)name;
 	size_t len = strlen(name), i = 0, chars = 0, n;
@@ -90,9 +91,46 @@ int gpo_cep_check_friendly_name(TALLOC_CTX *mem_ctx, const char *name, struct gp
 		i += n;
 		chars++;
 	}
-	if (chars > GPO_CEP_FRIENDLY_NAME_MAX)
-		return gpo_fail(mem_ctx, reterr, GPO_EINVAL,
-				"is %zu characters long, more than %u", chars,
-				GPO_CEP_FRIENDLY_NAME_MAX);
+	if (chars > max)
+		return gpo_fail(mem_ctx, reterr, GPO_EINVAL, "is %zu characters long, more than %zu",
+				chars, max);
 	return 0;
+}
+
+int gpo_cep_check_friendly_name(TALLOC_CTX *mem_ctx, const char *name, struct gpo_error **reterr)
+{
+	return text_check_name(mem_ctx, name, GPO_CEP_FRIENDLY_NAME_MAX, reterr);
+}
+
+int gpo_cep_check_gpo_name(TALLOC_CTX *mem_ctx, const char *name, struct gpo_error **reterr)
+{
+	if (name[0] == '\0')
+		return gpo_fail(mem_ctx, reterr, GPO_EINVAL, "is empty");
+	return text_check_name(mem_ctx, name, GPO_CEP_NAME_MAX, reterr);
+}
+
+char *gpo_json_escape_controls(TALLOC_CTX *mem_ctx, const char *json)
+{
+	const unsigned char *u = (const unsigned char *)json;
+	size_t len = strlen(json), i;
+	/* six bytes for each one or two it stands for */
+	char *out = talloc_array(mem_ctx, char, 6 * len + 1), *o = out;
+
+	if (out == NULL)
+		return NULL;
+	for (i = 0; i < len; i++) {
+		unsigned cp = 0;
+
+		/* structural JSON is ASCII: these bytes are inside strings */
+		if (u[i] == 0x7F)
+			cp = 0x7F;
+		else if (u[i] == 0xC2 && i + 1 < len && u[i + 1] >= 0x80 && u[i + 1] <= 0x9F)
+			cp = u[++i];
+		if (cp != 0)
+			o += sprintf(o, "\\u%04x", cp);
+		else
+			*o++ = (char)u[i];
+	}
+	*o = '\0';
+	return out;
 }
