@@ -153,6 +153,32 @@ as_smb edit "put $work/probe.txt $realm/Policies/$dg/Machine/probe.txt" > "$work
 grep_in out "NT_STATUS_ACCESS_DENIED" "  a real SMB write by the denied delegate is refused"
 as_smb full "put $work/probe.txt $realm/Policies/$dg/Machine/probe.txt" > "$work/out" 2>&1
 no_grep_in out "NT_STATUS_" "  and one by the other delegate succeeds (the DC's file permissions follow)"
+# explicit entries inside the folder: reported, and gone after a repair
+smbcacls -s "$LAB_CLIENT_CONF" -A "$work/smb.auth" "//$LAB_IP/sysvol" "$realm/Policies/$dg/Machine/Registry.pol" \
+	-a "ACL:S-1-1-0:ALLOWED/0x0/FULL" >/dev/null 2>&1
+smbcacls -s "$LAB_CLIENT_CONF" -A "$work/smb.auth" "//$LAB_IP/sysvol" "$realm/Policies/$dg/Machine" \
+	-a "ACL:S-1-5-32-545:ALLOWED/OI|CI/FULL" >/dev/null 2>&1
+expect 4 "acl of a GPO with full control for Everyone on Machine/Registry.pol and for Users on Machine" -- \
+	"$GPO_CEP" acl "${AUTH[@]}" --gpo "$dg"
+grep_in out "Machine/Registry.pol: an entry the folder does not hand down: (A;;0x001f01ff;;;S-1-1-0)" "  reports the file's entry"
+grep_in out "Machine: an entry the folder does not hand down: (A;OICI;0x001f01ff;;;S-1-5-32-545)" "  and the folder's"
+expect 0 "acl --repair" -- "$GPO_CEP" acl "${AUTH[@]}" --gpo "$dg" --repair
+expect 0 "  in sync afterwards" -- "$GPO_CEP" acl "${AUTH[@]}" --gpo "$dg"
+check "  and Samba's access check agrees: nobody gets more than the container gives" \
+	"$SRC/tests/domain/access_check.py" "$dg" "rt-read-$$" "rt-none-$$" "Guest"
+"$GPO_CEP" delete "${AUTH[@]}" --gpo "$dg" >/dev/null 2>&1
+
+# an allow before a deny: Windows would not write it, gpo-cep does not reorder it
+"$GPO_CEP" create "${AUTH[@]}" "$work/deny.json" >/dev/null 2>&1
+dg=$(gpo_guid "rights $tag deny")
+ddn="CN=$dg,CN=Policies,CN=System,$LAB_BASE_DN"
+samba_tool dsacl set --objectdn="$ddn" --sddl="(D;CI;WP;;;${sid[edit]})" >/dev/null 2>&1
+samba_tool dsacl set --objectdn="$ddn" --sddl="(A;CI;CCDCLCSWRPWPLORC;;;${sid[edit]})" >/dev/null 2>&1
+dacl > "$work/dacl.before"
+expect 0 "acl --repair of a container with an allow before a deny" -- "$GPO_CEP" acl "${AUTH[@]}" --gpo "$dg" --repair
+check "  the container keeps its order (which decides what the delegate may do)" sh -c "test \"\$1\" = \"\$(cat '$work/dacl.before')\"" - "$(dacl)"
+check "  Samba's access check: no item gives more than the container" \
+	"$SRC/tests/domain/access_check.py" "$dg" "rt-edit-$$" "rt-read-$$"
 "$GPO_CEP" delete "${AUTH[@]}" --gpo "$dg" >/dev/null 2>&1
 
 # --- the default GPOs: never deleted, nothing touched --------------------------
