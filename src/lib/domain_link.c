@@ -216,22 +216,31 @@ static void note_link(struct gpo_domain_gpo *gpo, const char *target,
 							  .options_known = true };
 }
 
+/* Check the target, then link or unlink with a compare-and-swap. */
+static int change_link(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct gpo_domain_gpo *gpo,
+		       const char *target_dn, struct link_args *a,
+		       struct gpo_link_change *ret_change, struct gpo_error **reterr)
+{
+	int rc = gpo_domain_check_link_target(mem_ctx, d, target_dn, reterr);
+
+	if (rc == 0)
+		rc = edit_gplink(mem_ctx, d, gpo, target_dn, edit_link, a, reterr);
+	if (rc != 0)
+		return rc;
+	note_link(gpo, target_dn, a->change);
+	if (ret_change != NULL)
+		*ret_change = *a->change;
+	return 0;
+}
+
 int gpo_domain_link(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct gpo_domain_gpo *gpo,
 		    const char *target_dn, const struct gpo_link_request *req,
 		    struct gpo_link_change *ret_change, struct gpo_error **reterr)
 {
 	struct gpo_link_change change = { 0 };
 	struct link_args a = { .req = req, .change = &change };
-	int rc = gpo_domain_check_link_target(mem_ctx, d, target_dn, reterr);
 
-	if (rc == 0)
-		rc = edit_gplink(mem_ctx, d, gpo, target_dn, edit_link, &a, reterr);
-	if (rc != 0)
-		return rc;
-	note_link(gpo, target_dn, &change);
-	if (ret_change != NULL)
-		*ret_change = change;
-	return 0;
+	return change_link(mem_ctx, d, gpo, target_dn, &a, ret_change, reterr);
 }
 
 int gpo_domain_unlink(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct gpo_domain_gpo *gpo,
@@ -241,14 +250,6 @@ int gpo_domain_unlink(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct gpo_doma
 	struct gpo_link_change change = { 0 };
 	struct gpo_link_request keep = { 0 };
 	struct link_args a = { .req = &keep, .change = &change, .remove = true };
-	int rc = gpo_domain_check_link_target(mem_ctx, d, target_dn, reterr);
 
-	if (rc == 0)
-		rc = edit_gplink(mem_ctx, d, gpo, target_dn, edit_link, &a, reterr);
-	if (rc != 0)
-		return rc;
-	note_link(gpo, target_dn, &change);
-	if (ret_change != NULL)
-		*ret_change = change;
-	return 0;
+	return change_link(mem_ctx, d, gpo, target_dn, &a, ret_change, reterr);
 }

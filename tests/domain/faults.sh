@@ -105,6 +105,14 @@ for g in json.load(open(sys.argv[1])):
 ' "$work/list.json" "$1"
 }
 
+# the next run succeeds and leaves what $verify wants; else what is wrong, in $work/problem
+converges() {
+	if ! $rerun >"$work/rerun.out" 2>"$work/rerun.err"; then
+		{ echo "the rerun failed:"; cat "$work/rerun.err"; } > "$work/problem"
+	else
+		$verify > "$work/problem" 2>&1
+	fi
+}
 # one injection point: run, rerun, check; $points counts them
 points=0
 inject() { # LABEL AT MODE SETUP VERIFY RERUN -- command...
@@ -118,10 +126,8 @@ inject() { # LABEL AT MODE SETUP VERIFY RERUN -- command...
 	# a failure says what happened: never a silent non-zero exit
 	if [ "$rc" -ne 0 ] && [ "$rc" -ne 137 ] && [ ! -s "$work/inj.err" ]; then
 		echo "exit $rc without a message" > "$work/problem"
-	elif ! $rerun >"$work/rerun.out" 2>"$work/rerun.err"; then
-		{ echo "the rerun failed:"; cat "$work/rerun.err"; } > "$work/problem"
 	else
-		$verify > "$work/problem" 2>&1
+		converges
 	fi
 	if [ -s "$work/problem" ]; then
 		cp "$work/problem" "$work/out"; cat "$work/inj.err" > "$work/err"
@@ -175,11 +181,7 @@ restarts() { # LABEL VERIFY RERUN SETUP -- command...
 		kill -CONT "$pid" 2>/dev/null
 		wait "$pid"
 		: > "$work/problem"
-		if ! $rerun >"$work/rerun.out" 2>"$work/rerun.err"; then
-			{ echo "the rerun failed:"; cat "$work/rerun.err"; } > "$work/problem"
-		else
-			$verify > "$work/problem" 2>&1
-		fi
+		converges
 		if [ -s "$work/problem" ]; then
 			cp "$work/problem" "$work/out"; cat "$work/inj.err" > "$work/err"
 			fail "$label: DC restarted at call $at ($(sed -n "${at}p" "$work/calls.$label-dc" | cut -d' ' -f2-))"

@@ -5,48 +5,11 @@
 set -u
 umask 077   # password files must be private (gpo-cep refuses others)
 GPO_CEP=${GPO_CEP:?} ; SRC=${SOURCE_ROOT:-.}
-if [ -z "${LAB_IP:-}" ]; then
-	# scripts/test (and so CI) always has a lab: there a missing one is a failure
-	if [ -n "${LAB_REQUIRED:-}" ]; then
-		echo "not ok 1 - no lab DC although LAB_REQUIRED is set"; echo "1..1"; exit 1
-	fi
-	echo "1..0 # SKIP no lab DC (scripts/test starts one)"
-	exit 0
-fi
-work=$(mktemp -d) ; trap 'rm -rf "$work"' EXIT
-n=0 ; failed=0
-pass() { n=$((n + 1)); echo "ok $n - $1"; }
-fail() { n=$((n + 1)); echo "not ok $n - $1"; failed=$((failed + 1)); sed 's/^/# /' "$work/err" "$work/out" 2>/dev/null | head -20; }
-expect() { # status description -- command...
-	local want=$1 d=$2; shift 3
-	"$@" >"$work/out" 2>"$work/err"; local got=$?
-	if [ "$got" -eq "$want" ]; then pass "$d (exit $want)"; else fail "$d: exit $got, want $want"; fi
-}
-check() { # description command...: passes when the command succeeds
-	local d=$1; shift
-	if "$@" >"$work/check" 2>&1; then pass "$d"; else cp "$work/check" "$work/out"; : >"$work/err"; fail "$d"; fi
-}
-grep_in() { if grep -q -- "$2" "$work/$1"; then pass "$3"; else fail "$3: no '$2' in $1"; fi; }
-# fault injection from outside (tests/fault/fault.c): count a command's calls, then
-# make the N-th one fail, kill the process there, or stop it
-SHIM=${FAULT_SHIM:?}
-count_calls() { rm -f "$work/calls"; LD_PRELOAD=$SHIM FAULT_COUNT="$work/calls" \
-	ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" "$@" >/dev/null 2>&1; }
-call_no() { grep -E -m1 -- "$1" "$work/calls" | cut -d' ' -f1; }   # PATTERN: the first such call
-with_fault() { local at=$1 mode=$2; shift 2   # N MODE command...
-	LD_PRELOAD=$SHIM FAULT_AT=$at FAULT_MODE=$mode \
-	ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" "$@"; }
-
-# the independent tools, with the lab's credentials from files only
-printf 'username = Administrator\npassword = %s\ndomain = %s\n' "$(cat "$LAB_PASSWORD_FILE")" "$LAB_DOMAIN" > "$work/smb.auth"
-chmod 600 "$work/smb.auth"
-ldap() { LDAPTLS_CACERT="$LAB_CA_CERT" ldapsearch -LLL -o ldif-wrap=no -x -H "$LAB_LDAPS_URI" \
-	-D "$LAB_ADMIN_UPN" -y "$LAB_PASSWORD_FILE" "$@"; }
-smb() { smbclient -s "$LAB_CLIENT_CONF" -A "$work/smb.auth" "//$LAB_IP/sysvol" "$@"; }
-samba_tool() { PASSWD=$(cat "$LAB_PASSWORD_FILE") samba-tool "$@" -H "ldap://$LAB_IP" -s "$LAB_CLIENT_CONF" -U Administrator; }
-AUTH=(--domain "$LAB_REALM" --dc "$LAB_IP" -U "$LAB_ADMIN" --password-file "$LAB_PASSWORD_FILE"
-      --ca-file "$LAB_CA_CERT" --smb-conf "$LAB_CLIENT_CONF")
-realm=$(echo "$LAB_REALM" | tr A-Z a-z)
+work=$(mktemp -d)
+. "$SRC/tests/lib.sh"
+need_lab
+trap 'rm -rf "$work"' EXIT
+lab_tools
 forest_guid=$(/usr/bin/python3 -c '
 import base64, sys, uuid
 for line in sys.stdin:
@@ -470,5 +433,4 @@ check "the SYSVOL folder is gone" grep -q "NT_STATUS_OBJECT_NAME_NOT_FOUND\|NT_S
 expect 1 "delete of a GPO that does not exist" -- "$GPO_CEP" delete "${AUTH[@]}" --gpo "$name"
 grep_in err "no GPO '$name'" "not found is named"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+done_testing
