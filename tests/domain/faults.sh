@@ -8,8 +8,14 @@
 # GPT.INI must equal versionNumber, list must flag nothing, nothing may be
 # left that no command removes, and samba-tool gpo aclcheck must pass.  For
 # create and update, the DC is also stopped and restarted at every call that
-# changes something.  FAULT_SAMPLE=N tries every N-th point only (the
-# sanitizer build); FAULT_DC_RESTARTS=0 leaves out the DC restarts.
+# changes something.  FAULT_SAMPLE=N tries every N-th point only, starting
+# FAULT_OFFSET points later (scripts/test takes the offset from the commit,
+# so that successive commits try other points); FAULT_DC_RESTARTS=0 leaves
+# out the DC restarts.  The whole campaign: FAULT_SAMPLE=1 (about 15 min).
+#
+# The fail and kill points are shared out among FAULT_WORKERS processes
+# (default 2), each with its own OU and GPOs; the DC restarts, which would
+# disturb them, and the checks over the whole domain come after them.
 set -u
 umask 077
 GPO_CEP=${GPO_CEP:?} ; SRC=${SOURCE_ROOT:-.}
@@ -19,7 +25,11 @@ need_lab
 trap 'rm -rf "$work"' EXIT
 lab_tools
 SAMPLE=${FAULT_SAMPLE:-1}
+OFFSET=${FAULT_OFFSET:-0}
 RESTARTS=${FAULT_DC_RESTARTS:-1}
+WORKERS=${FAULT_WORKERS:-2}
+WORKER=${FAULT_WORKER:-}         # set in a worker: its number from 0
+SHARED=${FAULT_SHARED:-$work}     # where workers leave the GPOs and OUs they made
 G=("$GPO_CEP")
 WRITES='^[0-9]+ (ldap_add|ldap_modify|ldap_delete|smb_rename|smb_unlink|smb_mkdir|smb_rmdir|spawn|smb_write|smb_open .*gpo-cep[.-])'
 tag=$$-$RANDOM
@@ -95,14 +105,18 @@ links_ok() { # GUID present|absent: the OU's other links byte for byte, ours onc
 	if [ "$want" = present ] && [ "$ours" -ne 1 ]; then echo "$ours links of ours: $v"; return 1; fi
 	if [ "$want" = absent ] && [ "$ours" -ne 0 ]; then echo "our link is still there: $v"; return 1; fi
 }
-listed_whole() { # GUID: list flags nothing
+listed_whole() { # GUID...: one list of the domain flags none of them, and has them all
 	"$GPO_CEP" list "${AUTH[@]}" --all --json > "$work/list.json" 2>/dev/null
 	/usr/bin/python3 -c '
 import json, sys
-for g in json.load(open(sys.argv[1])):
-    if g["guid"] == sys.argv[2] and (g["incomplete"] or g["unreadable"]):
-        sys.exit("list flags it: %s" % g["problems"])
-' "$work/list.json" "$1"
+listed = {g["guid"]: g for g in json.load(open(sys.argv[1]))}
+for guid in sys.argv[2:]:
+    g = listed.get(guid)
+    if g is None:
+        print("%s is not listed" % guid)
+    elif g["incomplete"] or g["unreadable"]:
+        print("list flags %s: %s" % (guid, g["problems"]))
+' "$work/list.json" "$@"
 }
 
 # the next run succeeds and leaves what $verify wants; else what is wrong, in $work/problem
@@ -114,19 +128,27 @@ converges() {
 	fi
 }
 # one injection point: run, rerun, check; $points counts them
-points=0
+points=0 before_writes=0
 inject() { # LABEL AT MODE SETUP VERIFY RERUN -- command...
 	local label=$1 at=$2 mode=$3 setup=$4 verify=$5 rerun=$6 rc; shift 7
 	points=$((points + 1))
-	[ $(( points % SAMPLE )) -eq 0 ] || return 0
+	[ $(( (points + OFFSET) % SAMPLE )) -eq 0 ] || return 0
+	[ $(( (points + OFFSET) / SAMPLE % WORKERS )) -eq "${WORKER:-0}" ] || return 0
 	$setup
-	with_fault "$at" "$mode" "$@" >"$work/inj.out" 2>"$work/inj.err"
+	rm -f "$work/inj.calls"
+	FAULT_COUNT="$work/inj.calls" with_fault "$at" "$mode" "$@" >"$work/inj.out" 2>"$work/inj.err"
 	rc=$?
 	: > "$work/problem"
 	# a failure says what happened: never a silent non-zero exit
 	if [ "$rc" -ne 0 ] && [ "$rc" -ne 137 ] && [ ! -s "$work/inj.err" ]; then
 		echo "exit $rc without a message" > "$work/problem"
+	elif [ "$rc" -ne 0 ] && [ "$mode" != kill-after ] &&
+		! grep -v "^$at " "$work/inj.calls" | grep -qE "$WRITES"; then
+		# it stopped before any call that changes something happened: the
+		# domain is as the setup left it, and the next point starts from there
+		unchanged=1 before_writes=$((before_writes + 1))
 	else
+		unchanged=0
 		converges
 	fi
 	if [ -s "$work/problem" ]; then
@@ -142,7 +164,7 @@ campaign() { # LABEL VERIFY RERUN SETUP -- command...
 	$setup; count_calls "$@"; $rerun >/dev/null 2>&1
 	cp "$work/calls" "$work/calls.$label"
 	total=$(wc -l < "$work/calls.$label")
-	first=$points
+	first=$points before_writes=0
 	for at in $(seq 1 "$total"); do
 		inject "$label" "$at" fail "$setup" "$verify" "$rerun" -- "$@"
 	done
@@ -154,7 +176,7 @@ campaign() { # LABEL VERIFY RERUN SETUP -- command...
 		fi
 		inject "$label" "$at" kill-after "$setup" "$verify" "$rerun" -- "$@"
 	done
-	pass "$label: $((points - first)) injection points ($total calls, $(grep -cE "$WRITES" "$work/calls.$label") of them writes)$([ "$SAMPLE" -gt 1 ] && echo "; every ${SAMPLE}th tried")"
+	pass "$label: $((points - first)) injection points ($total calls, $(grep -cE "$WRITES" "$work/calls.$label") of them writes; $before_writes tried stopped it before any write)$([ "$SAMPLE" -gt 1 ] && echo "; 1 in $SAMPLE tried, from offset $OFFSET"); worker $((WORKER + 1)) of $WORKERS tried its share"
 }
 
 # The DC stopped and started again at every write.
@@ -166,19 +188,25 @@ restarts() { # LABEL VERIFY RERUN SETUP -- command...
 	cp "$work/calls" "$work/calls.$label-dc"
 	for at in $(grep -E "$WRITES" "$work/calls.$label-dc" | cut -d' ' -f1); do
 		tries=$((tries + 1))
-		[ $(( tries % SAMPLE )) -eq 0 ] || continue
+		[ $(( (tries + OFFSET) % SAMPLE )) -eq 0 ] || continue
 		$setup
 		env LD_PRELOAD="$SHIM" FAULT_AT="$at" FAULT_MODE=stop \
 			ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" "$@" >"$work/inj.out" 2>"$work/inj.err" &
 		pid=$!
-		for _ in $(seq 200); do
+		# until it stops at the call (or ends without reaching it): up to a minute
+		for _ in $(seq 1200); do
 			state=$(ps -o stat= -p "$pid" 2>/dev/null | cut -c1)
 			[ "$state" = T ] || [ -z "$state" ] && break
 			sleep 0.05
 		done
 		"$SRC/tests/lab/lab" stop >/dev/null 2>&1
 		eval "$("$SRC/tests/lab/lab" start 2>/dev/null)"
-		kill -CONT "$pid" 2>/dev/null
+		# resumed, also if it stopped only now: never left waiting for ever
+		while state=$(ps -o stat= -p "$pid" 2>/dev/null | cut -c1) && [ -n "$state" ]; do
+			[ "$state" = T ] && kill -CONT "$pid" 2>/dev/null
+			[ "$state" = Z ] && break
+			sleep 0.1
+		done
 		wait "$pid"
 		: > "$work/problem"
 		converges
@@ -187,45 +215,44 @@ restarts() { # LABEL VERIFY RERUN SETUP -- command...
 			fail "$label: DC restarted at call $at ($(sed -n "${at}p" "$work/calls.$label-dc" | cut -d' ' -f2-))"
 		fi
 	done
-	pass "$label: the DC stopped and restarted at each of $tries writes$([ "$SAMPLE" -gt 1 ] && echo "; every ${SAMPLE}th tried")"
+	pass "$label: the DC stopped and restarted at each of $tries writes$([ "$SAMPLE" -gt 1 ] && echo "; 1 in $SAMPLE tried, from offset $OFFSET")"
 }
 
-# --- update and apply, on a GPO with unrelated content and links -------------
+# --- what the campaigns run -------------------------------------------------
+# update and apply, on a GPO with unrelated content and links
 name="faults $tag"
-policy a "$name" base >/dev/null
-"$GPO_CEP" create "${AUTH[@]}" --link "$ou" "$work/a-base.json" >/dev/null 2>&1
-guid=$(gpo_guid "$name")
-enrich "$guid"
+setup_gpo() {
+	policy a "$name" base >/dev/null
+	"$GPO_CEP" create "${AUTH[@]}" --link "$ou" "$work/a-base.json" >/dev/null 2>&1
+	guid=$(gpo_guid "$name")
+	enrich "$guid"
+}
 # each point changes the cost, so that there is always something to write
-flip=a
-flip_policy() { flip=$([ "$flip" = a ] && echo b || echo a); policy "$flip" "$name" base >/dev/null; cp "$work/$flip-base.json" "$work/cur.json"; }
+flip=a unchanged=0
+flip_policy() {
+	# after a point that changed nothing the GPO still differs from cur.json
+	[ "$unchanged" = 1 ] && [ -f "$work/cur.json" ] && return
+	flip=$([ "$flip" = a ] && echo b || echo a); policy "$flip" "$name" base >/dev/null; cp "$work/$flip-base.json" "$work/cur.json"; }
 update_rerun() { "$GPO_CEP" update "${AUTH[@]}" --gpo "$guid" "$work/cur.json"; }
 apply_rerun() { "$GPO_CEP" apply "${AUTH[@]}" --link "$ou" "$work/cur.json"; }
 gpo_verify() { whole "$guid" && links_ok "$guid" present; }
-campaign update gpo_verify update_rerun flip_policy -- "$GPO_CEP" update "${AUTH[@]}" --gpo "$guid" "$work/cur.json"
-campaign apply gpo_verify apply_rerun flip_policy -- "$GPO_CEP" apply "${AUTH[@]}" --link "$ou" "$work/cur.json"
-restarts update gpo_verify update_rerun flip_policy -- "$GPO_CEP" update "${AUTH[@]}" --gpo "$guid" "$work/cur.json"
 
-# --- link and unlink ---------------------------------------------------------
+# link and unlink
 unlink_first() { "$GPO_CEP" unlink "${AUTH[@]}" --gpo "$guid" --target "$ou" >/dev/null 2>&1; }
 link_first() { "$GPO_CEP" link "${AUTH[@]}" --gpo "$guid" --target "$ou" >/dev/null 2>&1; }
 link_rerun() { "$GPO_CEP" link "${AUTH[@]}" --gpo "$guid" --target "$ou"; }
 unlink_rerun() { "$GPO_CEP" unlink "${AUTH[@]}" --gpo "$guid" --target "$ou"; }
 linked_verify() { links_ok "$guid" present; }
 unlinked_verify() { links_ok "$guid" absent; }
-campaign link linked_verify link_rerun unlink_first -- "$GPO_CEP" link "${AUTH[@]}" --gpo "$guid" --target "$ou"
-campaign unlink unlinked_verify unlink_rerun link_first -- "$GPO_CEP" unlink "${AUTH[@]}" --gpo "$guid" --target "$ou"
-link_first
 
-# --- acl --repair of a folder whose ACL drifted ------------------------------
+# acl --repair of a folder whose ACL drifted
 drift() { smbcacls -s "$LAB_CLIENT_CONF" -A "$work/smb.auth" "//$LAB_IP/sysvol" "$realm/Policies/$guid" \
 	-a "ACL:S-1-1-0:ALLOWED/OI|CI/FULL" >/dev/null 2>&1; }
 acl_rerun() { "$GPO_CEP" acl "${AUTH[@]}" --gpo "$guid" --repair; }
 acl_verify() { "$GPO_CEP" acl "${AUTH[@]}" --gpo "$guid" >/dev/null 2>&1 || { echo "acl still differs"; return 1; }
 	whole "$guid" && links_ok "$guid" present; }
-campaign acl-repair acl_verify acl_rerun drift -- "$GPO_CEP" acl "${AUTH[@]}" --gpo "$guid" --repair
 
-# --- create: finished by apply, or removed -----------------------------------
+# create: finished by apply, or removed
 k=0
 created=()
 create_setup() { k=$((k + 1)); cname="faults create $tag $k"; policy a "$cname" new >/dev/null; cp "$work/a-new.json" "$work/new.json"; }
@@ -245,10 +272,8 @@ create_verify() {
 	cp "$work/reference.saved" "$work/reference.json"
 	return $rc
 }
-campaign create create_verify create_rerun create_setup -- "$GPO_CEP" create "${AUTH[@]}" --link "$ou" "$work/new.json"
-restarts create create_verify create_rerun create_setup -- "$GPO_CEP" create "${AUTH[@]}" --link "$ou" "$work/new.json"
 
-# --- delete: gone whole, or an orphan delete --orphan removes ----------------
+# delete: gone whole, or an orphan delete --orphan removes
 dname="faults delete $tag"
 delete_setup() {
 	policy a "$dname" del >/dev/null
@@ -262,21 +287,67 @@ delete_rerun() {
 	grep -q "nothing is left of a GPO" "$work/orphan.err" || { cat "$work/orphan.err" >&2; return 1; }
 }
 delete_verify() { gone "$dguid" && links_ok "$dguid" absent; }
-campaign delete delete_verify delete_rerun delete_setup -- "$GPO_CEP" delete "${AUTH[@]}" --gpo "$dname"
+
+# --- a worker: its share of the fail and kill points -------------------------
+if [ -n "$WORKER" ]; then
+	setup_gpo
+	campaign update gpo_verify update_rerun flip_policy -- "$GPO_CEP" update "${AUTH[@]}" --gpo "$guid" "$work/cur.json"
+	campaign apply gpo_verify apply_rerun flip_policy -- "$GPO_CEP" apply "${AUTH[@]}" --link "$ou" "$work/cur.json"
+	campaign link linked_verify link_rerun unlink_first -- "$GPO_CEP" link "${AUTH[@]}" --gpo "$guid" --target "$ou"
+	campaign unlink unlinked_verify unlink_rerun link_first -- "$GPO_CEP" unlink "${AUTH[@]}" --gpo "$guid" --target "$ou"
+	link_first
+	campaign acl-repair acl_verify acl_rerun drift -- "$GPO_CEP" acl "${AUTH[@]}" --gpo "$guid" --repair
+	campaign create create_verify create_rerun create_setup -- "$GPO_CEP" create "${AUTH[@]}" --link "$ou" "$work/new.json"
+	campaign delete delete_verify delete_rerun delete_setup -- "$GPO_CEP" delete "${AUTH[@]}" --gpo "$dname"
+	# for the checks over the whole domain, and the clean-up
+	printf '%s\n' "${created[@]}" "$guid" > "$SHARED/gpos.$WORKER"
+	echo "$ou" > "$SHARED/ou.$WORKER"
+	done_testing
+	exit
+fi
+
+# --- the driver: the workers at once, then what would disturb them ------------
+for w in $(seq 0 $((WORKERS - 1))); do
+	FAULT_WORKER=$w FAULT_SHARED="$work" bash "${BASH_SOURCE[0]}" > "$work/worker.$w" 2>&1 &
+	wpid[$w]=$!
+done
+for w in $(seq 0 $((WORKERS - 1))); do
+	wait "${wpid[$w]}"; rc=$?
+	# their lines, numbered as ours
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) pass "worker $((w + 1)): ${line#ok * - }" ;;
+		"not ok "*) n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - worker $((w + 1)): ${line#not ok * - }" ;;
+		"#"*) echo "$line" ;;
+		"1.."*) ;;
+		*) echo "# $line" ;;
+		esac
+	done < "$work/worker.$w"
+	grep -q "^1\.\." "$work/worker.$w" || { : > "$work/err"; : > "$work/out"; fail "worker $((w + 1)) stopped early (exit $rc)"; }
+done
+
+# the DC stopped and restarted at every write of update and create
+setup_gpo
+restarts update gpo_verify update_rerun flip_policy -- "$GPO_CEP" update "${AUTH[@]}" --gpo "$guid" "$work/cur.json"
+restarts create create_verify create_rerun create_setup -- "$GPO_CEP" create "${AUTH[@]}" --link "$ou" "$work/new.json"
 
 # --- what is left: list flags nothing, Samba's own check passes, no orphans ---
-for g in "${created[@]}" "$guid"; do
-	listed_whole "$g" > "$work/problem" 2>&1 || { cp "$work/problem" "$work/out"; fail "list flags GPO $g as incomplete"; }
-done
-pass "list flags none of the ${#created[@]} GPOs the create campaign finished, nor the updated one"
+all=("${created[@]}" "$guid")
+for f in "$work"/gpos.*; do [ -f "$f" ] && mapfile -t -O "${#all[@]}" all < "$f"; done
+list_clean() { listed_whole "$@" > "$work/listed"; cat "$work/listed"; [ ! -s "$work/listed" ]; }
+check "list flags none of the ${#all[@]} GPOs the campaigns created or changed" list_clean "${all[@]}"
+# Samba's check covers the whole domain: only the lines about our GPOs count
 samba_tool gpo aclcheck > "$work/aclcheck" 2>&1
-check "samba-tool gpo aclcheck passes on every GPO the campaigns left" sh -c "cat '$work/aclcheck'; ! grep -q 'Invalid GPO ACL\|ERROR' '$work/aclcheck'"
+printf '%s\n' "${all[@]}" > "$work/ours"
+check "samba-tool gpo aclcheck passes on every GPO the campaigns left" sh -c "cat '$work/aclcheck';
+	! grep -iFf '$work/ours' '$work/aclcheck' && ! grep -q '^ERROR(' '$work/aclcheck'"
 "$GPO_CEP" list "${AUTH[@]}" --orphans --json > "$work/orphans.json" 2>/dev/null
 check "nothing is left that no command removes (list --orphans is empty)" /usr/bin/python3 -c '
 import json, sys
 o = json.load(open(sys.argv[1]))
 assert o == [], o
 ' "$work/orphans.json"
-for g in "${created[@]}" "$guid"; do "$GPO_CEP" delete "${AUTH[@]}" --gpo "$g" >/dev/null 2>&1; done
+for g in "${all[@]}"; do "$GPO_CEP" delete "${AUTH[@]}" --gpo "$g" >/dev/null 2>&1; done
+for f in "$work"/ou.*; do [ -f "$f" ] && samba_tool ou delete "$(cat "$f")" >/dev/null 2>&1; done
 samba_tool ou delete "$ou" >/dev/null 2>&1
 done_testing
