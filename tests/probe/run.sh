@@ -273,7 +273,7 @@ expect 2 "an unreadable CA file" -- probe --auth anonymous --ca-file "$work/miss
 grep_in err "cannot use the CA file" "  names the CA file"
 expect 2 "plain http is refused" -- probe --auth anonymous "http://localhost:$port/anonymous/service.svc/CEP"
 grep_in err "not an https:// URI" "  says https only"
-if ! grep -qi 'insecure\|VERIFYPEER, 0\|VERIFYHOST, 0' "$SRC/src/lib/probe.c"; then pass "no way to turn TLS verification off"; else fail "probe.c can turn verification off"; fi
+if ! grep -qi 'insecure\|VERIFYPEER, 0\|VERIFYHOST, 0' "$SRC/src/lib/xcep/probe.c"; then pass "no way to turn TLS verification off"; else fail "probe.c can turn verification off"; fi
 
 # --- TLS 1.2 at least: an outdated server is refused in the handshake, before any request
 for v in 1.0 1.1; do
