@@ -13,6 +13,7 @@
 
 #include <gpo-cep/version.h>
 #include <gpo-cep/error.h>
+#include <gpo-cep/guid.h>
 #include <gpo-cep/diag.h>
 #include <gpo-cep/preg.h>
 #include <gpo-cep/gptini.h>

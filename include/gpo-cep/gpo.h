@@ -15,6 +15,7 @@
 #include <talloc.h>
 
 #include <gpo-cep/error.h>
+#include <gpo-cep/guid.h>
 #include <gpo-cep/policy.h>
 #include <gpo-cep/preg.h>
 
@@ -41,15 +42,6 @@ struct gpo_render {
 int gpo_render_policy(TALLOC_CTX *mem_ctx, const struct gpo_cep_policy *policy,
 		      const char *guid, struct gpo_render **ret_render,
 		      struct gpo_error **reterr);
-
-/* A new random GUID, braced, upper case. */
-int gpo_guid_generate(char out[39]);
-
-/*
- * Bring a GUID to the braced upper-case form.  GPO_EINVAL when `in` is not
- * 32 hex digits in the 8-4-4-4-12 layout (braces optional).
- */
-int gpo_guid_normalize(const char *in, char out[39]);
 
 enum gpo_dir_flags {
 	/* replace an existing DIR/{GUID} (kept until the new one is in place) */

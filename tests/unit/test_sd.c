@@ -8,6 +8,7 @@
 
 #include "harness.h"
 #include "internal.h"
+#include "sd_internal.h"
 
 static const char gpc_sd_b64[] =
 	"AQAHkBQAAAAwAAAAAAAAAEwAAAABBQAAAAAABRUAAAAHCvgTZQP4heS8UsUAAgAAAQUAAAAAAAUVAAAABwr4"

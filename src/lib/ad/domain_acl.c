@@ -8,6 +8,7 @@
 
 #include "domain_internal.h"
 #include "internal.h"
+#include "sd_internal.h"
 
 int domain_wanted_fs_sd(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *container_dn,
 			bool canonicalize, struct gpo_sd **ret_fs, struct gpo_error **reterr)

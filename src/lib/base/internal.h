@@ -39,19 +39,6 @@ static inline int ascii_lower(int c)
 	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
 }
 
-struct gpo_sd;
-struct gpo_sid;
-
-/*
- * The DACL a child of a folder whose ACL is `parent` inherits, as Windows
- * computes it: entries marked inherited (ID), inheritance flags passed on
- * unless no-propagate, CREATOR OWNER made `owner`'s (and kept inherit-only
- * for a folder's children); no owner, no group, auto-inherited (D:AI).
- * GPO_ENOMEM or 0.
- */
-int sd_inherit(TALLOC_CTX *mem_ctx, const struct gpo_sd *parent, const struct gpo_sid *owner,
-	       bool is_dir, struct gpo_sd **ret_sd);
-
 /*
  * A name as it may be stored and printed: valid UTF-8, no control
  * character (C0, DEL, C1), at most `max` characters.  GPO_EINVAL with what
@@ -60,6 +47,16 @@ int sd_inherit(TALLOC_CTX *mem_ctx, const struct gpo_sd *parent, const struct gp
  */
 int text_check_name(TALLOC_CTX *mem_ctx, const char *name, size_t max,
 		    struct gpo_error **reterr);
+
+/*
+ * s fit to print: control characters and bytes that are not UTF-8 as
+ * escapes (\n, \x1b, \u0085), cut to `max` characters ("...") unless
+ * max is 0.  NULL when out of memory.
+ */
+char *text_escape(TALLOC_CTX *mem_ctx, const char *s, size_t max);
+
+/* JSON text with DEL and C1 characters inside strings as \u00XX. */
+char *text_json_escape_controls(TALLOC_CTX *mem_ctx, const char *json);
 
 int ascii_strcasecmp(const char *a, const char *b);
 int ascii_strncasecmp(const char *a, const char *b, size_t n);

@@ -3,8 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <gpo-cep/policy.h>
-#include <gpo-cep/xcep.h>
+#include <gpo-cep/error.h>
 
 #include "internal.h"
 #include "utf16.h"
@@ -42,7 +41,7 @@ static size_t escape_char(char out[7], const unsigned char *s, size_t len)
 	return n;
 }
 
-char *gpo_xcep_escape(TALLOC_CTX *mem_ctx, const char *s, size_t max)
+char *text_escape(TALLOC_CTX *mem_ctx, const char *s, size_t max)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t len = strlen(s), i = 0, chars = 0, k;
@@ -97,19 +96,7 @@ int text_check_name(TALLOC_CTX *mem_ctx, const char *name, size_t max,
 	return 0;
 }
 
-int gpo_cep_check_friendly_name(TALLOC_CTX *mem_ctx, const char *name, struct gpo_error **reterr)
-{
-	return text_check_name(mem_ctx, name, GPO_CEP_FRIENDLY_NAME_MAX, reterr);
-}
-
-int gpo_cep_check_gpo_name(TALLOC_CTX *mem_ctx, const char *name, struct gpo_error **reterr)
-{
-	if (name[0] == '\0')
-		return gpo_fail(mem_ctx, reterr, GPO_EINVAL, "is empty");
-	return text_check_name(mem_ctx, name, GPO_CEP_NAME_MAX, reterr);
-}
-
-char *gpo_json_escape_controls(TALLOC_CTX *mem_ctx, const char *json)
+char *text_json_escape_controls(TALLOC_CTX *mem_ctx, const char *json)
 {
 	const unsigned char *u = (const unsigned char *)json;
 	size_t len = strlen(json), i;

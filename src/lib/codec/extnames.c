@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include <gpo-cep/extnames.h>
-#include <gpo-cep/gpo.h>
+#include <gpo-cep/guid.h>
 
 #include "internal.h"
 

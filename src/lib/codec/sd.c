@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "internal.h"
+#include "sd_internal.h"
 
 static int parse_sid(const uint8_t *buf, size_t len, size_t off, struct gpo_sid *sid,
 		     size_t *ret_size)

@@ -2,7 +2,6 @@
 /* Rendering a policy into a GPO's files: pure, no I/O. */
 #include <string.h>
 
-#include <uuid/uuid.h>
 
 #include <gpo-cep/cep.h>
 #include <gpo-cep/extnames.h>
@@ -10,16 +9,6 @@
 #include <gpo-cep/gpo.h>
 
 #include "internal.h"
-
-int gpo_guid_generate(char out[39])
-{
-	uuid_t u;
-	char text[37];
-
-	uuid_generate_random(u);
-	uuid_unparse_upper(u, text);
-	return gpo_guid_normalize(text, out);
-}
 
 /* The extension names the editor writes for Public Key Policies content. */
 static char *extension_names(TALLOC_CTX *mem_ctx, enum gpo_cep_scope_kind kind)

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include <gpo-cep/cep.h>
-#include <gpo-cep/gpo.h>
+#include <gpo-cep/guid.h>
 #include <gpo-cep/lint.h>
 
 #include "internal.h"

@@ -8,7 +8,7 @@
 
 #include <nettle/sha1.h>
 
-#include <gpo-cep/gpo.h>
+#include <gpo-cep/guid.h>
 #include <gpo-cep/policy.h>
 
 #include "buf.h"
@@ -251,38 +251,6 @@ int gpo_cep_policy_fill_ldap_id(struct gpo_cep_policy *policy, const char *guid,
 	return 0;
 }
 
-int gpo_guid_normalize(const char *in, char out[39])
-{
-	static const int dash_at[] = { 8, 13, 18, 23 };
-	size_t len = strlen(in), i, d = 0;
-
-	if (len == 38 && in[0] == '{' && in[37] == '}') {
-		in++;
-		len = 36;
-	}
-	if (len != 36)
-		return GPO_EINVAL;
-	out[0] = '{';
-	for (i = 0; i < 36; i++) {
-		char c = in[i];
-
-		if (d < ARRAY_SIZE(dash_at) && (int)i == dash_at[d]) {
-			if (c != '-')
-				return GPO_EINVAL;
-			d++;
-		} else if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'F')) {
-			/* already upper case */
-		} else if (c >= 'a' && c <= 'f') {
-			c = (char)(c - 'a' + 'A');
-		} else {
-			return GPO_EINVAL;
-		}
-		out[i + 1] = c;
-	}
-	out[37] = '}';
-	out[38] = '\0';
-	return 0;
-}
 
 size_t policy_edit_distance(const char *a, const char *b)
 {
@@ -309,4 +277,21 @@ size_t policy_edit_distance(const char *a, const char *b)
 		}
 	}
 	return row[lb];
+}
+
+int gpo_cep_check_friendly_name(TALLOC_CTX *mem_ctx, const char *name, struct gpo_error **reterr)
+{
+	return text_check_name(mem_ctx, name, GPO_CEP_FRIENDLY_NAME_MAX, reterr);
+}
+
+int gpo_cep_check_gpo_name(TALLOC_CTX *mem_ctx, const char *name, struct gpo_error **reterr)
+{
+	if (name[0] == '\0')
+		return gpo_fail(mem_ctx, reterr, GPO_EINVAL, "is empty");
+	return text_check_name(mem_ctx, name, GPO_CEP_NAME_MAX, reterr);
+}
+
+char *gpo_json_escape_controls(TALLOC_CTX *mem_ctx, const char *json)
+{
+	return text_json_escape_controls(mem_ctx, json);
 }

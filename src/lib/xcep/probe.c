@@ -13,7 +13,6 @@
 #include <curl/curl.h>
 #include <gnutls/gnutls.h>
 
-#include <gpo-cep/gpo.h>
 #include <gpo-cep/probe.h>
 #include <gpo-cep/version.h>
 

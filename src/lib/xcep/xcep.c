@@ -14,7 +14,7 @@
 #include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 
-#include <gpo-cep/gpo.h>
+#include <gpo-cep/guid.h>
 #include <gpo-cep/xcep.h>
 
 #include "internal.h"
@@ -1020,4 +1020,9 @@ int gpo_cep_server_take_probe(TALLOC_CTX *mem_ctx, struct gpo_cep_server *server
 		server->friendly_name_default = false;
 	}
 	return 0;
+}
+
+char *gpo_xcep_escape(TALLOC_CTX *mem_ctx, const char *s, size_t max)
+{
+	return text_escape(mem_ctx, s, max);
 }

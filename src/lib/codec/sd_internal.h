@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Security descriptor helpers shared with the domain layer; not installed. */
+#ifndef GPO_CEP_SD_INTERNAL_H
+#define GPO_CEP_SD_INTERNAL_H
+
+#include <stdbool.h>
+#include <talloc.h>
+
+struct gpo_sd;
+struct gpo_sid;
+
+/*
+ * The DACL a child of a folder whose ACL is `parent` inherits, as Windows
+ * computes it: entries marked inherited (ID), inheritance flags passed on
+ * unless no-propagate, CREATOR OWNER made `owner`'s (and kept inherit-only
+ * for a folder's children); no owner, no group, auto-inherited (D:AI).
+ * GPO_ENOMEM or 0.
+ */
+int sd_inherit(TALLOC_CTX *mem_ctx, const struct gpo_sd *parent, const struct gpo_sid *owner,
+	       bool is_dir, struct gpo_sd **ret_sd);
+
+#endif
