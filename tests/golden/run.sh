@@ -1,6 +1,8 @@
 #!/bin/sh
-# Golden tests: every tests/golden/NAME/ holds policy.json, optional `args`
-# (extra render options) and the expected GPO tree.  The rendered tree must
+# Golden tests: every tests/golden/NAME/ holds policy.json (template-NAME/
+# takes templates/NAME.json instead, so that a template edit reaches its
+# golden files), optional `args` (extra render options) and the expected GPO
+# tree; scripts/regen-golden writes the trees again.  The rendered tree must
 # equal it byte for byte, with no file more or less; rendering what `show`
 # reads back must give the same bytes again.
 set -u
@@ -16,10 +18,12 @@ check() { # description, command...
 tree() { (cd "$1" && find . -type f | sort); }
 for dir in "$SRC"/tests/golden/*/; do
 	name=$(basename "$dir")
+	policy="$dir/policy.json"
+	case $name in template-*) policy="$SRC/templates/${name#template-}.json";; esac
 	args=$(cat "$dir/args" 2>/dev/null || true)
 	out="$work/$name" ; mkdir -p "$out" "$out/again"
 	# shellcheck disable=SC2086
-	check "$name: renders" "$GPO_CEP" render "$dir/policy.json" -o "$out" --guid "$GUID" $args
+	check "$name: renders" "$GPO_CEP" render "$policy" -o "$out" --guid "$GUID" $args
 	got="$out/$GUID"
 	exp=$(cd "$dir" && find . -type f ! -name policy.json ! -name args ! -name '*.txt' | sort)
 	check "$name: the same files" test "$exp" = "$(tree "$got")"

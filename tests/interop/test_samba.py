@@ -17,8 +17,17 @@ import subprocess
 import sys
 import tempfile
 
-from samba.dcerpc import preg
-from samba.ndr import ndr_pack, ndr_unpack
+try:
+    from samba.dcerpc import preg
+    from samba.ndr import ndr_pack, ndr_unpack
+    import requests  # noqa: F401 (samba.tests.gpo needs it)
+except ImportError as e:
+    # skipped by hand (exit 77), a failure in CI: a skip once hid a missing package
+    if os.environ.get("CI") == "true":
+        print("not ok 1 - cannot run: %s (a skip is a failure in CI)\n1..1" % e)
+        sys.exit(1)
+    print("1..0 # SKIP %s (scripts/deps installs python3-samba and python3-requests)" % e)
+    sys.exit(77)
 
 GPO_CEP = os.environ["GPO_CEP"]
 SRC = os.environ.get("SOURCE_ROOT", ".")

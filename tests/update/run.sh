@@ -5,12 +5,7 @@ set -u
 umask 077   # password files must be private (gpo-cep refuses others)
 GPO_CEP=${GPO_CEP:?} ; SRC=${SOURCE_ROOT:-.} ; ADD_RECORDS=${ADD_RECORDS:?}
 work=$(mktemp -d) ; trap 'rm -rf "$work"' EXIT
-n=0 ; failed=0
-pass() { n=$((n + 1)); echo "ok $n - $1"; }
-fail() { n=$((n + 1)); echo "not ok $n - $1"; failed=$((failed + 1)); sed 's/^/# /' "$work/err" "$work/out" 2>/dev/null | head -20; }
-expect() { local want=$1 d=$2; shift 3; "$@" >"$work/out" 2>"$work/err"; local got=$?
-	if [ "$got" -eq "$want" ]; then pass "$d (exit $want)"; else fail "$d: exit $got, want $want"; fi; }
-check() { local d=$1; shift; if "$@" >"$work/check" 2>&1; then pass "$d"; else cp "$work/check" "$work/out"; : >"$work/err"; fail "$d"; fi; }
+. "$SRC/tests/lib.sh"
 GUID='{31B2F340-016D-11D2-945F-00C04FB984F9}'
 G="$work/gpo/$GUID"
 POLICY="$SRC/tests/golden/edge-flags/policy.json"
@@ -111,5 +106,4 @@ check "  the file behind it is untouched" cmp "$work/elsewhere/Registry.pol" "$w
 mkdir -p "$work/r"; ln -s "$work/elsewhere" "$work/r/{31111111-2222-3333-4444-555555555555}"
 expect 2 "render --force onto a symbolic link" -- "$GPO_CEP" render --force "$POLICY" -o "$work/r" --guid '{31111111-2222-3333-4444-555555555555}'
 check "  the folder behind it is untouched" cmp "$work/elsewhere/Registry.pol" "$work/foreign.pol"
-echo "1..$n"
-[ "$failed" -eq 0 ]
+done_testing
