@@ -268,7 +268,11 @@ def main():
                                sys.executable] + sys.argv,
                    dict(os.environ, DOCTEST_NAMESPACE="1"))
     for var in ("https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "all_proxy",
-                "ALL_PROXY", "KRB5_CONFIG", "LDAPTLS_CACERT"):
+                "ALL_PROXY", "KRB5_CONFIG", "LDAPTLS_CACERT",
+                # meson's, for the build under test: the examples run other
+                # builds' programs too (bench/ uses build/), which find their
+                # own library through their rpath as on a user's machine
+                "LD_LIBRARY_PATH"):
         os.environ.pop(var, None)
     work = tempfile.mkdtemp(prefix="gpo-cep-docs-")
     server = None
