@@ -96,7 +96,10 @@ int cli_load_policy(TALLOC_CTX *mem_ctx, const char *path,
 int cli_finish_policy(struct gpo_cep_policy *policy, const char *forest_guid,
 		      const char *source, struct gpo_diags *diags, int status);
 
-/* Parse --timeout-style seconds (1 to 3600); false after printing a usage error. */
-bool cli_parse_seconds(const char *option, const char *arg, unsigned *ret);
+/*
+ * Parse --timeout-style seconds (1 to 3600); false after printing a usage
+ * error of `cmd`.
+ */
+bool cli_parse_seconds(const char *cmd, const char *option, const char *arg, unsigned *ret);
 
 #endif

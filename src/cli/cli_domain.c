@@ -69,7 +69,7 @@ bool cli_domain_option(struct cli_domain_args *a, const char *cmd, int c, const 
 		a->o.smb_conf = arg;
 		return true;
 	case 0x107:
-		if (!cli_parse_seconds("--timeout", arg, &a->o.timeout))
+		if (!cli_parse_seconds(cmd, "--timeout", arg, &a->o.timeout))
 			*status = EXIT_INVALID;
 		return true;
 	default:

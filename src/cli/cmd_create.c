@@ -70,7 +70,7 @@ int cmd_create(int argc, char **argv)
 			goto out;
 		default:
 			if (!cli_link_option(&req, "create", c, args.value, &status))
-				cli_probe_option(&pa, c, args.value, &status);
+				cli_probe_option(&pa, "create", c, args.value, &status);
 			if (status != EXIT_OK)
 				goto out;
 			break;

@@ -56,7 +56,7 @@ int cmd_lint(int argc, char **argv)
 			talloc_free(mem);
 			return EXIT_INVALID;
 		default:
-			cli_probe_option(&pa, c, args.value, &status);
+			cli_probe_option(&pa, "lint", c, args.value, &status);
 			if (status != EXIT_OK) {
 				talloc_free(mem);
 				return status;

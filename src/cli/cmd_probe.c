@@ -211,7 +211,7 @@ int cmd_probe(int argc, char **argv)
 			o.ca_file = args.value;
 			break;
 		case 't':
-			if (!cli_parse_seconds("--timeout", args.value, &o.timeout)) {
+			if (!cli_parse_seconds("probe", "--timeout", args.value, &o.timeout)) {
 				talloc_free(mem);
 				return EXIT_INVALID;
 			}

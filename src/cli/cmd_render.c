@@ -130,7 +130,7 @@ int cmd_render(int argc, char **argv)
 			talloc_free(mem);
 			return EXIT_INVALID;
 		default:
-			cli_probe_option(&pa, c, args.value, &status);
+			cli_probe_option(&pa, "render", c, args.value, &status);
 			if (status != EXIT_OK) {
 				talloc_free(mem);
 				return status;

@@ -442,7 +442,7 @@ static int run_update(int argc, char **argv, bool apply)
 			if (cli_link_option(&a.link, a.cmd, c, args.value, &status))
 				a.link_flags = true;
 			else
-				cli_probe_option(&pa, c, args.value, &status);
+				cli_probe_option(&pa, a.cmd, c, args.value, &status);
 			if (status != EXIT_OK)
 				goto out;
 			break;
