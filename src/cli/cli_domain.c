@@ -296,16 +296,3 @@ bool cli_link_flag(const char *cmd, const char *option, const char *value, bool 
 	*ret = on != invert ? GPO_LINK_ON : GPO_LINK_OFF;
 	return true;
 }
-
-int cli_next_domain(struct cli_args *args, struct cli_domain_args *a)
-{
-	int c, status = EXIT_OK;
-
-	while ((c = cli_next(args)) >= 0) {
-		if (!cli_domain_option(a, args->spec->name, c, args->value, &status))
-			return c;
-		if (status != EXIT_OK)
-			return CLI_BAD;
-	}
-	return c;
-}

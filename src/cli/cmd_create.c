@@ -28,10 +28,46 @@ const struct cli_spec cli_spec_create = {
 	.operands = CLI_COMPLETE_FILE,
 };
 
+struct create_args {
+	struct cli_domain_args da;
+	struct cli_probe_args pa;
+	struct gpo_link_request req;
+	const char *name, **links;
+	size_t n_links;
+	bool json, dry_run;
+};
+
+static int take_option(void *ctx, int id, const char *value)
+{
+	struct create_args *a = ctx;
+	int status = EXIT_OK;
+
+	if (cli_domain_option(&a->da, "create", id, value, &status))
+		return status;
+	switch (id) {
+	case 'n':
+		a->name = value;
+		break;
+	case 'l':
+		a->links[a->n_links++] = value;
+		break;
+	case 'r':
+		a->dry_run = true;
+		break;
+	case 'j':
+		a->json = true;
+		break;
+	default:
+		if (!cli_link_option(&a->req, "create", id, value, &status))
+			cli_probe_option(&a->pa, "create", id, value, &status);
+		break;
+	}
+	return status;
+}
+
 int cmd_create(int argc, char **argv)
 {
-	struct cli_domain_args da = { .o = GPO_DOMAIN_OPTIONS_INIT };
-	struct cli_probe_args pa = { 0 };
+	struct create_args a = { .da.o = GPO_DOMAIN_OPTIONS_INIT };
 	TALLOC_CTX *mem = talloc_new(NULL);
 	struct gpo_diags *diags = gpo_diags_new(mem);
 	struct gpo_cep_policy *policy = NULL;
@@ -39,49 +75,23 @@ int cmd_create(int argc, char **argv)
 	struct gpo_domain *dom = NULL;
 	struct gpo_domain_gpo *gpo = NULL;
 	struct gpo_error *err = NULL;
-	const char *name = NULL, *path, **links = talloc_zero_array(mem, const char *, argc + 1);
-	bool json = false, dry_run = false;
-	struct gpo_link_request req = { 0 };
-	size_t n_links = 0, i;
+	const char *name, *path;
+	size_t i;
 	struct cli_args args;
 	char guid[39];
-	int c, rc, status = EXIT_OK;
+	int rc, status = EXIT_OK;
 
+	a.links = talloc_zero_array(mem, const char *, argc + 1);
 	cli_args_init(&args, mem, &cli_spec_create, argc, argv);
-	while ((c = cli_next_domain(&args, &da)) != CLI_END) {
-		switch (c) {
-		case 'n':
-			name = args.value;
-			break;
-		case 'l':
-			links[n_links++] = args.value;
-			break;
-		case 'r':
-			dry_run = true;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case CLI_HELP:
-			cli_help(&cli_spec_create, stdout);
-			goto out;
-		case CLI_BAD:
-			status = EXIT_INVALID;
-			goto out;
-		default:
-			if (!cli_link_option(&req, "create", c, args.value, &status))
-				cli_probe_option(&pa, "create", c, args.value, &status);
-			if (status != EXIT_OK)
-				goto out;
-			break;
-		}
-	}
+	if (!cli_parse(&args, take_option, &a, &status))
+		goto out;
+	name = a.name;
 	if (args.n_operands != 1) {
 		status = cli_usage_error("create", "expected exactly one POLICY.json");
 		goto out;
 	}
 	path = args.operands[0];
-	if (da.o.realm == NULL) {
+	if (a.da.o.realm == NULL) {
 		status = cli_usage_error("create", "missing --domain REALM");
 		goto out;
 	}
@@ -103,11 +113,11 @@ int cmd_create(int argc, char **argv)
 		goto out;
 	}
 	if (status == EXIT_OK)
-		status = cli_domain_connect(mem, "create", &da, &dom);
+		status = cli_domain_connect(mem, "create", &a.da, &dom);
 	if (status != EXIT_OK)
 		goto out;
 	if (status == EXIT_OK)
-		status = cli_probe_policy(mem, &pa, policy, diags, NULL);
+		status = cli_probe_policy(mem, &a.pa, policy, diags, NULL);
 	status = cli_finish_policy(policy, gpo_domain_forest_guid(dom), path, diags, status);
 	if (status != EXIT_OK)
 		goto out;
@@ -118,15 +128,15 @@ int cmd_create(int argc, char **argv)
 		goto out;
 	}
 	/* a typo in a link target must not leave a GPO nobody asked for */
-	for (i = 0; i < n_links; i++) {
-		rc = gpo_domain_check_link_target(mem, dom, links[i], &err);
+	for (i = 0; i < a.n_links; i++) {
+		rc = gpo_domain_check_link_target(mem, dom, a.links[i], &err);
 		if (rc != 0) {
 			status = cli_fail(err, rc);
 			cli_error("no GPO was created");
 			goto out;
 		}
 	}
-	if (dry_run) {
+	if (a.dry_run) {
 		printf("would create GPO '%s' on %s (version %lu; its GUID is assigned when "
 		       "it is created)\n", cli_safe(mem, name), gpo_domain_dc(dom),
 		       (unsigned long)render->version);
@@ -134,8 +144,8 @@ int cmd_create(int argc, char **argv)
 			printf("  %s (%zu bytes)\n", render->files[i].path, render->files[i].len);
 		printf("gPCMachineExtensionNames: %s\ngPCUserExtensionNames: %s\n",
 		       render->machine_extension_names, render->user_extension_names);
-		for (i = 0; i < n_links; i++)
-			printf("would link to %s\n", cli_safe(mem, links[i]));
+		for (i = 0; i < a.n_links; i++)
+			printf("would link to %s\n", cli_safe(mem, a.links[i]));
 		goto out;
 	}
 	rc = gpo_domain_create_gpo(mem, dom, name, render, &gpo, &err);
@@ -143,18 +153,18 @@ int cmd_create(int argc, char **argv)
 		status = cli_fail(err, rc);
 		goto out;
 	}
-	for (i = 0; i < n_links; i++) {
-		rc = gpo_domain_link(mem, dom, gpo, links[i], &req, NULL, &err);
+	for (i = 0; i < a.n_links; i++) {
+		rc = gpo_domain_link(mem, dom, gpo, a.links[i], &a.req, NULL, &err);
 		if (rc != 0) {
 			status = cli_fail(err, rc);
 			cli_error("GPO '%s' %s was created, but not linked to %s: "
 				  "'gpo-cep link --domain %s --gpo %s --target \"%s\"' links it",
-				  name, gpo->guid, links[i], da.o.realm, gpo->guid, links[i]);
+				  name, gpo->guid, a.links[i], a.da.o.realm, gpo->guid, a.links[i]);
 			status = EXIT_PARTIAL;
 			goto out;
 		}
 	}
-	if (json) {
+	if (a.json) {
 		json_object *doc = cli_gpo_json(gpo);
 
 		json_object_object_add(doc, "findings", cli_diags_json(diags));

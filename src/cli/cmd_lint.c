@@ -24,45 +24,48 @@ const struct cli_spec cli_spec_lint = {
 	.operands = CLI_COMPLETE_FILE,
 };
 
+struct lint_args {
+	bool json, strict, offline;
+	struct cli_probe_args pa;
+};
+
+static int take_option(void *ctx, int id, const char *value)
+{
+	struct lint_args *a = ctx;
+	int status = EXIT_OK;
+
+	switch (id) {
+	case 'o':
+		a->offline = true;
+		break;
+	case 's':
+		a->strict = true;
+		break;
+	case 'j':
+		a->json = true;
+		break;
+	default:
+		cli_probe_option(&a->pa, "lint", id, value, &status);
+		break;
+	}
+	return status;
+}
+
 int cmd_lint(int argc, char **argv)
 {
 	TALLOC_CTX *mem = talloc_new(NULL);
 	struct gpo_diags *diags = gpo_diags_new(mem);
 	struct gpo_cep_policy *policy = NULL;
-	bool json = false, strict = false, offline = false;
-	struct cli_probe_args pa = { 0 };
+	struct lint_args a = { 0 };
 	struct cli_args args;
 	json_object *probes = NULL;
 	const char *path;
-	int c, status = EXIT_OK, checked;
+	int status = EXIT_OK, checked;
 
 	cli_args_init(&args, mem, &cli_spec_lint, argc, argv);
-	while ((c = cli_next(&args)) != CLI_END) {
-		switch (c) {
-		case 'o':
-			offline = true;
-			break;
-		case 's':
-			strict = true;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case CLI_HELP:
-			cli_help(&cli_spec_lint, stdout);
-			talloc_free(mem);
-			return EXIT_OK;
-		case CLI_BAD:
-			talloc_free(mem);
-			return EXIT_INVALID;
-		default:
-			cli_probe_option(&pa, "lint", c, args.value, &status);
-			if (status != EXIT_OK) {
-				talloc_free(mem);
-				return status;
-			}
-			break;
-		}
+	if (!cli_parse(&args, take_option, &a, &status)) {
+		talloc_free(mem);
+		return status;
 	}
 	if (args.n_operands != 1) {
 		talloc_free(mem);
@@ -75,15 +78,15 @@ int cmd_lint(int argc, char **argv)
 		talloc_free(mem);
 		return status;
 	}
-	if (status == EXIT_OK && pa.enabled) {
+	if (status == EXIT_OK && a.pa.enabled) {
 		/* failures are findings here: lint reports, it does not stop */
 		probes = json_object_new_array();
-		status = cli_probe_policy(mem, &pa, policy, diags, probes);
+		status = cli_probe_policy(mem, &a.pa, policy, diags, probes);
 		if (status == EXIT_INVALID)
 			status = EXIT_OK;
 	}
 	if (status == EXIT_OK) {
-		checked = gpo_cep_policy_check(policy, offline ? GPO_CEP_CHECK_POLICY_IDS : 0,
+		checked = gpo_cep_policy_check(policy, a.offline ? GPO_CEP_CHECK_POLICY_IDS : 0,
 					       diags);
 		if (checked == GPO_ENOMEM || gpo_cep_lint(policy, diags) != 0) {
 			cli_error("out of memory");
@@ -92,7 +95,7 @@ int cmd_lint(int argc, char **argv)
 		}
 		if (diags->errors > 0)
 			status = EXIT_INVALID;
-		else if (strict && diags->warnings > 0)
+		else if (a.strict && diags->warnings > 0)
 			status = EXIT_WARNINGS;
 	}
 	if (status == EXIT_FAILURE_) {
@@ -100,7 +103,7 @@ int cmd_lint(int argc, char **argv)
 		talloc_free(mem);
 		return status;
 	}
-	if (json) {
+	if (a.json) {
 		json_object *doc = json_object_new_object();
 
 		json_object_object_add(doc, "file", json_object_new_string(path));

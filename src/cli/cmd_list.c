@@ -118,48 +118,57 @@ static int list_orphans(TALLOC_CTX *mem, struct gpo_domain *dom, bool json)
 	return EXIT_OK;
 }
 
+struct list_args {
+	struct cli_domain_args da;
+	bool all, json, orphans;
+};
+
+static int take_option(void *ctx, int id, const char *value)
+{
+	struct list_args *a = ctx;
+	int status = EXIT_OK;
+
+	if (cli_domain_option(&a->da, "list", id, value, &status))
+		return status;
+	switch (id) {
+	case 'a':
+		a->all = true;
+		break;
+	case 'o':
+		a->orphans = true;
+		break;
+	case 'j':
+		a->json = true;
+		break;
+	}
+	return status;
+}
+
 int cmd_list(int argc, char **argv)
 {
-	struct cli_domain_args da = { .o = GPO_DOMAIN_OPTIONS_INIT };
+	struct list_args a = { .da.o = GPO_DOMAIN_OPTIONS_INIT };
 	TALLOC_CTX *mem = talloc_new(NULL);
 	struct gpo_domain *dom = NULL;
 	struct gpo_domain_gpo *gpos = NULL;
 	struct gpo_error *err = NULL;
 	json_object *arr = NULL;
-	bool all = false, json = false, orphans = false, any_unreadable = false;
+	bool any_unreadable = false;
 	struct cli_args args;
 	size_t n = 0, i, j;
-	int c, rc, k, status = EXIT_OK;
+	int rc, k, status = EXIT_OK;
 
 	cli_args_init(&args, mem, &cli_spec_list, argc, argv);
-	while ((c = cli_next_domain(&args, &da)) != CLI_END) {
-		switch (c) {
-		case 'a':
-			all = true;
-			break;
-		case 'o':
-			orphans = true;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case CLI_HELP:
-			cli_help(&cli_spec_list, stdout);
-			goto out;
-		default:
-			status = EXIT_INVALID;
-			goto out;
-		}
-	}
+	if (!cli_parse(&args, take_option, &a, &status))
+		goto out;
 	if (args.n_operands != 0) {
 		status = cli_usage_error("list", "unexpected argument '%s'", args.operands[0]);
 		goto out;
 	}
-	status = cli_domain_connect(mem, "list", &da, &dom);
+	status = cli_domain_connect(mem, "list", &a.da, &dom);
 	if (status != EXIT_OK)
 		goto out;
-	if (orphans) {
-		status = list_orphans(mem, dom, json);
+	if (a.orphans) {
+		status = list_orphans(mem, dom, a.json);
 		goto out;
 	}
 	rc = gpo_domain_list_gpos(mem, dom, &gpos, &n, &err);
@@ -167,7 +176,7 @@ int cmd_list(int argc, char **argv)
 		status = cli_fail(err, rc);
 		goto out;
 	}
-	arr = json ? json_object_new_array() : NULL;
+	arr = a.json ? json_object_new_array() : NULL;
 	for (i = 0; i < n; i++) {
 		const struct gpo_domain_gpo *g = &gpos[i];
 		struct gpo_domain_state *state = NULL;
@@ -184,9 +193,9 @@ int cmd_list(int argc, char **argv)
 		if (!unreadable && !(state->problems & (GPO_PROBLEM_NO_FOLDER)))
 			p = cep_of(mem, dom, g, &unreadable);
 		any_unreadable |= unreadable;
-		if (p == NULL && !all && !unreadable && !incomplete)
+		if (p == NULL && !a.all && !unreadable && !incomplete)
 			continue;
-		if (json) {
+		if (a.json) {
 			json_object *o = json_object_new_object(), *links = json_object_new_array();
 
 			json_object_object_add(o, "guid", json_object_new_string(g->guid));
@@ -218,7 +227,7 @@ int cmd_list(int argc, char **argv)
 			printf("    linked to %s%s\n", cli_safe(mem, g->links[j].dn),
 			       cli_link_options(g->links[j].options, g->links[j].options_known));
 	}
-	if (json) {
+	if (a.json) {
 		cli_print_json(arr);
 		json_object_put(arr);
 	}

@@ -163,71 +163,77 @@ static void print_answer(TALLOC_CTX *mem, const char *uri, enum gpo_cep_auth aut
 		       "for any)\n");
 }
 
+struct probe_args {
+	struct gpo_probe_options o;
+	const char *password_file;
+	bool json;
+};
+
+static int take_option(void *ctx, int id, const char *value)
+{
+	struct probe_args *a = ctx;
+
+	switch (id) {
+	case 'a':
+		a->o.auth = gpo_cep_auth_from_name(value);
+		if (a->o.auth == GPO_CEP_AUTH_UNSET)
+			return cli_usage_error("probe", "--auth '%s': expected kerberos, "
+					       "username_password, certificate or anonymous",
+					       value);
+		break;
+	case 'U':
+		if (strchr(value, '%') != NULL)
+			return cli_usage_error("probe", "-U takes a user name only, never a "
+					       "password (the text after '%%' was not used): "
+					       "use --password-file, $GPO_CEP_PASSWORD or the "
+					       "prompt");
+		a->o.username = value;
+		break;
+	case 'P':
+		a->password_file = value;
+		break;
+	case 'c':
+		a->o.cert_file = value;
+		break;
+	case 'k':
+		a->o.key_file = value;
+		break;
+	case 'C':
+		a->o.ca_file = value;
+		break;
+	case 't':
+		if (!cli_parse_seconds("probe", "--timeout", value, &a->o.timeout))
+			return EXIT_INVALID;
+		break;
+	case 'j':
+		a->json = true;
+		break;
+	}
+	return EXIT_OK;
+}
+
 int cmd_probe(int argc, char **argv)
 {
 	TALLOC_CTX *mem = talloc_new(NULL);
-	struct gpo_probe_options o = { 0 };
+	struct probe_args a = { 0 };
+	struct gpo_probe_options o;
 	struct gpo_xcep_policies *answer = NULL;
 	struct gpo_error *err = NULL, *id_err = NULL, *name_err = NULL;
-	const char *password_file = NULL;
+	const char *password_file;
 	const char *invalid;
 	char *password = NULL;
 	struct cli_args args;
-	bool json = false;
-	int c, rc, status = EXIT_OK;
+	bool json;
+	int rc, status = EXIT_OK;
 
 	cli_args_init(&args, mem, &cli_spec_probe, argc, argv);
-	while ((c = cli_next(&args)) != CLI_END) {
-		switch (c) {
-		case 'a':
-			o.auth = gpo_cep_auth_from_name(args.value);
-			if (o.auth == GPO_CEP_AUTH_UNSET) {
-				talloc_free(mem);
-				return cli_usage_error("probe", "--auth '%s': expected kerberos, "
-							"username_password, certificate or "
-							"anonymous", args.value);
-			}
-			break;
-		case 'U':
-			if (strchr(args.value, '%') != NULL) {
-				talloc_free(mem);
-				return cli_usage_error("probe", "-U takes a user name only, never a "
-							"password (the text after '%%' was not "
-							"used): use --password-file, "
-							"$GPO_CEP_PASSWORD or the prompt");
-			}
-			o.username = args.value;
-			break;
-		case 'P':
-			password_file = args.value;
-			break;
-		case 'c':
-			o.cert_file = args.value;
-			break;
-		case 'k':
-			o.key_file = args.value;
-			break;
-		case 'C':
-			o.ca_file = args.value;
-			break;
-		case 't':
-			if (!cli_parse_seconds("probe", "--timeout", args.value, &o.timeout)) {
-				talloc_free(mem);
-				return EXIT_INVALID;
-			}
-			break;
-		case 'j':
-			json = true;
-			break;
-		case CLI_HELP:
-			cli_help(&cli_spec_probe, stdout);
-			talloc_free(mem);
-			return EXIT_OK;
-		default:
-			talloc_free(mem);
-			return EXIT_INVALID;
-		}
+	if (!cli_parse(&args, take_option, &a, &status)) {
+		talloc_free(mem);
+		return status;
 	}
+	o = a.o;
+	password_file = a.password_file;
+	json = a.json;
 	if (args.n_operands != 1) {
 		talloc_free(mem);
 		return cli_usage_error("probe", "expected exactly one URI");

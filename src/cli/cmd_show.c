@@ -173,50 +173,59 @@ static enum gpo_cep_scope_kind scope_of_file(const char *path)
 							   : GPO_CEP_COMPUTER;
 }
 
+struct show_args {
+	struct cli_domain_args da;
+	const char *which, *scope;
+	bool raw, json;
+};
+
+static int take_option(void *ctx, int id, const char *value)
+{
+	struct show_args *a = ctx;
+	int status = EXIT_OK;
+
+	if (cli_domain_option(&a->da, "show", id, value, &status))
+		return status;
+	switch (id) {
+	case 'g':
+		a->which = value;
+		break;
+	case 'r':
+		a->raw = true;
+		break;
+	case 's':
+		a->scope = value;
+		break;
+	case 'j':
+		a->json = true;
+		break;
+	}
+	return status;
+}
+
 int cmd_show(int argc, char **argv)
 {
-	struct cli_domain_args da = { .o = GPO_DOMAIN_OPTIONS_INIT };
+	struct show_args a = { .da.o = GPO_DOMAIN_OPTIONS_INIT };
 	struct gpo_domain *dom = NULL;
 	struct gpo_domain_gpo *gpo = NULL;
-	const char *which = NULL;
 	TALLOC_CTX *mem = talloc_new(NULL);
 	struct gpo_cep_policy *policy = talloc_zero(mem, struct gpo_cep_policy);
 	struct gpo_diags *notes = gpo_diags_new(mem);
 	struct shown sh = { 0 };
 	struct gpo_error *err = NULL;
-	const char *scope_arg = NULL, *path;
-	bool raw = false, json = false;
+	const char *path;
 	struct cli_args args;
 	struct stat st;
 	size_t i, other = 0;
-	int c, k, status = EXIT_OK;
+	int k, status = EXIT_OK;
 
 	cli_args_init(&args, mem, &cli_spec_show, argc, argv);
-	while ((c = cli_next_domain(&args, &da)) != CLI_END) {
-		switch (c) {
-		case 'g':
-			which = args.value;
-			break;
-		case 'r':
-			raw = true;
-			break;
-		case 's':
-			scope_arg = args.value;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case CLI_HELP:
-			cli_help(&cli_spec_show, stdout);
-			talloc_free(mem);
-			return EXIT_OK;
-		default:
-			talloc_free(mem);
-			return EXIT_INVALID;
-		}
+	if (!cli_parse(&args, take_option, &a, &status)) {
+		talloc_free(mem);
+		return status;
 	}
-	if (da.o.realm != NULL || which != NULL) {
-		if (args.n_operands != 0 || which == NULL || da.o.realm == NULL) {
+	if (a.da.o.realm != NULL || a.which != NULL) {
+		if (args.n_operands != 0 || a.which == NULL || a.da.o.realm == NULL) {
 			talloc_free(mem);
 			return cli_usage_error("show", "--domain and --gpo go together, without a PATH");
 		}
@@ -224,18 +233,18 @@ int cmd_show(int argc, char **argv)
 		talloc_free(mem);
 		return cli_usage_error("show", "expected exactly one PATH");
 	}
-	if (scope_arg != NULL && strcmp(scope_arg, "computer") != 0 &&
-	    strcmp(scope_arg, "user") != 0) {
+	if (a.scope != NULL && strcmp(a.scope, "computer") != 0 &&
+	    strcmp(a.scope, "user") != 0) {
 		talloc_free(mem);
 		return cli_usage_error("show", "--scope must be computer or user");
 	}
-	if (da.o.realm != NULL) {
+	if (a.da.o.realm != NULL) {
 		int rc;
 
-		status = cli_domain_connect(mem, "show", &da, &dom);
+		status = cli_domain_connect(mem, "show", &a.da, &dom);
 		if (status != EXIT_OK)
 			goto out;
-		rc = gpo_domain_find_gpo(mem, dom, which, &gpo, &err);
+		rc = gpo_domain_find_gpo(mem, dom, a.which, &gpo, &err);
 		if (rc != 0) {
 			status = cli_fail(err, rc);
 			goto out;
@@ -268,7 +277,7 @@ int cmd_show(int argc, char **argv)
 			status = cli_fail(err, rc);
 			goto out;
 		}
-		k = scope_arg ? (strcmp(scope_arg, "user") == 0 ? GPO_CEP_USER : GPO_CEP_COMPUTER)
+		k = a.scope ? (strcmp(a.scope, "user") == 0 ? GPO_CEP_USER : GPO_CEP_COMPUTER)
 			      : scope_of_file(path);
 		status = decode_pol(mem, path, data, len, k, &sh, policy, notes);
 		if (status != EXIT_OK)
@@ -279,7 +288,7 @@ int cmd_show(int argc, char **argv)
 		for (i = 0; sh.file[k] != NULL && i < sh.file[k]->count; i++)
 			other += !sh.used[k][i];
 
-	if (raw && !json) {
+	if (a.raw && !a.json) {
 		json_object *arr = json_object_new_array();
 
 		for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++)
@@ -295,9 +304,9 @@ int cmd_show(int argc, char **argv)
 			      "not apply the GPO", (unsigned long)gpo->version,
 			      (unsigned long)sh.version);
 	cli_print_diags(path, notes);
-	if (gpo != NULL && !json)
+	if (gpo != NULL && !a.json)
 		cli_print_gpo(stderr, gpo);
-	if (json) {
+	if (a.json) {
 		json_object *doc = json_object_new_object(), *others = json_object_new_array();
 		char *text = NULL;
 
@@ -323,10 +332,10 @@ int cmd_show(int argc, char **argv)
 		json_object_object_add(doc, "policy", json_tokener_parse(text));
 		for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++)
 			for (i = 0; sh.file[k] != NULL && i < sh.file[k]->count; i++)
-				if (!sh.used[k][i] || raw)
+				if (!sh.used[k][i] || a.raw)
 					json_object_array_add(others,
 							      record_json(mem, &sh.file[k]->records[i], k));
-		json_object_object_add(doc, raw ? "records" : "other_records", others);
+		json_object_object_add(doc, a.raw ? "records" : "other_records", others);
 		json_object_object_add(doc, "findings", cli_diags_json(notes));
 		cli_print_json(doc);
 		json_object_put(doc);

@@ -168,7 +168,45 @@ struct update_args {
 	bool link_flags;           /* --enforced and the like were given */
 	bool by_name;              /* `which` is the policy's name, never a GUID */
 	bool dry_run, json, detailed;
+	struct cli_domain_args da;
+	struct cli_probe_args pa;
 };
+
+static int take_option(void *ctx, int id, const char *value)
+{
+	struct update_args *a = ctx;
+	int status = EXIT_OK;
+
+	if (cli_domain_option(&a->da, a->cmd, id, value, &status))
+		return status;
+	switch (id) {
+	case 'g':
+		a->which = value;
+		break;
+	case 'p':
+		a->path = value;
+		break;
+	case 'l':
+		a->links[a->n_links++] = value;
+		break;
+	case 'r':
+		a->dry_run = true;
+		break;
+	case 'x':
+		a->detailed = true;
+		break;
+	case 'j':
+		a->json = true;
+		break;
+	default:
+		if (cli_link_option(&a->link, a->cmd, id, value, &status))
+			a->link_flags = true;
+		else
+			cli_probe_option(&a->pa, a->cmd, id, value, &status);
+		break;
+	}
+	return status;
+}
 
 static int update_path(TALLOC_CTX *mem, struct update_args *a, struct gpo_cep_policy *policy)
 {
@@ -396,9 +434,7 @@ static int apply_complete(TALLOC_CTX *mem, struct update_args *a, struct gpo_dom
 static int run_update(int argc, char **argv, bool apply)
 {
 	const struct cli_spec *spec = apply ? &cli_spec_apply : &cli_spec_update;
-	struct update_args a = { .cmd = spec->name };
-	struct cli_domain_args da = { .o = GPO_DOMAIN_OPTIONS_INIT };
-	struct cli_probe_args pa = { 0 };
+	struct update_args a = { .cmd = spec->name, .da.o = GPO_DOMAIN_OPTIONS_INIT };
 	TALLOC_CTX *mem = talloc_new(NULL);
 	struct gpo_diags *diags = gpo_diags_new(mem);
 	struct gpo_cep_policy *policy = NULL;
@@ -407,53 +443,19 @@ static int run_update(int argc, char **argv, bool apply)
 	struct gpo_error *err = NULL;
 	const char *path;
 	struct cli_args args;
-	int c, rc, status = EXIT_OK;
+	int rc, status = EXIT_OK;
 	struct stat st;
 
 	a.links = talloc_zero_array(mem, const char *, argc + 1);
 	cli_args_init(&args, mem, spec, argc, argv);
-	while ((c = cli_next_domain(&args, &da)) != CLI_END) {
-		switch (c) {
-		case 'g':
-			a.which = args.value;
-			break;
-		case 'p':
-			a.path = args.value;
-			break;
-		case 'l':
-			a.links[a.n_links++] = args.value;
-			break;
-		case 'r':
-			a.dry_run = true;
-			break;
-		case 'x':
-			a.detailed = true;
-			break;
-		case 'j':
-			a.json = true;
-			break;
-		case CLI_HELP:
-			cli_help(spec, stdout);
-			goto out;
-		case CLI_BAD:
-			status = EXIT_INVALID;
-			goto out;
-		default:
-			if (cli_link_option(&a.link, a.cmd, c, args.value, &status))
-				a.link_flags = true;
-			else
-				cli_probe_option(&pa, a.cmd, c, args.value, &status);
-			if (status != EXIT_OK)
-				goto out;
-			break;
-		}
-	}
+	if (!cli_parse(&args, take_option, &a, &status))
+		goto out;
 	if (args.n_operands != 1) {
 		status = cli_usage_error(a.cmd, "expected exactly one POLICY.json");
 		goto out;
 	}
 	path = args.operands[0];
-	if ((a.path != NULL) == (da.o.realm != NULL)) {
+	if ((a.path != NULL) == (a.da.o.realm != NULL)) {
 		status = cli_usage_error(a.cmd, "give either --domain or --path");
 		goto out;
 	}
@@ -482,12 +484,12 @@ static int run_update(int argc, char **argv, bool apply)
 		status = cli_usage_error(a.cmd, "no GPO: give --gpo or \"name\" in the policy");
 		goto out;
 	}
-	if (status == EXIT_OK && da.o.realm != NULL)
-		status = cli_domain_connect(mem, a.cmd, &da, &dom);
+	if (status == EXIT_OK && a.da.o.realm != NULL)
+		status = cli_domain_connect(mem, a.cmd, &a.da, &dom);
 	if (status != EXIT_OK)
 		goto out;
 	if (status == EXIT_OK)
-		status = cli_probe_policy(mem, &pa, policy, diags, NULL);
+		status = cli_probe_policy(mem, &a.pa, policy, diags, NULL);
 	status = cli_finish_policy(policy, dom ? gpo_domain_forest_guid(dom) : NULL, path,
 				   diags, status);
 	if (status != EXIT_OK)
