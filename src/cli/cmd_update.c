@@ -431,6 +431,86 @@ static int apply_complete(TALLOC_CTX *mem, struct update_args *a, struct gpo_dom
 	return rc == 0 ? EXIT_OK : cli_fail(err, rc);
 }
 
+static int check_args(const struct update_args *a, const struct cli_args *args)
+{
+	if (args->n_operands != 1)
+		return cli_usage_error(a->cmd, "expected exactly one POLICY.json");
+	if ((a->path != NULL) == (a->da.o.realm != NULL))
+		return cli_usage_error(a->cmd, "give either --domain or --path");
+	if (a->path != NULL && (a->which != NULL || a->n_links > 0 || a->link_flags))
+		return cli_usage_error(a->cmd, "--gpo, --link and the link options belong to "
+				       "--domain");
+	if (a->link_flags && a->n_links == 0)
+		return cli_usage_error(a->cmd, "the link options go with --link DN");
+	return EXIT_OK;
+}
+
+/* The policy file, and the GPO it names; every error in the file before any connection. */
+static int load(TALLOC_CTX *mem, struct update_args *a, const char *path,
+		struct gpo_cep_policy **policy, struct gpo_diags *diags)
+{
+	int status = cli_load_policy(mem, path, policy, diags);
+
+	if (status != EXIT_OK) {
+		cli_finish_policy(*policy, NULL, path, diags, status);
+		return status;
+	}
+	if (a->which == NULL && a->path == NULL) {
+		/* a policy's name is a display name, whatever it looks like */
+		a->which = (*policy)->name;
+		a->by_name = true;
+	}
+	if (a->which == NULL && a->path == NULL) {
+		cli_print_diags(path, diags);
+		return cli_usage_error(a->cmd, "no GPO: give --gpo or \"name\" in the policy");
+	}
+	return EXIT_OK;
+}
+
+/* --path: update the folder; apply renders it when it is not there yet. */
+static int update_folder(TALLOC_CTX *mem, struct update_args *a, struct gpo_cep_policy *policy,
+			 bool apply)
+{
+	const char *base = strrchr(a->path, '/') ? strrchr(a->path, '/') + 1 : a->path;
+	struct gpo_render *r = NULL;
+	struct gpo_error *err = NULL;
+	char *parent;
+	struct stat st;
+	int rc;
+
+	if (stat(a->path, &st) == 0 || !apply)
+		return update_path(mem, a, policy);
+	parent = talloc_strndup(mem, a->path, (size_t)(base - a->path));
+	rc = gpo_render_policy(mem, policy, base, &r, &err);
+	if (rc == 0 && !a->dry_run)
+		rc = gpo_dir_write(mem, r, parent[0] ? parent : ".", 0, NULL, &err);
+	if (rc != 0)
+		return cli_fail(err, rc);
+	printf("%s%s: created\n", a->dry_run ? "would create " : "", a->path);
+	return a->dry_run || a->detailed ? EXIT_CHANGES : EXIT_OK;
+}
+
+/* --domain: update the GPO; apply creates it, or completes what a create left. */
+static int update_in_domain(TALLOC_CTX *mem, struct update_args *a, struct gpo_domain *dom,
+			    struct gpo_cep_policy *policy, bool apply)
+{
+	struct gpo_domain_gpo *gpo = NULL;
+	struct gpo_error *err = NULL;
+	int status = EXIT_OK;
+	int rc = a->by_name ? gpo_domain_find_gpo_by_name(mem, dom, a->which, &gpo, &err)
+			    : gpo_domain_find_gpo(mem, dom, a->which, &gpo, &err);
+
+	if (rc == GPO_ENOTFOUND && apply)
+		return apply_create(mem, a, dom, policy);
+	if (rc != 0)
+		return cli_fail(err, rc);
+	if (apply)
+		status = apply_complete(mem, a, dom, gpo);
+	if (status == EXIT_OK)
+		status = update_domain(mem, a, dom, gpo, policy);
+	return status;
+}
+
 static int run_update(int argc, char **argv, bool apply)
 {
 	const struct cli_spec *spec = apply ? &cli_spec_apply : &cli_spec_update;
@@ -439,97 +519,30 @@ static int run_update(int argc, char **argv, bool apply)
 	struct gpo_diags *diags = gpo_diags_new(mem);
 	struct gpo_cep_policy *policy = NULL;
 	struct gpo_domain *dom = NULL;
-	struct gpo_domain_gpo *gpo = NULL;
-	struct gpo_error *err = NULL;
 	const char *path;
 	struct cli_args args;
-	int rc, status = EXIT_OK;
-	struct stat st;
+	int status = EXIT_OK;
 
 	a.links = talloc_zero_array(mem, const char *, argc + 1);
 	cli_args_init(&args, mem, spec, argc, argv);
-	if (!cli_parse(&args, take_option, &a, &status))
+	if (!cli_parse(&args, take_option, &a, &status) ||
+	    (status = check_args(&a, &args)) != EXIT_OK)
 		goto out;
-	if (args.n_operands != 1) {
-		status = cli_usage_error(a.cmd, "expected exactly one POLICY.json");
-		goto out;
-	}
 	path = args.operands[0];
-	if ((a.path != NULL) == (a.da.o.realm != NULL)) {
-		status = cli_usage_error(a.cmd, "give either --domain or --path");
-		goto out;
-	}
-	if (a.path != NULL && (a.which != NULL || a.n_links > 0 || a.link_flags)) {
-		status = cli_usage_error(a.cmd, "--gpo, --link and the link options belong to "
-					 "--domain");
-		goto out;
-	}
-	if (a.link_flags && a.n_links == 0) {
-		status = cli_usage_error(a.cmd, "the link options go with --link DN");
-		goto out;
-	}
-	status = cli_load_policy(mem, path, &policy, diags);
-	if (status != EXIT_OK) {
-		/* every error in the file, before any connection */
-		cli_finish_policy(policy, NULL, path, diags, status);
-		goto out;
-	}
-	if (a.which == NULL && a.path == NULL) {
-		/* a policy's name is a display name, whatever it looks like */
-		a.which = policy->name;
-		a.by_name = true;
-	}
-	if (status == EXIT_OK && a.which == NULL && a.path == NULL) {
-		cli_print_diags(path, diags);
-		status = cli_usage_error(a.cmd, "no GPO: give --gpo or \"name\" in the policy");
-		goto out;
-	}
+	status = load(mem, &a, path, &policy, diags);
 	if (status == EXIT_OK && a.da.o.realm != NULL)
 		status = cli_domain_connect(mem, a.cmd, &a.da, &dom);
 	if (status != EXIT_OK)
 		goto out;
-	if (status == EXIT_OK)
-		status = cli_probe_policy(mem, &a.pa, policy, diags, NULL);
+	status = cli_probe_policy(mem, &a.pa, policy, diags, NULL);
 	status = cli_finish_policy(policy, dom ? gpo_domain_forest_guid(dom) : NULL, path,
 				   diags, status);
 	if (status != EXIT_OK)
 		goto out;
-
-	if (a.path != NULL) {
-		if (stat(a.path, &st) != 0 && apply) {
-			/* apply to a folder that is not there yet: render it */
-			const char *base = strrchr(a.path, '/') ? strrchr(a.path, '/') + 1 : a.path;
-			char *parent = talloc_strndup(mem, a.path, (size_t)(base - a.path));
-			struct gpo_render *r = NULL;
-
-			rc = gpo_render_policy(mem, policy, base, &r, &err);
-			if (rc == 0 && !a.dry_run)
-				rc = gpo_dir_write(mem, r, parent[0] ? parent : ".", 0, NULL, &err);
-			if (rc != 0) {
-				status = cli_fail(err, rc);
-				goto out;
-			}
-			printf("%s%s: created\n", a.dry_run ? "would create " : "", a.path);
-			status = a.dry_run || a.detailed ? EXIT_CHANGES : EXIT_OK;
-			goto out;
-		}
-		status = update_path(mem, &a, policy);
-		goto out;
-	}
-	rc = a.by_name ? gpo_domain_find_gpo_by_name(mem, dom, a.which, &gpo, &err)
-		       : gpo_domain_find_gpo(mem, dom, a.which, &gpo, &err);
-	if (rc == GPO_ENOTFOUND && apply) {
-		status = apply_create(mem, &a, dom, policy);
-		goto out;
-	}
-	if (rc != 0) {
-		status = cli_fail(err, rc);
-		goto out;
-	}
-	if (apply)
-		status = apply_complete(mem, &a, dom, gpo);
-	if (status == EXIT_OK)
-		status = update_domain(mem, &a, dom, gpo, policy);
+	if (a.path != NULL)
+		status = update_folder(mem, &a, policy, apply);
+	else
+		status = update_in_domain(mem, &a, dom, policy, apply);
 out:
 	talloc_free(mem);
 	return status;
