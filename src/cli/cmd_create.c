@@ -82,7 +82,8 @@ static int load(TALLOC_CTX *mem, struct create_args *a, const char *path,
 		a->name = (*policy)->name;
 	if (a->name == NULL) {
 		cli_print_diags(path, diags);
-		return cli_usage_error("create", "no GPO name: give --name or \"name\" in the policy");
+		return cli_usage_error("create", "no GPO name: give --name or \"name\" in the "
+				       "policy");
 	}
 	return EXIT_OK;
 }

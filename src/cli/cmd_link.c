@@ -62,6 +62,53 @@ static int take_option(void *ctx, int id, const char *value)
 	return status;
 }
 
+/* What changed, for people or as JSON. */
+static void print_result(TALLOC_CTX *mem, const struct link_args *a, bool add,
+			 const struct gpo_domain_gpo *gpo, const struct gpo_link_change *change)
+{
+	if (a->json) {
+		json_object *doc = json_object_new_object();
+		bool linked = add;
+
+		json_object_object_add(doc, "guid", json_object_new_string(gpo->guid));
+		json_object_object_add(doc, "target", json_object_new_string(a->target));
+		json_object_object_add(doc, "linked", json_object_new_boolean(linked));
+		json_object_object_add(doc, "changed",
+				       json_object_new_boolean(change->added || change->removed ||
+							       change->options_changed));
+		if (add) {
+			uint32_t o = change->new_options;
+
+			json_object_object_add(doc, "enforced",
+					       json_object_new_boolean(o & GPO_LINK_ENFORCED));
+			json_object_object_add(doc, "disabled",
+					       json_object_new_boolean(o & GPO_LINK_DISABLED));
+		}
+		cli_print_json(doc);
+		json_object_put(doc);
+	} else if (add && change->added) {
+		printf("linked GPO '%s' %s to %s%s\n", cli_safe(mem, gpo->name), gpo->guid,
+		       cli_safe(mem, a->target), cli_link_options(change->new_options, true));
+	} else if (add && change->options_changed) {
+		printf("GPO '%s' %s: link to %s changed from%s to%s\n", cli_safe(mem, gpo->name),
+		       gpo->guid, cli_safe(mem, a->target),
+		       change->old_options ? cli_link_options(change->old_options, true)
+					   : " (plain)",
+		       change->new_options ? cli_link_options(change->new_options, true)
+					   : " (plain)");
+	} else if (add) {
+		printf("GPO '%s' %s is already linked to %s%s: no change\n",
+		       cli_safe(mem, gpo->name), gpo->guid, cli_safe(mem, a->target),
+		       cli_link_options(change->new_options, true));
+	} else if (change->removed) {
+		printf("unlinked GPO '%s' %s from %s\n", cli_safe(mem, gpo->name), gpo->guid,
+		       cli_safe(mem, a->target));
+	} else {
+		printf("GPO '%s' %s is not linked to %s: no change\n", cli_safe(mem, gpo->name),
+		       gpo->guid, cli_safe(mem, a->target));
+	}
+}
+
 static int run_link(int argc, char **argv, bool add)
 {
 	const struct cli_spec *spec = add ? &cli_spec_link : &cli_spec_unlink;
@@ -98,43 +145,7 @@ static int run_link(int argc, char **argv, bool add)
 		status = cli_fail(err, rc);
 		goto out;
 	}
-	if (a.json) {
-		json_object *doc = json_object_new_object();
-		bool linked = add;
-
-		json_object_object_add(doc, "guid", json_object_new_string(gpo->guid));
-		json_object_object_add(doc, "target", json_object_new_string(a.target));
-		json_object_object_add(doc, "linked", json_object_new_boolean(linked));
-		json_object_object_add(doc, "changed",
-				       json_object_new_boolean(change.added || change.removed ||
-							       change.options_changed));
-		if (add) {
-			json_object_object_add(doc, "enforced",
-					       json_object_new_boolean(change.new_options & GPO_LINK_ENFORCED));
-			json_object_object_add(doc, "disabled",
-					       json_object_new_boolean(change.new_options & GPO_LINK_DISABLED));
-		}
-		cli_print_json(doc);
-		json_object_put(doc);
-	} else if (add && change.added) {
-		printf("linked GPO '%s' %s to %s%s\n", cli_safe(mem, gpo->name), gpo->guid,
-		       cli_safe(mem, a.target), cli_link_options(change.new_options, true));
-	} else if (add && change.options_changed) {
-		printf("GPO '%s' %s: link to %s changed from%s to%s\n", cli_safe(mem, gpo->name),
-		       gpo->guid, cli_safe(mem, a.target),
-		       change.old_options ? cli_link_options(change.old_options, true) : " (plain)",
-		       change.new_options ? cli_link_options(change.new_options, true) : " (plain)");
-	} else if (add) {
-		printf("GPO '%s' %s is already linked to %s%s: no change\n",
-		       cli_safe(mem, gpo->name), gpo->guid, cli_safe(mem, a.target),
-		       cli_link_options(change.new_options, true));
-	} else if (change.removed) {
-		printf("unlinked GPO '%s' %s from %s\n", cli_safe(mem, gpo->name), gpo->guid,
-		       cli_safe(mem, a.target));
-	} else {
-		printf("GPO '%s' %s is not linked to %s: no change\n", cli_safe(mem, gpo->name),
-		       gpo->guid, cli_safe(mem, a.target));
-	}
+	print_result(mem, &a, add, gpo, &change);
 out:
 	talloc_free(mem);
 	return status;

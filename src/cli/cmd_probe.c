@@ -247,8 +247,8 @@ static int failed(const struct probe_args *a, int rc, const struct gpo_error *er
 
 		json_object_object_add(doc, "uri", json_object_new_string(a->o.uri));
 		json_object_object_add(e, "kind", json_object_new_string(cli_probe_error_kind(rc)));
-		json_object_object_add(e, "message",
-				       json_object_new_string(err ? err->message : gpo_strerror(rc)));
+		json_object_object_add(e, "message", json_object_new_string(
+			err ? err->message : gpo_strerror(rc)));
 		json_object_object_add(doc, "error", e);
 		cli_print_json(doc);
 		json_object_put(doc);

@@ -301,17 +301,21 @@ static int print_json(TALLOC_CTX *mem, const char *path, const struct gpo_domain
 		json_object *v = json_object_new_object();
 
 		json_object_object_add(v, "number", json_object_new_int64(sh->version));
-		json_object_object_add(v, "user", json_object_new_int(gpo_version_user(sh->version)));
+		json_object_object_add(v, "user",
+				       json_object_new_int(gpo_version_user(sh->version)));
 		json_object_object_add(v, "machine",
 				       json_object_new_int(gpo_version_machine(sh->version)));
 		json_object_object_add(doc, "version", v);
 	}
 	json_object_object_add(doc, "policy", json_tokener_parse(text));
-	for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++)
-		for (i = 0; sh->file[k] != NULL && i < sh->file[k]->count; i++)
+	for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++) {
+		for (i = 0; sh->file[k] != NULL && i < sh->file[k]->count; i++) {
+			const struct gpo_preg_record *r = &sh->file[k]->records[i];
+
 			if (!sh->used[k][i] || raw)
-				json_object_array_add(others,
-						      record_json(mem, &sh->file[k]->records[i], k));
+				json_object_array_add(others, record_json(mem, r, k));
+		}
+	}
 	json_object_object_add(doc, raw ? "records" : "other_records", others);
 	json_object_object_add(doc, "findings", cli_diags_json(notes));
 	cli_print_json(doc);
