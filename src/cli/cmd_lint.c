@@ -51,6 +51,48 @@ static int take_option(void *ctx, int id, const char *value)
 	return status;
 }
 
+/* The checks, the offline ones with --offline; the status by what they found. */
+static int check(const struct lint_args *a, struct gpo_cep_policy *policy, struct gpo_diags *diags)
+{
+	int checked = gpo_cep_policy_check(policy, a->offline ? GPO_CEP_CHECK_POLICY_IDS : 0,
+					   diags);
+
+	if (checked == GPO_ENOMEM || gpo_cep_lint(policy, diags) != 0) {
+		cli_error("out of memory");
+		return EXIT_FAILURE_;
+	}
+	if (diags->errors > 0)
+		return EXIT_INVALID;
+	if (a->strict && diags->warnings > 0)
+		return EXIT_WARNINGS;
+	return EXIT_OK;
+}
+
+/* The findings with their count on standard error, or one JSON document (takes `probes`). */
+static void report(const struct lint_args *a, const char *path, const struct gpo_diags *diags,
+		   json_object *probes)
+{
+	json_object *doc;
+
+	if (!a->json) {
+		cli_print_diags(path, diags);
+		fprintf(stderr, "%s: %zu error%s, %zu warning%s\n", path, diags->errors,
+			diags->errors == 1 ? "" : "s", diags->warnings,
+			diags->warnings == 1 ? "" : "s");
+		json_object_put(probes);
+		return;
+	}
+	doc = json_object_new_object();
+	json_object_object_add(doc, "file", json_object_new_string(path));
+	json_object_object_add(doc, "errors", json_object_new_int64((int64_t)diags->errors));
+	json_object_object_add(doc, "warnings", json_object_new_int64((int64_t)diags->warnings));
+	json_object_object_add(doc, "findings", cli_diags_json(diags));
+	if (probes != NULL)
+		json_object_object_add(doc, "probes", probes);
+	cli_print_json(doc);
+	json_object_put(doc);
+}
+
 int cmd_lint(int argc, char **argv)
 {
 	TALLOC_CTX *mem = talloc_new(NULL);
@@ -60,24 +102,20 @@ int cmd_lint(int argc, char **argv)
 	struct cli_args args;
 	json_object *probes = NULL;
 	const char *path;
-	int status = EXIT_OK, checked;
+	int status = EXIT_OK;
 
 	cli_args_init(&args, mem, &cli_spec_lint, argc, argv);
-	if (!cli_parse(&args, take_option, &a, &status)) {
-		talloc_free(mem);
-		return status;
-	}
+	if (!cli_parse(&args, take_option, &a, &status))
+		goto out;
 	if (args.n_operands != 1) {
-		talloc_free(mem);
-		return cli_usage_error("lint", "expected exactly one POLICY.json");
+		status = cli_usage_error("lint", "expected exactly one POLICY.json");
+		goto out;
 	}
 	path = args.operands[0];
 	status = cli_load_policy(mem, path, &policy, diags);
-	if (status != EXIT_OK && diags->count == 0) {
-		/* the file could not be read at all: its error is printed, there is no count */
-		talloc_free(mem);
-		return status;
-	}
+	/* a file that could not be read at all: its error is printed, there is no count */
+	if (status != EXIT_OK && diags->count == 0)
+		goto out;
 	if (status == EXIT_OK && a.pa.enabled) {
 		/* failures are findings here: lint reports, it does not stop */
 		probes = json_object_new_array();
@@ -85,44 +123,13 @@ int cmd_lint(int argc, char **argv)
 		if (status == EXIT_INVALID)
 			status = EXIT_OK;
 	}
-	if (status == EXIT_OK) {
-		checked = gpo_cep_policy_check(policy, a.offline ? GPO_CEP_CHECK_POLICY_IDS : 0,
-					       diags);
-		if (checked == GPO_ENOMEM || gpo_cep_lint(policy, diags) != 0) {
-			cli_error("out of memory");
-			talloc_free(mem);
-			return EXIT_FAILURE_;
-		}
-		if (diags->errors > 0)
-			status = EXIT_INVALID;
-		else if (a.strict && diags->warnings > 0)
-			status = EXIT_WARNINGS;
-	}
-	if (status == EXIT_FAILURE_) {
+	if (status == EXIT_OK)
+		status = check(&a, policy, diags);
+	if (status == EXIT_FAILURE_)
 		json_object_put(probes);
-		talloc_free(mem);
-		return status;
-	}
-	if (a.json) {
-		json_object *doc = json_object_new_object();
-
-		json_object_object_add(doc, "file", json_object_new_string(path));
-		json_object_object_add(doc, "errors", json_object_new_int64((int64_t)diags->errors));
-		json_object_object_add(doc, "warnings",
-				       json_object_new_int64((int64_t)diags->warnings));
-		json_object_object_add(doc, "findings", cli_diags_json(diags));
-		if (probes != NULL)
-			json_object_object_add(doc, "probes", probes);
-		probes = NULL;
-		cli_print_json(doc);
-		json_object_put(doc);
-	} else {
-		cli_print_diags(path, diags);
-		fprintf(stderr, "%s: %zu error%s, %zu warning%s\n", path, diags->errors,
-			diags->errors == 1 ? "" : "s", diags->warnings,
-			diags->warnings == 1 ? "" : "s");
-	}
-	json_object_put(probes);
+	else
+		report(&a, path, diags, probes);
+out:
 	talloc_free(mem);
 	return status;
 }
