@@ -15,7 +15,7 @@ static const struct cli_opt lint_opts[] = {
 
 const struct cli_spec cli_spec_lint = {
 	.name = "lint",
-	.usage = "gpo-cep lint [options] POLICY.json",
+	.usage = "gpo-cep lint [--offline] [--strict] [--json] [options] POLICY.json",
 	.about = "Report every error in the policy file, then warnings for what Windows,\n"
 		 "Samba and Ubuntu adsys clients would ignore, misread or refuse.  With\n"
 		 "--probe, per server: whether it was reachable, accepted the credentials,\n"

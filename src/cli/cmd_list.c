@@ -15,7 +15,7 @@ static const struct cli_opt list_opts[] = {
 
 const struct cli_spec cli_spec_list = {
 	.name = "list",
-	.usage = "gpo-cep list --domain REALM [--all] [--json] [options]",
+	.usage = "gpo-cep list --domain REALM [--all | --orphans] [options]",
 	.about = "List the GPOs that carry certificate enrollment settings, with their\n"
 		 "scopes, servers and links (--all: every GPO).  A GPO that is incomplete\n"
 		 "(an interrupted create or update: no SYSVOL folder, no GPT.INI, versions\n"

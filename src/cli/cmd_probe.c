@@ -30,7 +30,7 @@ static const struct cli_opt probe_opts[] = {
 
 const struct cli_spec cli_spec_probe = {
 	.name = "probe",
-	.usage = "gpo-cep probe [options] URI",
+	.usage = "gpo-cep probe [--auth TYPE] [options] URI",
 	.about = "Ask a certificate enrollment policy server for its policy, as the Windows\n"
 		 "editor's \"Validate Server\" does, and print its policy ID, friendly name,\n"
 		 "certificate templates and CAs.  The answer is what the identity that asks\n"

@@ -27,7 +27,7 @@ static const struct cli_opt show_opts[] = {
 
 const struct cli_spec cli_spec_show = {
 	.name = "show",
-	.usage = "gpo-cep show [options] PATH\n"
+	.usage = "gpo-cep show [--raw] [--scope computer|user] [--json] PATH\n"
 		 "gpo-cep show --domain REALM --gpo NAME|{GUID} [options]",
 	.about = "Read a GPO folder (GPT.INI, Machine/ and User/Registry.pol) or one\n"
 		 "Registry.pol file and print its certificate enrollment settings as policy\n"

@@ -34,7 +34,7 @@ static const char update_about[] =
 
 const struct cli_spec cli_spec_update = {
 	.name = "update",
-	.usage = "gpo-cep update (--domain REALM --gpo NAME|{GUID} | --path DIR) [options] "
+	.usage = "gpo-cep update (--domain REALM [--gpo NAME|{GUID}] | --path DIR) [options] "
 		 "POLICY.json",
 	.about = update_about,
 	.tables = { update_opts, cli_opts_link_flags, cli_opts_domain, cli_opts_probe,
