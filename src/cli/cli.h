@@ -15,7 +15,11 @@
 
 #include "cli_opt.h"
 
-/* Exit statuses; doc/gpo-cep.1 "EXIT STATUS" is the contract. */
+/*
+ * Exit statuses: the only definition, used by every command.  The contract
+ * is doc/gpo-cep.1 "EXIT STATUS" and the table of README.md; both hold
+ * these numbers (tests/cli/man_options.py checks it).
+ */
 enum cli_exit {
 	EXIT_OK = 0,
 	EXIT_FAILURE_ = 1,  /* an operation failed: I/O, memory, an existing output */

@@ -101,7 +101,7 @@ void cli_help(const struct cli_spec *spec, FILE *out);
 /* The option of `spec` with this id (for messages), or NULL. */
 const struct cli_opt *cli_find_opt(const struct cli_spec *spec, int id);
 
-/* Shell completion scripts, generated from the tables (bash, zsh, fish). */
+/* A shell completion script generated from the tables ("bash" only); -1: no such shell. */
 int cli_completion(const struct cli_spec *const *specs, const char *shell, FILE *out);
 
 #endif
