@@ -197,13 +197,13 @@ int cli_finish_policy(struct gpo_cep_policy *policy, const char *forest_guid,
 	return status;
 }
 
-bool cli_parse_seconds(const char *option, const char *arg, unsigned *ret)
+bool cli_parse_seconds(const char *cmd, const char *option, const char *arg, unsigned *ret)
 {
 	char *end;
 	unsigned long v = strtoul(arg, &end, 10);
 
 	if (arg[0] == '\0' || arg[0] == '-' || *end != '\0' || v == 0 || v > 3600) {
-		cli_usage_error(NULL, "%s takes seconds from 1 to 3600", option);
+		cli_usage_error(cmd, "%s takes seconds from 1 to 3600", option);
 		return false;
 	}
 	*ret = (unsigned)v;

@@ -15,7 +15,11 @@
 
 #include "cli_opt.h"
 
-/* Exit statuses; doc/gpo-cep.1 "EXIT STATUS" is the contract. */
+/*
+ * Exit statuses: the only definition, used by every command.  The contract
+ * is doc/gpo-cep.1 "EXIT STATUS" and the table of README.md; both hold
+ * these numbers (tests/cli/man_options.py checks it).
+ */
 enum cli_exit {
 	EXIT_OK = 0,
 	EXIT_FAILURE_ = 1,  /* an operation failed: I/O, memory, an existing output */
@@ -96,7 +100,10 @@ int cli_load_policy(TALLOC_CTX *mem_ctx, const char *path,
 int cli_finish_policy(struct gpo_cep_policy *policy, const char *forest_guid,
 		      const char *source, struct gpo_diags *diags, int status);
 
-/* Parse --timeout-style seconds (1 to 3600); false after printing a usage error. */
-bool cli_parse_seconds(const char *option, const char *arg, unsigned *ret);
+/*
+ * Parse --timeout-style seconds (1 to 3600); false after printing a usage
+ * error of `cmd`.
+ */
+bool cli_parse_seconds(const char *cmd, const char *option, const char *arg, unsigned *ret);
 
 #endif

@@ -69,7 +69,7 @@ bool cli_domain_option(struct cli_domain_args *a, const char *cmd, int c, const 
 		a->o.smb_conf = arg;
 		return true;
 	case 0x107:
-		if (!cli_parse_seconds("--timeout", arg, &a->o.timeout))
+		if (!cli_parse_seconds(cmd, "--timeout", arg, &a->o.timeout))
 			*status = EXIT_INVALID;
 		return true;
 	default:
@@ -295,17 +295,4 @@ bool cli_link_flag(const char *cmd, const char *option, const char *value, bool 
 	}
 	*ret = on != invert ? GPO_LINK_ON : GPO_LINK_OFF;
 	return true;
-}
-
-int cli_next_domain(struct cli_args *args, struct cli_domain_args *a)
-{
-	int c, status = EXIT_OK;
-
-	while ((c = cli_next(args)) >= 0) {
-		if (!cli_domain_option(a, args->spec->name, c, args->value, &status))
-			return c;
-		if (status != EXIT_OK)
-			return CLI_BAD;
-	}
-	return c;
 }

@@ -24,13 +24,6 @@ bool cli_domain_option(struct cli_domain_args *a, const char *cmd, int c, const 
 		       int *status);
 
 /*
- * The next option of a domain command: the domain options are taken in
- * here; returns the command's own option ids, CLI_END, CLI_HELP, or CLI_BAD
- * after a usage error (printed).
- */
-int cli_next_domain(struct cli_args *args, struct cli_domain_args *a);
-
-/*
  * The password, from the first line of `password_file` ("-": standard
  * input), the environment variable `env_name` or a prompt on the terminal
  * (in that order).  A file that group or others may read is refused, as ssh

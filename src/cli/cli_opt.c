@@ -172,7 +172,8 @@ static int short_option(struct cli_args *a)
 	return take_value(a, o);
 }
 
-int cli_next(struct cli_args *a)
+/* The next option's id; CLI_END when all are read (operands in a->operands). */
+static int cli_next(struct cli_args *a)
 {
 	a->value = NULL;
 	if (a->cluster != NULL)
@@ -198,6 +199,24 @@ int cli_next(struct cli_args *a)
 		return id;
 	}
 	return CLI_END;
+}
+
+bool cli_parse(struct cli_args *a, int (*take)(void *ctx, int id, const char *value), void *ctx,
+	       int *ret_status)
+{
+	int id;
+
+	*ret_status = EXIT_OK;
+	while ((id = cli_next(a)) != CLI_END) {
+		if (id == CLI_HELP) {
+			cli_help(a->spec, stdout);
+			return false;
+		}
+		*ret_status = id == CLI_BAD ? EXIT_INVALID : take(ctx, id, a->value);
+		if (*ret_status != EXIT_OK)
+			return false;
+	}
+	return true;
 }
 
 void cli_help(const struct cli_spec *spec, FILE *out)

@@ -24,7 +24,7 @@ enum cli_complete {
 struct cli_opt {
 	const char *name;        /* long name without "--" */
 	char short_name;         /* 0: none */
-	int id;                  /* what cli_next() returns for it */
+	int id;                  /* what cli_parse() hands its take() */
 	const char *value;       /* placeholder of its value ("DIR"); NULL: a flag */
 	const char *help;        /* lines separated by '\n' */
 	enum cli_complete complete;
@@ -60,7 +60,7 @@ struct cli_spec {
 	enum cli_complete operands;        /* how to complete the operands */
 };
 
-/* Returned by cli_next() besides option ids. */
+/* What the parser gives besides option ids (CLI_HELP: the id of -h, --help). */
 #define CLI_END (-1)
 #define CLI_BAD (-2)    /* a usage error, already printed: exit 2 */
 #define CLI_HELP (-3)   /* -h or --help */
@@ -85,8 +85,15 @@ extern const struct cli_opt cli_opts_help[];
 void cli_args_init(struct cli_args *a, TALLOC_CTX *mem_ctx, const struct cli_spec *spec,
 		   int argc, char **argv);
 
-/* The next option's id; CLI_END when all are read (operands in a->operands). */
-int cli_next(struct cli_args *a);
+/*
+ * The option loop of every command (after cli_args_init): each option of the
+ * spec's tables goes to take(ctx, id, value), which returns EXIT_OK or, after
+ * printing why, an exit status; -h and --help print the command's help.
+ * True: go on with a->operands.  False: stop with *ret_status (EXIT_OK after
+ * --help, 2 after a usage error, which is printed, or what take() returned).
+ */
+bool cli_parse(struct cli_args *a, int (*take)(void *ctx, int id, const char *value), void *ctx,
+	       int *ret_status);
 
 /* A command's --help: synopsis, about, every option of its tables. */
 void cli_help(const struct cli_spec *spec, FILE *out);
@@ -94,7 +101,7 @@ void cli_help(const struct cli_spec *spec, FILE *out);
 /* The option of `spec` with this id (for messages), or NULL. */
 const struct cli_opt *cli_find_opt(const struct cli_spec *spec, int id);
 
-/* Shell completion scripts, generated from the tables (bash, zsh, fish). */
+/* A shell completion script generated from the tables ("bash" only); -1: no such shell. */
 int cli_completion(const struct cli_spec *const *specs, const char *shell, FILE *out);
 
 #endif

@@ -28,7 +28,8 @@ const struct cli_opt cli_opts_probe[] = {
 	CLI_OPT_END,
 };
 
-bool cli_probe_option(struct cli_probe_args *a, int c, const char *arg, int *status)
+bool cli_probe_option(struct cli_probe_args *a, const char *cmd, int c, const char *arg,
+		      int *status)
 {
 	switch (c) {
 	case 0x200:
@@ -50,7 +51,7 @@ bool cli_probe_option(struct cli_probe_args *a, int c, const char *arg, int *sta
 		a->ca_file = arg;
 		return true;
 	case 0x206:
-		if (!cli_parse_seconds("--probe-timeout", arg, &a->timeout))
+		if (!cli_parse_seconds(cmd, "--probe-timeout", arg, &a->timeout))
 			*status = EXIT_INVALID;
 		return true;
 	default:

@@ -21,8 +21,12 @@ struct cli_probe_args {
 /* --probe and its credentials, for render, create, update, apply and lint */
 extern const struct cli_opt cli_opts_probe[];
 
-/* Consume one of cli_opts_probe; false when `c` is not one of them. */
-bool cli_probe_option(struct cli_probe_args *a, int c, const char *arg, int *status);
+/*
+ * Consume one of cli_opts_probe (`cmd` for messages); false when `c` is not
+ * one of them.  A bad value prints a usage error and sets *status.
+ */
+bool cli_probe_option(struct cli_probe_args *a, const char *cmd, int c, const char *arg,
+		      int *status);
 
 /*
  * With --probe: ask every https server of the policy once and take its

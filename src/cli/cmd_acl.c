@@ -130,70 +130,78 @@ static int rank(int status)
 	return status == EXIT_OK ? 0 : status == EXIT_CHANGES ? 1 : 2;
 }
 
+struct acl_args {
+	struct cli_domain_args da;
+	const char *which;
+	bool json, all, repair;
+};
+
+static int take_option(void *ctx, int id, const char *value)
+{
+	struct acl_args *a = ctx;
+	int status = EXIT_OK;
+
+	if (cli_domain_option(&a->da, "acl", id, value, &status))
+		return status;
+	switch (id) {
+	case 'g':
+		a->which = value;
+		break;
+	case 'a':
+		a->all = true;
+		break;
+	case 'r':
+		a->repair = true;
+		break;
+	case 'j':
+		a->json = true;
+		break;
+	}
+	return status;
+}
+
 int cmd_acl(int argc, char **argv)
 {
-	struct cli_domain_args da = { .o = GPO_DOMAIN_OPTIONS_INIT };
+	struct acl_args a = { .da.o = GPO_DOMAIN_OPTIONS_INIT };
 	TALLOC_CTX *mem = talloc_new(NULL);
 	struct gpo_domain *dom = NULL;
 	struct gpo_domain_gpo *gpos = NULL;
 	struct gpo_error *err = NULL;
 	json_object *results = NULL;
-	const char *which = NULL;
-	bool json = false, all = false, repair = false;
 	struct cli_args args;
 	size_t n = 0, i;
-	int c, rc, status = EXIT_OK;
+	int rc, status = EXIT_OK;
 
 	cli_args_init(&args, mem, &cli_spec_acl, argc, argv);
-	while ((c = cli_next_domain(&args, &da)) != CLI_END) {
-		switch (c) {
-		case 'g':
-			which = args.value;
-			break;
-		case 'a':
-			all = true;
-			break;
-		case 'r':
-			repair = true;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case CLI_HELP:
-			cli_help(&cli_spec_acl, stdout);
-			goto out;
-		default:
-			status = EXIT_INVALID;
-			goto out;
-		}
-	}
-	if (args.n_operands != 0 || (which == NULL) == !all) {
+	if (!cli_parse(&args, take_option, &a, &status))
+		goto out;
+	if (args.n_operands != 0 || (a.which == NULL) == !a.all) {
 		status = cli_usage_error("acl", args.n_operands != 0 ? "unexpected argument"
 								   : "give either --gpo or --all");
 		goto out;
 	}
-	status = cli_domain_connect(mem, "acl", &da, &dom);
+	status = cli_domain_connect(mem, "acl", &a.da, &dom);
 	if (status != EXIT_OK)
 		goto out;
-	if (all) {
+	if (a.all) {
 		rc = gpo_domain_list_gpos(mem, dom, &gpos, &n, &err);
 	} else {
-		rc = gpo_domain_find_gpo(mem, dom, which, &gpos, &err);
+		rc = gpo_domain_find_gpo(mem, dom, a.which, &gpos, &err);
 		n = 1;
 	}
 	if (rc != 0) {
 		status = cli_fail(err, rc);
 		goto out;
 	}
-	results = json ? json_object_new_array() : NULL;
+	results = a.json ? json_object_new_array() : NULL;
 	for (i = 0; i < n; i++) {
-		int st = one(mem, dom, &gpos[i], repair, results);
+		int st = one(mem, dom, &gpos[i], a.repair, results);
 
 		/* a failure outranks a difference, which outranks success */
 		if (rank(st) > rank(status))
 			status = st;
 	}
-	if (json) {
+	if (a.json) {
 		json_object *doc = json_object_new_object();
 
 		json_object_object_add(doc, "gpos", results);

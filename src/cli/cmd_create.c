@@ -28,133 +28,167 @@ const struct cli_spec cli_spec_create = {
 	.operands = CLI_COMPLETE_FILE,
 };
 
-int cmd_create(int argc, char **argv)
+struct create_args {
+	struct cli_domain_args da;
+	struct cli_probe_args pa;
+	struct gpo_link_request req;
+	const char *name, **links;
+	size_t n_links;
+	bool json, dry_run;
+};
+
+static int take_option(void *ctx, int id, const char *value)
 {
-	struct cli_domain_args da = { .o = GPO_DOMAIN_OPTIONS_INIT };
-	struct cli_probe_args pa = { 0 };
-	TALLOC_CTX *mem = talloc_new(NULL);
-	struct gpo_diags *diags = gpo_diags_new(mem);
-	struct gpo_cep_policy *policy = NULL;
-	struct gpo_render *render = NULL;
-	struct gpo_domain *dom = NULL;
+	struct create_args *a = ctx;
+	int status = EXIT_OK;
+
+	if (cli_domain_option(&a->da, "create", id, value, &status))
+		return status;
+	switch (id) {
+	case 'n':
+		a->name = value;
+		break;
+	case 'l':
+		a->links[a->n_links++] = value;
+		break;
+	case 'r':
+		a->dry_run = true;
+		break;
+	case 'j':
+		a->json = true;
+		break;
+	default:
+		if (!cli_link_option(&a->req, "create", id, value, &status))
+			cli_probe_option(&a->pa, "create", id, value, &status);
+		break;
+	}
+	return status;
+}
+
+/* The policy file and the GPO's name; every error in the file before any connection. */
+static int load(TALLOC_CTX *mem, struct create_args *a, const char *path,
+		struct gpo_cep_policy **policy, struct gpo_diags *diags)
+{
+	struct gpo_error *err = NULL;
+	int status = cli_load_policy(mem, path, policy, diags);
+
+	if (status != EXIT_OK) {
+		cli_finish_policy(*policy, NULL, path, diags, status);
+		return status;
+	}
+	if (a->name != NULL && gpo_cep_check_gpo_name(mem, a->name, &err) != 0)
+		return cli_usage_error("create", "--name: the name %s", err->message);
+	if (a->name == NULL)
+		a->name = (*policy)->name;
+	if (a->name == NULL) {
+		cli_print_diags(path, diags);
+		return cli_usage_error("create", "no GPO name: give --name or \"name\" in the "
+				       "policy");
+	}
+	return EXIT_OK;
+}
+
+/* Render the GPO and check every link target: a typo must not leave a GPO nobody asked for. */
+static int prepare(TALLOC_CTX *mem, const struct create_args *a, struct gpo_domain *dom,
+		   const struct gpo_cep_policy *policy, struct gpo_render **ret_render)
+{
+	struct gpo_error *err = NULL;
+	char guid[39];
+	size_t i;
+	int rc;
+
+	gpo_guid_generate(guid);
+	rc = gpo_render_policy(mem, policy, guid, ret_render, &err);
+	if (rc != 0)
+		return cli_fail(err, rc);
+	for (i = 0; i < a->n_links; i++) {
+		rc = gpo_domain_check_link_target(mem, dom, a->links[i], &err);
+		if (rc != 0) {
+			rc = cli_fail(err, rc);
+			cli_error("no GPO was created");
+			return rc;
+		}
+	}
+	return EXIT_OK;
+}
+
+/* --dry-run: what would be written, as lines or as one JSON document. */
+static void print_dry_run(TALLOC_CTX *mem, const struct create_args *a, struct gpo_domain *dom,
+			  const struct gpo_render *r, const struct gpo_diags *diags)
+{
+	json_object *doc, *files, *links;
+	size_t i;
+
+	if (!a->json) {
+		printf("would create GPO '%s' on %s (version %lu; its GUID is assigned when "
+		       "it is created)\n", cli_safe(mem, a->name), gpo_domain_dc(dom),
+		       (unsigned long)r->version);
+		for (i = 0; i < r->n_files; i++)
+			printf("  %s (%zu bytes)\n", r->files[i].path, r->files[i].len);
+		printf("gPCMachineExtensionNames: %s\ngPCUserExtensionNames: %s\n",
+		       r->machine_extension_names, r->user_extension_names);
+		for (i = 0; i < a->n_links; i++)
+			printf("would link to %s\n", cli_safe(mem, a->links[i]));
+		return;
+	}
+	doc = json_object_new_object();
+	json_object_object_add(doc, "name", json_object_new_string(a->name));
+	json_object_object_add(doc, "dc", json_object_new_string(gpo_domain_dc(dom)));
+	json_object_object_add(doc, "version", json_object_new_int64(r->version));
+	json_object_object_add(doc, "gPCMachineExtensionNames",
+			       json_object_new_string(r->machine_extension_names));
+	json_object_object_add(doc, "gPCUserExtensionNames",
+			       json_object_new_string(r->user_extension_names));
+	files = json_object_new_array();
+	for (i = 0; i < r->n_files; i++) {
+		json_object *f = json_object_new_object();
+
+		json_object_object_add(f, "path", json_object_new_string(r->files[i].path));
+		json_object_object_add(f, "bytes", json_object_new_int64((int64_t)r->files[i].len));
+		json_object_array_add(files, f);
+	}
+	json_object_object_add(doc, "files", files);
+	/* new links, as create --json shows them once made */
+	links = json_object_new_array();
+	for (i = 0; i < a->n_links; i++) {
+		json_object *l = json_object_new_object();
+
+		json_object_object_add(l, "dn", json_object_new_string(a->links[i]));
+		json_object_object_add(l, "enforced",
+				       json_object_new_boolean(a->req.enforced == GPO_LINK_ON));
+		json_object_object_add(l, "disabled",
+				       json_object_new_boolean(a->req.disabled == GPO_LINK_ON));
+		json_object_array_add(links, l);
+	}
+	json_object_object_add(doc, "links", links);
+	json_object_object_add(doc, "findings", cli_diags_json(diags));
+	cli_print_json(doc);
+	json_object_put(doc);
+}
+
+/* Create the GPO, link it, print it. */
+static int create(TALLOC_CTX *mem, const struct create_args *a, struct gpo_domain *dom,
+		  const struct gpo_render *render, const struct gpo_diags *diags)
+{
 	struct gpo_domain_gpo *gpo = NULL;
 	struct gpo_error *err = NULL;
-	const char *name = NULL, *path, **links = talloc_zero_array(mem, const char *, argc + 1);
-	bool json = false, dry_run = false;
-	struct gpo_link_request req = { 0 };
-	size_t n_links = 0, i;
-	struct cli_args args;
-	char guid[39];
-	int c, rc, status = EXIT_OK;
+	size_t i;
+	int rc = gpo_domain_create_gpo(mem, dom, a->name, render, &gpo, &err);
 
-	cli_args_init(&args, mem, &cli_spec_create, argc, argv);
-	while ((c = cli_next_domain(&args, &da)) != CLI_END) {
-		switch (c) {
-		case 'n':
-			name = args.value;
-			break;
-		case 'l':
-			links[n_links++] = args.value;
-			break;
-		case 'r':
-			dry_run = true;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case CLI_HELP:
-			cli_help(&cli_spec_create, stdout);
-			goto out;
-		case CLI_BAD:
-			status = EXIT_INVALID;
-			goto out;
-		default:
-			if (!cli_link_option(&req, "create", c, args.value, &status))
-				cli_probe_option(&pa, c, args.value, &status);
-			if (status != EXIT_OK)
-				goto out;
-			break;
-		}
-	}
-	if (args.n_operands != 1) {
-		status = cli_usage_error("create", "expected exactly one POLICY.json");
-		goto out;
-	}
-	path = args.operands[0];
-	if (da.o.realm == NULL) {
-		status = cli_usage_error("create", "missing --domain REALM");
-		goto out;
-	}
-	status = cli_load_policy(mem, path, &policy, diags);
-	if (status != EXIT_OK) {
-		/* every error in the file, before any connection */
-		cli_finish_policy(policy, NULL, path, diags, status);
-		goto out;
-	}
-	if (name != NULL && gpo_cep_check_gpo_name(mem, name, &err) != 0) {
-		status = cli_usage_error("create", "--name: the name %s", err->message);
-		goto out;
-	}
-	if (status == EXIT_OK && name == NULL)
-		name = policy->name;
-	if (status == EXIT_OK && name == NULL) {
-		cli_print_diags(path, diags);
-		status = cli_usage_error("create", "no GPO name: give --name or \"name\" in the policy");
-		goto out;
-	}
-	if (status == EXIT_OK)
-		status = cli_domain_connect(mem, "create", &da, &dom);
-	if (status != EXIT_OK)
-		goto out;
-	if (status == EXIT_OK)
-		status = cli_probe_policy(mem, &pa, policy, diags, NULL);
-	status = cli_finish_policy(policy, gpo_domain_forest_guid(dom), path, diags, status);
-	if (status != EXIT_OK)
-		goto out;
-	gpo_guid_generate(guid);
-	rc = gpo_render_policy(mem, policy, guid, &render, &err);
-	if (rc != 0) {
-		status = cli_fail(err, rc);
-		goto out;
-	}
-	/* a typo in a link target must not leave a GPO nobody asked for */
-	for (i = 0; i < n_links; i++) {
-		rc = gpo_domain_check_link_target(mem, dom, links[i], &err);
+	if (rc != 0)
+		return cli_fail(err, rc);
+	for (i = 0; i < a->n_links; i++) {
+		rc = gpo_domain_link(mem, dom, gpo, a->links[i], &a->req, NULL, &err);
 		if (rc != 0) {
-			status = cli_fail(err, rc);
-			cli_error("no GPO was created");
-			goto out;
-		}
-	}
-	if (dry_run) {
-		printf("would create GPO '%s' on %s (version %lu; its GUID is assigned when "
-		       "it is created)\n", cli_safe(mem, name), gpo_domain_dc(dom),
-		       (unsigned long)render->version);
-		for (i = 0; i < render->n_files; i++)
-			printf("  %s (%zu bytes)\n", render->files[i].path, render->files[i].len);
-		printf("gPCMachineExtensionNames: %s\ngPCUserExtensionNames: %s\n",
-		       render->machine_extension_names, render->user_extension_names);
-		for (i = 0; i < n_links; i++)
-			printf("would link to %s\n", cli_safe(mem, links[i]));
-		goto out;
-	}
-	rc = gpo_domain_create_gpo(mem, dom, name, render, &gpo, &err);
-	if (rc != 0) {
-		status = cli_fail(err, rc);
-		goto out;
-	}
-	for (i = 0; i < n_links; i++) {
-		rc = gpo_domain_link(mem, dom, gpo, links[i], &req, NULL, &err);
-		if (rc != 0) {
-			status = cli_fail(err, rc);
+			cli_fail(err, rc);
 			cli_error("GPO '%s' %s was created, but not linked to %s: "
 				  "'gpo-cep link --domain %s --gpo %s --target \"%s\"' links it",
-				  name, gpo->guid, links[i], da.o.realm, gpo->guid, links[i]);
-			status = EXIT_PARTIAL;
-			goto out;
+				  a->name, gpo->guid, a->links[i], a->da.o.realm, gpo->guid,
+				  a->links[i]);
+			return EXIT_PARTIAL;
 		}
 	}
-	if (json) {
+	if (a->json) {
 		json_object *doc = cli_gpo_json(gpo);
 
 		json_object_object_add(doc, "findings", cli_diags_json(diags));
@@ -164,6 +198,49 @@ int cmd_create(int argc, char **argv)
 		printf("created ");
 		cli_print_gpo(stdout, gpo);
 	}
+	return EXIT_OK;
+}
+
+int cmd_create(int argc, char **argv)
+{
+	struct create_args a = { .da.o = GPO_DOMAIN_OPTIONS_INIT };
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct gpo_diags *diags = gpo_diags_new(mem);
+	struct gpo_cep_policy *policy = NULL;
+	struct gpo_render *render = NULL;
+	struct gpo_domain *dom = NULL;
+	const char *path;
+	struct cli_args args;
+	int status = EXIT_OK;
+
+	a.links = talloc_zero_array(mem, const char *, argc + 1);
+	cli_args_init(&args, mem, &cli_spec_create, argc, argv);
+	if (!cli_parse(&args, take_option, &a, &status))
+		goto out;
+	if (args.n_operands != 1) {
+		status = cli_usage_error("create", "expected exactly one POLICY.json");
+		goto out;
+	}
+	path = args.operands[0];
+	if (a.da.o.realm == NULL) {
+		status = cli_usage_error("create", "missing --domain REALM");
+		goto out;
+	}
+	status = load(mem, &a, path, &policy, diags);
+	if (status == EXIT_OK)
+		status = cli_domain_connect(mem, "create", &a.da, &dom);
+	if (status != EXIT_OK)
+		goto out;
+	status = cli_probe_policy(mem, &a.pa, policy, diags, NULL);
+	status = cli_finish_policy(policy, gpo_domain_forest_guid(dom), path, diags, status);
+	if (status == EXIT_OK)
+		status = prepare(mem, &a, dom, policy, &render);
+	if (status != EXIT_OK)
+		goto out;
+	if (a.dry_run)
+		print_dry_run(mem, &a, dom, render, diags);
+	else
+		status = create(mem, &a, dom, render, diags);
 out:
 	talloc_free(mem);
 	return status;

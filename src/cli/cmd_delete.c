@@ -22,53 +22,61 @@ const struct cli_spec cli_spec_delete = {
 	.tables = { delete_opts, cli_opts_domain, cli_opts_help },
 };
 
+struct delete_args {
+	struct cli_domain_args da;
+	const char *which, *orphan;
+	bool json;
+};
+
+static int take_option(void *ctx, int id, const char *value)
+{
+	struct delete_args *a = ctx;
+	int status = EXIT_OK;
+
+	if (cli_domain_option(&a->da, "delete", id, value, &status))
+		return status;
+	switch (id) {
+	case 'g':
+		a->which = value;
+		break;
+	case 'o':
+		a->orphan = value;
+		break;
+	case 'j':
+		a->json = true;
+		break;
+	}
+	return status;
+}
+
 int cmd_delete(int argc, char **argv)
 {
-	struct cli_domain_args da = { .o = GPO_DOMAIN_OPTIONS_INIT };
+	struct delete_args a = { .da.o = GPO_DOMAIN_OPTIONS_INIT };
 	TALLOC_CTX *mem = talloc_new(NULL);
 	struct gpo_domain *dom = NULL;
 	struct gpo_domain_gpo *gpo = NULL;
 	struct gpo_error *err = NULL;
-	const char *which = NULL, *orphan = NULL;
 	struct cli_args args;
-	bool json = false;
-	int c, rc, status = EXIT_OK;
+	int rc, status = EXIT_OK;
 
 	cli_args_init(&args, mem, &cli_spec_delete, argc, argv);
-	while ((c = cli_next_domain(&args, &da)) != CLI_END) {
-		switch (c) {
-		case 'g':
-			which = args.value;
-			break;
-		case 'o':
-			orphan = args.value;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case CLI_HELP:
-			cli_help(&cli_spec_delete, stdout);
-			goto out;
-		default:
-			status = EXIT_INVALID;
-			goto out;
-		}
-	}
+	if (!cli_parse(&args, take_option, &a, &status))
+		goto out;
 	if (args.n_operands != 0) {
 		status = cli_usage_error("delete", "unexpected argument '%s'", args.operands[0]);
 		goto out;
 	}
-	if ((which == NULL) == (orphan == NULL)) {
+	if ((a.which == NULL) == (a.orphan == NULL)) {
 		status = cli_usage_error("delete", "give either --gpo or --orphan");
 		goto out;
 	}
-	status = cli_domain_connect(mem, "delete", &da, &dom);
+	status = cli_domain_connect(mem, "delete", &a.da, &dom);
 	if (status != EXIT_OK)
 		goto out;
-	if (orphan != NULL) {
-		rc = gpo_domain_delete_orphan(mem, dom, orphan, &err);
+	if (a.orphan != NULL) {
+		rc = gpo_domain_delete_orphan(mem, dom, a.orphan, &err);
 	} else {
-		rc = gpo_domain_find_gpo(mem, dom, which, &gpo, &err);
+		rc = gpo_domain_find_gpo(mem, dom, a.which, &gpo, &err);
 		if (rc == 0)
 			rc = gpo_domain_delete_gpo(mem, dom, gpo, &err);
 	}
@@ -76,17 +84,17 @@ int cmd_delete(int argc, char **argv)
 		status = cli_fail(err, rc);
 		goto out;
 	}
-	if (json) {
+	if (a.json) {
 		json_object *doc = json_object_new_object();
 
-		json_object_object_add(doc, "deleted", json_object_new_string(gpo ? gpo->guid : orphan));
+		json_object_object_add(doc, "deleted", json_object_new_string(gpo ? gpo->guid : a.orphan));
 		json_object_object_add(doc, "name", gpo ? json_object_new_string(gpo->name) : NULL);
 		cli_print_json(doc);
 		json_object_put(doc);
 	} else if (gpo != NULL) {
 		printf("deleted GPO '%s' %s\n", cli_safe(mem, gpo->name), gpo->guid);
 	} else {
-		printf("removed what was left of GPO %s\n", cli_safe(mem, orphan));
+		printf("removed what was left of GPO %s\n", cli_safe(mem, a.orphan));
 	}
 out:
 	talloc_free(mem);

@@ -79,48 +79,54 @@ static const struct cli_template *find_template(const char *name)
 	return NULL;
 }
 
+struct init_args {
+	const char *name;
+	bool list, json;
+};
+
+static int take_option(void *ctx, int id, const char *value)
+{
+	struct init_args *a = ctx;
+
+	switch (id) {
+	case 't':
+		a->name = value;
+		break;
+	case 'l':
+		a->list = true;
+		break;
+	case 'j':
+		a->json = true;
+		break;
+	}
+	return EXIT_OK;
+}
+
 int cmd_init(int argc, char **argv)
 {
 	TALLOC_CTX *mem = talloc_new(NULL);
 	const struct cli_template *t;
-	const char *name = "kerberos";
-	bool list = false, json = false;
+	struct init_args a = { .name = "kerberos" };
 	struct cli_args args;
-	int c;
+	int status;
 
 	cli_args_init(&args, mem, &cli_spec_init, argc, argv);
-	while ((c = cli_next(&args)) != CLI_END) {
-		switch (c) {
-		case 't':
-			name = args.value;
-			break;
-		case 'l':
-			list = true;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case CLI_HELP:
-			cli_help(&cli_spec_init, stdout);
-			talloc_free(mem);
-			return EXIT_OK;
-		default:
-			talloc_free(mem);
-			return EXIT_INVALID;
-		}
+	if (!cli_parse(&args, take_option, &a, &status)) {
+		talloc_free(mem);
+		return status;
 	}
 	if (args.n_operands != 0) {
 		talloc_free(mem);
 		return cli_usage_error("init", "unexpected argument '%s'", args.operands[0]);
 	}
 	talloc_free(mem);
-	if (list)
-		return list_templates(json);
-	if (json)
+	if (a.list)
+		return list_templates(a.json);
+	if (a.json)
 		return cli_usage_error("init", "--json goes with --list (a template is JSON already)");
-	t = find_template(name);
+	t = find_template(a.name);
 	if (t == NULL)
-		return cli_usage_error("init", "no template '%s' (gpo-cep init --list)", name);
+		return cli_usage_error("init", "no template '%s' (gpo-cep init --list)", a.name);
 	fwrite(t->json, 1, t->len, stdout);
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILURE_;
 }

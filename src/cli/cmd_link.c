@@ -30,105 +30,122 @@ const struct cli_spec cli_spec_unlink = {
 	.tables = { link_opts, cli_opts_domain, cli_opts_help },
 };
 
-static int run_link(int argc, char **argv, bool add)
-{
-	const struct cli_spec *spec = add ? &cli_spec_link : &cli_spec_unlink;
-	const char *cmd = spec->name;
-	struct cli_domain_args da = { .o = GPO_DOMAIN_OPTIONS_INIT };
-	TALLOC_CTX *mem = talloc_new(NULL);
-	struct gpo_domain *dom = NULL;
-	struct gpo_domain_gpo *gpo = NULL;
-	struct gpo_error *err = NULL;
-	const char *which = NULL, *target = NULL;
-	struct gpo_link_request req = { 0 };
-	struct gpo_link_change change = { 0 };
-	struct cli_args args;
-	bool json = false, flags = false;
-	int c, rc, status = EXIT_OK;
+struct link_args {
+	struct cli_domain_args da;
+	struct gpo_link_request req;
+	const char *cmd, *which, *target;
+	bool json, flags;
+};
 
-	cli_args_init(&args, mem, spec, argc, argv);
-	while ((c = cli_next_domain(&args, &da)) != CLI_END) {
-		switch (c) {
-		case 'g':
-			which = args.value;
-			break;
-		case 't':
-			target = args.value;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case CLI_HELP:
-			cli_help(spec, stdout);
-			goto out;
-		case CLI_BAD:
-			status = EXIT_INVALID;
-			goto out;
-		default:
-			cli_link_option(&req, cmd, c, args.value, &status);
-			flags = true;
-			if (status != EXIT_OK)
-				goto out;
-			break;
-		}
+static int take_option(void *ctx, int id, const char *value)
+{
+	struct link_args *a = ctx;
+	int status = EXIT_OK;
+
+	if (cli_domain_option(&a->da, a->cmd, id, value, &status))
+		return status;
+	switch (id) {
+	case 'g':
+		a->which = value;
+		break;
+	case 't':
+		a->target = value;
+		break;
+	case 'j':
+		a->json = true;
+		break;
+	default:
+		cli_link_option(&a->req, a->cmd, id, value, &status);
+		a->flags = true;
+		break;
 	}
-	if (args.n_operands != 0 || which == NULL || target == NULL) {
-		status = cli_usage_error(cmd, "needs --gpo and --target");
-		goto out;
-	}
-	if (!add && flags) {
-		status = cli_usage_error(cmd, "--enforced, --link-disabled and --link-enabled "
-					 "belong to link");
-		goto out;
-	}
-	status = cli_domain_connect(mem, cmd, &da, &dom);
-	if (status != EXIT_OK)
-		goto out;
-	rc = gpo_domain_find_gpo(mem, dom, which, &gpo, &err);
-	if (rc == 0)
-		rc = add ? gpo_domain_link(mem, dom, gpo, target, &req, &change, &err)
-			 : gpo_domain_unlink(mem, dom, gpo, target, &change, &err);
-	if (rc != 0) {
-		status = cli_fail(err, rc);
-		goto out;
-	}
-	if (json) {
+	return status;
+}
+
+/* What changed, for people or as JSON. */
+static void print_result(TALLOC_CTX *mem, const struct link_args *a, bool add,
+			 const struct gpo_domain_gpo *gpo, const struct gpo_link_change *change)
+{
+	if (a->json) {
 		json_object *doc = json_object_new_object();
 		bool linked = add;
 
 		json_object_object_add(doc, "guid", json_object_new_string(gpo->guid));
-		json_object_object_add(doc, "target", json_object_new_string(target));
+		json_object_object_add(doc, "target", json_object_new_string(a->target));
 		json_object_object_add(doc, "linked", json_object_new_boolean(linked));
 		json_object_object_add(doc, "changed",
-				       json_object_new_boolean(change.added || change.removed ||
-							       change.options_changed));
+				       json_object_new_boolean(change->added || change->removed ||
+							       change->options_changed));
 		if (add) {
+			uint32_t o = change->new_options;
+
 			json_object_object_add(doc, "enforced",
-					       json_object_new_boolean(change.new_options & GPO_LINK_ENFORCED));
+					       json_object_new_boolean(o & GPO_LINK_ENFORCED));
 			json_object_object_add(doc, "disabled",
-					       json_object_new_boolean(change.new_options & GPO_LINK_DISABLED));
+					       json_object_new_boolean(o & GPO_LINK_DISABLED));
 		}
 		cli_print_json(doc);
 		json_object_put(doc);
-	} else if (add && change.added) {
+	} else if (add && change->added) {
 		printf("linked GPO '%s' %s to %s%s\n", cli_safe(mem, gpo->name), gpo->guid,
-		       cli_safe(mem, target), cli_link_options(change.new_options, true));
-	} else if (add && change.options_changed) {
+		       cli_safe(mem, a->target), cli_link_options(change->new_options, true));
+	} else if (add && change->options_changed) {
 		printf("GPO '%s' %s: link to %s changed from%s to%s\n", cli_safe(mem, gpo->name),
-		       gpo->guid, cli_safe(mem, target),
-		       change.old_options ? cli_link_options(change.old_options, true) : " (plain)",
-		       change.new_options ? cli_link_options(change.new_options, true) : " (plain)");
+		       gpo->guid, cli_safe(mem, a->target),
+		       change->old_options ? cli_link_options(change->old_options, true)
+					   : " (plain)",
+		       change->new_options ? cli_link_options(change->new_options, true)
+					   : " (plain)");
 	} else if (add) {
 		printf("GPO '%s' %s is already linked to %s%s: no change\n",
-		       cli_safe(mem, gpo->name), gpo->guid, cli_safe(mem, target),
-		       cli_link_options(change.new_options, true));
-	} else if (change.removed) {
+		       cli_safe(mem, gpo->name), gpo->guid, cli_safe(mem, a->target),
+		       cli_link_options(change->new_options, true));
+	} else if (change->removed) {
 		printf("unlinked GPO '%s' %s from %s\n", cli_safe(mem, gpo->name), gpo->guid,
-		       cli_safe(mem, target));
+		       cli_safe(mem, a->target));
 	} else {
 		printf("GPO '%s' %s is not linked to %s: no change\n", cli_safe(mem, gpo->name),
-		       gpo->guid, cli_safe(mem, target));
+		       gpo->guid, cli_safe(mem, a->target));
 	}
+}
+
+static int run_link(int argc, char **argv, bool add)
+{
+	const struct cli_spec *spec = add ? &cli_spec_link : &cli_spec_unlink;
+	const char *cmd = spec->name;
+	struct link_args a = { .cmd = cmd, .da.o = GPO_DOMAIN_OPTIONS_INIT };
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct gpo_domain *dom = NULL;
+	struct gpo_domain_gpo *gpo = NULL;
+	struct gpo_error *err = NULL;
+	struct gpo_link_change change = { 0 };
+	struct cli_args args;
+	int rc, status = EXIT_OK;
+
+	cli_args_init(&args, mem, spec, argc, argv);
+	if (!cli_parse(&args, take_option, &a, &status))
+		goto out;
+	if (args.n_operands != 0 || a.which == NULL || a.target == NULL) {
+		status = cli_usage_error(cmd, "needs --gpo and --target");
+		goto out;
+	}
+	if (!add && a.flags) {
+		status = cli_usage_error(cmd, "--enforced, --link-disabled and --link-enabled "
+					 "belong to link");
+		goto out;
+	}
+	status = cli_domain_connect(mem, cmd, &a.da, &dom);
+	if (status != EXIT_OK)
+		goto out;
+	rc = gpo_domain_find_gpo(mem, dom, a.which, &gpo, &err);
+	if (rc == 0)
+		rc = add ? gpo_domain_link(mem, dom, gpo, a.target, &a.req, &change, &err)
+			 : gpo_domain_unlink(mem, dom, gpo, a.target, &change, &err);
+	if (rc != 0) {
+		status = cli_fail(err, rc);
+		goto out;
+	}
+	print_result(mem, &a, add, gpo, &change);
 out:
 	talloc_free(mem);
 	return status;

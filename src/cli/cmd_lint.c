@@ -15,7 +15,7 @@ static const struct cli_opt lint_opts[] = {
 
 const struct cli_spec cli_spec_lint = {
 	.name = "lint",
-	.usage = "gpo-cep lint [options] POLICY.json",
+	.usage = "gpo-cep lint [--offline] [--strict] [--json] [options] POLICY.json",
 	.about = "Report every error in the policy file, then warnings for what Windows,\n"
 		 "Samba and Ubuntu adsys clients would ignore, misread or refuse.  With\n"
 		 "--probe, per server: whether it was reachable, accepted the credentials,\n"
@@ -24,102 +24,112 @@ const struct cli_spec cli_spec_lint = {
 	.operands = CLI_COMPLETE_FILE,
 };
 
+struct lint_args {
+	bool json, strict, offline;
+	struct cli_probe_args pa;
+};
+
+static int take_option(void *ctx, int id, const char *value)
+{
+	struct lint_args *a = ctx;
+	int status = EXIT_OK;
+
+	switch (id) {
+	case 'o':
+		a->offline = true;
+		break;
+	case 's':
+		a->strict = true;
+		break;
+	case 'j':
+		a->json = true;
+		break;
+	default:
+		cli_probe_option(&a->pa, "lint", id, value, &status);
+		break;
+	}
+	return status;
+}
+
+/* The checks, the offline ones with --offline; the status by what they found. */
+static int check(const struct lint_args *a, struct gpo_cep_policy *policy, struct gpo_diags *diags)
+{
+	int checked = gpo_cep_policy_check(policy, a->offline ? GPO_CEP_CHECK_POLICY_IDS : 0,
+					   diags);
+
+	if (checked == GPO_ENOMEM || gpo_cep_lint(policy, diags) != 0) {
+		cli_error("out of memory");
+		return EXIT_FAILURE_;
+	}
+	if (diags->errors > 0)
+		return EXIT_INVALID;
+	if (a->strict && diags->warnings > 0)
+		return EXIT_WARNINGS;
+	return EXIT_OK;
+}
+
+/* The findings with their count on standard error, or one JSON document (takes `probes`). */
+static void report(const struct lint_args *a, const char *path, const struct gpo_diags *diags,
+		   json_object *probes)
+{
+	json_object *doc;
+
+	if (!a->json) {
+		cli_print_diags(path, diags);
+		fprintf(stderr, "%s: %zu error%s, %zu warning%s\n", path, diags->errors,
+			diags->errors == 1 ? "" : "s", diags->warnings,
+			diags->warnings == 1 ? "" : "s");
+		json_object_put(probes);
+		return;
+	}
+	doc = json_object_new_object();
+	json_object_object_add(doc, "file", json_object_new_string(path));
+	json_object_object_add(doc, "errors", json_object_new_int64((int64_t)diags->errors));
+	json_object_object_add(doc, "warnings", json_object_new_int64((int64_t)diags->warnings));
+	json_object_object_add(doc, "findings", cli_diags_json(diags));
+	if (probes != NULL)
+		json_object_object_add(doc, "probes", probes);
+	cli_print_json(doc);
+	json_object_put(doc);
+}
+
 int cmd_lint(int argc, char **argv)
 {
 	TALLOC_CTX *mem = talloc_new(NULL);
 	struct gpo_diags *diags = gpo_diags_new(mem);
 	struct gpo_cep_policy *policy = NULL;
-	bool json = false, strict = false, offline = false;
-	struct cli_probe_args pa = { 0 };
+	struct lint_args a = { 0 };
 	struct cli_args args;
 	json_object *probes = NULL;
 	const char *path;
-	int c, status = EXIT_OK, checked;
+	int status = EXIT_OK;
 
 	cli_args_init(&args, mem, &cli_spec_lint, argc, argv);
-	while ((c = cli_next(&args)) != CLI_END) {
-		switch (c) {
-		case 'o':
-			offline = true;
-			break;
-		case 's':
-			strict = true;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case CLI_HELP:
-			cli_help(&cli_spec_lint, stdout);
-			talloc_free(mem);
-			return EXIT_OK;
-		case CLI_BAD:
-			talloc_free(mem);
-			return EXIT_INVALID;
-		default:
-			cli_probe_option(&pa, c, args.value, &status);
-			if (status != EXIT_OK) {
-				talloc_free(mem);
-				return status;
-			}
-			break;
-		}
-	}
+	if (!cli_parse(&args, take_option, &a, &status))
+		goto out;
 	if (args.n_operands != 1) {
-		talloc_free(mem);
-		return cli_usage_error("lint", "expected exactly one POLICY.json");
+		status = cli_usage_error("lint", "expected exactly one POLICY.json");
+		goto out;
 	}
 	path = args.operands[0];
 	status = cli_load_policy(mem, path, &policy, diags);
-	if (status != EXIT_OK && diags->count == 0) {
-		/* the file could not be read at all: its error is printed, there is no count */
-		talloc_free(mem);
-		return status;
-	}
-	if (status == EXIT_OK && pa.enabled) {
+	/* a file that could not be read at all: its error is printed, there is no count */
+	if (status != EXIT_OK && diags->count == 0)
+		goto out;
+	if (status == EXIT_OK && a.pa.enabled) {
 		/* failures are findings here: lint reports, it does not stop */
 		probes = json_object_new_array();
-		status = cli_probe_policy(mem, &pa, policy, diags, probes);
+		status = cli_probe_policy(mem, &a.pa, policy, diags, probes);
 		if (status == EXIT_INVALID)
 			status = EXIT_OK;
 	}
-	if (status == EXIT_OK) {
-		checked = gpo_cep_policy_check(policy, offline ? GPO_CEP_CHECK_POLICY_IDS : 0,
-					       diags);
-		if (checked == GPO_ENOMEM || gpo_cep_lint(policy, diags) != 0) {
-			cli_error("out of memory");
-			talloc_free(mem);
-			return EXIT_FAILURE_;
-		}
-		if (diags->errors > 0)
-			status = EXIT_INVALID;
-		else if (strict && diags->warnings > 0)
-			status = EXIT_WARNINGS;
-	}
-	if (status == EXIT_FAILURE_) {
+	if (status == EXIT_OK)
+		status = check(&a, policy, diags);
+	if (status == EXIT_FAILURE_)
 		json_object_put(probes);
-		talloc_free(mem);
-		return status;
-	}
-	if (json) {
-		json_object *doc = json_object_new_object();
-
-		json_object_object_add(doc, "file", json_object_new_string(path));
-		json_object_object_add(doc, "errors", json_object_new_int64((int64_t)diags->errors));
-		json_object_object_add(doc, "warnings",
-				       json_object_new_int64((int64_t)diags->warnings));
-		json_object_object_add(doc, "findings", cli_diags_json(diags));
-		if (probes != NULL)
-			json_object_object_add(doc, "probes", probes);
-		probes = NULL;
-		cli_print_json(doc);
-		json_object_put(doc);
-	} else {
-		cli_print_diags(path, diags);
-		fprintf(stderr, "%s: %zu error%s, %zu warning%s\n", path, diags->errors,
-			diags->errors == 1 ? "" : "s", diags->warnings,
-			diags->warnings == 1 ? "" : "s");
-	}
-	json_object_put(probes);
+	else
+		report(&a, path, diags, probes);
+out:
 	talloc_free(mem);
 	return status;
 }

@@ -15,7 +15,7 @@ static const struct cli_opt list_opts[] = {
 
 const struct cli_spec cli_spec_list = {
 	.name = "list",
-	.usage = "gpo-cep list --domain REALM [--all] [--json] [options]",
+	.usage = "gpo-cep list --domain REALM [--all | --orphans] [options]",
 	.about = "List the GPOs that carry certificate enrollment settings, with their\n"
 		 "scopes, servers and links (--all: every GPO).  A GPO that is incomplete\n"
 		 "(an interrupted create or update: no SYSVOL folder, no GPT.INI, versions\n"
@@ -118,48 +118,132 @@ static int list_orphans(TALLOC_CTX *mem, struct gpo_domain *dom, bool json)
 	return EXIT_OK;
 }
 
+struct list_args {
+	struct cli_domain_args da;
+	bool all, json, orphans;
+};
+
+static int take_option(void *ctx, int id, const char *value)
+{
+	struct list_args *a = ctx;
+	int status = EXIT_OK;
+
+	if (cli_domain_option(&a->da, "list", id, value, &status))
+		return status;
+	switch (id) {
+	case 'a':
+		a->all = true;
+		break;
+	case 'o':
+		a->orphans = true;
+		break;
+	case 'j':
+		a->json = true;
+		break;
+	}
+	return status;
+}
+
+/* One GPO as a JSON object: guid, name, version, what it carries, problems, servers, links. */
+static json_object *gpo_json(const struct gpo_domain_gpo *g, const struct gpo_cep_policy *p,
+			     const struct gpo_domain_state *state, bool unreadable, bool incomplete)
+{
+	json_object *o = json_object_new_object(), *links = json_object_new_array();
+	size_t j;
+	int k;
+
+	json_object_object_add(o, "guid", json_object_new_string(g->guid));
+	json_object_object_add(o, "name", json_object_new_string(g->name));
+	json_object_object_add(o, "version", json_object_new_int64(g->version));
+	json_object_object_add(o, "certificate_enrollment", json_object_new_boolean(p != NULL));
+	json_object_object_add(o, "unreadable", json_object_new_boolean(unreadable));
+	json_object_object_add(o, "incomplete", json_object_new_boolean(incomplete));
+	json_object_object_add(o, "problems", state && state->problems
+						     ? json_object_new_string(state->description)
+						     : NULL);
+	for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++)
+		if (p != NULL && p->scopes[k] != NULL)
+			json_object_object_add(o, gpo_cep_scope_name(k), servers_json(p, true, k));
+	for (j = 0; j < g->n_links; j++)
+		json_object_array_add(links, cli_link_json(&g->links[j]));
+	json_object_object_add(o, "links", links);
+	return o;
+}
+
+/* One GPO for people: a line, its problems, servers and links below it. */
+static void print_gpo(TALLOC_CTX *mem, const struct gpo_domain_gpo *g,
+		      const struct gpo_cep_policy *p, const struct gpo_domain_state *state,
+		      bool unreadable, bool incomplete)
+{
+	size_t j;
+	int k;
+
+	printf("%s  %s  (version %lu)%s\n", g->guid, cli_safe(mem, g->name),
+	       (unsigned long)g->version, unreadable ? "  UNREADABLE" : "");
+	if (state != NULL && state->problems)
+		printf("    %s: %s\n", incomplete ? "INCOMPLETE" : "note", state->description);
+	for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++)
+		servers_json(p, false, k);
+	for (j = 0; j < g->n_links; j++)
+		printf("    linked to %s%s\n", cli_safe(mem, g->links[j].dn),
+		       cli_link_options(g->links[j].options, g->links[j].options_known));
+}
+
+/*
+ * One GPO, when it is to be listed: added to `arr` (--json) or printed.
+ * False when it could not be read or checked.
+ */
+static bool list_one(TALLOC_CTX *mem, struct gpo_domain *dom, const struct gpo_domain_gpo *g,
+		     bool all, json_object *arr)
+{
+	struct gpo_domain_state *state = NULL;
+	struct gpo_cep_policy *p = NULL;
+	struct gpo_error *err = NULL;
+	bool unreadable = false, incomplete;
+
+	if (gpo_domain_check_gpo(mem, dom, g, &state, &err) != 0) {
+		cli_error("warning: cannot check GPO '%s' %s: %s", g->name, g->guid,
+			  err ? err->message : "unknown error");
+		unreadable = true;
+	}
+	incomplete = state != NULL && ((state->problems & GPO_PROBLEMS_INCOMPLETE) ||
+				       ((state->problems & GPO_PROBLEM_ACL) && g->version == 0));
+	if (!unreadable && !(state->problems & (GPO_PROBLEM_NO_FOLDER)))
+		p = cep_of(mem, dom, g, &unreadable);
+	if (p == NULL && !all && !unreadable && !incomplete)
+		return true;
+	if (arr != NULL)
+		json_object_array_add(arr, gpo_json(g, p, state, unreadable, incomplete));
+	else
+		print_gpo(mem, g, p, state, unreadable, incomplete);
+	return !unreadable;
+}
+
 int cmd_list(int argc, char **argv)
 {
-	struct cli_domain_args da = { .o = GPO_DOMAIN_OPTIONS_INIT };
+	struct list_args a = { .da.o = GPO_DOMAIN_OPTIONS_INIT };
 	TALLOC_CTX *mem = talloc_new(NULL);
 	struct gpo_domain *dom = NULL;
 	struct gpo_domain_gpo *gpos = NULL;
 	struct gpo_error *err = NULL;
 	json_object *arr = NULL;
-	bool all = false, json = false, orphans = false, any_unreadable = false;
+	bool any_unreadable = false;
 	struct cli_args args;
-	size_t n = 0, i, j;
-	int c, rc, k, status = EXIT_OK;
+	size_t n = 0, i;
+	int rc, status = EXIT_OK;
 
 	cli_args_init(&args, mem, &cli_spec_list, argc, argv);
-	while ((c = cli_next_domain(&args, &da)) != CLI_END) {
-		switch (c) {
-		case 'a':
-			all = true;
-			break;
-		case 'o':
-			orphans = true;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case CLI_HELP:
-			cli_help(&cli_spec_list, stdout);
-			goto out;
-		default:
-			status = EXIT_INVALID;
-			goto out;
-		}
-	}
+	if (!cli_parse(&args, take_option, &a, &status))
+		goto out;
 	if (args.n_operands != 0) {
 		status = cli_usage_error("list", "unexpected argument '%s'", args.operands[0]);
 		goto out;
 	}
-	status = cli_domain_connect(mem, "list", &da, &dom);
+	status = cli_domain_connect(mem, "list", &a.da, &dom);
 	if (status != EXIT_OK)
 		goto out;
-	if (orphans) {
-		status = list_orphans(mem, dom, json);
+	if (a.orphans) {
+		status = list_orphans(mem, dom, a.json);
 		goto out;
 	}
 	rc = gpo_domain_list_gpos(mem, dom, &gpos, &n, &err);
@@ -167,58 +251,10 @@ int cmd_list(int argc, char **argv)
 		status = cli_fail(err, rc);
 		goto out;
 	}
-	arr = json ? json_object_new_array() : NULL;
-	for (i = 0; i < n; i++) {
-		const struct gpo_domain_gpo *g = &gpos[i];
-		struct gpo_domain_state *state = NULL;
-		struct gpo_cep_policy *p = NULL;
-		bool unreadable = false, incomplete;
-
-		if (gpo_domain_check_gpo(mem, dom, g, &state, &err) != 0) {
-			cli_error("warning: cannot check GPO '%s' %s: %s", g->name, g->guid,
-				  err ? err->message : "unknown error");
-			unreadable = true;
-		}
-		incomplete = state != NULL && ((state->problems & GPO_PROBLEMS_INCOMPLETE) ||
-					       ((state->problems & GPO_PROBLEM_ACL) && g->version == 0));
-		if (!unreadable && !(state->problems & (GPO_PROBLEM_NO_FOLDER)))
-			p = cep_of(mem, dom, g, &unreadable);
-		any_unreadable |= unreadable;
-		if (p == NULL && !all && !unreadable && !incomplete)
-			continue;
-		if (json) {
-			json_object *o = json_object_new_object(), *links = json_object_new_array();
-
-			json_object_object_add(o, "guid", json_object_new_string(g->guid));
-			json_object_object_add(o, "name", json_object_new_string(g->name));
-			json_object_object_add(o, "version", json_object_new_int64(g->version));
-			json_object_object_add(o, "certificate_enrollment", json_object_new_boolean(p != NULL));
-			json_object_object_add(o, "unreadable", json_object_new_boolean(unreadable));
-			json_object_object_add(o, "incomplete", json_object_new_boolean(incomplete));
-			json_object_object_add(o, "problems", state && state->problems
-								     ? json_object_new_string(state->description)
-								     : NULL);
-			for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++)
-				if (p != NULL && p->scopes[k] != NULL)
-					json_object_object_add(o, gpo_cep_scope_name(k),
-							       servers_json(p, true, k));
-			for (j = 0; j < g->n_links; j++)
-				json_object_array_add(links, cli_link_json(&g->links[j]));
-			json_object_object_add(o, "links", links);
-			json_object_array_add(arr, o);
-			continue;
-		}
-		printf("%s  %s  (version %lu)%s\n", g->guid, cli_safe(mem, g->name),
-		       (unsigned long)g->version, unreadable ? "  UNREADABLE" : "");
-		if (state != NULL && state->problems)
-			printf("    %s: %s\n", incomplete ? "INCOMPLETE" : "note", state->description);
-		for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++)
-			servers_json(p, false, k);
-		for (j = 0; j < g->n_links; j++)
-			printf("    linked to %s%s\n", cli_safe(mem, g->links[j].dn),
-			       cli_link_options(g->links[j].options, g->links[j].options_known));
-	}
-	if (json) {
+	arr = a.json ? json_object_new_array() : NULL;
+	for (i = 0; i < n; i++)
+		any_unreadable |= !list_one(mem, dom, &gpos[i], a.all, arr);
+	if (a.json) {
 		cli_print_json(arr);
 		json_object_put(arr);
 	}

@@ -30,7 +30,7 @@ static const struct cli_opt probe_opts[] = {
 
 const struct cli_spec cli_spec_probe = {
 	.name = "probe",
-	.usage = "gpo-cep probe [options] URI",
+	.usage = "gpo-cep probe [--auth TYPE] [options] URI",
 	.about = "Ask a certificate enrollment policy server for its policy, as the Windows\n"
 		 "editor's \"Validate Server\" does, and print its policy ID, friendly name,\n"
 		 "certificate templates and CAs.  The answer is what the identity that asks\n"
@@ -163,124 +163,113 @@ static void print_answer(TALLOC_CTX *mem, const char *uri, enum gpo_cep_auth aut
 		       "for any)\n");
 }
 
-int cmd_probe(int argc, char **argv)
+struct probe_args {
+	struct gpo_probe_options o;
+	const char *password_file;
+	bool json;
+};
+
+static int take_option(void *ctx, int id, const char *value)
 {
-	TALLOC_CTX *mem = talloc_new(NULL);
-	struct gpo_probe_options o = { 0 };
-	struct gpo_xcep_policies *answer = NULL;
-	struct gpo_error *err = NULL, *id_err = NULL, *name_err = NULL;
-	const char *password_file = NULL;
-	const char *invalid;
-	char *password = NULL;
-	struct cli_args args;
-	bool json = false;
-	int c, rc, status = EXIT_OK;
+	struct probe_args *a = ctx;
 
-	cli_args_init(&args, mem, &cli_spec_probe, argc, argv);
-	while ((c = cli_next(&args)) != CLI_END) {
-		switch (c) {
-		case 'a':
-			o.auth = gpo_cep_auth_from_name(args.value);
-			if (o.auth == GPO_CEP_AUTH_UNSET) {
-				talloc_free(mem);
-				return cli_usage_error("probe", "--auth '%s': expected kerberos, "
-							"username_password, certificate or "
-							"anonymous", args.value);
-			}
-			break;
-		case 'U':
-			if (strchr(args.value, '%') != NULL) {
-				talloc_free(mem);
-				return cli_usage_error("probe", "-U takes a user name only, never a "
-							"password (the text after '%%' was not "
-							"used): use --password-file, "
-							"$GPO_CEP_PASSWORD or the prompt");
-			}
-			o.username = args.value;
-			break;
-		case 'P':
-			password_file = args.value;
-			break;
-		case 'c':
-			o.cert_file = args.value;
-			break;
-		case 'k':
-			o.key_file = args.value;
-			break;
-		case 'C':
-			o.ca_file = args.value;
-			break;
-		case 't':
-			if (!cli_parse_seconds("--timeout", args.value, &o.timeout)) {
-				talloc_free(mem);
-				return EXIT_INVALID;
-			}
-			break;
-		case 'j':
-			json = true;
-			break;
-		case CLI_HELP:
-			cli_help(&cli_spec_probe, stdout);
-			talloc_free(mem);
-			return EXIT_OK;
-		default:
-			talloc_free(mem);
+	switch (id) {
+	case 'a':
+		a->o.auth = gpo_cep_auth_from_name(value);
+		if (a->o.auth == GPO_CEP_AUTH_UNSET)
+			return cli_usage_error("probe", "--auth '%s': expected kerberos, "
+					       "username_password, certificate or anonymous",
+					       value);
+		break;
+	case 'U':
+		if (strchr(value, '%') != NULL)
+			return cli_usage_error("probe", "-U takes a user name only, never a "
+					       "password (the text after '%%' was not used): "
+					       "use --password-file, $GPO_CEP_PASSWORD or the "
+					       "prompt");
+		a->o.username = value;
+		break;
+	case 'P':
+		a->password_file = value;
+		break;
+	case 'c':
+		a->o.cert_file = value;
+		break;
+	case 'k':
+		a->o.key_file = value;
+		break;
+	case 'C':
+		a->o.ca_file = value;
+		break;
+	case 't':
+		if (!cli_parse_seconds("probe", "--timeout", value, &a->o.timeout))
 			return EXIT_INVALID;
-		}
+		break;
+	case 'j':
+		a->json = true;
+		break;
 	}
-	if (args.n_operands != 1) {
-		talloc_free(mem);
-		return cli_usage_error("probe", "expected exactly one URI");
-	}
-	/* the library checks the rest; the user is needed before a password prompt */
-	o.uri = args.operands[0];
-	if (o.auth == GPO_CEP_AUTH_UNSET)
-		o.auth = gpo_cep_auth_from_uri(o.uri);
-	if (o.auth == GPO_CEP_AUTH_USERNAME_PASSWORD) {
-		if (o.username == NULL) {
-			talloc_free(mem);
-			return cli_usage_error("probe", "a username_password endpoint needs -U USER");
-		}
-		password = cli_read_password(mem, password_file, "--password-file",
-					     "GPO_CEP_PASSWORD", o.username, &status);
-		if (password == NULL) {
-			talloc_free(mem);
-			return status;
-		}
-		o.password = password;
-	} else if (o.username != NULL || password_file != NULL) {
-		talloc_free(mem);
-		return cli_usage_error("probe", "-U and --password-file are for username_password "
-					"endpoints, this one is %s", gpo_cep_auth_name(o.auth));
-	}
+	return EXIT_OK;
+}
 
-	rc = gpo_cep_probe(mem, &o, &answer, &err);
-	if (password != NULL)
-		explicit_bzero(password, strlen(password));
-	if (rc != 0) {
-		if (json) {
-			json_object *doc = json_object_new_object(), *e = json_object_new_object();
+/*
+ * The URI, its authentication and the password it needs; the library checks
+ * the rest.  The user is needed before a password prompt.
+ */
+static int credentials(TALLOC_CTX *mem, struct probe_args *a, const char *uri,
+		       char **ret_password)
+{
+	int status = EXIT_OK;
 
-			json_object_object_add(doc, "uri", json_object_new_string(o.uri));
-			json_object_object_add(e, "kind",
-					       json_object_new_string(cli_probe_error_kind(rc)));
-			json_object_object_add(e, "message", json_object_new_string(
-				err ? err->message : gpo_strerror(rc)));
-			json_object_object_add(doc, "error", e);
-			cli_print_json(doc);
-			json_object_put(doc);
-		}
-		cli_error("%s", err ? err->message : gpo_strerror(rc));
-		talloc_free(mem);
-		return rc == GPO_EINVAL ? EXIT_INVALID : EXIT_FAILURE_;
+	a->o.uri = uri;
+	if (a->o.auth == GPO_CEP_AUTH_UNSET)
+		a->o.auth = gpo_cep_auth_from_uri(uri);
+	if (a->o.auth != GPO_CEP_AUTH_USERNAME_PASSWORD) {
+		if (a->o.username != NULL || a->password_file != NULL)
+			return cli_usage_error("probe", "-U and --password-file are for "
+					       "username_password endpoints, this one is %s",
+					       gpo_cep_auth_name(a->o.auth));
+		return EXIT_OK;
 	}
-	/* shown either way, but an answer --probe would refuse is a failure */
-	invalid = invalid_value(mem, answer, &id_err, &name_err);
-	if (json) {
+	if (a->o.username == NULL)
+		return cli_usage_error("probe", "a username_password endpoint needs -U USER");
+	*ret_password = cli_read_password(mem, a->password_file, "--password-file",
+					  "GPO_CEP_PASSWORD", a->o.username, &status);
+	a->o.password = *ret_password;
+	return status;
+}
+
+/* A probe that failed: the error, also as JSON with --json. */
+static int failed(const struct probe_args *a, int rc, const struct gpo_error *err)
+{
+	if (a->json) {
+		json_object *doc = json_object_new_object(), *e = json_object_new_object();
+
+		json_object_object_add(doc, "uri", json_object_new_string(a->o.uri));
+		json_object_object_add(e, "kind", json_object_new_string(cli_probe_error_kind(rc)));
+		json_object_object_add(e, "message", json_object_new_string(
+			err ? err->message : gpo_strerror(rc)));
+		json_object_object_add(doc, "error", e);
+		cli_print_json(doc);
+		json_object_put(doc);
+	}
+	cli_error("%s", err ? err->message : gpo_strerror(rc));
+	return rc == GPO_EINVAL ? EXIT_INVALID : EXIT_FAILURE_;
+}
+
+/* The answer, shown either way; but an answer --probe would refuse is a failure. */
+static int answered(TALLOC_CTX *mem, const struct probe_args *a,
+		    const struct gpo_xcep_policies *answer)
+{
+	struct gpo_error *id_err = NULL, *name_err = NULL;
+	const char *invalid = invalid_value(mem, answer, &id_err, &name_err);
+
+	if (a->json) {
 		json_object *doc = cli_probe_json(answer);
 
-		json_object_object_add(doc, "uri", json_object_new_string(o.uri));
-		json_object_object_add(doc, "auth", json_object_new_string(gpo_cep_auth_name(o.auth)));
+		json_object_object_add(doc, "uri", json_object_new_string(a->o.uri));
+		json_object_object_add(doc, "auth",
+				       json_object_new_string(gpo_cep_auth_name(a->o.auth)));
 		if (invalid != NULL) {
 			json_object *e = json_object_new_object();
 
@@ -292,10 +281,39 @@ int cmd_probe(int argc, char **argv)
 		cli_print_json(doc);
 		json_object_put(doc);
 	} else {
-		print_answer(mem, o.uri, o.auth, answer, id_err, name_err);
+		print_answer(mem, a->o.uri, a->o.auth, answer, id_err, name_err);
 	}
-	if (invalid != NULL)
-		cli_error("%s: it cannot go into a policy", invalid);
+	if (invalid == NULL)
+		return EXIT_OK;
+	cli_error("%s: it cannot go into a policy", invalid);
+	return EXIT_FAILURE_;
+}
+
+int cmd_probe(int argc, char **argv)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct probe_args a = { 0 };
+	struct gpo_xcep_policies *answer = NULL;
+	struct gpo_error *err = NULL;
+	char *password = NULL;
+	struct cli_args args;
+	int rc, status = EXIT_OK;
+
+	cli_args_init(&args, mem, &cli_spec_probe, argc, argv);
+	if (!cli_parse(&args, take_option, &a, &status))
+		goto out;
+	if (args.n_operands != 1) {
+		status = cli_usage_error("probe", "expected exactly one URI");
+		goto out;
+	}
+	status = credentials(mem, &a, args.operands[0], &password);
+	if (status != EXIT_OK)
+		goto out;
+	rc = gpo_cep_probe(mem, &a.o, &answer, &err);
+	if (password != NULL)
+		explicit_bzero(password, strlen(password));
+	status = rc != 0 ? failed(&a, rc, err) : answered(mem, &a, answer);
+out:
 	talloc_free(mem);
-	return invalid != NULL ? EXIT_FAILURE_ : EXIT_OK;
+	return status;
 }

@@ -90,90 +90,94 @@ static void print_result(const struct gpo_render *r, const char *path,
 	json_object_put(doc);
 }
 
+struct render_args {
+	const char *out_dir, *guid, *forest;
+	bool json, force;
+	struct cli_probe_args pa;
+};
+
+static int take_option(void *ctx, int id, const char *value)
+{
+	struct render_args *a = ctx;
+	int status = EXIT_OK;
+
+	switch (id) {
+	case 'o':
+		a->out_dir = value;
+		break;
+	case 'g':
+		a->guid = value;
+		break;
+	case 'F':
+		a->forest = value;
+		break;
+	case 'f':
+		a->force = true;
+		break;
+	case 'j':
+		a->json = true;
+		break;
+	default:
+		cli_probe_option(&a->pa, "render", id, value, &status);
+		break;
+	}
+	return status;
+}
+
 int cmd_render(int argc, char **argv)
 {
-	const char *out_dir = NULL, *guid_arg = NULL, *forest = NULL, *path_arg;
-	bool json = false, force = false;
+	struct render_args a = { 0 };
+	const char *path_arg;
 	TALLOC_CTX *mem = talloc_new(NULL);
 	struct gpo_cep_policy *policy = NULL;
 	struct gpo_render *render = NULL;
 	struct gpo_diags *diags = gpo_diags_new(mem);
 	struct gpo_error *err = NULL;
-	struct cli_probe_args pa = { 0 };
 	struct cli_args args;
 	char guid[39], forest_norm[39], *path = NULL;
-	int c, rc, status = EXIT_OK;
+	int rc, status = EXIT_OK;
 
 	cli_args_init(&args, mem, &cli_spec_render, argc, argv);
-	while ((c = cli_next(&args)) != CLI_END) {
-		switch (c) {
-		case 'o':
-			out_dir = args.value;
-			break;
-		case 'g':
-			guid_arg = args.value;
-			break;
-		case 'F':
-			forest = args.value;
-			break;
-		case 'f':
-			force = true;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case CLI_HELP:
-			cli_help(&cli_spec_render, stdout);
-			talloc_free(mem);
-			return EXIT_OK;
-		case CLI_BAD:
-			talloc_free(mem);
-			return EXIT_INVALID;
-		default:
-			cli_probe_option(&pa, c, args.value, &status);
-			if (status != EXIT_OK) {
-				talloc_free(mem);
-				return status;
-			}
-			break;
-		}
+	if (!cli_parse(&args, take_option, &a, &status)) {
+		talloc_free(mem);
+		return status;
 	}
-	if (args.n_operands != 1 || out_dir == NULL) {
+	if (args.n_operands != 1 || a.out_dir == NULL) {
 		talloc_free(mem);
 		return cli_usage_error("render", args.n_operands != 1
 						 ? "expected exactly one POLICY.json"
 						 : "missing -o DIR");
 	}
 	path_arg = args.operands[0];
-	if (guid_arg != NULL && gpo_guid_normalize(guid_arg, guid) != 0) {
+	if (a.guid != NULL && gpo_guid_normalize(a.guid, guid) != 0) {
 		talloc_free(mem);
-		return cli_usage_error("render", "--guid '%s' is not a GUID", guid_arg);
+		return cli_usage_error("render", "--guid '%s' is not a GUID", a.guid);
 	}
-	if (guid_arg == NULL)
+	if (a.guid == NULL)
 		gpo_guid_generate(guid);
 
-	if (forest != NULL && gpo_guid_normalize(forest, forest_norm) != 0) {
+	if (a.forest != NULL && gpo_guid_normalize(a.forest, forest_norm) != 0) {
 		talloc_free(mem);
-		return cli_usage_error("render", "--forest-guid '%s' is not a GUID", forest);
+		return cli_usage_error("render", "--forest-guid '%s' is not a GUID", a.forest);
 	}
 	status = cli_load_policy(mem, path_arg, &policy, diags);
 	if (status == EXIT_OK)
-		status = cli_probe_policy(mem, &pa, policy, diags, NULL);
-	status = cli_finish_policy(policy, forest, path_arg, diags, status);
+		status = cli_probe_policy(mem, &a.pa, policy, diags, NULL);
+	status = cli_finish_policy(policy, a.forest, path_arg, diags, status);
 	if (status != EXIT_OK) {
 		talloc_free(mem);
 		return status;
 	}
 	rc = gpo_render_policy(mem, policy, guid, &render, &err);
 	if (rc == 0)
-		rc = gpo_dir_write(mem, render, out_dir, force ? GPO_DIR_REPLACE : 0, &path,
+		rc = gpo_dir_write(mem, render, a.out_dir, a.force ? GPO_DIR_REPLACE : 0, &path,
 				   &err);
 	if (rc != 0) {
 		status = cli_fail(err, rc == GPO_EINVAL ? GPO_EINVAL : GPO_EIO);
 		talloc_free(mem);
 		return status;
 	}
-	print_result(render, path, diags, json);
+	print_result(render, path, diags, a.json);
 	talloc_free(mem);
 	return EXIT_OK;
 }

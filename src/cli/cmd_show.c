@@ -27,7 +27,7 @@ static const struct cli_opt show_opts[] = {
 
 const struct cli_spec cli_spec_show = {
 	.name = "show",
-	.usage = "gpo-cep show [options] PATH\n"
+	.usage = "gpo-cep show [--raw] [--scope computer|user] [--json] PATH\n"
 		 "gpo-cep show --domain REALM --gpo NAME|{GUID} [options]",
 	.about = "Read a GPO folder (GPT.INI, Machine/ and User/Registry.pol) or one\n"
 		 "Registry.pol file and print its certificate enrollment settings as policy\n"
@@ -173,185 +173,226 @@ static enum gpo_cep_scope_kind scope_of_file(const char *path)
 							   : GPO_CEP_COMPUTER;
 }
 
+struct show_args {
+	struct cli_domain_args da;
+	const char *which, *scope;
+	bool raw, json;
+};
+
+static int take_option(void *ctx, int id, const char *value)
+{
+	struct show_args *a = ctx;
+	int status = EXIT_OK;
+
+	if (cli_domain_option(&a->da, "show", id, value, &status))
+		return status;
+	switch (id) {
+	case 'g':
+		a->which = value;
+		break;
+	case 'r':
+		a->raw = true;
+		break;
+	case 's':
+		a->scope = value;
+		break;
+	case 'j':
+		a->json = true;
+		break;
+	}
+	return status;
+}
+
+static int check_args(const struct show_args *a, const struct cli_args *args)
+{
+	if (a->da.o.realm != NULL || a->which != NULL) {
+		if (args->n_operands != 0 || a->which == NULL || a->da.o.realm == NULL)
+			return cli_usage_error("show", "--domain and --gpo go together, without a "
+					       "PATH");
+	} else if (args->n_operands != 1) {
+		return cli_usage_error("show", "expected exactly one PATH");
+	}
+	if (a->scope != NULL && strcmp(a->scope, "computer") != 0 && strcmp(a->scope, "user") != 0)
+		return cli_usage_error("show", "--scope must be computer or user");
+	return EXIT_OK;
+}
+
+/* The GPO in the domain: its container, then its files. */
+static int read_domain(TALLOC_CTX *mem, struct show_args *a, struct gpo_domain_gpo **ret_gpo,
+		       struct shown *sh, struct gpo_cep_policy *policy, struct gpo_diags *notes)
+{
+	struct gpo_domain *dom = NULL;
+	struct gpo_dir_contents *dc = NULL;
+	struct gpo_error *err = NULL;
+	int rc, status = cli_domain_connect(mem, "show", &a->da, &dom);
+
+	if (status != EXIT_OK)
+		return status;
+	rc = gpo_domain_find_gpo(mem, dom, a->which, ret_gpo, &err);
+	if (rc == 0)
+		rc = gpo_domain_read_files(mem, dom, *ret_gpo, &dc, &err);
+	if (rc != 0)
+		return cli_fail(err, rc);
+	return decode_contents(mem, dc, sh, policy, notes);
+}
+
+/* A GPO folder, or one Registry.pol file. */
+static int read_path(TALLOC_CTX *mem, const struct show_args *a, const char *path,
+		     struct shown *sh, struct gpo_cep_policy *policy, struct gpo_diags *notes)
+{
+	struct gpo_dir_contents *dc = NULL;
+	struct gpo_error *err = NULL;
+	uint8_t *data = NULL;
+	size_t len = 0;
+	struct stat st;
+	int k, rc;
+
+	if (stat(path, &st) != 0) {
+		cli_error("cannot open '%s': %s", path, strerror(errno));
+		return EXIT_FAILURE_;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		rc = gpo_dir_read(mem, path, &dc, &err);
+		if (rc != 0)
+			return cli_fail(err, rc);
+		return decode_contents(mem, dc, sh, policy, notes);
+	}
+	rc = gpo_read_file(mem, path, 64u << 20, &data, &len, &err);
+	if (rc != 0)
+		return cli_fail(err, rc);
+	k = a->scope ? (strcmp(a->scope, "user") == 0 ? GPO_CEP_USER : GPO_CEP_COMPUTER)
+		     : scope_of_file(path);
+	return decode_pol(mem, path, data, len, k, sh, policy, notes);
+}
+
+/* --raw: every record, as the JSON list samba-tool gpo load takes. */
+static void print_raw(TALLOC_CTX *mem, const struct shown *sh)
+{
+	json_object *arr = json_object_new_array();
+	size_t i;
+	int k;
+
+	for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++)
+		for (i = 0; sh->file[k] != NULL && i < sh->file[k]->count; i++)
+			json_object_array_add(arr, record_json(mem, &sh->file[k]->records[i], k));
+	cli_print_json(arr);
+	json_object_put(arr);
+}
+
+/* --json: path, the GPO, version, policy, the other records (all with --raw), findings. */
+static int print_json(TALLOC_CTX *mem, const char *path, const struct gpo_domain_gpo *gpo,
+		      const struct shown *sh, const struct gpo_cep_policy *policy,
+		      const struct gpo_diags *notes, bool raw)
+{
+	json_object *doc, *others;
+	struct gpo_error *err = NULL;
+	char *text = NULL;
+	size_t i;
+	int k;
+
+	if (gpo_cep_policy_to_json(mem, policy, &text, &err) != 0)
+		return cli_fail(err, GPO_ENOMEM);
+	doc = json_object_new_object();
+	others = json_object_new_array();
+	json_object_object_add(doc, "path", json_object_new_string(path));
+	if (gpo != NULL)
+		json_object_object_add(doc, "gpo", cli_gpo_json(gpo));
+	if (sh->have_version) {
+		json_object *v = json_object_new_object();
+
+		json_object_object_add(v, "number", json_object_new_int64(sh->version));
+		json_object_object_add(v, "user",
+				       json_object_new_int(gpo_version_user(sh->version)));
+		json_object_object_add(v, "machine",
+				       json_object_new_int(gpo_version_machine(sh->version)));
+		json_object_object_add(doc, "version", v);
+	}
+	json_object_object_add(doc, "policy", json_tokener_parse(text));
+	for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++) {
+		for (i = 0; sh->file[k] != NULL && i < sh->file[k]->count; i++) {
+			const struct gpo_preg_record *r = &sh->file[k]->records[i];
+
+			if (!sh->used[k][i] || raw)
+				json_object_array_add(others, record_json(mem, r, k));
+		}
+	}
+	json_object_object_add(doc, raw ? "records" : "other_records", others);
+	json_object_object_add(doc, "findings", cli_diags_json(notes));
+	cli_print_json(doc);
+	json_object_put(doc);
+	return EXIT_OK;
+}
+
+/* The policy JSON on standard output, the records outside it named on standard error. */
+static int print_text(TALLOC_CTX *mem, const char *path, const struct shown *sh,
+		      const struct gpo_cep_policy *policy)
+{
+	struct gpo_error *err = NULL;
+	char *text = NULL;
+	size_t i, other = 0;
+	int k;
+
+	if (gpo_cep_policy_to_json(mem, policy, &text, &err) != 0)
+		return cli_fail(err, GPO_ENOMEM);
+	fputs(text, stdout);
+	for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++)
+		for (i = 0; sh->file[k] != NULL && i < sh->file[k]->count; i++)
+			other += !sh->used[k][i];
+	if (other == 0)
+		return EXIT_OK;
+	fprintf(stderr, "%s: note: %zu record%s outside the certificate enrollment settings, "
+		"not part of the policy (--raw lists them):\n", path, other,
+		other == 1 ? "" : "s");
+	for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++)
+		for (i = 0; sh->file[k] != NULL && i < sh->file[k]->count; i++)
+			if (!sh->used[k][i])
+				fprintf(stderr, "  %s: %s\\%s\n", class_name[k],
+					sh->file[k]->records[i].key,
+					sh->file[k]->records[i].value[0]
+						? sh->file[k]->records[i].value
+						: "(default)");
+	return EXIT_OK;
+}
+
 int cmd_show(int argc, char **argv)
 {
-	struct cli_domain_args da = { .o = GPO_DOMAIN_OPTIONS_INIT };
-	struct gpo_domain *dom = NULL;
+	struct show_args a = { .da.o = GPO_DOMAIN_OPTIONS_INIT };
 	struct gpo_domain_gpo *gpo = NULL;
-	const char *which = NULL;
 	TALLOC_CTX *mem = talloc_new(NULL);
 	struct gpo_cep_policy *policy = talloc_zero(mem, struct gpo_cep_policy);
 	struct gpo_diags *notes = gpo_diags_new(mem);
 	struct shown sh = { 0 };
-	struct gpo_error *err = NULL;
-	const char *scope_arg = NULL, *path;
-	bool raw = false, json = false;
+	const char *path;
 	struct cli_args args;
-	struct stat st;
-	size_t i, other = 0;
-	int c, k, status = EXIT_OK;
+	int status = EXIT_OK;
 
 	cli_args_init(&args, mem, &cli_spec_show, argc, argv);
-	while ((c = cli_next_domain(&args, &da)) != CLI_END) {
-		switch (c) {
-		case 'g':
-			which = args.value;
-			break;
-		case 'r':
-			raw = true;
-			break;
-		case 's':
-			scope_arg = args.value;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case CLI_HELP:
-			cli_help(&cli_spec_show, stdout);
-			talloc_free(mem);
-			return EXIT_OK;
-		default:
-			talloc_free(mem);
-			return EXIT_INVALID;
-		}
-	}
-	if (da.o.realm != NULL || which != NULL) {
-		if (args.n_operands != 0 || which == NULL || da.o.realm == NULL) {
-			talloc_free(mem);
-			return cli_usage_error("show", "--domain and --gpo go together, without a PATH");
-		}
-	} else if (args.n_operands != 1) {
-		talloc_free(mem);
-		return cli_usage_error("show", "expected exactly one PATH");
-	}
-	if (scope_arg != NULL && strcmp(scope_arg, "computer") != 0 &&
-	    strcmp(scope_arg, "user") != 0) {
-		talloc_free(mem);
-		return cli_usage_error("show", "--scope must be computer or user");
-	}
-	if (da.o.realm != NULL) {
-		int rc;
-
-		status = cli_domain_connect(mem, "show", &da, &dom);
-		if (status != EXIT_OK)
-			goto out;
-		rc = gpo_domain_find_gpo(mem, dom, which, &gpo, &err);
-		if (rc != 0) {
-			status = cli_fail(err, rc);
-			goto out;
-		}
-		path = gpo->file_sys_path;
-		st.st_mode = 0;
-	} else if (path = args.operands[0], stat(path, &st) != 0) {
-		cli_error("cannot open '%s': %s", path, strerror(errno));
-		talloc_free(mem);
-		return EXIT_FAILURE_;
-	}
-	if (dom != NULL || S_ISDIR(st.st_mode)) {
-		struct gpo_dir_contents *dc = NULL;
-		int rc = dom ? gpo_domain_read_files(mem, dom, gpo, &dc, &err)
-			     : gpo_dir_read(mem, path, &dc, &err);
-
-		if (rc != 0) {
-			status = cli_fail(err, rc);
-			goto out;
-		}
-		status = decode_contents(mem, dc, &sh, policy, notes);
-		if (status != EXIT_OK)
-			goto out;
-	} else {
-		uint8_t *data = NULL;
-		size_t len = 0;
-		int rc = gpo_read_file(mem, path, 64u << 20, &data, &len, &err);
-
-		if (rc != 0) {
-			status = cli_fail(err, rc);
-			goto out;
-		}
-		k = scope_arg ? (strcmp(scope_arg, "user") == 0 ? GPO_CEP_USER : GPO_CEP_COMPUTER)
-			      : scope_of_file(path);
-		status = decode_pol(mem, path, data, len, k, &sh, policy, notes);
-		if (status != EXIT_OK)
-			goto out;
-	}
-
-	for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++)
-		for (i = 0; sh.file[k] != NULL && i < sh.file[k]->count; i++)
-			other += !sh.used[k][i];
-
-	if (raw && !json) {
-		json_object *arr = json_object_new_array();
-
-		for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++)
-			for (i = 0; sh.file[k] != NULL && i < sh.file[k]->count; i++)
-				json_object_array_add(arr, record_json(mem, &sh.file[k]->records[i], k));
-		cli_print_json(arr);
-		json_object_put(arr);
+	if (!cli_parse(&args, take_option, &a, &status) ||
+	    (status = check_args(&a, &args)) != EXIT_OK)
+		goto out;
+	if (a.da.o.realm != NULL)
+		status = read_domain(mem, &a, &gpo, &sh, policy, notes);
+	else
+		status = read_path(mem, &a, args.operands[0], &sh, policy, notes);
+	if (status != EXIT_OK)
+		goto out;
+	if (a.raw && !a.json) {
+		print_raw(mem, &sh);
 		goto out;
 	}
+	path = gpo != NULL ? gpo->file_sys_path : args.operands[0];
 	if (gpo != NULL && (!sh.have_version || sh.version != gpo->version))
 		gpo_diags_add(notes, GPO_DIAG_WARNING, "version-mismatch", NULL,
 			      "versionNumber in AD is %lu but GPT.INI says %lu: clients may "
 			      "not apply the GPO", (unsigned long)gpo->version,
 			      (unsigned long)sh.version);
 	cli_print_diags(path, notes);
-	if (gpo != NULL && !json)
+	if (gpo != NULL && !a.json)
 		cli_print_gpo(stderr, gpo);
-	if (json) {
-		json_object *doc = json_object_new_object(), *others = json_object_new_array();
-		char *text = NULL;
-
-		if (gpo_cep_policy_to_json(mem, policy, &text, &err) != 0) {
-			status = cli_fail(err, GPO_ENOMEM);
-			json_object_put(doc);
-			json_object_put(others);
-			goto out;
-		}
-		json_object_object_add(doc, "path", json_object_new_string(path));
-		if (gpo != NULL)
-			json_object_object_add(doc, "gpo", cli_gpo_json(gpo));
-		if (sh.have_version) {
-			json_object *v = json_object_new_object();
-
-			json_object_object_add(v, "number", json_object_new_int64(sh.version));
-			json_object_object_add(v, "user",
-					       json_object_new_int(gpo_version_user(sh.version)));
-			json_object_object_add(v, "machine",
-					       json_object_new_int(gpo_version_machine(sh.version)));
-			json_object_object_add(doc, "version", v);
-		}
-		json_object_object_add(doc, "policy", json_tokener_parse(text));
-		for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++)
-			for (i = 0; sh.file[k] != NULL && i < sh.file[k]->count; i++)
-				if (!sh.used[k][i] || raw)
-					json_object_array_add(others,
-							      record_json(mem, &sh.file[k]->records[i], k));
-		json_object_object_add(doc, raw ? "records" : "other_records", others);
-		json_object_object_add(doc, "findings", cli_diags_json(notes));
-		cli_print_json(doc);
-		json_object_put(doc);
-	} else {
-		char *text = NULL;
-
-		if (gpo_cep_policy_to_json(mem, policy, &text, &err) != 0) {
-			status = cli_fail(err, GPO_ENOMEM);
-			goto out;
-		}
-		fputs(text, stdout);
-		if (other > 0) {
-			fprintf(stderr, "%s: note: %zu record%s outside the certificate "
-				"enrollment settings, not part of the policy (--raw lists "
-				"them):\n", path, other, other == 1 ? "" : "s");
-			for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++)
-				for (i = 0; sh.file[k] != NULL && i < sh.file[k]->count; i++)
-					if (!sh.used[k][i])
-						fprintf(stderr, "  %s: %s\\%s\n", class_name[k],
-							sh.file[k]->records[i].key,
-							sh.file[k]->records[i].value[0]
-								? sh.file[k]->records[i].value
-								: "(default)");
-		}
-	}
+	if (a.json)
+		status = print_json(mem, path, gpo, &sh, policy, notes, a.raw);
+	else
+		status = print_text(mem, path, &sh, policy);
 out:
 	talloc_free(mem);
 	return status;

@@ -34,7 +34,7 @@ static const char update_about[] =
 
 const struct cli_spec cli_spec_update = {
 	.name = "update",
-	.usage = "gpo-cep update (--domain REALM --gpo NAME|{GUID} | --path DIR) [options] "
+	.usage = "gpo-cep update (--domain REALM [--gpo NAME|{GUID}] | --path DIR) [options] "
 		 "POLICY.json",
 	.about = update_about,
 	.tables = { update_opts, cli_opts_link_flags, cli_opts_domain, cli_opts_probe,
@@ -168,7 +168,45 @@ struct update_args {
 	bool link_flags;           /* --enforced and the like were given */
 	bool by_name;              /* `which` is the policy's name, never a GUID */
 	bool dry_run, json, detailed;
+	struct cli_domain_args da;
+	struct cli_probe_args pa;
 };
+
+static int take_option(void *ctx, int id, const char *value)
+{
+	struct update_args *a = ctx;
+	int status = EXIT_OK;
+
+	if (cli_domain_option(&a->da, a->cmd, id, value, &status))
+		return status;
+	switch (id) {
+	case 'g':
+		a->which = value;
+		break;
+	case 'p':
+		a->path = value;
+		break;
+	case 'l':
+		a->links[a->n_links++] = value;
+		break;
+	case 'r':
+		a->dry_run = true;
+		break;
+	case 'x':
+		a->detailed = true;
+		break;
+	case 'j':
+		a->json = true;
+		break;
+	default:
+		if (cli_link_option(&a->link, a->cmd, id, value, &status))
+			a->link_flags = true;
+		else
+			cli_probe_option(&a->pa, a->cmd, id, value, &status);
+		break;
+	}
+	return status;
+}
 
 static int update_path(TALLOC_CTX *mem, struct update_args *a, struct gpo_cep_policy *policy)
 {
@@ -393,141 +431,118 @@ static int apply_complete(TALLOC_CTX *mem, struct update_args *a, struct gpo_dom
 	return rc == 0 ? EXIT_OK : cli_fail(err, rc);
 }
 
+static int check_args(const struct update_args *a, const struct cli_args *args)
+{
+	if (args->n_operands != 1)
+		return cli_usage_error(a->cmd, "expected exactly one POLICY.json");
+	if ((a->path != NULL) == (a->da.o.realm != NULL))
+		return cli_usage_error(a->cmd, "give either --domain or --path");
+	if (a->path != NULL && (a->which != NULL || a->n_links > 0 || a->link_flags))
+		return cli_usage_error(a->cmd, "--gpo, --link and the link options belong to "
+				       "--domain");
+	if (a->link_flags && a->n_links == 0)
+		return cli_usage_error(a->cmd, "the link options go with --link DN");
+	return EXIT_OK;
+}
+
+/* The policy file, and the GPO it names; every error in the file before any connection. */
+static int load(TALLOC_CTX *mem, struct update_args *a, const char *path,
+		struct gpo_cep_policy **policy, struct gpo_diags *diags)
+{
+	int status = cli_load_policy(mem, path, policy, diags);
+
+	if (status != EXIT_OK) {
+		cli_finish_policy(*policy, NULL, path, diags, status);
+		return status;
+	}
+	if (a->which == NULL && a->path == NULL) {
+		/* a policy's name is a display name, whatever it looks like */
+		a->which = (*policy)->name;
+		a->by_name = true;
+	}
+	if (a->which == NULL && a->path == NULL) {
+		cli_print_diags(path, diags);
+		return cli_usage_error(a->cmd, "no GPO: give --gpo or \"name\" in the policy");
+	}
+	return EXIT_OK;
+}
+
+/* --path: update the folder; apply renders it when it is not there yet. */
+static int update_folder(TALLOC_CTX *mem, struct update_args *a, struct gpo_cep_policy *policy,
+			 bool apply)
+{
+	const char *base = strrchr(a->path, '/') ? strrchr(a->path, '/') + 1 : a->path;
+	struct gpo_render *r = NULL;
+	struct gpo_error *err = NULL;
+	char *parent;
+	struct stat st;
+	int rc;
+
+	if (stat(a->path, &st) == 0 || !apply)
+		return update_path(mem, a, policy);
+	parent = talloc_strndup(mem, a->path, (size_t)(base - a->path));
+	rc = gpo_render_policy(mem, policy, base, &r, &err);
+	if (rc == 0 && !a->dry_run)
+		rc = gpo_dir_write(mem, r, parent[0] ? parent : ".", 0, NULL, &err);
+	if (rc != 0)
+		return cli_fail(err, rc);
+	printf("%s%s: created\n", a->dry_run ? "would create " : "", a->path);
+	return a->dry_run || a->detailed ? EXIT_CHANGES : EXIT_OK;
+}
+
+/* --domain: update the GPO; apply creates it, or completes what a create left. */
+static int update_in_domain(TALLOC_CTX *mem, struct update_args *a, struct gpo_domain *dom,
+			    struct gpo_cep_policy *policy, bool apply)
+{
+	struct gpo_domain_gpo *gpo = NULL;
+	struct gpo_error *err = NULL;
+	int status = EXIT_OK;
+	int rc = a->by_name ? gpo_domain_find_gpo_by_name(mem, dom, a->which, &gpo, &err)
+			    : gpo_domain_find_gpo(mem, dom, a->which, &gpo, &err);
+
+	if (rc == GPO_ENOTFOUND && apply)
+		return apply_create(mem, a, dom, policy);
+	if (rc != 0)
+		return cli_fail(err, rc);
+	if (apply)
+		status = apply_complete(mem, a, dom, gpo);
+	if (status == EXIT_OK)
+		status = update_domain(mem, a, dom, gpo, policy);
+	return status;
+}
+
 static int run_update(int argc, char **argv, bool apply)
 {
 	const struct cli_spec *spec = apply ? &cli_spec_apply : &cli_spec_update;
-	struct update_args a = { .cmd = spec->name };
-	struct cli_domain_args da = { .o = GPO_DOMAIN_OPTIONS_INIT };
-	struct cli_probe_args pa = { 0 };
+	struct update_args a = { .cmd = spec->name, .da.o = GPO_DOMAIN_OPTIONS_INIT };
 	TALLOC_CTX *mem = talloc_new(NULL);
 	struct gpo_diags *diags = gpo_diags_new(mem);
 	struct gpo_cep_policy *policy = NULL;
 	struct gpo_domain *dom = NULL;
-	struct gpo_domain_gpo *gpo = NULL;
-	struct gpo_error *err = NULL;
 	const char *path;
 	struct cli_args args;
-	int c, rc, status = EXIT_OK;
-	struct stat st;
+	int status = EXIT_OK;
 
 	a.links = talloc_zero_array(mem, const char *, argc + 1);
 	cli_args_init(&args, mem, spec, argc, argv);
-	while ((c = cli_next_domain(&args, &da)) != CLI_END) {
-		switch (c) {
-		case 'g':
-			a.which = args.value;
-			break;
-		case 'p':
-			a.path = args.value;
-			break;
-		case 'l':
-			a.links[a.n_links++] = args.value;
-			break;
-		case 'r':
-			a.dry_run = true;
-			break;
-		case 'x':
-			a.detailed = true;
-			break;
-		case 'j':
-			a.json = true;
-			break;
-		case CLI_HELP:
-			cli_help(spec, stdout);
-			goto out;
-		case CLI_BAD:
-			status = EXIT_INVALID;
-			goto out;
-		default:
-			if (cli_link_option(&a.link, a.cmd, c, args.value, &status))
-				a.link_flags = true;
-			else
-				cli_probe_option(&pa, c, args.value, &status);
-			if (status != EXIT_OK)
-				goto out;
-			break;
-		}
-	}
-	if (args.n_operands != 1) {
-		status = cli_usage_error(a.cmd, "expected exactly one POLICY.json");
+	if (!cli_parse(&args, take_option, &a, &status) ||
+	    (status = check_args(&a, &args)) != EXIT_OK)
 		goto out;
-	}
 	path = args.operands[0];
-	if ((a.path != NULL) == (da.o.realm != NULL)) {
-		status = cli_usage_error(a.cmd, "give either --domain or --path");
-		goto out;
-	}
-	if (a.path != NULL && (a.which != NULL || a.n_links > 0 || a.link_flags)) {
-		status = cli_usage_error(a.cmd, "--gpo, --link and the link options belong to "
-					 "--domain");
-		goto out;
-	}
-	if (a.link_flags && a.n_links == 0) {
-		status = cli_usage_error(a.cmd, "the link options go with --link DN");
-		goto out;
-	}
-	status = cli_load_policy(mem, path, &policy, diags);
-	if (status != EXIT_OK) {
-		/* every error in the file, before any connection */
-		cli_finish_policy(policy, NULL, path, diags, status);
-		goto out;
-	}
-	if (a.which == NULL && a.path == NULL) {
-		/* a policy's name is a display name, whatever it looks like */
-		a.which = policy->name;
-		a.by_name = true;
-	}
-	if (status == EXIT_OK && a.which == NULL && a.path == NULL) {
-		cli_print_diags(path, diags);
-		status = cli_usage_error(a.cmd, "no GPO: give --gpo or \"name\" in the policy");
-		goto out;
-	}
-	if (status == EXIT_OK && da.o.realm != NULL)
-		status = cli_domain_connect(mem, a.cmd, &da, &dom);
+	status = load(mem, &a, path, &policy, diags);
+	if (status == EXIT_OK && a.da.o.realm != NULL)
+		status = cli_domain_connect(mem, a.cmd, &a.da, &dom);
 	if (status != EXIT_OK)
 		goto out;
-	if (status == EXIT_OK)
-		status = cli_probe_policy(mem, &pa, policy, diags, NULL);
+	status = cli_probe_policy(mem, &a.pa, policy, diags, NULL);
 	status = cli_finish_policy(policy, dom ? gpo_domain_forest_guid(dom) : NULL, path,
 				   diags, status);
 	if (status != EXIT_OK)
 		goto out;
-
-	if (a.path != NULL) {
-		if (stat(a.path, &st) != 0 && apply) {
-			/* apply to a folder that is not there yet: render it */
-			const char *base = strrchr(a.path, '/') ? strrchr(a.path, '/') + 1 : a.path;
-			char *parent = talloc_strndup(mem, a.path, (size_t)(base - a.path));
-			struct gpo_render *r = NULL;
-
-			rc = gpo_render_policy(mem, policy, base, &r, &err);
-			if (rc == 0 && !a.dry_run)
-				rc = gpo_dir_write(mem, r, parent[0] ? parent : ".", 0, NULL, &err);
-			if (rc != 0) {
-				status = cli_fail(err, rc);
-				goto out;
-			}
-			printf("%s%s: created\n", a.dry_run ? "would create " : "", a.path);
-			status = a.dry_run || a.detailed ? EXIT_CHANGES : EXIT_OK;
-			goto out;
-		}
-		status = update_path(mem, &a, policy);
-		goto out;
-	}
-	rc = a.by_name ? gpo_domain_find_gpo_by_name(mem, dom, a.which, &gpo, &err)
-		       : gpo_domain_find_gpo(mem, dom, a.which, &gpo, &err);
-	if (rc == GPO_ENOTFOUND && apply) {
-		status = apply_create(mem, &a, dom, policy);
-		goto out;
-	}
-	if (rc != 0) {
-		status = cli_fail(err, rc);
-		goto out;
-	}
-	if (apply)
-		status = apply_complete(mem, &a, dom, gpo);
-	if (status == EXIT_OK)
-		status = update_domain(mem, &a, dom, gpo, policy);
+	if (a.path != NULL)
+		status = update_folder(mem, &a, policy, apply);
+	else
+		status = update_in_domain(mem, &a, dom, policy, apply);
 out:
 	talloc_free(mem);
 	return status;

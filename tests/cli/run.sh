@@ -31,6 +31,8 @@ for cmd in render show lint init probe create update apply list link unlink dele
 	grep_in out "^\(usage:\)\? *gpo-cep $cmd " "help $cmd is $cmd --help"
 	expect 2 "$cmd --bogus" -- "$GPO_CEP" "$cmd" --bogus
 	grep_in err "Try 'gpo-cep $cmd --help'" "$cmd usage error points at --help"
+	if [ "$(cat "$work/err")" = "gpo-cep $cmd: unknown option '--bogus'
+Try 'gpo-cep $cmd --help'." ]; then pass "  one message, prefixed 'gpo-cep $cmd:'"; else fail "  $cmd --bogus: not exactly one message"; fi
 	# the man page documents every command
 	grep_in_man() { grep -q "^\.SS \"gpo-cep \(.*, \)\?$cmd" "$SRC/doc/gpo-cep.1"; }
 	if grep_in_man; then pass "gpo-cep(1) documents $cmd"; else fail "gpo-cep(1) lacks $cmd"; fi
@@ -46,6 +48,12 @@ expect 2 "show --domain without --gpo" -- "$GPO_CEP" show --domain example.com
 expect 2 "a password file without a user" -- "$GPO_CEP" list --domain example.com --password-file /dev/null
 grep_in err "a password needs a user" "a password without a user is named"
 expect 2 "bad --timeout" -- "$GPO_CEP" list --domain example.com --timeout 0
+grep_in err "^gpo-cep list: --timeout takes seconds from 1 to 3600$" "  names the command"
+grep_in err "^Try 'gpo-cep list --help'.$" "  and points at its --help"
+expect 2 "bad --probe-timeout" -- "$GPO_CEP" render --probe-timeout 0 "$POLICY" -o "$work/x"
+grep_in err "^gpo-cep render: --probe-timeout takes seconds from 1 to 3600$" "  names the command"
+expect 2 "bad probe --timeout" -- "$GPO_CEP" probe --timeout 3601 https://x.invalid/
+grep_in err "^gpo-cep probe: --timeout takes seconds from 1 to 3600$" "  names the command"
 if ! grep -q -- '--password[ =]' "$SRC"/src/cli/*.c; then pass "no --password option: passwords never go on the command line"; else fail "a --password option exists"; fi
 expect 2 "-U without a password source and no terminal" -- sh -c "printf 'x\n' | '$GPO_CEP' list --domain example.com --dc 127.0.0.1 -U someone"
 grep_in err "no password for 'someone'" "a missing password source is named"
