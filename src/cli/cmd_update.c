@@ -168,6 +168,7 @@ struct update_args {
 	bool link_flags;           /* --enforced and the like were given */
 	bool by_name;              /* `which` is the policy's name, never a GUID */
 	bool dry_run, json, detailed;
+	const char *completed;     /* apply: what an interrupted create left, finished */
 	struct cli_domain_args da;
 	struct cli_probe_args pa;
 };
@@ -342,7 +343,10 @@ static int update_domain(TALLOC_CTX *mem, struct update_args *a, struct gpo_doma
 	status = ensure_links(mem, a, dom, gpo, link_changes, &linked);
 	if (doc != NULL) {
 		json_object_object_add(doc, "links", link_changes);
-		json_object_object_add(doc, "changed", json_object_new_boolean(plan->changed || linked));
+		if (a->completed != NULL)
+			json_object_object_add(doc, "completed", json_object_new_string(a->completed));
+		json_object_object_add(doc, "changed", json_object_new_boolean(
+					       plan->changed || linked || a->completed != NULL));
 		if (status == EXIT_OK)
 			cli_print_json(doc);
 		json_object_put(doc);
@@ -350,6 +354,38 @@ static int update_domain(TALLOC_CTX *mem, struct update_args *a, struct gpo_doma
 	if (status != EXIT_OK)
 		return status;
 	return (plan->changed || linked) && (a->dry_run || a->detailed) ? EXIT_CHANGES : EXIT_OK;
+}
+
+/* apply --dry-run of a GPO that does not exist yet */
+static void print_would_create(TALLOC_CTX *mem, const struct update_args *a,
+			       const struct gpo_render *r)
+{
+	json_object *doc, *links;
+	size_t i;
+
+	if (!a->json) {
+		printf("would create GPO '%s' (version %lu; its GUID is assigned when it is "
+		       "created)\n", cli_safe(mem, a->which), (unsigned long)r->version);
+		for (i = 0; i < a->n_links; i++)
+			printf("  would link to %s\n", cli_safe(mem, a->links[i]));
+		return;
+	}
+	doc = json_object_new_object();
+	links = json_object_new_array();
+	json_object_object_add(doc, "name", json_object_new_string(a->which));
+	json_object_object_add(doc, "created", json_object_new_boolean(false));
+	json_object_object_add(doc, "version_new", json_object_new_int64(r->version));
+	for (i = 0; i < a->n_links; i++) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "link", json_object_new_string(a->links[i]));
+		json_object_object_add(o, "change", json_object_new_string("pending"));
+		json_object_array_add(links, o);
+	}
+	json_object_object_add(doc, "links", links);
+	json_object_object_add(doc, "changed", json_object_new_boolean(true));
+	cli_print_json(doc);
+	json_object_put(doc);
 }
 
 /* apply of a GPO that does not exist yet: create it, link it. */
@@ -374,10 +410,7 @@ static int apply_create(TALLOC_CTX *mem, struct update_args *a, struct gpo_domai
 	gpo_guid_generate(guid);
 	rc = gpo_render_policy(mem, policy, guid, &r, &err);
 	if (rc == 0 && a->dry_run) {
-		printf("would create GPO '%s' (version %lu; its GUID is assigned when it is "
-		       "created)\n", cli_safe(mem, a->which), (unsigned long)r->version);
-		for (i = 0; i < a->n_links; i++)
-			printf("  would link to %s\n", cli_safe(mem, a->links[i]));
+		print_would_create(mem, a, r);
 		return EXIT_CHANGES;
 	}
 	if (rc == 0)
@@ -418,9 +451,12 @@ static int apply_complete(TALLOC_CTX *mem, struct update_args *a, struct gpo_dom
 	if (rc == 0 && ((state->problems & (GPO_PROBLEM_NO_FOLDER | GPO_PROBLEM_NO_CHILDREN)) ||
 			((state->problems & GPO_PROBLEM_ACL) &&
 			 (gpo->version == 0 || (state->problems & GPO_PROBLEM_NO_GPT_INI))))) {
+		/* --json says it in the update's document */
+		a->completed = talloc_steal(mem, state->description);
 		if (a->dry_run) {
-			printf("would complete GPO '%s' %s (%s)\n", cli_safe(mem, gpo->name), gpo->guid,
-			       state->description);
+			if (!a->json)
+				printf("would complete GPO '%s' %s (%s)\n", cli_safe(mem, gpo->name),
+				       gpo->guid, state->description);
 			return EXIT_OK;
 		}
 		rc = gpo_domain_complete_gpo(mem, dom, gpo, &err);
@@ -486,7 +522,17 @@ static int update_folder(TALLOC_CTX *mem, struct update_args *a, struct gpo_cep_
 		rc = gpo_dir_write(mem, r, parent[0] ? parent : ".", 0, NULL, &err);
 	if (rc != 0)
 		return cli_fail(err, rc);
-	printf("%s%s: created\n", a->dry_run ? "would create " : "", a->path);
+	if (a->json) {
+		json_object *doc = json_object_new_object();
+
+		json_object_object_add(doc, "path", json_object_new_string(a->path));
+		json_object_object_add(doc, "created", json_object_new_boolean(!a->dry_run));
+		json_object_object_add(doc, "changed", json_object_new_boolean(true));
+		cli_print_json(doc);
+		json_object_put(doc);
+	} else {
+		printf("%s%s: created\n", a->dry_run ? "would create " : "", a->path);
+	}
 	return a->dry_run || a->detailed ? EXIT_CHANGES : EXIT_OK;
 }
 

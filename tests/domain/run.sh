@@ -352,6 +352,22 @@ check "no SYSVOL folder was left behind" test "$(grep -c '^  {' "$work/folders")
 expect 0 "dry run" -- "$GPO_CEP" create "${AUTH[@]}" --name "dry run $tag" --dry-run "$work/policy.json"
 grep_in out "would create GPO 'dry run $tag'" "dry run says what it would do"
 check "dry run created nothing" test "$(count_gpos)" -eq "$before"
+expect 0 "create --dry-run --json" -- "$GPO_CEP" create "${AUTH[@]}" --name "dry run $tag" --dry-run --json --link "$LAB_BASE_DN" "$work/policy.json"
+check "  JSON with the name, version, files and the link it would make" /usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["name"] == sys.argv[2] and d["version"] == 65537, d
+assert {f["path"] for f in d["files"]} >= {"GPT.INI", "Machine/Registry.pol"}, d["files"]
+assert [l["dn"] for l in d["links"]] == [sys.argv[3]], d["links"]
+' "$work/out" "dry run $tag" "$LAB_BASE_DN"
+expect 4 "apply --dry-run --json of a GPO that does not exist" -- "$GPO_CEP" apply "${AUTH[@]}" --gpo "dry run $tag" --dry-run --json --link "$LAB_BASE_DN" "$work/policy.json"
+check "  JSON: not created, the link pending" /usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["created"] is False and d["changed"] is True and d["name"] == sys.argv[2], d
+assert d["links"] == [{"link": sys.argv[3], "change": "pending"}], d["links"]
+' "$work/out" "dry run $tag" "$LAB_BASE_DN"
+check "  and still nothing created" test "$(count_gpos)" -eq "$before"
 
 # --- Kerberos, and finding the DC through DNS ------------------------------------------
 # A private mount namespace gives the lab's hosts and resolv.conf to the tools

@@ -106,4 +106,18 @@ check "  the file behind it is untouched" cmp "$work/elsewhere/Registry.pol" "$w
 mkdir -p "$work/r"; ln -s "$work/elsewhere" "$work/r/{31111111-2222-3333-4444-555555555555}"
 expect 2 "render --force onto a symbolic link" -- "$GPO_CEP" render --force "$POLICY" -o "$work/r" --guid '{31111111-2222-3333-4444-555555555555}'
 check "  the folder behind it is untouched" cmp "$work/elsewhere/Registry.pol" "$work/foreign.pol"
+# apply of a folder that is not there: --json says what it would do, then did
+G3="$work/new/{31B2F340-016D-11D2-945F-00C04FB984F9}"; mkdir -p "$work/new"
+expect 4 "apply --path --dry-run --json of a missing folder" -- "$GPO_CEP" apply --path "$G3" --dry-run --json "$POLICY"
+check "  JSON: not created, a change" /usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d == {"path": sys.argv[2], "created": False, "changed": True}, d
+' "$work/out" "$G3"
+check "  and nothing written" test ! -e "$G3"
+expect 0 "apply --path --json creates it" -- "$GPO_CEP" apply --path "$G3" --json "$POLICY"
+check "  JSON: created" /usr/bin/python3 -c '
+import json, sys
+assert json.load(open(sys.argv[1]))["created"] is True
+' "$work/out"
 done_testing
