@@ -3,18 +3,7 @@
 set -u
 GPO_CEP=${GPO_CEP:?} ; SRC=${SOURCE_ROOT:-.}
 work=$(mktemp -d) ; trap 'rm -rf "$work"' EXIT
-n=0 ; failed=0
-pass() { n=$((n + 1)); echo "ok $n - $1"; }
-fail() { n=$((n + 1)); echo "not ok $n - $1"; failed=$((failed + 1)); sed 's/^/# /' "$work/err" "$work/out" 2>/dev/null | head -20; }
-# expect STATUS DESCRIPTION -- command...: run, check the exit status
-expect() {
-	local want=$1 d=$2; shift 3
-	"$@" >"$work/out" 2>"$work/err"; local got=$?
-	if [ "$got" -eq "$want" ]; then pass "$d (exit $want)"; else fail "$d: exit $got, want $want"; fi
-}
-grep_in() { # file pattern description
-	if grep -q -- "$2" "$work/$1"; then pass "$3"; else fail "$3: no '$2' in $1"; fi
-}
+. "$SRC/tests/lib.sh"
 GUID='{31B2F340-016D-11D2-945F-00C04FB984F9}'
 POLICY="$SRC/tests/golden/spec-worked-example/policy.json"
 
@@ -234,5 +223,4 @@ if /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
 	done
 	expect 1 "schema rejects an unknown key" -- /usr/bin/python3 -c 'import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))' "$SRC/doc/policy.schema.json" "$work/bad.json"
 fi
-echo "1..$n"
-[ "$failed" -eq 0 ]
+done_testing
