@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # Golden tests: every tests/golden/NAME/ holds policy.json (template-NAME/
 # takes templates/NAME.json instead, so that a template edit reaches its
 # golden files), optional `args` (extra render options) and the expected GPO
@@ -9,12 +9,7 @@ set -u
 GPO_CEP=${GPO_CEP:?} ; SRC=${SOURCE_ROOT:-.}
 GUID='{31B2F340-016D-11D2-945F-00C04FB984F9}'
 work=$(mktemp -d) ; trap 'rm -rf "$work"' EXIT
-n=0 ; failed=0
-check() { # description, command...
-	n=$((n + 1)); d=$1; shift
-	if "$@" >"$work/out" 2>&1; then echo "ok $n - $d"
-	else echo "not ok $n - $d"; sed 's/^/# /' "$work/out"; failed=$((failed + 1)); fi
-}
+. "$SRC/tests/lib.sh"
 tree() { (cd "$1" && find . -type f | sort); }
 for dir in "$SRC"/tests/golden/*/; do
 	name=$(basename "$dir")
@@ -44,5 +39,4 @@ for dir in "$SRC"/tests/golden/*/; do
 		'$GPO_CEP' render '$work/back.json' -o '$out/again' --guid '$GUID' >/dev/null 2>&1 &&
 		diff -r '$got' '$out/again/$GUID'"
 done
-echo "1..$n"
-[ "$failed" -eq 0 ]
+done_testing
