@@ -35,7 +35,7 @@ static int may_create(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct gpo_erro
 			      "groupPolicyContainer objects in %s (on Samba AD, even Group Policy "
 			      "Creator Owners need it granted)", d->identity ? d->identity : "this account",
 			      d->realm, policies);
-	rc = domain_keep_error(mem_ctx, reterr, rc);
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
 }
@@ -313,7 +313,7 @@ int gpo_domain_complete_gpo(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 	else if (rc == 0 && (state->problems & GPO_PROBLEM_ACL) &&
 		 (gpo->version == 0 || (state->problems & GPO_PROBLEM_NO_GPT_INI)))
 		rc = set_acl(tmp, d, gpo, reterr);
-	rc = domain_keep_error(mem_ctx, reterr, rc);
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
 }

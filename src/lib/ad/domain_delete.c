@@ -131,7 +131,7 @@ int gpo_domain_delete_gpo(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 				      : " remain", gpo->guid);
 out:
 	talloc_free(lock);
-	rc = domain_keep_error(mem_ctx, reterr, rc);
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
 }
@@ -265,7 +265,7 @@ int gpo_domain_list_orphans(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 	} else {
 		talloc_free(list);
 	}
-	rc = domain_keep_error(mem_ctx, reterr, rc);
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
 }
@@ -330,7 +330,7 @@ int gpo_domain_delete_orphan(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const ch
 			      failed ? failed : "",
 			      rc != 0 ? " (the SYSVOL folder remains)" : "");
 out:
-	rc = domain_keep_error(mem_ctx, reterr, rc);
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
 }

@@ -49,7 +49,7 @@ static int find_links(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct gpo_doma
 			g->n_links++;
 		}
 	}
-	rc = domain_keep_error(mem_ctx, reterr, rc);
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
 }
@@ -93,7 +93,7 @@ int gpo_domain_list_gpos(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 		*ret_count = k;
 	}
 out:
-	rc = domain_keep_error(mem_ctx, reterr, rc);
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
 }
@@ -157,7 +157,7 @@ static int find(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *which, bo
 	else
 		talloc_free(g);
 out:
-	rc = domain_keep_error(mem_ctx, reterr, rc);
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
 }
@@ -208,7 +208,7 @@ int gpo_domain_read_files(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 	}
 	if (rc == 0)
 		*ret_contents = talloc_steal(mem_ctx, c);
-	rc = domain_keep_error(mem_ctx, reterr, rc);
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
 }
@@ -313,7 +313,7 @@ int gpo_domain_check_gpo(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 	else
 		*ret_state = talloc_steal(mem_ctx, s);
 out:
-	rc = domain_keep_error(mem_ctx, reterr, rc);
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
 }

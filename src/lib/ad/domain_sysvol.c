@@ -130,7 +130,7 @@ int domain_lock_folder(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *pa
 		if (rc != 0)
 			break;
 	}
-	rc = domain_keep_error(mem_ctx, reterr, rc);
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	if (rc != 0) {
 		talloc_free(l);
@@ -475,7 +475,7 @@ int domain_view_folder(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *pa
 	if (rc == 0)
 		rc = scan_folder(tmp, d, path, &sc, reterr);
 	if (rc != 0) {
-		rc = domain_keep_error(mem_ctx, reterr, rc);
+		rc = gpo_error_keep(mem_ctx, reterr, rc);
 		talloc_free(tmp);
 		return rc;
 	}
