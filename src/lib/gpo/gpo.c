@@ -90,8 +90,7 @@ oom:
 	rc = gpo_oom(mem_ctx, reterr);
 fail_keep:
 	/* errors from the encoders live on r: move them before r goes */
-	if (reterr != NULL && *reterr != NULL && talloc_parent(*reterr) != mem_ctx)
-		talloc_steal(mem_ctx, *reterr);
+	gpo_error_keep(mem_ctx, reterr, rc);
 fail:
 	talloc_free(r);
 	return rc;

@@ -374,8 +374,7 @@ oom:
 	close(dirfd);
 	rc = gpo_oom(mem_ctx, reterr);
 fail:
-	if (reterr != NULL && *reterr != NULL && talloc_parent(*reterr) == c)
-		talloc_steal(mem_ctx, *reterr);
+	gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(c);
 	return rc;
 }
@@ -493,8 +492,7 @@ int gpo_dir_apply_plan(TALLOC_CTX *mem_ctx, const struct gpo_dir_contents *curre
 		close(subfd);
 	}
 	close(dirfd);
-	if (rc != 0 && reterr != NULL && *reterr != NULL && talloc_parent(*reterr) == tmp)
-		talloc_steal(mem_ctx, *reterr);
+	gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
 }

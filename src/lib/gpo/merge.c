@@ -167,8 +167,7 @@ int gpo_cep_merge(TALLOC_CTX *mem_ctx, const struct gpo_preg_file *existing,
 oom:
 	rc = gpo_oom(mem_ctx, reterr);
 fail:
-	if (reterr != NULL && *reterr != NULL && talloc_parent(*reterr) != mem_ctx)
-		talloc_steal(mem_ctx, *reterr);
+	gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(out);
 	return rc;
 }
@@ -283,8 +282,7 @@ int gpo_plan_update(TALLOC_CTX *mem_ctx, const struct gpo_cep_policy *policy,
 oom:
 	rc = gpo_oom(mem_ctx, reterr);
 fail:
-	if (reterr != NULL && *reterr != NULL && talloc_parent(*reterr) == p)
-		talloc_steal(mem_ctx, *reterr);
+	gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(p);
 	return rc;
 }
