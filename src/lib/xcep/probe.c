@@ -537,11 +537,8 @@ int gpo_cep_probe(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *options,
 		gnutls_free(der.data);
 		if (rc == 0 && (headers = curl_slist_append(headers, line)) == NULL)
 			rc = gpo_oom(mem_ctx, reterr);
-		if (rc != 0) {
-			if (reterr != NULL && *reterr != NULL && talloc_parent(*reterr) == tmp)
-				talloc_steal(mem_ctx, *reterr);
+		if (rc != 0)
 			goto out;
-		}
 	}
 	set_transport(curl, &o, &deadline, detail);
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
@@ -594,12 +591,8 @@ int gpo_cep_probe(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *options,
 			      o.uri, status);
 	if (rc == 0)
 		rc = check_addressing(mem_ctx, tmp, p, message_id, reterr);
-	if (rc != 0) {
-		/* errors of the parser are on tmp: move them to the caller */
-		if (reterr != NULL && *reterr != NULL && talloc_parent(*reterr) == tmp)
-			talloc_steal(mem_ctx, *reterr);
+	if (rc != 0)
 		goto out;
-	}
 	*ret = talloc_steal(mem_ctx, p);
 out:
 	/* also when the exchange never started */
@@ -607,6 +600,8 @@ out:
 		explicit_bzero(xml, xml_len);
 	curl_slist_free_all(headers);
 	curl_easy_cleanup(curl);
+	/* errors of the request builder, the parser and Negotiate are on tmp */
+	gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
 }
