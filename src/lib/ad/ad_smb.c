@@ -428,8 +428,7 @@ int ad_smb_remove_tree(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path,
 		else if (smbc_getFunctionRmdir(s->ctx)(s->ctx, u) != 0 && errno != ENOENT)
 			rc = smb_fail(tmp, reterr, "rmdir", path, errno);
 	}
-	if (rc != 0 && reterr != NULL && *reterr != NULL)
-		talloc_steal(mem_ctx, *reterr);
+	gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
 }
