@@ -118,14 +118,69 @@ static int sasl_interact(LDAP *ld, unsigned flags, void *defaults, void *in)
 	return LDAP_SUCCESS;
 }
 
+/* Protocol, timeouts and TLS: verified, 1.2 at least; Kerberos asks for the name given. */
+static void set_options(struct ad_ldap *l, const struct gpo_domain_options *o,
+			const struct timeval *tv)
+{
+	int version = LDAP_VERSION3, demand = LDAP_OPT_X_TLS_DEMAND, zero = 0;
+	int tls12 = LDAP_OPT_X_TLS_PROTOCOL_TLS1_2;
+
+	ldap_set_option(l->ld, LDAP_OPT_PROTOCOL_VERSION, &version);
+	ldap_set_option(l->ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
+	ldap_set_option(l->ld, LDAP_OPT_NETWORK_TIMEOUT, tv);
+	ldap_set_option(l->ld, LDAP_OPT_TIMEOUT, tv);
+	/* verification is never optional; the CA file only chooses the trust anchors */
+	ldap_set_option(l->ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &demand);
+	/* no TLS 1.0 or 1.1: a simple bind sends the password inside */
+	ldap_set_option(l->ld, LDAP_OPT_X_TLS_PROTOCOL_MIN, &tls12);
+	if (o->ca_file != NULL)
+		ldap_set_option(l->ld, LDAP_OPT_X_TLS_CACERTFILE, o->ca_file);
+	ldap_set_option(l->ld, LDAP_OPT_X_TLS_NEWCTX, &zero);
+	/* the name given is the name Kerberos asks for: no reverse lookup */
+	ldap_set_option(l->ld, LDAP_OPT_X_SASL_NOCANON, LDAP_OPT_ON);
+}
+
+/* A Kerberos (GSSAPI) bind, or a simple bind with the password over TLS. */
+static int bind_identity(TALLOC_CTX *mem_ctx, struct ad_ldap *l,
+			 const struct gpo_domain_options *o, const char *password,
+			 struct gpo_error **reterr)
+{
+	bool kerberos = o->auth == GPO_AUTH_KERBEROS;
+	int rc;
+
+	if (kerberos) {
+		rc = ldap_sasl_interactive_bind_s(l->ld, NULL, "GSSAPI", NULL, NULL, LDAP_SASL_QUIET,
+						  sasl_interact, NULL);
+	} else {
+		struct berval cred;
+
+		if (!o->ldaps) {
+			rc = ldap_start_tls_s(l->ld, NULL, NULL);
+			if (rc != LDAP_SUCCESS)
+				return ldap_fail(mem_ctx, reterr, l, rc, "StartTLS", NULL);
+		}
+		cred.bv_val = discard_const(password ? password : "");
+		cred.bv_len = password ? strlen(password) : 0;
+		if (cred.bv_len == 0)
+			return gpo_fail(mem_ctx, reterr, GPO_EINVAL,
+					"no password for '%s' (and no Kerberos ticket)",
+					o->user ? o->user : "");
+		rc = ldap_sasl_bind_s(l->ld, o->user, LDAP_SASL_SIMPLE, &cred, NULL, NULL, NULL);
+	}
+	if (rc != LDAP_SUCCESS)
+		return ldap_fail(mem_ctx, reterr, l, rc,
+				 kerberos ? "Kerberos (GSSAPI) bind" : "bind",
+				 kerberos ? NULL : o->user);
+	return 0;
+}
+
 int ad_ldap_connect(TALLOC_CTX *mem_ctx, const char *host, const struct gpo_domain_options *o,
 		    const char *password, struct ad_ldap **ret, struct gpo_error **reterr)
 {
 	struct ad_ldap *l = talloc_zero(NULL, struct ad_ldap);
 	bool kerberos = o->auth == GPO_AUTH_KERBEROS;
 	struct timeval tv = { .tv_sec = o->timeout ? o->timeout : 15 };
-	int version = LDAP_VERSION3, demand = LDAP_OPT_X_TLS_DEMAND, zero = 0, rc;
-	int tls12 = LDAP_OPT_X_TLS_PROTOCOL_TLS1_2;
+	int rc;
 
 	if (l == NULL)
 		return gpo_oom(mem_ctx, reterr);
@@ -144,55 +199,14 @@ int ad_ldap_connect(TALLOC_CTX *mem_ctx, const char *host, const struct gpo_doma
 		talloc_free(l);
 		return rc;
 	}
-	ldap_set_option(l->ld, LDAP_OPT_PROTOCOL_VERSION, &version);
-	ldap_set_option(l->ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
-	ldap_set_option(l->ld, LDAP_OPT_NETWORK_TIMEOUT, &tv);
-	ldap_set_option(l->ld, LDAP_OPT_TIMEOUT, &tv);
-	/* verification is never optional; the CA file only chooses the trust anchors */
-	ldap_set_option(l->ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &demand);
-	/* no TLS 1.0 or 1.1: a simple bind sends the password inside */
-	ldap_set_option(l->ld, LDAP_OPT_X_TLS_PROTOCOL_MIN, &tls12);
-	if (o->ca_file != NULL)
-		ldap_set_option(l->ld, LDAP_OPT_X_TLS_CACERTFILE, o->ca_file);
-	ldap_set_option(l->ld, LDAP_OPT_X_TLS_NEWCTX, &zero);
-	/* the name given is the name Kerberos asks for: no reverse lookup */
-	ldap_set_option(l->ld, LDAP_OPT_X_SASL_NOCANON, LDAP_OPT_ON);
-
-	if (kerberos) {
-		rc = ldap_sasl_interactive_bind_s(l->ld, NULL, "GSSAPI", NULL, NULL, LDAP_SASL_QUIET,
-						  sasl_interact, NULL);
-		if (rc != LDAP_SUCCESS)
-			goto fail_bind;
-	} else {
-		struct berval cred;
-
-		if (!o->ldaps) {
-			rc = ldap_start_tls_s(l->ld, NULL, NULL);
-			if (rc != LDAP_SUCCESS) {
-				rc = ldap_fail(mem_ctx, reterr, l, rc, "StartTLS", NULL);
-				talloc_free(l);
-				return rc;
-			}
-		}
-		cred.bv_val = discard_const(password ? password : "");
-		cred.bv_len = password ? strlen(password) : 0;
-		if (cred.bv_len == 0) {
-			talloc_free(l);
-			return gpo_fail(mem_ctx, reterr, GPO_EINVAL,
-					"no password for '%s' (and no Kerberos ticket)",
-					o->user ? o->user : "");
-		}
-		rc = ldap_sasl_bind_s(l->ld, o->user, LDAP_SASL_SIMPLE, &cred, NULL, NULL, NULL);
-		if (rc != LDAP_SUCCESS)
-			goto fail_bind;
+	set_options(l, o, &tv);
+	rc = bind_identity(mem_ctx, l, o, password, reterr);
+	if (rc != 0) {
+		talloc_free(l);
+		return rc;
 	}
 	*ret = talloc_steal(mem_ctx, l);
 	return 0;
-fail_bind:
-	rc = ldap_fail(mem_ctx, reterr, l, rc, kerberos ? "Kerberos (GSSAPI) bind" : "bind",
-		       kerberos ? NULL : o->user);
-	talloc_free(l);
-	return rc;
 }
 
 const struct ad_attr *ad_entry_attr(const struct ad_entry *e, const char *name)
@@ -266,13 +280,57 @@ static int take_entries(TALLOC_CTX *mem_ctx, LDAP *ld, LDAPMessage *res, struct 
 
 #define PAGE_SIZE 1000
 
+/* Where the next page of a paged search starts, from its result message (NULL: the end). */
+static void next_page_cookie(LDAP *ld, LDAPMessage *res, struct berval *cookie)
+{
+	LDAPControl **returned = NULL;
+	int err = 0;
+
+	if (ldap_parse_result(ld, res, &err, NULL, NULL, NULL, &returned, 0) == LDAP_SUCCESS &&
+	    returned != NULL) {
+		LDAPControl *pr = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, returned, NULL);
+		ber_int_t estimate = 0;
+
+		if (pr != NULL)
+			ldap_parse_pageresponse_control(ld, pr, &estimate, cookie);
+	}
+	ldap_controls_free(returned);
+}
+
+/*
+ * One search request; below the base (scope 1 or 2) one page of results,
+ * from where `cookie` says.  controls[k] is where the page control goes.
+ */
+static int search_once(struct ad_ldap *l, const char *base, int scope, const char *filter,
+		       const char *const *attrs, LDAPControl **controls, int k,
+		       struct berval *cookie, LDAPMessage **res)
+{
+	static const int scopes[] = { LDAP_SCOPE_BASE, LDAP_SCOPE_ONELEVEL, LDAP_SCOPE_SUBTREE };
+	struct timeval tv = { .tv_sec = l->timeout };
+	LDAPControl *page = NULL;
+	int rc;
+
+	if (scope != 0) {
+		rc = ldap_create_page_control(l->ld, PAGE_SIZE, cookie->bv_val ? cookie : NULL, 0,
+					      &page);
+		if (rc != LDAP_SUCCESS)
+			return rc;
+		controls[k] = page;
+	}
+	rc = ldap_search_ext_s(l->ld, base, scopes[scope], filter, discard_const(attrs), 0,
+			       controls[0] ? controls : NULL, NULL, &tv, 0, res);
+	if (page != NULL) {
+		ldap_control_free(page);
+		controls[k] = NULL;
+	}
+	return rc;
+}
+
 int ad_ldap_search(TALLOC_CTX *mem_ctx, struct ad_ldap *l, const char *base, int scope,
 		   const char *filter, const char *const *attrs, unsigned sd_flags,
 		   struct ad_entry **ret_entries, size_t *ret_count, struct gpo_error **reterr)
 {
-	static const int scopes[] = { LDAP_SCOPE_BASE, LDAP_SCOPE_ONELEVEL, LDAP_SCOPE_SUBTREE };
-	struct timeval tv = { .tv_sec = l->timeout };
-	LDAPControl sd_control, *page = NULL, *controls[3] = { NULL, NULL, NULL };
+	LDAPControl sd_control, *controls[3] = { NULL, NULL, NULL };
 	/* BER SEQUENCE { INTEGER flags }: 1.2.840.113556.1.4.801 */
 	char sd_value[5] = { 0x30, 0x03, 0x02, 0x01, (char)sd_flags };
 	struct berval cookie = { 0, NULL };
@@ -291,23 +349,8 @@ int ad_ldap_search(TALLOC_CTX *mem_ctx, struct ad_ldap *l, const char *base, int
 	}
 	for (;;) {
 		LDAPMessage *res = NULL;
-		LDAPControl **returned = NULL;
-		int err = 0;
 
-		if (scope != 0) {
-			rc = ldap_create_page_control(l->ld, PAGE_SIZE, cookie.bv_val ? &cookie : NULL,
-						      0, &page);
-			if (rc != LDAP_SUCCESS)
-				break;
-			controls[k] = page;
-		}
-		rc = ldap_search_ext_s(l->ld, base, scopes[scope], filter, discard_const(attrs), 0,
-				       controls[0] ? controls : NULL, NULL, &tv, 0, &res);
-		if (page != NULL) {
-			ldap_control_free(page);
-			page = NULL;
-			controls[k] = NULL;
-		}
+		rc = search_once(l, base, scope, filter, attrs, controls, k, &cookie, &res);
 		if (rc == LDAP_SUCCESS && take_entries(mem_ctx, l->ld, res, &entries, &n) != 0) {
 			ldap_msgfree(res);
 			ber_memfree(cookie.bv_val);
@@ -317,16 +360,8 @@ int ad_ldap_search(TALLOC_CTX *mem_ctx, struct ad_ldap *l, const char *base, int
 		ber_memfree(cookie.bv_val);
 		cookie.bv_val = NULL;
 		cookie.bv_len = 0;
-		if (rc == LDAP_SUCCESS && scope != 0 &&
-		    ldap_parse_result(l->ld, res, &err, NULL, NULL, NULL, &returned, 0) ==
-			    LDAP_SUCCESS && returned != NULL) {
-			LDAPControl *pr = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, returned, NULL);
-			ber_int_t estimate = 0;
-
-			if (pr != NULL)
-				ldap_parse_pageresponse_control(l->ld, pr, &estimate, &cookie);
-		}
-		ldap_controls_free(returned);
+		if (rc == LDAP_SUCCESS && scope != 0)
+			next_page_cookie(l->ld, res, &cookie);
 		ldap_msgfree(res);
 		if (rc != LDAP_SUCCESS || cookie.bv_val == NULL || cookie.bv_len == 0)
 			break;

@@ -428,8 +428,7 @@ int ad_smb_remove_tree(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path,
 		else if (smbc_getFunctionRmdir(s->ctx)(s->ctx, u) != 0 && errno != ENOENT)
 			rc = smb_fail(tmp, reterr, "rmdir", path, errno);
 	}
-	if (rc != 0 && reterr != NULL && *reterr != NULL)
-		talloc_steal(mem_ctx, *reterr);
+	gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
 }
@@ -505,31 +504,11 @@ static void feed_password(int fd, const char *password)
 	pthread_sigmask(SIG_SETMASK, &saved, NULL);
 }
 
-int ad_smb_set_sddl_start(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path,
-			  const char *sddl, struct ad_smb_job **ret_job,
-			  struct gpo_error **reterr)
+/* smbcacls' command line: set `sddl` on `path` of the SYSVOL share `service`. */
+static void smbcacls_argv(const char *argv[20], const struct ad_smb *s, const char *service,
+			  const char *user, const char *path, const char *sddl)
 {
-	TALLOC_CTX *tmp = talloc_new(NULL);
-	struct ad_smb_job *job = talloc_zero(s, struct ad_smb_job);
-	char *service = talloc_asprintf(tmp, "//%s/sysvol", s->host);
-	char *user = s->user ? talloc_asprintf(tmp, "%s\\%s", s->domain ? s->domain : "",
-					       s->user)
-			     : NULL;
-	char **envp = child_env(tmp, !s->kerberos);
-	const char *argv[20];
-	int pipefd[2] = { -1, -1 }, errfd[2] = { -1, -1 }, argc = 0, rc = 0, i;
-	posix_spawn_file_actions_t fa;
-	pid_t pid;
-
-	if (job == NULL || service == NULL || envp == NULL) {
-		talloc_free(job);
-		talloc_free(tmp);
-		return gpo_oom(mem_ctx, reterr);
-	}
-	job->pid = -1;
-	job->errfd = -1;
-	job->path = talloc_strdup(job, path);
-	talloc_set_destructor(job, close_job);
+	int argc = 0;
 
 	argv[argc++] = GPO_CEP_SMBCACLS;
 	/* our configuration, signing required, as the child's fd 4 */
@@ -548,26 +527,63 @@ int ad_smb_set_sddl_start(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *pat
 	argv[argc++] = "-S";
 	argv[argc++] = sddl;
 	argv[argc] = NULL;
+}
 
-	posix_spawn_file_actions_init(&fa);
+/*
+ * The child's descriptors: our configuration as fd 4, the password pipe
+ * as fd 3 (without Kerberos), stdout to /dev/null, stderr to a pipe.
+ */
+static int child_fds(TALLOC_CTX *mem_ctx, const struct ad_smb *s, posix_spawn_file_actions_t *fa,
+		     int pipefd[2], int errfd[2], struct gpo_error **reterr)
+{
 	lseek(s->conf_fd, 0, SEEK_SET);
-	posix_spawn_file_actions_adddup2(&fa, s->conf_fd, 4);
+	posix_spawn_file_actions_adddup2(fa, s->conf_fd, 4);
 	if (!s->kerberos) {
 		/* Samba's tools read the password from PASSWD_FD */
-		if (pipe2(pipefd, O_CLOEXEC) != 0) {
-			rc = gpo_fail(mem_ctx, reterr, GPO_EIO, "cannot make a pipe: %s",
-				      strerror(errno));
-			goto out;
-		}
-		posix_spawn_file_actions_adddup2(&fa, pipefd[0], 3);
+		if (pipe2(pipefd, O_CLOEXEC) != 0)
+			return gpo_fail(mem_ctx, reterr, GPO_EIO, "cannot make a pipe: %s",
+					strerror(errno));
+		posix_spawn_file_actions_adddup2(fa, pipefd[0], 3);
 	}
-	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
 	/* its complaints become part of our error, not lines on our stderr */
-	if (pipe2(errfd, O_CLOEXEC) != 0) {
-		rc = gpo_fail(mem_ctx, reterr, GPO_EIO, "cannot make a pipe: %s", strerror(errno));
-		goto out;
+	if (pipe2(errfd, O_CLOEXEC) != 0)
+		return gpo_fail(mem_ctx, reterr, GPO_EIO, "cannot make a pipe: %s",
+				strerror(errno));
+	posix_spawn_file_actions_adddup2(fa, errfd[1], STDERR_FILENO);
+	return 0;
+}
+
+int ad_smb_set_sddl_start(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path,
+			  const char *sddl, struct ad_smb_job **ret_job,
+			  struct gpo_error **reterr)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct ad_smb_job *job = talloc_zero(s, struct ad_smb_job);
+	char *service = talloc_asprintf(tmp, "//%s/sysvol", s->host);
+	char *user = s->user ? talloc_asprintf(tmp, "%s\\%s", s->domain ? s->domain : "",
+					       s->user)
+			     : NULL;
+	char **envp = child_env(tmp, !s->kerberos);
+	const char *argv[20];
+	int pipefd[2] = { -1, -1 }, errfd[2] = { -1, -1 }, rc = 0, i;
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+
+	if (job == NULL || service == NULL || envp == NULL) {
+		talloc_free(job);
+		talloc_free(tmp);
+		return gpo_oom(mem_ctx, reterr);
 	}
-	posix_spawn_file_actions_adddup2(&fa, errfd[1], STDERR_FILENO);
+	job->pid = -1;
+	job->errfd = -1;
+	job->path = talloc_strdup(job, path);
+	talloc_set_destructor(job, close_job);
+	smbcacls_argv(argv, s, service, user, path, sddl);
+	posix_spawn_file_actions_init(&fa);
+	rc = child_fds(mem_ctx, s, &fa, pipefd, errfd, reterr);
+	if (rc != 0)
+		goto out;
 	if (posix_spawn(&pid, GPO_CEP_SMBCACLS, &fa, NULL, discard_const(argv), envp) != 0) {
 		rc = gpo_fail(mem_ctx, reterr, GPO_EIO,
 			      "cannot run %s (Debian package smbclient) to set the SYSVOL ACL: %s",

@@ -41,7 +41,7 @@ int domain_wanted_fs_sd(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *c
 		rc = gpo_sd_ds_to_fs(mem_ctx, ds, ret_fs);
 	if (rc == GPO_ENOMEM)
 		rc = gpo_oom(tmp, reterr);
-	rc = domain_keep_error(mem_ctx, reterr, rc);
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
 }
@@ -70,7 +70,7 @@ int domain_set_folder_acl(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char 
 	rc = ad_smb_set_sddl(tmp, d->smb, path, sddl_plain, reterr);
 	if (rc == 0 && strcmp(sddl_plain, sddl) != 0)
 		rc = ad_smb_set_sddl(tmp, d->smb, path, sddl, reterr);
-	rc = domain_keep_error(mem_ctx, reterr, rc);
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
 }
@@ -195,7 +195,7 @@ int domain_set_tree_acl(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *p
 
 	if (rc == 0)
 		rc = apply_tree(tmp, d, &t, reterr);
-	rc = domain_keep_error(mem_ctx, reterr, rc);
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
 }
@@ -362,7 +362,7 @@ int gpo_domain_check_acl(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 		acl->same = acl->diff->same && acl->n_items == 0;
 		*ret_acl = talloc_steal(mem_ctx, acl);
 	}
-	rc = domain_keep_error(mem_ctx, reterr, rc);
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
 }
@@ -419,7 +419,7 @@ int gpo_domain_repair_acl(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 				      "changed)", (*reterr)->message);
 	}
 out:
-	rc = domain_keep_error(mem_ctx, reterr, rc);
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
 }

@@ -36,13 +36,6 @@ const char *gpo_domain_forest_guid(const struct gpo_domain *d)
 	return d->forest_guid;
 }
 
-int domain_keep_error(TALLOC_CTX *mem_ctx, struct gpo_error **reterr, int rc)
-{
-	if (rc != 0 && reterr != NULL && *reterr != NULL && talloc_parent(*reterr) != mem_ctx)
-		talloc_steal(mem_ctx, *reterr);
-	return rc;
-}
-
 /* The target of the best SRV record of `name`, or NULL. */
 static char *srv_lookup(TALLOC_CTX *mem_ctx, const char *name)
 {
@@ -145,7 +138,7 @@ static int read_root(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct gpo_error
 	if (d->base_dn == NULL || d->forest_guid == NULL || d->token == NULL)
 		rc = gpo_oom(mem_ctx, reterr);
 out:
-	rc = domain_keep_error(mem_ctx, reterr, rc);
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
 }
@@ -180,8 +173,8 @@ int gpo_domain_connect(TALLOC_CTX *mem_ctx, struct gpo_domain_options *opts,
 	d->o.dc = d->dc;
 	d->o.realm = d->realm;
 	/* the handle lives on d; an error goes to the caller */
-	rc = domain_keep_error(mem_ctx, reterr,
-			       ad_ldap_connect(d, d->dc, &d->o, d->password, &d->ldap, reterr));
+	rc = gpo_error_keep(mem_ctx, reterr,
+			    ad_ldap_connect(d, d->dc, &d->o, d->password, &d->ldap, reterr));
 	if (rc == 0)
 		rc = read_root(mem_ctx, d, reterr);
 	if (rc != 0)
@@ -205,7 +198,7 @@ int domain_smb(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct gpo_error **ret
 		return 0;
 	/* the handle lives as long as the domain; an error goes to the caller */
 	rc = ad_smb_connect(d, d->dc, &d->o, d->password, &d->smb, reterr);
-	return domain_keep_error(mem_ctx, reterr, rc);
+	return gpo_error_keep(mem_ctx, reterr, rc);
 }
 
 char *domain_policies_dn(TALLOC_CTX *mem_ctx, const struct gpo_domain *d)
@@ -259,7 +252,7 @@ int domain_read_sd(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *dn,
 			rc = gpo_sd_parse(mem_ctx, sd_attr->values[0], sd_attr->lengths[0], ret_sd,
 					  reterr);
 	}
-	rc = domain_keep_error(mem_ctx, reterr, rc);
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
 }
@@ -296,7 +289,7 @@ int domain_unwritable(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *dn,
 	}
 	if (rc == 0)
 		*ret_missing = missing ? talloc_steal(mem_ctx, missing) : NULL;
-	rc = domain_keep_error(mem_ctx, reterr, rc);
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
 }

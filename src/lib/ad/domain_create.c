@@ -35,7 +35,7 @@ static int may_create(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct gpo_erro
 			      "groupPolicyContainer objects in %s (on Samba AD, even Group Policy "
 			      "Creator Owners need it granted)", d->identity ? d->identity : "this account",
 			      d->realm, policies);
-	rc = domain_keep_error(mem_ctx, reterr, rc);
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
 }
@@ -223,12 +223,34 @@ static int unique_name(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *na
 	return rc;
 }
 
+/* The GPO to create, as list would show it once made; NULL when out of memory. */
+static struct gpo_domain_gpo *new_gpo(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
+				      const char *name, const struct gpo_render *render)
+{
+	struct gpo_domain_gpo *g = talloc_zero(mem_ctx, struct gpo_domain_gpo);
+
+	if (g == NULL)
+		return NULL;
+	memcpy(g->guid, render->guid, sizeof(g->guid));
+	g->dn = talloc_asprintf(g, "CN=%s,%s", g->guid, domain_policies_dn(mem_ctx, d));
+	g->name = talloc_strdup(g, name);
+	g->file_sys_path = talloc_asprintf(g, "\\\\%s\\SysVol\\%s\\Policies\\%s", d->realm,
+					   d->realm, g->guid);
+	g->machine_extension_names = talloc_strdup(g, render->machine_extension_names);
+	g->user_extension_names = talloc_strdup(g, render->user_extension_names);
+	g->version = render->version;
+	if (g->dn == NULL || g->name == NULL || g->file_sys_path == NULL ||
+	    g->machine_extension_names == NULL || g->user_extension_names == NULL)
+		return NULL;
+	return g;
+}
+
 int gpo_domain_create_gpo(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *name,
 			  const struct gpo_render *render, struct gpo_domain_gpo **ret_gpo,
 			  struct gpo_error **reterr)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
-	struct gpo_domain_gpo *g = talloc_zero(tmp, struct gpo_domain_gpo);
+	struct gpo_domain_gpo *g;
 	struct gpo_error *err = NULL, *undo_err = NULL;
 	bool created = false;
 	int rc;
@@ -238,20 +260,8 @@ int gpo_domain_create_gpo(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char 
 		talloc_free(tmp);
 		return rc;
 	}
+	g = new_gpo(tmp, d, name, render);
 	if (g == NULL) {
-		talloc_free(tmp);
-		return gpo_oom(mem_ctx, reterr);
-	}
-	memcpy(g->guid, render->guid, sizeof(g->guid));
-	g->dn = talloc_asprintf(g, "CN=%s,%s", g->guid, domain_policies_dn(tmp, d));
-	g->name = talloc_strdup(g, name);
-	g->file_sys_path = talloc_asprintf(g, "\\\\%s\\SysVol\\%s\\Policies\\%s", d->realm,
-					   d->realm, g->guid);
-	g->machine_extension_names = talloc_strdup(g, render->machine_extension_names);
-	g->user_extension_names = talloc_strdup(g, render->user_extension_names);
-	g->version = render->version;
-	if (g->dn == NULL || g->name == NULL || g->file_sys_path == NULL ||
-	    g->machine_extension_names == NULL || g->user_extension_names == NULL) {
 		talloc_free(tmp);
 		return gpo_oom(mem_ctx, reterr);
 	}
@@ -313,7 +323,7 @@ int gpo_domain_complete_gpo(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 	else if (rc == 0 && (state->problems & GPO_PROBLEM_ACL) &&
 		 (gpo->version == 0 || (state->problems & GPO_PROBLEM_NO_GPT_INI)))
 		rc = set_acl(tmp, d, gpo, reterr);
-	rc = domain_keep_error(mem_ctx, reterr, rc);
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
 }

@@ -131,7 +131,7 @@ int gpo_domain_delete_gpo(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 				      : " remain", gpo->guid);
 out:
 	talloc_free(lock);
-	rc = domain_keep_error(mem_ctx, reterr, rc);
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
 }
@@ -204,70 +204,132 @@ static bool gpo_dn_guid(const struct gpo_domain *d, const char *dn, char out[39]
 	return ok;
 }
 
+/* The orphans found so far (on the caller's context), and the GUIDs that have a container. */
+struct orphan_list {
+	TALLOC_CTX *mem_ctx;
+	struct gpo_domain_orphan *list;
+	size_t count;
+	char **have;
+	size_t n_have;
+};
+
+/* SYSVOL folders named for a GPO that has no container. */
+static int add_orphan_folders(struct orphan_list *ol, TALLOC_CTX *tmp,
+			      const struct ad_smb_entry *folders, size_t n,
+			      struct gpo_error **reterr)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < n; i++) {
+		struct gpo_domain_orphan *o;
+		char guid[39];
+
+		if (!folders[i].is_dir || strlen(folders[i].name) != 38 ||
+		    gpo_guid_normalize(folders[i].name, guid) != 0 ||
+		    known(ol->have, ol->n_have, guid))
+			continue;
+		if ((o = orphan_of(ol->mem_ctx, &ol->list, &ol->count, guid)) == NULL)
+			rc = gpo_oom(tmp, reterr);
+		else
+			o->folder = true;
+	}
+	return rc;
+}
+
+/* Links to a GPO that has no container, from the objects `e` with a gPLink. */
+static int add_orphan_links(struct orphan_list *ol, TALLOC_CTX *tmp, const struct gpo_domain *d,
+			    const struct ad_entry *e, size_t n, struct gpo_error **reterr)
+{
+	size_t i, k;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < n; i++) {
+		struct gplink *l = NULL;
+
+		if (gplink_parse(tmp, ad_entry_get(&e[i], "gPLink"), &l) != 0)
+			return gpo_oom(tmp, reterr);
+		for (k = 0; rc == 0 && k < l->count; k++) {
+			struct gpo_domain_orphan *o;
+			char guid[39];
+
+			if (!l->entries[k].is_link || l->entries[k].dn == NULL ||
+			    !gpo_dn_guid(d, l->entries[k].dn, guid) ||
+			    known(ol->have, ol->n_have, guid))
+				continue;
+			o = orphan_of(ol->mem_ctx, &ol->list, &ol->count, guid);
+			if (o != NULL)
+				o->link_targets = talloc_realloc(ol->list, o->link_targets, char *,
+								 o->n_links + 1);
+			if (o == NULL || o->link_targets == NULL) {
+				rc = gpo_oom(tmp, reterr);
+				break;
+			}
+			o->link_targets[o->n_links++] = talloc_strdup(ol->list, e[i].dn);
+		}
+	}
+	return rc;
+}
+
 int gpo_domain_list_orphans(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 			    struct gpo_domain_orphan **ret_orphans, size_t *ret_count,
 			    struct gpo_error **reterr)
 {
 	static const char *const attrs[] = { "gPLink", NULL };
 	TALLOC_CTX *tmp = talloc_new(NULL);
-	struct gpo_domain_orphan *list = talloc_zero_array(mem_ctx, struct gpo_domain_orphan, 1);
+	struct orphan_list ol = { .mem_ctx = mem_ctx };
 	struct ad_smb_entry *folders = NULL;
 	struct ad_entry *e = NULL;
-	char **have = NULL;
-	size_t n_have = 0, n_folders = 0, n = 0, count = 0, i, k;
-	int rc = list ? containers(tmp, d, &have, &n_have, reterr) : gpo_oom(tmp, reterr);
+	size_t n_folders = 0, n = 0;
+	int rc;
 
+	ol.list = talloc_zero_array(mem_ctx, struct gpo_domain_orphan, 1);
+	rc = ol.list != NULL ? containers(tmp, d, &ol.have, &ol.n_have, reterr)
+			     : gpo_oom(tmp, reterr);
 	if (rc == 0)
 		rc = domain_smb(tmp, d, reterr);
 	if (rc == 0)
-		rc = ad_smb_list(tmp, d->smb, talloc_asprintf(tmp, "%s/Policies", d->realm), &folders,
-				 &n_folders, reterr);
-	for (i = 0; rc == 0 && i < n_folders; i++) {
-		struct gpo_domain_orphan *o;
-		char guid[39];
-
-		if (!folders[i].is_dir || strlen(folders[i].name) != 38 ||
-		    gpo_guid_normalize(folders[i].name, guid) != 0 || known(have, n_have, guid))
-			continue;
-		if ((o = orphan_of(mem_ctx, &list, &count, guid)) == NULL)
-			rc = gpo_oom(tmp, reterr);
-		else
-			o->folder = true;
-	}
+		rc = ad_smb_list(tmp, d->smb, talloc_asprintf(tmp, "%s/Policies", d->realm),
+				 &folders, &n_folders, reterr);
 	if (rc == 0)
-		rc = ad_ldap_search(tmp, d->ldap, d->base_dn, 2, "(gPLink=*)", attrs, 0, &e, &n, reterr);
-	for (i = 0; rc == 0 && i < n; i++) {
-		struct gplink *l = NULL;
-
-		if (gplink_parse(tmp, ad_entry_get(&e[i], "gPLink"), &l) != 0) {
-			rc = gpo_oom(tmp, reterr);
-			break;
-		}
-		for (k = 0; rc == 0 && k < l->count; k++) {
-			struct gpo_domain_orphan *o;
-			char guid[39];
-
-			if (!l->entries[k].is_link || l->entries[k].dn == NULL ||
-			    !gpo_dn_guid(d, l->entries[k].dn, guid) || known(have, n_have, guid))
-				continue;
-			o = orphan_of(mem_ctx, &list, &count, guid);
-			if (o == NULL || (o->link_targets = talloc_realloc(list, o->link_targets, char *,
-									   o->n_links + 1)) == NULL) {
-				rc = gpo_oom(tmp, reterr);
-				break;
-			}
-			o->link_targets[o->n_links++] = talloc_strdup(list, e[i].dn);
-		}
-	}
+		rc = add_orphan_folders(&ol, tmp, folders, n_folders, reterr);
+	if (rc == 0)
+		rc = ad_ldap_search(tmp, d->ldap, d->base_dn, 2, "(gPLink=*)", attrs, 0, &e, &n,
+				    reterr);
+	if (rc == 0)
+		rc = add_orphan_links(&ol, tmp, d, e, n, reterr);
 	if (rc == 0) {
-		*ret_orphans = list;
-		*ret_count = count;
+		*ret_orphans = ol.list;
+		*ret_count = ol.count;
 	} else {
-		talloc_free(list);
+		talloc_free(ol.list);
 	}
-	rc = domain_keep_error(mem_ctx, reterr, rc);
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
+}
+
+/* The right to remove each link to the orphan: GPO_EACCES before anything changes. */
+static int may_unlink_all(TALLOC_CTX *tmp, struct gpo_domain *d,
+			  const struct gpo_domain_orphan *o, struct gpo_error **reterr)
+{
+	static const char *const gplink[] = { "gPLink", NULL };
+	size_t i;
+	int rc;
+
+	for (i = 0; i < o->n_links; i++) {
+		char *missing = NULL;
+
+		rc = domain_unwritable(tmp, d, o->link_targets[i], gplink, &missing, reterr);
+		if (rc == 0 && missing != NULL)
+			rc = gpo_fail(tmp, reterr, GPO_EACCES, "%s may not remove the link from "
+				      "'%s'; nothing was changed",
+				      d->identity ? d->identity : "this account",
+				      o->link_targets[i]);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
 }
 
 int gpo_domain_delete_orphan(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *guid,
@@ -309,18 +371,9 @@ int gpo_domain_delete_orphan(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const ch
 	g = talloc_zero(tmp, struct gpo_domain_gpo);
 	memcpy(g->guid, norm, sizeof(g->guid));
 	g->dn = talloc_asprintf(g, "CN=%s,%s", norm, domain_policies_dn(tmp, d));
-	for (i = 0; i < o->n_links; i++) {
-		char *missing = NULL;
-		static const char *const gplink[] = { "gPLink", NULL };
-
-		rc = domain_unwritable(tmp, d, o->link_targets[i], gplink, &missing, reterr);
-		if (rc == 0 && missing != NULL)
-			rc = gpo_fail(tmp, reterr, GPO_EACCES, "%s may not remove the link from "
-				      "'%s'; nothing was changed",
-				      d->identity ? d->identity : "this account", o->link_targets[i]);
-		if (rc != 0)
-			goto out;
-	}
+	rc = may_unlink_all(tmp, d, o, reterr);
+	if (rc != 0)
+		goto out;
 	failed = remove_links(tmp, d, g, o->link_targets, o->n_links);
 	if (o->folder)
 		rc = ad_smb_remove_tree(tmp, d->smb, domain_sysvol_path(tmp, d, norm), reterr);
@@ -330,7 +383,7 @@ int gpo_domain_delete_orphan(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const ch
 			      failed ? failed : "",
 			      rc != 0 ? " (the SYSVOL folder remains)" : "");
 out:
-	rc = domain_keep_error(mem_ctx, reterr, rc);
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
 }

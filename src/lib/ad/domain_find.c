@@ -49,7 +49,7 @@ static int find_links(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct gpo_doma
 			g->n_links++;
 		}
 	}
-	rc = domain_keep_error(mem_ctx, reterr, rc);
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
 }
@@ -93,7 +93,7 @@ int gpo_domain_list_gpos(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 		*ret_count = k;
 	}
 out:
-	rc = domain_keep_error(mem_ctx, reterr, rc);
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
 }
@@ -157,7 +157,7 @@ static int find(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *which, bo
 	else
 		talloc_free(g);
 out:
-	rc = domain_keep_error(mem_ctx, reterr, rc);
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
 }
@@ -208,7 +208,7 @@ int gpo_domain_read_files(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 	}
 	if (rc == 0)
 		*ret_contents = talloc_steal(mem_ctx, c);
-	rc = domain_keep_error(mem_ctx, reterr, rc);
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
 }
@@ -241,6 +241,53 @@ static void problem(struct gpo_domain_state *s, unsigned bit, const char *text)
 						s->description[0] ? "; " : "", text);
 }
 
+/* GPT.INI's Version against the container's versionNumber; read problems are problems too. */
+static void check_gpt_version(TALLOC_CTX *tmp, struct gpo_domain *d,
+			      const struct gpo_domain_gpo *gpo, const struct domain_view *v,
+			      struct gpo_domain_state *s)
+{
+	uint8_t *data = NULL;
+	size_t len = 0;
+	struct gpo_gptini *ini = NULL;
+	uint32_t version = 0;
+
+	if (ad_smb_read(tmp, d->smb, v->gpt_ini, GPO_FILE_MAX, &data, &len, NULL) == 0 &&
+	    gpo_gptini_parse(tmp, (const char *)data, len, &ini, NULL) == 0 &&
+	    gpo_gptini_get_version(ini, &version, NULL) == 0) {
+		s->have_gpt_version = true;
+		s->gpt_version = version;
+		if (version != gpo->version)
+			problem(s, GPO_PROBLEM_VERSION,
+				talloc_asprintf(tmp, "GPT.INI Version %lu, versionNumber %lu",
+						(unsigned long)version,
+						(unsigned long)gpo->version));
+	} else {
+		problem(s, GPO_PROBLEM_VERSION, "GPT.INI has no readable Version");
+	}
+}
+
+/* The SYSVOL folder's ACL against the one its container's descriptor asks for. */
+static int check_folder_acl(TALLOC_CTX *tmp, struct gpo_domain *d,
+			    const struct gpo_domain_gpo *gpo, const char *path,
+			    struct gpo_domain_state *s, struct gpo_error **reterr)
+{
+	struct gpo_sd *want = NULL, *have = NULL;
+	struct gpo_sd_diff *diff = NULL;
+	int rc;
+
+	rc = domain_wanted_fs_sd(tmp, d, gpo->dn, false, &want, reterr);
+	if (rc == 0)
+		rc = ad_smb_get_sd(tmp, d->smb, path, &have, reterr);
+	if (rc == 0 && gpo_sd_compare_access(tmp, want, have, &diff) != 0)
+		rc = gpo_oom(tmp, reterr);
+	if (rc != 0)
+		return rc;
+	if (!diff->same)
+		problem(s, GPO_PROBLEM_ACL, "the SYSVOL folder's ACL is not the container's "
+			"('gpo-cep acl' says how)");
+	return 0;
+}
+
 int gpo_domain_check_gpo(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 			 const struct gpo_domain_gpo *gpo, struct gpo_domain_state **ret_state,
 			 struct gpo_error **reterr)
@@ -270,39 +317,12 @@ int gpo_domain_check_gpo(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 	} else if (v.gpt_ini == NULL) {
 		problem(s, GPO_PROBLEM_NO_GPT_INI, "no GPT.INI");
 	} else {
-		uint8_t *data = NULL;
-		size_t len = 0;
-		struct gpo_gptini *ini = NULL;
-		uint32_t version = 0;
-
-		if (ad_smb_read(tmp, d->smb, v.gpt_ini, GPO_FILE_MAX, &data, &len, NULL) == 0 &&
-		    gpo_gptini_parse(tmp, (const char *)data, len, &ini, NULL) == 0 &&
-		    gpo_gptini_get_version(ini, &version, NULL) == 0) {
-			s->have_gpt_version = true;
-			s->gpt_version = version;
-			if (version != gpo->version)
-				problem(s, GPO_PROBLEM_VERSION,
-					talloc_asprintf(tmp, "GPT.INI Version %lu, versionNumber %lu",
-							(unsigned long)version,
-							(unsigned long)gpo->version));
-		} else {
-			problem(s, GPO_PROBLEM_VERSION, "GPT.INI has no readable Version");
-		}
+		check_gpt_version(tmp, d, gpo, &v, s);
 	}
 	if (v.folder) {
-		struct gpo_sd *want = NULL, *have = NULL;
-		struct gpo_sd_diff *diff = NULL;
-
-		rc = domain_wanted_fs_sd(tmp, d, gpo->dn, false, &want, reterr);
-		if (rc == 0)
-			rc = ad_smb_get_sd(tmp, d->smb, path, &have, reterr);
-		if (rc == 0 && gpo_sd_compare_access(tmp, want, have, &diff) != 0)
-			rc = gpo_oom(tmp, reterr);
+		rc = check_folder_acl(tmp, d, gpo, path, s, reterr);
 		if (rc != 0)
 			goto out;
-		if (!diff->same)
-			problem(s, GPO_PROBLEM_ACL, "the SYSVOL folder's ACL is not the container's "
-				"('gpo-cep acl' says how)");
 	}
 	if (v.unfinished)
 		problem(s, GPO_PROBLEM_INTERRUPTED, "files of an interrupted update");
@@ -313,7 +333,7 @@ int gpo_domain_check_gpo(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 	else
 		*ret_state = talloc_steal(mem_ctx, s);
 out:
-	rc = domain_keep_error(mem_ctx, reterr, rc);
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
 }

@@ -104,9 +104,6 @@ int domain_set_folder_acl(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char 
 int domain_set_tree_acl(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
 			const struct gpo_sd *fs, struct gpo_error **reterr);
 
-/* Move an error made on a scratch context to the caller's. */
-int domain_keep_error(TALLOC_CTX *mem_ctx, struct gpo_error **reterr, int rc);
-
 /*
  * The GPO folder lock: "gpo-cep.lock" created exclusively in the folder,
  * naming host, process and time.  One left by a process of this host that

@@ -55,7 +55,7 @@ int gpo_domain_check_link_target(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 									   : "this account",
 			      target_dn);
 out:
-	rc = domain_keep_error(mem_ctx, reterr, rc);
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
 }
@@ -121,7 +121,7 @@ static int edit_gplink(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const struct g
 		rc = gpo_fail(tmp, reterr, GPO_ECONFLICT, "the links of '%s' kept changing under "
 			      "gpo-cep (%d attempts): nothing was changed; run again", target,
 			      CAS_ATTEMPTS);
-	rc = domain_keep_error(mem_ctx, reterr, rc);
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
 }

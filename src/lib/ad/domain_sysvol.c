@@ -130,7 +130,7 @@ int domain_lock_folder(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *pa
 		if (rc != 0)
 			break;
 	}
-	rc = domain_keep_error(mem_ctx, reterr, rc);
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	if (rc != 0) {
 		talloc_free(l);
@@ -347,16 +347,18 @@ static void remove_new(struct gpo_domain *d, struct step *s, size_t n)
 		ad_smb_unlink(NULL, d->smb, s[i].nw, NULL);
 }
 
-int domain_replace_files(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
-			 const struct domain_file *files, size_t n, struct gpo_error **reterr)
+/*
+ * Phase 1: every new file complete under its .new name, its size checked;
+ * nothing else changes.  *ret_reached: how many steps began (the .new
+ * files to remove on failure).
+ */
+static int write_new_files(TALLOC_CTX *tmp, struct gpo_domain *d, const char *path,
+			   const struct domain_file *files, size_t n, struct step *s,
+			   size_t *ret_reached, struct gpo_error **reterr)
 {
-	TALLOC_CTX *tmp = talloc_new(NULL);
-	struct step *s = talloc_zero_array(tmp, struct step, n ? n : 1);
-	char *commit = talloc_asprintf(tmp, "%s/%s", path, COMMIT_NAME);
 	size_t i;
-	int rc = s && commit ? 0 : gpo_oom(tmp, reterr);
+	int rc = 0;
 
-	/* phase 1: every new file complete under its .new name; nothing else changes */
 	for (i = 0; rc == 0 && i < n; i++) {
 		uint64_t size = 0, dummy;
 
@@ -375,6 +377,45 @@ int domain_replace_files(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *
 			rc = gpo_fail(tmp, reterr, GPO_EIO, "'%s' has %llu bytes on the DC, not %zu",
 				      s[i].nw, (unsigned long long)size, files[i].len);
 	}
+	*ret_reached = i;
+	return rc;
+}
+
+/*
+ * Phase 2, after the mark: each old file aside as .old, its new one in
+ * place.  *ret_reached: how many steps began (what undo_renames undoes).
+ */
+static int place_new_files(TALLOC_CTX *tmp, struct gpo_domain *d, struct step *s, size_t n,
+			   size_t *ret_reached, struct gpo_error **reterr)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < n; i++) {
+		if (s[i].existed) {
+			rc = ad_smb_rename(tmp, d->smb, s[i].final, s[i].old, reterr);
+			s[i].renamed_old = rc == 0;
+		}
+		if (rc == 0) {
+			rc = ad_smb_rename(tmp, d->smb, s[i].nw, s[i].final, reterr);
+			s[i].placed = rc == 0;
+		}
+	}
+	*ret_reached = i;
+	return rc;
+}
+
+int domain_replace_files(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
+			 const struct domain_file *files, size_t n, struct gpo_error **reterr)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct step *s = talloc_zero_array(tmp, struct step, n ? n : 1);
+	char *commit = talloc_asprintf(tmp, "%s/%s", path, COMMIT_NAME);
+	size_t i = 0;
+	int rc = s && commit ? 0 : gpo_oom(tmp, reterr);
+
+	if (rc == 0)
+		rc = write_new_files(tmp, d, path, files, n, s, &i, reterr);
 	if (rc != 0) {
 		remove_new(d, s, i);
 		rc = gpo_fail(mem_ctx, reterr, rc, "%s; no file of the GPO was changed",
@@ -389,16 +430,7 @@ int domain_replace_files(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *
 			      reterr && *reterr ? (*reterr)->message : gpo_strerror(rc));
 		goto out;
 	}
-	for (i = 0; rc == 0 && i < n; i++) {
-		if (s[i].existed) {
-			rc = ad_smb_rename(tmp, d->smb, s[i].final, s[i].old, reterr);
-			s[i].renamed_old = rc == 0;
-		}
-		if (rc == 0) {
-			rc = ad_smb_rename(tmp, d->smb, s[i].nw, s[i].final, reterr);
-			s[i].placed = rc == 0;
-		}
-	}
+	rc = place_new_files(tmp, d, s, n, &i, reterr);
 	if (rc != 0) {
 		/* refused or lost: undo what was done, or leave it for the next run */
 		const char *why = reterr && *reterr ? (*reterr)->message : gpo_strerror(rc);
@@ -475,7 +507,7 @@ int domain_view_folder(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *pa
 	if (rc == 0)
 		rc = scan_folder(tmp, d, path, &sc, reterr);
 	if (rc != 0) {
-		rc = domain_keep_error(mem_ctx, reterr, rc);
+		rc = gpo_error_keep(mem_ctx, reterr, rc);
 		talloc_free(tmp);
 		return rc;
 	}

@@ -143,7 +143,7 @@ int gpo_domain_apply_plan(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 
 	if (!plan->changed) {
 		rc = path ? finish_interrupted(tmp, d, path, reterr) : gpo_oom(tmp, reterr);
-		rc = domain_keep_error(mem_ctx, reterr, rc);
+		rc = gpo_error_keep(mem_ctx, reterr, rc);
 		talloc_free(tmp);
 		return rc;
 	}
@@ -181,7 +181,7 @@ int gpo_domain_apply_plan(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 			      reterr && *reterr ? (*reterr)->message : gpo_strerror(rc));
 out:
 	talloc_free(lock);
-	rc = domain_keep_error(mem_ctx, reterr, rc);
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
 }

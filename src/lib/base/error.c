@@ -65,3 +65,10 @@ int gpo_oom(TALLOC_CTX *mem_ctx, struct gpo_error **reterr)
 {
 	return gpo_fail_at(mem_ctx, reterr, GPO_ENOMEM, -1, "out of memory");
 }
+
+int gpo_error_keep(TALLOC_CTX *mem_ctx, struct gpo_error **reterr, int rc)
+{
+	if (rc != 0 && reterr != NULL && *reterr != NULL && talloc_parent(*reterr) != mem_ctx)
+		talloc_steal(mem_ctx, *reterr);
+	return rc;
+}

@@ -28,6 +28,13 @@ int gpo_fail_at(TALLOC_CTX *mem_ctx, struct gpo_error **reterr, int code,
 	gpo_fail_at(mem_ctx, reterr, code, -1, __VA_ARGS__)
 int gpo_oom(TALLOC_CTX *mem_ctx, struct gpo_error **reterr);
 
+/*
+ * When rc says the call failed, move *reterr to mem_ctx if it was made on
+ * another context (a scratch one about to be freed); returns rc, so that
+ * "return gpo_error_keep(mem_ctx, reterr, rc)" ends a function.
+ */
+int gpo_error_keep(TALLOC_CTX *mem_ctx, struct gpo_error **reterr, int rc);
+
 /* ASCII-only case folding: registry names compare this way for our keys. */
 static inline int ascii_upper(int c)
 {

@@ -219,11 +219,29 @@ static int check_data(struct reader *r, uint32_t type, const uint8_t *d,
 	}
 }
 
+/* A record's type and size, each followed by ';'. */
+static int scan_type_and_size(struct reader *r, uint32_t *ret_type, uint32_t *ret_size)
+{
+	int rc;
+
+	if (r->len - r->pos < 4)
+		return bad(r, r->pos, "truncated record: the type is missing");
+	*ret_type = pull_u32le(r->buf + r->pos);
+	r->pos += 4;
+	if ((rc = expect_char(r, ';', "';' after the type")) != 0)
+		return rc;
+	if (r->len - r->pos < 4)
+		return bad(r, r->pos, "truncated record: the size is missing");
+	*ret_size = pull_u32le(r->buf + r->pos);
+	r->pos += 4;
+	return expect_char(r, ';', "';' after the size");
+}
+
 static int decode_record(struct reader *r, struct gpo_preg_record *prev,
 			 struct gpo_preg_record *rec)
 {
 	size_t key_start, key_units, val_start, val_units, data_at;
-	uint32_t size;
+	uint32_t size = 0;
 	int rc = 0;
 
 	if ((rc = expect_char(r, '[', "'['")) != 0)
@@ -238,17 +256,7 @@ static int decode_record(struct reader *r, struct gpo_preg_record *prev,
 		return rc;
 	if ((rc = expect_char(r, ';', "';' after the value name")) != 0)
 		return rc;
-	if (r->len - r->pos < 4)
-		return bad(r, r->pos, "truncated record: the type is missing");
-	rec->type = pull_u32le(r->buf + r->pos);
-	r->pos += 4;
-	if ((rc = expect_char(r, ';', "';' after the type")) != 0)
-		return rc;
-	if (r->len - r->pos < 4)
-		return bad(r, r->pos, "truncated record: the size is missing");
-	size = pull_u32le(r->buf + r->pos);
-	r->pos += 4;
-	if ((rc = expect_char(r, ';', "';' after the size")) != 0)
+	if ((rc = scan_type_and_size(r, &rec->type, &size)) != 0)
 		return rc;
 	data_at = r->pos;
 	if (size > r->len - r->pos)
@@ -287,15 +295,10 @@ static int decode_record(struct reader *r, struct gpo_preg_record *prev,
 	return 0;
 }
 
-int gpo_preg_decode(TALLOC_CTX *mem_ctx, const uint8_t *buf, size_t len,
-		    struct gpo_preg_file **ret_file, struct gpo_error **reterr)
+/* The 8-byte header: "PReg" and version 1. */
+static int check_header(TALLOC_CTX *mem_ctx, const uint8_t *buf, size_t len,
+			struct gpo_error **reterr)
 {
-	struct reader r = { .mem_ctx = mem_ctx, .buf = buf, .len = len,
-			    .pos = PREG_HEADER_SIZE, .reterr = reterr };
-	struct gpo_preg_file *file;
-	size_t cap = 0;
-	int rc;
-
 	if (len < PREG_HEADER_SIZE)
 		return gpo_fail_at(mem_ctx, reterr, GPO_EINVAL, 0,
 				   "not a Registry.pol file: %zu bytes is too short for "
@@ -309,7 +312,21 @@ int gpo_preg_decode(TALLOC_CTX *mem_ctx, const uint8_t *buf, size_t len,
 				   "unsupported Registry.pol version %lu at byte offset 4 "
 				   "(only version 1 exists)",
 				   (unsigned long)pull_u32le(buf + 4));
+	return 0;
+}
 
+int gpo_preg_decode(TALLOC_CTX *mem_ctx, const uint8_t *buf, size_t len,
+		    struct gpo_preg_file **ret_file, struct gpo_error **reterr)
+{
+	struct reader r = { .mem_ctx = mem_ctx, .buf = buf, .len = len,
+			    .pos = PREG_HEADER_SIZE, .reterr = reterr };
+	struct gpo_preg_file *file;
+	size_t cap = 0;
+	int rc;
+
+	rc = check_header(mem_ctx, buf, len, reterr);
+	if (rc != 0)
+		return rc;
 	file = talloc_zero(NULL, struct gpo_preg_file);
 	if (file == NULL)
 		return gpo_oom(mem_ctx, reterr);
@@ -372,12 +389,74 @@ static inline uint8_t *put_u32(uint8_t *o, uint32_t v)
 	return o + 4;
 }
 
+/* The previous record's key: its string, and where its UTF-16 bytes are in the output. */
+struct key_bytes {
+	const char *key;
+	size_t start, len;
+};
+
+/*
+ * Record i (counted from 0) as "[key;value;type;size;data]".  Running out
+ * of memory only sets b->failed, for the caller to report.
+ */
+static int encode_record(TALLOC_CTX *mem_ctx, struct buf *b, const struct gpo_preg_record *rec,
+			 size_t i, struct key_bytes *prev, struct gpo_error **reterr)
+{
+	const char *value = rec->value ? rec->value : "";
+	size_t bad_at = 0;
+	uint8_t *o;
+
+	if (rec->key == NULL || rec->key[0] == '\0')
+		return gpo_fail(mem_ctx, reterr, GPO_EINVAL,
+				"record %zu: the key name is empty", i + 1);
+	if (rec->size > 0 && rec->data == NULL)
+		return gpo_fail(mem_ctx, reterr, GPO_EINVAL,
+				"record %zu: size %lu but no data", i + 1,
+				(unsigned long)rec->size);
+	buf_push_u16le(b, '[');
+	if (rec->key == prev->key) {
+		/* shared key string (see decode): copy the bytes we made */
+		if (buf_reserve(b, prev->len)) {
+			memcpy(b->data + b->len, b->data + prev->start, prev->len);
+			b->len += prev->len;
+		}
+	} else {
+		prev->start = b->len;
+		if (!utf8_to_utf16le(b, rec->key, strlen(rec->key), &bad_at))
+			return gpo_fail(mem_ctx, reterr, GPO_EINVAL, "record %zu: key name "
+					"is not valid UTF-8 at byte %zu", i + 1, bad_at);
+		prev->len = b->len - prev->start;
+		prev->key = rec->key;
+	}
+	if (!buf_reserve(b, 4))
+		return 0;
+	put_u16(put_u16(b->data + b->len, 0), ';');
+	b->len += 4;
+	if (!utf8_to_utf16le(b, value, strlen(value), &bad_at))
+		return gpo_fail(mem_ctx, reterr, GPO_EINVAL, "record %zu: value name is "
+				"not valid UTF-8 at byte %zu", i + 1, bad_at);
+	if (!buf_reserve(b, 2 + 2 + 4 + 2 + 4 + 2 + (size_t)rec->size + 2))
+		return 0;
+	o = b->data + b->len;
+	o = put_u16(o, 0);
+	o = put_u16(o, ';');
+	o = put_u32(o, rec->type);
+	o = put_u16(o, ';');
+	o = put_u32(o, rec->size);
+	o = put_u16(o, ';');
+	if (rec->size > 0)
+		memcpy(o, rec->data, rec->size);
+	o += rec->size;
+	o = put_u16(o, ']');
+	b->len = (size_t)(o - b->data);
+	return 0;
+}
+
 int gpo_preg_encode(TALLOC_CTX *mem_ctx, const struct gpo_preg_file *file,
 		    uint8_t **ret_buf, size_t *ret_len, struct gpo_error **reterr)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
-	const char *prev_key = NULL;
-	size_t prev_start = 0, prev_len = 0;
+	struct key_bytes prev = { NULL, 0, 0 };
 	struct buf b;
 	size_t i;
 	int rc;
@@ -388,62 +467,9 @@ int gpo_preg_encode(TALLOC_CTX *mem_ctx, const struct gpo_preg_file *file,
 	buf_push_str(&b, PREG_SIGNATURE);
 	buf_push_u32le(&b, PREG_VERSION);
 	for (i = 0; i < file->count && !b.failed; i++) {
-		const struct gpo_preg_record *rec = &file->records[i];
-		const char *value = rec->value ? rec->value : "";
-		size_t bad_at = 0;
-		uint8_t *o;
-
-		if (rec->key == NULL || rec->key[0] == '\0') {
-			rc = gpo_fail(mem_ctx, reterr, GPO_EINVAL,
-				      "record %zu: the key name is empty", i + 1);
+		rc = encode_record(mem_ctx, &b, &file->records[i], i, &prev, reterr);
+		if (rc != 0)
 			goto out;
-		}
-		if (rec->size > 0 && rec->data == NULL) {
-			rc = gpo_fail(mem_ctx, reterr, GPO_EINVAL,
-				      "record %zu: size %lu but no data", i + 1,
-				      (unsigned long)rec->size);
-			goto out;
-		}
-		buf_push_u16le(&b, '[');
-		if (rec->key == prev_key) {
-			/* shared key string (see decode): copy the bytes we made */
-			if (buf_reserve(&b, prev_len)) {
-				memcpy(b.data + b.len, b.data + prev_start, prev_len);
-				b.len += prev_len;
-			}
-		} else {
-			prev_start = b.len;
-			if (!utf8_to_utf16le(&b, rec->key, strlen(rec->key), &bad_at)) {
-				rc = gpo_fail(mem_ctx, reterr, GPO_EINVAL, "record %zu: key name "
-					      "is not valid UTF-8 at byte %zu", i + 1, bad_at);
-				goto out;
-			}
-			prev_len = b.len - prev_start;
-			prev_key = rec->key;
-		}
-		if (!buf_reserve(&b, 4))
-			break;
-		put_u16(put_u16(b.data + b.len, 0), ';');
-		b.len += 4;
-		if (!utf8_to_utf16le(&b, value, strlen(value), &bad_at)) {
-			rc = gpo_fail(mem_ctx, reterr, GPO_EINVAL, "record %zu: value name is "
-				      "not valid UTF-8 at byte %zu", i + 1, bad_at);
-			goto out;
-		}
-		if (!buf_reserve(&b, 2 + 2 + 4 + 2 + 4 + 2 + (size_t)rec->size + 2))
-			break;
-		o = b.data + b.len;
-		o = put_u16(o, 0);
-		o = put_u16(o, ';');
-		o = put_u32(o, rec->type);
-		o = put_u16(o, ';');
-		o = put_u32(o, rec->size);
-		o = put_u16(o, ';');
-		if (rec->size > 0)
-			memcpy(o, rec->data, rec->size);
-		o += rec->size;
-		o = put_u16(o, ']');
-		b.len = (size_t)(o - b.data);
 	}
 	if (b.failed) {
 		rc = gpo_oom(mem_ctx, reterr);

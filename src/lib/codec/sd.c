@@ -477,6 +477,65 @@ static int cmp_pairs(const void *x, const void *y)
 	return c;
 }
 
+/*
+ * Entries without a file form keep their place at the start of out->aces;
+ * the others become pairs with their file form.  An inherited entry is
+ * GPO_EINVAL: the server's, not ours to order.
+ */
+static int split_entries(const struct gpo_sd *ds, const struct gpo_sd *fs, struct gpo_sd *out,
+			 struct pair *pairs, size_t *ret_other, size_t *ret_n)
+{
+	size_t i, n = 0, other = 0;
+
+	for (i = 0; i < ds->n_aces; i++) {
+		const struct gpo_ace *a = &ds->aces[i];
+		bool mapped = (a->type == GPO_ACE_ALLOWED || a->type == GPO_ACE_ALLOWED_OBJECT) &&
+			      !(a->trustee.n_sub == 2 && a->trustee.authority == 5 &&
+				a->trustee.sub[0] == 32 && a->trustee.sub[1] == 554);
+
+		if (!mapped) {
+			out->aces[other++] = *a;
+			continue;
+		}
+		if (a->flags & GPO_ACE_INHERITED)
+			return GPO_EINVAL;
+		pairs[n].ds = *a;
+		pairs[n].fs = fs->aces[n];
+		n++;
+	}
+	*ret_other = other;
+	*ret_n = n;
+	return 0;
+}
+
+/*
+ * The sorted pairs' entries after out->aces[0..*k): one whose file form
+ * equals the one before is dropped, when the entry kept grants at least
+ * as much in AD; otherwise GPO_EINVAL.
+ */
+static int append_unique(struct gpo_sd *out, const struct pair *pairs, size_t n, size_t *k)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i > 0 && ace_equal(&pairs[i].fs, &pairs[i - 1].fs)) {
+			const struct gpo_ace *kept = &out->aces[*k - 1], *drop = &pairs[i].ds;
+
+			/* drop only what the kept entry grants on at least the same objects */
+			if (kept->type != drop->type || kept->mask != drop->mask ||
+			    kept->object_flags != drop->object_flags ||
+			    memcmp(kept->object_type, drop->object_type, 16) != 0 ||
+			    sid_cmp(&kept->trustee, &drop->trustee) != 0 ||
+			    (drop->flags & ~kept->flags) != 0 ||
+			    (kept->flags & (GPO_ACE_INHERIT_ONLY | GPO_ACE_NO_PROPAGATE)) != 0)
+				return GPO_EINVAL;
+			continue;
+		}
+		out->aces[(*k)++] = pairs[i].ds;
+	}
+	return 0;
+}
+
 int gpo_sd_canonical_for_sysvol(TALLOC_CTX *mem_ctx, const struct gpo_sd *ds,
 				struct gpo_sd **ret_ds, bool *ret_changed)
 {
@@ -506,46 +565,18 @@ int gpo_sd_canonical_for_sysvol(TALLOC_CTX *mem_ctx, const struct gpo_sd *ds,
 	}
 	*out = *ds;
 	out->aces = talloc_zero_array(out, struct gpo_ace, ds->n_aces + 1);
-	/* entries without a file form keep their place, before the rest */
-	for (i = 0; i < ds->n_aces; i++) {
-		const struct gpo_ace *a = &ds->aces[i];
-		bool mapped = (a->type == GPO_ACE_ALLOWED || a->type == GPO_ACE_ALLOWED_OBJECT) &&
-			      !(a->trustee.n_sub == 2 && a->trustee.authority == 5 &&
-				a->trustee.sub[0] == 32 && a->trustee.sub[1] == 554);
-
-		if (!mapped) {
-			out->aces[other++] = *a;
-			continue;
-		}
-		if (a->flags & GPO_ACE_INHERITED) {
-			talloc_free(fs);
-			talloc_free(out);
-			return GPO_EINVAL; /* inherited entries are the server's, not ours to order */
-		}
-		pairs[n].ds = *a;
-		pairs[n].fs = fs->aces[n];
-		n++;
-	}
+	rc = split_entries(ds, fs, out, pairs, &other, &n);
 	talloc_free(fs);
+	if (rc != 0) {
+		talloc_free(out);
+		return rc;
+	}
 	qsort(pairs, n, sizeof(*pairs), cmp_pairs);
 	k = other;
-	for (i = 0; i < n; i++) {
-		if (i > 0 && ace_equal(&pairs[i].fs, &pairs[i - 1].fs)) {
-			const struct gpo_ace *kept = &out->aces[k - 1], *drop = &pairs[i].ds;
-
-			/* drop only what the kept entry grants on at least the same objects */
-			if (kept->type != drop->type || kept->mask != drop->mask ||
-			    kept->object_flags != drop->object_flags ||
-			    memcmp(kept->object_type, drop->object_type, 16) != 0 ||
-			    sid_cmp(&kept->trustee, &drop->trustee) != 0 ||
-			    (drop->flags & ~kept->flags) != 0 ||
-			    (kept->flags & (GPO_ACE_INHERIT_ONLY | GPO_ACE_NO_PROPAGATE)) != 0) {
-				talloc_free(out);
-				return GPO_EINVAL;
-			}
-			continue;
-		}
-		out->aces[k++] = pairs[i].ds;
+	rc = append_unique(out, pairs, n, &k);
+	if (rc != 0) {
+		talloc_free(out);
+		return rc;
 	}
 	out->n_aces = k;
 	*ret_changed = k != ds->n_aces;
@@ -586,6 +617,40 @@ static bool sid_from_string(const char *s, struct gpo_sid *sid, const char **end
 	return true;
 }
 
+/*
+ * The item "ACL:SID:type/flags/mask" at *p, appended to sd's entries (`cap`
+ * of them allocated); *p moves past it.  GPO_EINVAL when it is not one.
+ */
+static int parse_smb_ace(struct gpo_sd *sd, size_t *cap, const char **p)
+{
+	struct gpo_sid sid;
+	const char *end;
+	unsigned type, flags;
+	unsigned long mask;
+	int used = 0;
+	struct gpo_ace *a;
+
+	if (!sid_from_string(*p + 4, &sid, &end) || *end != ':' ||
+	    sscanf(end + 1, "%u/%u/%lx%n", &type, &flags, &mask, &used) != 3 ||
+	    type > 255 || flags > 255 || mask > UINT32_MAX)
+		return GPO_EINVAL;
+	if (sd->n_aces == *cap) {
+		*cap = *cap ? 2 * *cap : 8;
+		a = talloc_realloc(sd, sd->aces, struct gpo_ace, *cap);
+		if (a == NULL)
+			return GPO_ENOMEM;
+		sd->aces = a;
+	}
+	a = &sd->aces[sd->n_aces++];
+	memset(a, 0, sizeof(*a));
+	a->type = (uint8_t)type;
+	a->flags = (uint8_t)flags;
+	a->mask = (uint32_t)mask;
+	a->trustee = sid;
+	*p = end + 1 + used;
+	return 0;
+}
+
 int gpo_sd_parse_smb_text(TALLOC_CTX *mem_ctx, const char *text, struct gpo_sd **ret_sd,
 			  struct gpo_error **reterr)
 {
@@ -612,29 +677,12 @@ int gpo_sd_parse_smb_text(TALLOC_CTX *mem_ctx, const char *text, struct gpo_sd *
 				goto oom;
 			p = end;
 		} else if (strncmp(p, "ACL:", 4) == 0) {
-			unsigned type, flags;
-			unsigned long mask;
-			int used = 0;
-			struct gpo_ace *a;
+			int rc = parse_smb_ace(sd, &cap, &p);
 
-			if (!sid_from_string(p + 4, &sid, &end) || *end != ':' ||
-			    sscanf(end + 1, "%u/%u/%lx%n", &type, &flags, &mask, &used) != 3 ||
-			    type > 255 || flags > 255 || mask > UINT32_MAX)
+			if (rc == GPO_ENOMEM)
+				goto oom;
+			if (rc != 0)
 				break;
-			if (sd->n_aces == cap) {
-				cap = cap ? 2 * cap : 8;
-				a = talloc_realloc(sd, sd->aces, struct gpo_ace, cap);
-				if (a == NULL)
-					goto oom;
-				sd->aces = a;
-			}
-			a = &sd->aces[sd->n_aces++];
-			memset(a, 0, sizeof(*a));
-			a->type = (uint8_t)type;
-			a->flags = (uint8_t)flags;
-			a->mask = (uint32_t)mask;
-			a->trustee = sid;
-			p = end + 1 + used;
 		} else {
 			break;
 		}

@@ -29,12 +29,43 @@ static char *extension_names(TALLOC_CTX *mem_ctx, enum gpo_cep_scope_kind kind)
 	return s;
 }
 
+/*
+ * One scope's Registry.pol and extension names, when the scope configures
+ * anything; *ret_half (its half of the version) becomes 1 then.
+ */
+static int render_scope(struct gpo_render *r, const struct gpo_cep_scope *scope,
+			enum gpo_cep_scope_kind kind, uint16_t *ret_half, struct gpo_error **reterr)
+{
+	static const char *const pol_path[] = { "Machine/Registry.pol",
+						"User/Registry.pol" };
+	struct gpo_preg_file *records = NULL;
+	struct gpo_file *f;
+	char **names;
+	int rc;
+
+	rc = gpo_cep_scope_encode(r, scope, &records, reterr);
+	if (rc != 0)
+		return rc;
+	if (records->count == 0)
+		return 0; /* nothing configured: no file, version stays 0 */
+	f = &r->files[r->n_files++];
+	f->path = pol_path[kind];
+	rc = gpo_preg_encode(r, records, &f->data, &f->len, reterr);
+	if (rc != 0)
+		return rc;
+	*ret_half = 1;
+	names = kind == GPO_CEP_COMPUTER ? &r->machine_extension_names
+					 : &r->user_extension_names;
+	*names = extension_names(r, kind);
+	if (*names == NULL)
+		return gpo_oom(r, reterr);
+	return 0;
+}
+
 int gpo_render_policy(TALLOC_CTX *mem_ctx, const struct gpo_cep_policy *policy,
 		      const char *guid, struct gpo_render **ret_render,
 		      struct gpo_error **reterr)
 {
-	static const char *const pol_path[] = { "Machine/Registry.pol",
-						"User/Registry.pol" };
 	struct gpo_render *r = talloc_zero(NULL, struct gpo_render);
 	uint16_t half[2] = { 0, 0 };
 	char *ini;
@@ -54,28 +85,11 @@ int gpo_render_policy(TALLOC_CTX *mem_ctx, const struct gpo_cep_policy *policy,
 		goto oom;
 	r->n_files = 1; /* GPT.INI comes first, filled in below */
 	for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++) {
-		struct gpo_preg_file *records = NULL;
-		struct gpo_file *f;
-		char **names;
-
 		if (policy->scopes[k] == NULL)
 			continue;
-		rc = gpo_cep_scope_encode(r, policy->scopes[k], &records, reterr);
+		rc = render_scope(r, policy->scopes[k], k, &half[k], reterr);
 		if (rc != 0)
 			goto fail_keep;
-		if (records->count == 0)
-			continue; /* nothing configured: no file, version stays 0 */
-		f = &r->files[r->n_files++];
-		f->path = pol_path[k];
-		rc = gpo_preg_encode(r, records, &f->data, &f->len, reterr);
-		if (rc != 0)
-			goto fail_keep;
-		half[k] = 1;
-		names = k == GPO_CEP_COMPUTER ? &r->machine_extension_names
-					      : &r->user_extension_names;
-		*names = extension_names(r, k);
-		if (*names == NULL)
-			goto oom;
 	}
 	r->version = gpo_version_make(half[GPO_CEP_USER], half[GPO_CEP_COMPUTER]);
 	ini = gpo_gptini_new_text(r, r->version);
@@ -90,8 +104,7 @@ oom:
 	rc = gpo_oom(mem_ctx, reterr);
 fail_keep:
 	/* errors from the encoders live on r: move them before r goes */
-	if (reterr != NULL && *reterr != NULL && talloc_parent(*reterr) != mem_ctx)
-		talloc_steal(mem_ctx, *reterr);
+	gpo_error_keep(mem_ctx, reterr, rc);
 fail:
 	talloc_free(r);
 	return rc;

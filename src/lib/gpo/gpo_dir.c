@@ -80,6 +80,80 @@ static void sync_dir(const char *path)
 	}
 }
 
+/* Like mkdir DIR: the output folder is made when its parent exists. */
+static int make_output_dir(TALLOC_CTX *mem_ctx, const char *dir, bool *ret_made,
+			   struct gpo_error **reterr)
+{
+	struct stat st;
+
+	if (stat(dir, &st) != 0 && errno == ENOENT) {
+		if (mkdir(dir, 0777) != 0)
+			return gpo_fail(mem_ctx, reterr, errno == ENOENT ? GPO_ENOTFOUND : GPO_EIO,
+					"cannot create the output folder '%s': %s", dir,
+					errno == ENOENT ? "its parent folder does not exist"
+							: strerror(errno));
+		*ret_made = true;
+	}
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		return gpo_fail(mem_ctx, reterr, GPO_ENOTFOUND,
+				"output folder '%s' %s", dir,
+				errno == ENOENT ? "does not exist" : "is not a folder");
+	return 0;
+}
+
+/* The GPO's folders and files, written and synced in the folder `work`. */
+static int write_tree(TALLOC_CTX *mem_ctx, TALLOC_CTX *tmp, const char *work,
+		      const struct gpo_render *render, struct gpo_error **reterr)
+{
+	static const char *const subdirs[] = { "Machine", "User" };
+	size_t i;
+	int rc;
+
+	for (i = 0; i < ARRAY_SIZE(subdirs); i++) {
+		char *p = talloc_asprintf(tmp, "%s/%s", work, subdirs[i]);
+
+		if (p == NULL || mkdir(p, 0777) != 0)
+			return p == NULL ? gpo_oom(mem_ctx, reterr)
+					 : gpo_fail(mem_ctx, reterr, GPO_EIO,
+						    "cannot create '%s': %s", p, strerror(errno));
+	}
+	for (i = 0; i < render->n_files; i++) {
+		const struct gpo_file *f = &render->files[i];
+		char *p = talloc_asprintf(tmp, "%s/%s", work, f->path);
+
+		if (p == NULL)
+			return gpo_oom(mem_ctx, reterr);
+		rc = write_file(mem_ctx, p, f->data, f->len, reterr);
+		if (rc != 0)
+			return rc;
+	}
+	sync_dir(work);
+	return 0;
+}
+
+/* Rename `work` to `final` in one step; with GPO_DIR_REPLACE, over the GPO there. */
+static int move_into_place(TALLOC_CTX *mem_ctx, const char *work, const char *final,
+			   unsigned flags, struct gpo_error **reterr)
+{
+	if (flags & GPO_DIR_REPLACE) {
+		/* swap atomically; the old tree ends up at `work` and is removed */
+		if (renameat2(AT_FDCWD, work, AT_FDCWD, final, RENAME_EXCHANGE) == 0) {
+			remove_tree(work);
+			return 0;
+		}
+		if (errno != ENOENT)
+			return gpo_fail(mem_ctx, reterr, GPO_EIO, "cannot replace '%s': %s",
+					final, strerror(errno));
+	}
+	if (renameat2(AT_FDCWD, work, AT_FDCWD, final, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno == EEXIST)
+		return gpo_fail(mem_ctx, reterr, GPO_EEXIST,
+				"'%s' exists: give --force to replace it", final);
+	return gpo_fail(mem_ctx, reterr, GPO_EIO, "cannot rename '%s' to '%s': %s", work, final,
+			strerror(errno));
+}
+
 int gpo_dir_write(TALLOC_CTX *mem_ctx, const struct gpo_render *render,
 		  const char *dir, unsigned flags, char **ret_path,
 		  struct gpo_error **reterr)
@@ -88,29 +162,14 @@ int gpo_dir_write(TALLOC_CTX *mem_ctx, const struct gpo_render *render,
 	char *final, *work;
 	struct stat st;
 	mode_t mask;
-	size_t i;
 	bool made_dir = false;
 	int rc;
 
 	if (tmp == NULL)
 		return gpo_oom(mem_ctx, reterr);
-	/* like mkdir DIR: the folder is made when its parent exists */
-	if (stat(dir, &st) != 0 && errno == ENOENT) {
-		if (mkdir(dir, 0777) != 0) {
-			rc = gpo_fail(mem_ctx, reterr, errno == ENOENT ? GPO_ENOTFOUND : GPO_EIO,
-				      "cannot create the output folder '%s': %s", dir,
-				      errno == ENOENT ? "its parent folder does not exist"
-						      : strerror(errno));
-			goto out;
-		}
-		made_dir = true;
-	}
-	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		rc = gpo_fail(mem_ctx, reterr, GPO_ENOTFOUND,
-			      "output folder '%s' %s", dir,
-			      errno == ENOENT ? "does not exist" : "is not a folder");
+	rc = make_output_dir(mem_ctx, dir, &made_dir, reterr);
+	if (rc != 0)
 		goto out;
-	}
 	final = talloc_asprintf(tmp, "%s/%s", dir, render->guid);
 	work = talloc_asprintf(tmp, "%s/.gpo-cep-%s-XXXXXX", dir, render->guid);
 	if (final == NULL || work == NULL) {
@@ -136,59 +195,16 @@ int gpo_dir_write(TALLOC_CTX *mem_ctx, const struct gpo_render *render,
 	mask = umask(0);
 	umask(mask);
 	chmod(work, 0777 & ~mask);
-
-	static const char *const subdirs[] = { "Machine", "User" };
-	for (i = 0; i < ARRAY_SIZE(subdirs); i++) {
-		char *p = talloc_asprintf(tmp, "%s/%s", work, subdirs[i]);
-
-		if (p == NULL || mkdir(p, 0777) != 0) {
-			rc = p == NULL ? gpo_oom(mem_ctx, reterr)
-				       : gpo_fail(mem_ctx, reterr, GPO_EIO,
-						  "cannot create '%s': %s", p, strerror(errno));
-			goto fail;
-		}
+	rc = write_tree(mem_ctx, tmp, work, render, reterr);
+	if (rc == 0)
+		rc = move_into_place(mem_ctx, work, final, flags, reterr);
+	if (rc != 0) {
+		remove_tree(work);
+		goto out;
 	}
-	for (i = 0; i < render->n_files; i++) {
-		const struct gpo_file *f = &render->files[i];
-		char *p = talloc_asprintf(tmp, "%s/%s", work, f->path);
-
-		if (p == NULL) {
-			rc = gpo_oom(mem_ctx, reterr);
-			goto fail;
-		}
-		rc = write_file(mem_ctx, p, f->data, f->len, reterr);
-		if (rc != 0)
-			goto fail;
-	}
-	sync_dir(work);
-	if (flags & GPO_DIR_REPLACE) {
-		/* swap atomically; the old tree ends up at `work` and is removed */
-		if (renameat2(AT_FDCWD, work, AT_FDCWD, final, RENAME_EXCHANGE) == 0) {
-			remove_tree(work);
-			goto done;
-		}
-		if (errno != ENOENT) {
-			rc = gpo_fail(mem_ctx, reterr, GPO_EIO, "cannot replace '%s': %s",
-				      final, strerror(errno));
-			goto fail;
-		}
-	}
-	if (renameat2(AT_FDCWD, work, AT_FDCWD, final, RENAME_NOREPLACE) != 0) {
-		rc = errno == EEXIST
-			     ? gpo_fail(mem_ctx, reterr, GPO_EEXIST,
-					"'%s' exists: give --force to replace it", final)
-			     : gpo_fail(mem_ctx, reterr, GPO_EIO, "cannot rename '%s' to '%s': %s",
-					work, final, strerror(errno));
-		goto fail;
-	}
-done:
 	sync_dir(dir);
 	if (ret_path != NULL)
 		*ret_path = talloc_steal(mem_ctx, final);
-	rc = 0;
-	goto out;
-fail:
-	remove_tree(work);
 out:
 	if (rc != 0 && made_dir)
 		rmdir(dir); /* nothing half-written: not even the folder */
@@ -374,8 +390,7 @@ oom:
 	close(dirfd);
 	rc = gpo_oom(mem_ctx, reterr);
 fail:
-	if (reterr != NULL && *reterr != NULL && talloc_parent(*reterr) == c)
-		talloc_steal(mem_ctx, *reterr);
+	gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(c);
 	return rc;
 }
@@ -493,8 +508,7 @@ int gpo_dir_apply_plan(TALLOC_CTX *mem_ctx, const struct gpo_dir_contents *curre
 		close(subfd);
 	}
 	close(dirfd);
-	if (rc != 0 && reterr != NULL && *reterr != NULL && talloc_parent(*reterr) == tmp)
-		talloc_steal(mem_ctx, *reterr);
+	gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
 }

@@ -86,6 +86,64 @@ static bool same_record(const struct gpo_preg_record *a, const struct gpo_preg_r
 	       (a->size == 0 || memcmp(a->data, b->data, a->size) == 0);
 }
 
+/*
+ * The old records, less those the settings replace, with the new block
+ * `fresh` where the old one began, or before the first record the editor
+ * would write after it.
+ */
+static int merge_records(struct gpo_preg_file *out, const struct gpo_preg_file *old,
+			 const struct gpo_preg_file *fresh, bool enrollment, bool autoenroll)
+{
+	size_t i, j, at = SIZE_MAX;
+	bool inserted = false;
+
+	for (i = 0; i < old->count && at == SIZE_MAX; i++)
+		if (replaced_by(&old->records[i], enrollment, autoenroll))
+			at = i;
+	for (i = 0; i <= old->count; i++) {
+		const struct gpo_preg_record *r = i < old->count ? &old->records[i] : NULL;
+
+		if (!inserted && fresh->count > 0 &&
+		    (at != SIZE_MAX ? i == at
+				    : r == NULL || (path_cmp(r->key, GPO_CEP_KEY_CRYPTOGRAPHY) > 0 &&
+						    !key_is(r->key, GPO_CEP_KEY_CRYPTOGRAPHY)))) {
+			for (j = 0; j < fresh->count; j++)
+				if (push(out, &fresh->records[j]) != 0)
+					return GPO_ENOMEM;
+			inserted = true;
+		}
+		if (r != NULL && !replaced_by(r, enrollment, autoenroll) && push(out, r) != 0)
+			return GPO_ENOMEM;
+	}
+	return 0;
+}
+
+/* Store stubs: only for store keys that hold nothing yet, each in registry order. */
+static int add_store_stubs(struct gpo_preg_file *out, const struct gpo_preg_file *stubs)
+{
+	size_t i, j;
+
+	for (i = 0; stubs != NULL && i < stubs->count; i++) {
+		const struct gpo_preg_record *s = &stubs->records[i];
+		size_t pos = out->count;
+
+		for (j = 0; j < out->count; j++) {
+			if (key_under(out->records[j].key, s->key))
+				break;
+			if (pos == out->count && path_cmp(out->records[j].key, s->key) > 0)
+				pos = j;
+		}
+		if (j < out->count)
+			continue;
+		if (push(out, s) != 0)
+			return GPO_ENOMEM;
+		memmove(&out->records[pos + 1], &out->records[pos],
+			(out->count - 1 - pos) * sizeof(*out->records));
+		out->records[pos] = *s;
+	}
+	return 0;
+}
+
 int gpo_cep_merge(TALLOC_CTX *mem_ctx, const struct gpo_preg_file *existing,
 		  const struct gpo_cep_scope *scope, struct gpo_preg_file **ret_merged,
 		  bool *ret_changed, struct gpo_error **reterr)
@@ -96,8 +154,7 @@ int gpo_cep_merge(TALLOC_CTX *mem_ctx, const struct gpo_preg_file *existing,
 	bool autoenroll = scope->auto_enrollment != NULL || scope->remove_auto_enrollment;
 	struct gpo_cep_scope settings = *scope;
 	struct gpo_preg_file *fresh = NULL, *out, *stubs = NULL;
-	size_t i, j, at = SIZE_MAX;
-	bool inserted = false;
+	size_t i;
 	int rc;
 
 	out = talloc_zero(NULL, struct gpo_preg_file);
@@ -118,47 +175,9 @@ int gpo_cep_merge(TALLOC_CTX *mem_ctx, const struct gpo_preg_file *existing,
 		if (rc != 0)
 			goto fail;
 	}
-	for (i = 0; i < old->count && at == SIZE_MAX; i++)
-		if (replaced_by(&old->records[i], enrollment, autoenroll))
-			at = i;
-	for (i = 0; i <= old->count; i++) {
-		const struct gpo_preg_record *r = i < old->count ? &old->records[i] : NULL;
-
-		/*
-		 * Where the new block goes: where the old one began, or before
-		 * the first record the editor would write after it.
-		 */
-		if (!inserted && fresh->count > 0 &&
-		    (at != SIZE_MAX ? i == at
-				    : r == NULL || (path_cmp(r->key, GPO_CEP_KEY_CRYPTOGRAPHY) > 0 &&
-						    !key_is(r->key, GPO_CEP_KEY_CRYPTOGRAPHY)))) {
-			for (j = 0; j < fresh->count; j++)
-				if (push(out, &fresh->records[j]) != 0)
-					goto oom;
-			inserted = true;
-		}
-		if (r != NULL && !replaced_by(r, enrollment, autoenroll) && push(out, r) != 0)
-			goto oom;
-	}
-	/* store stubs: only for store keys that hold nothing yet */
-	for (i = 0; stubs != NULL && i < stubs->count; i++) {
-		const struct gpo_preg_record *s = &stubs->records[i];
-		size_t pos = out->count;
-
-		for (j = 0; j < out->count; j++) {
-			if (key_under(out->records[j].key, s->key))
-				break;
-			if (pos == out->count && path_cmp(out->records[j].key, s->key) > 0)
-				pos = j;
-		}
-		if (j < out->count)
-			continue;
-		if (push(out, s) != 0)
-			goto oom;
-		memmove(&out->records[pos + 1], &out->records[pos],
-			(out->count - 1 - pos) * sizeof(*out->records));
-		out->records[pos] = *s;
-	}
+	if (merge_records(out, old, fresh, enrollment, autoenroll) != 0 ||
+	    add_store_stubs(out, stubs) != 0)
+		goto oom;
 	*ret_changed = out->count != old->count;
 	for (i = 0; !*ret_changed && i < out->count; i++)
 		*ret_changed = !same_record(&out->records[i], &old->records[i]);
@@ -167,8 +186,7 @@ int gpo_cep_merge(TALLOC_CTX *mem_ctx, const struct gpo_preg_file *existing,
 oom:
 	rc = gpo_oom(mem_ctx, reterr);
 fail:
-	if (reterr != NULL && *reterr != NULL && talloc_parent(*reterr) != mem_ctx)
-		talloc_steal(mem_ctx, *reterr);
+	gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(out);
 	return rc;
 }
@@ -189,6 +207,61 @@ static char *needed_ext(TALLOC_CTX *mem_ctx, const char *have, enum gpo_cep_scop
 static uint16_t max16(uint16_t a, uint16_t b)
 {
 	return a > b ? a : b;
+}
+
+/*
+ * One scope of the plan: its Registry.pol as it is and as merged (encoded,
+ * and *half moved on, when it changes), and the extension names it needs.
+ */
+static int plan_scope(struct gpo_update_plan *p, const struct gpo_cep_scope *s,
+		      const struct gpo_dir_contents *current, enum gpo_cep_scope_kind k,
+		      const char *ext, uint16_t *half, struct gpo_error **reterr)
+{
+	int rc;
+
+	p->old_ext[k] = talloc_strdup(p, ext ? ext : "");
+	p->new_ext[k] = talloc_strdup(p, p->old_ext[k]);
+	if (current->pol[k] != NULL) {
+		rc = gpo_preg_decode(p, current->pol[k], current->pol_len[k], &p->old_pol[k],
+				     reterr);
+		if (rc != 0)
+			return rc;
+	}
+	if (s == NULL)
+		return 0;
+	rc = gpo_cep_merge(p, p->old_pol[k], s, &p->new_pol[k], &p->pol_changed[k], reterr);
+	if (rc != 0)
+		return rc;
+	if (p->pol_changed[k]) {
+		rc = gpo_preg_encode(p, p->new_pol[k], &p->new_pol_bytes[k], &p->new_pol_len[k],
+				     reterr);
+		if (rc != 0)
+			return rc;
+		*half = gpo_version_next(*half);
+	}
+	/* the extensions the settings need; others stay (a folder has none) */
+	if (ext != NULL && p->new_pol[k]->count > 0 &&
+	    (s->enrollment || s->auto_enrollment || s->certificate_stores)) {
+		p->new_ext[k] = needed_ext(p, p->old_ext[k], k);
+		if (p->new_ext[k] == NULL)
+			return gpo_fail(p, reterr, GPO_EINVAL, "malformed extension names '%s'",
+					p->old_ext[k]);
+	}
+	p->ext_changed |= strcmp(p->new_ext[k], p->old_ext[k]) != 0;
+	return 0;
+}
+
+/* The new GPT.INI: the old one with the new version, or a new file; NULL when out of memory. */
+static void plan_gpt_ini(struct gpo_update_plan *p, const struct gpo_dir_contents *current,
+			 struct gpo_gptini *ini)
+{
+	if (current->gpt_ini == NULL) {
+		p->new_gpt_ini = gpo_gptini_new_text(p, p->new_version);
+		p->new_gpt_ini_len = p->new_gpt_ini ? strlen(p->new_gpt_ini) : 0;
+	} else if (gpo_gptini_set_version(ini, p->new_version) != 0 ||
+		   gpo_gptini_encode(p, ini, &p->new_gpt_ini, &p->new_gpt_ini_len) != 0) {
+		p->new_gpt_ini = NULL;
+	}
 }
 
 int gpo_plan_update(TALLOC_CTX *mem_ctx, const struct gpo_cep_policy *policy,
@@ -222,39 +295,9 @@ int gpo_plan_update(TALLOC_CTX *mem_ctx, const struct gpo_cep_policy *policy,
 				   gpo_version_user((uint32_t)ad_version));
 	p->old_version = gpo_version_make(half[GPO_CEP_USER], half[GPO_CEP_COMPUTER]);
 	for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++) {
-		const struct gpo_cep_scope *s = policy->scopes[k];
-
-		p->old_ext[k] = talloc_strdup(p, ext[k] ? ext[k] : "");
-		p->new_ext[k] = talloc_strdup(p, p->old_ext[k]);
-		if (current->pol[k] != NULL) {
-			rc = gpo_preg_decode(p, current->pol[k], current->pol_len[k], &p->old_pol[k],
-					     reterr);
-			if (rc != 0)
-				goto fail;
-		}
-		if (s == NULL)
-			continue;
-		rc = gpo_cep_merge(p, p->old_pol[k], s, &p->new_pol[k], &p->pol_changed[k], reterr);
+		rc = plan_scope(p, policy->scopes[k], current, k, ext[k], &half[k], reterr);
 		if (rc != 0)
 			goto fail;
-		if (p->pol_changed[k]) {
-			rc = gpo_preg_encode(p, p->new_pol[k], &p->new_pol_bytes[k],
-					     &p->new_pol_len[k], reterr);
-			if (rc != 0)
-				goto fail;
-			half[k] = gpo_version_next(half[k]);
-		}
-		/* the extensions the settings need; others stay (a folder has none) */
-		if (ext[k] != NULL && p->new_pol[k]->count > 0 &&
-		    (s->enrollment || s->auto_enrollment || s->certificate_stores)) {
-			p->new_ext[k] = needed_ext(p, p->old_ext[k], k);
-			if (p->new_ext[k] == NULL) {
-				rc = gpo_fail(mem_ctx, reterr, GPO_EINVAL,
-					      "malformed extension names '%s'", p->old_ext[k]);
-				goto fail;
-			}
-		}
-		p->ext_changed |= strcmp(p->new_ext[k], p->old_ext[k]) != 0;
 	}
 	/*
 	 * GPT.INI and versionNumber disagree: an earlier run stopped between
@@ -269,13 +312,7 @@ int gpo_plan_update(TALLOC_CTX *mem_ctx, const struct gpo_cep_policy *policy,
 		half[GPO_CEP_COMPUTER] = gpo_version_next(half[GPO_CEP_COMPUTER]);
 		p->new_version = gpo_version_make(half[GPO_CEP_USER], half[GPO_CEP_COMPUTER]);
 	}
-	if (current->gpt_ini == NULL) {
-		p->new_gpt_ini = gpo_gptini_new_text(p, p->new_version);
-		p->new_gpt_ini_len = p->new_gpt_ini ? strlen(p->new_gpt_ini) : 0;
-	} else if (gpo_gptini_set_version(ini, p->new_version) != 0 ||
-		   gpo_gptini_encode(p, ini, &p->new_gpt_ini, &p->new_gpt_ini_len) != 0) {
-		p->new_gpt_ini = NULL;
-	}
+	plan_gpt_ini(p, current, ini);
 	if (p->new_gpt_ini == NULL)
 		goto oom;
 	*ret_plan = talloc_steal(mem_ctx, p);
@@ -283,8 +320,7 @@ int gpo_plan_update(TALLOC_CTX *mem_ctx, const struct gpo_cep_policy *policy,
 oom:
 	rc = gpo_oom(mem_ctx, reterr);
 fail:
-	if (reterr != NULL && *reterr != NULL && talloc_parent(*reterr) == p)
-		talloc_steal(mem_ctx, *reterr);
+	gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(p);
 	return rc;
 }

@@ -371,27 +371,25 @@ static void decode_autoenroll(struct decoder *dc, struct gpo_cep_scope *scope,
 	}
 }
 
-int gpo_cep_scope_decode(TALLOC_CTX *mem_ctx, const struct gpo_preg_file *file,
-			 const char *pointer_prefix, struct gpo_cep_scope **ret_scope,
-			 bool **ret_used, struct gpo_diags *notes)
-{
-	struct decoder dc = { .prefix = pointer_prefix, .notes = notes };
-	struct gpo_cep_scope *scope;
-	struct gpo_cep_enrollment *e;
-	struct server_slot *slots = NULL;
-	size_t n_slots = 0, i, stubs = 0, stub_at[N_STORE_STUBS];
-	bool *used, found = false, enrollment = false, have_root_flags = false;
-	bool seen_stub[N_STORE_STUBS] = { false };
-	char *default_id = NULL;
-	uint32_t root_flags = 0;
+/* What the records say of the enrollment policy, gathered before it is built. */
+struct enrollment_found {
+	bool any;               /* a record of the enrollment policy was used */
+	struct server_slot *slots;
+	size_t n_slots;
+	char *default_id;
+	uint32_t root_flags;
+	bool have_root_flags;
+};
 
-	scope = talloc_zero(NULL, struct gpo_cep_scope);
-	if (scope == NULL)
-		return GPO_ENOMEM;
-	dc.mem = scope;
-	used = talloc_zero_array(scope, bool, file->count ? file->count : 1);
-	if (used == NULL)
-		goto oom;
+/*
+ * Each record into its place: the enrollment policy's into `ef`, the rest
+ * into `scope`; used[i] says whether record i was understood.
+ */
+static int decode_records(struct decoder *dc, struct gpo_cep_scope *scope,
+			  const struct gpo_preg_file *file, bool *used, struct enrollment_found *ef)
+{
+	size_t i, stubs = 0, stub_at[N_STORE_STUBS];
+	bool seen_stub[N_STORE_STUBS] = { false };
 
 	for (i = 0; i < file->count; i++) {
 		const struct gpo_preg_record *r = &file->records[i];
@@ -401,97 +399,136 @@ int gpo_cep_scope_decode(TALLOC_CTX *mem_ctx, const struct gpo_preg_file *file,
 
 		if (ascii_strcasecmp(r->key, GPO_CEP_KEY_CRYPTOGRAPHY) == 0 &&
 		    gpo_preg_special_of(r->value) == GPO_PREG_DELETE_KEYS &&
-		    take_sz(&dc, r, &data) &&
+		    take_sz(dc, r, &data) &&
 		    ascii_strcasecmp(data, GPO_CEP_KEY_POLICY_SERVERS) == 0) {
-			used[i] = enrollment = true;
+			used[i] = ef->any = true;
 		} else if (ascii_strcasecmp(r->key, GPO_CEP_KEY_POLICY_SERVERS) == 0) {
-			if (r->value[0] == '\0' && take_sz(&dc, r, &default_id))
-				used[i] = enrollment = true;
-			else if (strcmp(r->value, "Flags") == 0 && take_dword(r, &root_flags))
-				used[i] = enrollment = have_root_flags = true;
+			if (r->value[0] == '\0' && take_sz(dc, r, &ef->default_id))
+				used[i] = ef->any = true;
+			else if (strcmp(r->value, "Flags") == 0 && take_dword(r, &ef->root_flags))
+				used[i] = ef->any = ef->have_root_flags = true;
 		} else if (is_child_of(r->key, GPO_CEP_KEY_POLICY_SERVERS, &child)) {
-			struct server_slot *s = slot_for(&dc, &slots, &n_slots, child);
+			struct server_slot *s = slot_for(dc, &ef->slots, &ef->n_slots, child);
 
 			if (s == NULL)
-				goto oom;
-			used[i] = decode_server_value(&dc, s, r);
-			enrollment |= used[i];
+				return GPO_ENOMEM;
+			used[i] = decode_server_value(dc, s, r);
+			ef->any |= used[i];
 		} else if (ascii_strcasecmp(r->key, GPO_CEP_KEY_AUTOENROLLMENT) == 0) {
-			decode_autoenroll(&dc, scope, r, &used[i]);
+			decode_autoenroll(dc, scope, r, &used[i]);
 		} else if (store_stub(r, &stub) != NULL && !seen_stub[stub]) {
 			seen_stub[stub] = true;
 			stub_at[stub] = i;
 			stubs++;
 		}
-		if (dc.rc != 0)
-			goto oom;
+		if (dc->rc != 0)
+			return GPO_ENOMEM;
 	}
 	if (stubs == N_STORE_STUBS) {
 		scope->certificate_stores = true;
 		for (i = 0; i < N_STORE_STUBS; i++)
 			used[stub_at[i]] = true;
 	}
-	found = enrollment || scope->auto_enrollment != NULL || scope->certificate_stores;
+	return 0;
+}
 
-	if (enrollment) {
-		size_t n = 0;
+/*
+ * The server whose policy ID is the default one; the first when the policy
+ * is enabled and a default ID is given that no server has.
+ */
+static void pick_default(struct decoder *dc, struct gpo_cep_enrollment *e, const char *default_id)
+{
+	size_t i, n = e->n_servers;
 
-		e = scope->enrollment = talloc_zero(scope, struct gpo_cep_enrollment);
-		if (e == NULL)
-			goto oom;
-		e->enabled = !(root_flags & GPO_CEP_ROOT_DISABLE_GP_LIST);
-		e->disable_user_servers = root_flags & GPO_CEP_ROOT_DISABLE_USER_SERVERS;
-		if (!have_root_flags)
-			note(&dc, "/enrollment_policy", "PolicyServers has no Flags value");
-		if (root_flags & ~(GPO_CEP_ROOT_DISABLE_GP_LIST | GPO_CEP_ROOT_DISABLE_USER_SERVERS))
-			note(&dc, "/enrollment_policy", "PolicyServers Flags bits 0x%lX have "
-			     "no name in the policy format and are left out",
-			     (unsigned long)root_flags);
-		e->servers = talloc_zero_array(e, struct gpo_cep_server, n_slots ? n_slots : 1);
-		if (e->servers == NULL)
-			goto oom;
-		for (i = 0; i < n_slots; i++) {
-			if (!slots[i].has_url) {
-				note(&dc, "/enrollment_policy", "server key '%s' has no URL "
-				     "value and is left out", slots[i].subkey);
-				continue;
-			}
-			finish_server(&dc, &slots[i], n);
-			e->servers[n] = slots[i].srv;
-			talloc_steal(e->servers, e->servers[n].uri);
-			talloc_steal(e->servers, e->servers[n].policy_id);
-			talloc_steal(e->servers, e->servers[n].friendly_name);
-			n++;
+	for (i = 0; default_id != NULL && i < n; i++) {
+		if (e->servers[i].policy_id != NULL &&
+		    strcmp(e->servers[i].policy_id, default_id) == 0) {
+			e->servers[i].is_default = true;
+			break;
 		}
-		e->n_servers = n;
-		if (!e->enabled && n > 0)
-			note(&dc, "/enrollment_policy", "the policy is disabled but lists %zu "
-			     "servers; clients ignore them", n);
-		for (i = 0; default_id != NULL && i < n; i++) {
-			if (e->servers[i].policy_id != NULL &&
-			    strcmp(e->servers[i].policy_id, default_id) == 0) {
-				e->servers[i].is_default = true;
-				break;
-			}
-		}
-		if (e->enabled && n > 0 && i == n) {
-			if (default_id != NULL)
-				note(&dc, "/enrollment_policy", "the default policy ID '%s' "
-				     "belongs to no server; the first is taken as default",
-				     default_id);
-			e->servers[0].is_default = true;
-		}
-		if (e->enabled && n == 0)
-			note(&dc, "/enrollment_policy", "the policy is enabled but lists no "
-			     "server");
 	}
+	if (e->enabled && n > 0 && i == n) {
+		if (default_id != NULL)
+			note(dc, "/enrollment_policy", "the default policy ID '%s' "
+			     "belongs to no server; the first is taken as default",
+			     default_id);
+		e->servers[0].is_default = true;
+	}
+}
+
+/* scope->enrollment from what the records said of it; servers without a URL are left out. */
+static int build_enrollment(struct decoder *dc, struct gpo_cep_scope *scope,
+			    const struct enrollment_found *ef)
+{
+	struct gpo_cep_enrollment *e;
+	size_t n = 0, i;
+
+	e = scope->enrollment = talloc_zero(scope, struct gpo_cep_enrollment);
+	if (e == NULL)
+		return GPO_ENOMEM;
+	e->enabled = !(ef->root_flags & GPO_CEP_ROOT_DISABLE_GP_LIST);
+	e->disable_user_servers = ef->root_flags & GPO_CEP_ROOT_DISABLE_USER_SERVERS;
+	if (!ef->have_root_flags)
+		note(dc, "/enrollment_policy", "PolicyServers has no Flags value");
+	if (ef->root_flags & ~(GPO_CEP_ROOT_DISABLE_GP_LIST | GPO_CEP_ROOT_DISABLE_USER_SERVERS))
+		note(dc, "/enrollment_policy", "PolicyServers Flags bits 0x%lX have "
+		     "no name in the policy format and are left out",
+		     (unsigned long)ef->root_flags);
+	e->servers = talloc_zero_array(e, struct gpo_cep_server, ef->n_slots ? ef->n_slots : 1);
+	if (e->servers == NULL)
+		return GPO_ENOMEM;
+	for (i = 0; i < ef->n_slots; i++) {
+		struct server_slot *slot = &ef->slots[i];
+
+		if (!slot->has_url) {
+			note(dc, "/enrollment_policy", "server key '%s' has no URL "
+			     "value and is left out", slot->subkey);
+			continue;
+		}
+		finish_server(dc, slot, n);
+		e->servers[n] = slot->srv;
+		talloc_steal(e->servers, e->servers[n].uri);
+		talloc_steal(e->servers, e->servers[n].policy_id);
+		talloc_steal(e->servers, e->servers[n].friendly_name);
+		n++;
+	}
+	e->n_servers = n;
+	if (!e->enabled && n > 0)
+		note(dc, "/enrollment_policy", "the policy is disabled but lists %zu "
+		     "servers; clients ignore them", n);
+	pick_default(dc, e, ef->default_id);
+	if (e->enabled && n == 0)
+		note(dc, "/enrollment_policy", "the policy is enabled but lists no "
+		     "server");
+	return 0;
+}
+
+int gpo_cep_scope_decode(TALLOC_CTX *mem_ctx, const struct gpo_preg_file *file,
+			 const char *pointer_prefix, struct gpo_cep_scope **ret_scope,
+			 bool **ret_used, struct gpo_diags *notes)
+{
+	struct decoder dc = { .prefix = pointer_prefix, .notes = notes };
+	struct enrollment_found ef = { 0 };
+	struct gpo_cep_scope *scope;
+	bool *used, found;
+
+	scope = talloc_zero(NULL, struct gpo_cep_scope);
+	if (scope == NULL)
+		return GPO_ENOMEM;
+	dc.mem = scope;
+	used = talloc_zero_array(scope, bool, file->count ? file->count : 1);
+	if (used == NULL || decode_records(&dc, scope, file, used, &ef) != 0)
+		goto oom;
+	found = ef.any || scope->auto_enrollment != NULL || scope->certificate_stores;
+	if (ef.any && build_enrollment(&dc, scope, &ef) != 0)
+		goto oom;
 	if (dc.rc != 0)
 		goto oom;
 	talloc_steal(mem_ctx, used);
 	*ret_used = used;
 	if (found) {
 		*ret_scope = talloc_steal(mem_ctx, scope);
-		talloc_free(slots);
+		talloc_free(ef.slots);
 		return 0;
 	}
 	*ret_scope = NULL;

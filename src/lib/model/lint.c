@@ -178,6 +178,42 @@ static void check_adsys(struct linter *l, const struct gpo_cep_scope *s)
 	talloc_free(tmp);
 }
 
+/* What clients make of the LDAP: row (`ptr` points at it). */
+static void lint_ldap_server(struct linter *l, const struct gpo_cep_server *srv,
+			     enum gpo_cep_scope_kind kind, const char *ptr)
+{
+	char guid[39];
+
+	if (kind == GPO_CEP_COMPUTER && !srv->autoenroll)
+		warn(l, GPO_DIAG_WARNING, "ldap-autoenroll-off", ptr,
+		     "Ubuntu adsys (LDAP mode) enrolls only when the LDAP: "
+		     "row has autoenroll on");
+	if (srv->policy_id != NULL &&
+	    (gpo_guid_normalize(srv->policy_id, guid) != 0 ||
+	     strcmp(guid, srv->policy_id) != 0))
+		warn(l, GPO_DIAG_WARNING, "ldap-policy-id", ptr,
+		     "the LDAP: policy ID '%s' is not a braced upper-case "
+		     "GUID: Samba compares it with '{' + the forest root "
+		     "domain's objectGUID + '}' and skips the row",
+		     srv->policy_id);
+}
+
+/* What clients make of an https server (`ptr` points at it). */
+static void lint_https_server(struct linter *l, const struct gpo_cep_server *srv,
+			      enum gpo_cep_scope_kind kind, const char *ptr)
+{
+	if (srv->auth == GPO_CEP_AUTH_CERTIFICATE)
+		warn(l, GPO_DIAG_WARNING, "certificate-auth", ptr,
+		     "certificate authentication: a client must already hold a "
+		     "certificate with the Client Authentication EKU "
+		     "(1.3.6.1.5.5.7.3.2) to reach this server");
+	if (kind == GPO_CEP_COMPUTER && !gpo_cep_samba_accepts_uri(srv->uri))
+		warn(l, GPO_DIAG_WARNING, "samba-uri", ptr,
+		     "Samba clients accept only https://HOST/ADPolicyProvider_CEP_"
+		     "<Auth>/service.svc/CEP (no port): for this URI they drop every "
+		     "server of the GPO and enroll from every CA in the directory");
+}
+
 static void lint_scope(struct linter *l, const struct gpo_cep_scope *s,
 		       enum gpo_cep_scope_kind kind)
 {
@@ -204,34 +240,12 @@ static void lint_scope(struct linter *l, const struct gpo_cep_scope *s,
 
 		snprintf(ptr, sizeof(ptr), "%s/%zu", sptr, i);
 		if (policy_uri_is_ldap(srv->uri)) {
-			char guid[39];
-
 			has_ldap = true;
-			if (kind == GPO_CEP_COMPUTER && !srv->autoenroll)
-				warn(l, GPO_DIAG_WARNING, "ldap-autoenroll-off", ptr,
-				     "Ubuntu adsys (LDAP mode) enrolls only when the LDAP: "
-				     "row has autoenroll on");
-			if (srv->policy_id != NULL &&
-			    (gpo_guid_normalize(srv->policy_id, guid) != 0 ||
-			     strcmp(guid, srv->policy_id) != 0))
-				warn(l, GPO_DIAG_WARNING, "ldap-policy-id", ptr,
-				     "the LDAP: policy ID '%s' is not a braced upper-case "
-				     "GUID: Samba compares it with '{' + the forest root "
-				     "domain's objectGUID + '}' and skips the row",
-				     srv->policy_id);
-			continue;
+			lint_ldap_server(l, srv, kind, ptr);
+		} else {
+			has_https = true;
+			lint_https_server(l, srv, kind, ptr);
 		}
-		has_https = true;
-		if (srv->auth == GPO_CEP_AUTH_CERTIFICATE)
-			warn(l, GPO_DIAG_WARNING, "certificate-auth", ptr,
-			     "certificate authentication: a client must already hold a "
-			     "certificate with the Client Authentication EKU "
-			     "(1.3.6.1.5.5.7.3.2) to reach this server");
-		if (kind == GPO_CEP_COMPUTER && !gpo_cep_samba_accepts_uri(srv->uri))
-			warn(l, GPO_DIAG_WARNING, "samba-uri", ptr,
-			     "Samba clients accept only https://HOST/ADPolicyProvider_CEP_"
-			     "<Auth>/service.svc/CEP (no port): for this URI they drop every "
-			     "server of the GPO and enroll from every CA in the directory");
 	}
 	if (e != NULL && e->enabled && has_https && !has_ldap)
 		warn(l, GPO_DIAG_WARNING, "no-ldap-row", sptr,

@@ -227,13 +227,52 @@ static json_object *get_object(struct loader *l, json_object *obj, const char *p
 	return v;
 }
 
+/*
+ * The server's authentication type against the one its URI names; taken
+ * from the URI when the file gives none.
+ */
+static void check_server_auth(struct loader *l, const char *ptr, struct gpo_cep_server *srv,
+			      const char *auth)
+{
+	enum gpo_cep_auth inferred = gpo_cep_auth_from_uri(srv->uri);
+
+	if (auth != NULL && srv->auth != GPO_CEP_AUTH_UNSET && inferred != GPO_CEP_AUTH_UNSET &&
+	    srv->auth != inferred) {
+		report(l, "auth-mismatch", ptr_join(l, ptr, "auth"),
+		       "'%s' contradicts the URI, which %s: a client configured with "
+		       "the wrong type cannot use the service", auth,
+		       policy_uri_is_ldap(srv->uri)
+			       ? "is the Active Directory policy and takes kerberos"
+			       : talloc_asprintf(l->mem, "names an IIS application for %s",
+						 gpo_cep_auth_name(inferred)));
+	} else if (auth == NULL) {
+		srv->auth = inferred;
+		if (inferred == GPO_CEP_AUTH_UNSET)
+			report(l, "missing-auth", ptr,
+			       "missing 'auth': the URI names no AD CS application "
+			       "(..._CEP_Kerberos, ..._CEP_UsernamePassword, "
+			       "..._CEP_Certificate) to infer it from");
+	}
+}
+
+/* No friendly name given: the Active Directory policy's, or the URI's host. */
+static void default_friendly_name(struct loader *l, struct gpo_cep_server *srv,
+				  size_t host_start, size_t host_len, TALLOC_CTX *ctx)
+{
+	srv->friendly_name_default = true;
+	srv->friendly_name = policy_uri_is_ldap(srv->uri)
+				     ? talloc_strdup(ctx, GPO_CEP_LDAP_FRIENDLY_NAME)
+				     : talloc_strndup(ctx, srv->uri + host_start, host_len);
+	if (srv->friendly_name == NULL)
+		l->rc = GPO_ENOMEM;
+}
+
 static void load_server(struct loader *l, json_object *o, const char *ptr,
 			struct gpo_cep_server *srv, TALLOC_CTX *ctx)
 {
 	static const char *const keys[] = { "uri", "auth", "policy_id", "friendly_name",
 					     "default", "autoenroll", "client_id",
 					     "allow_untrusted_ca", "cost", NULL };
-	enum gpo_cep_auth inferred;
 	size_t host_start = 0, host_len = 0;
 	const char *why;
 	char *auth;
@@ -278,34 +317,45 @@ static void load_server(struct loader *l, json_object *o, const char *ptr,
 	}
 	if (policy_uri_is_ldap(srv->uri))
 		strcpy(srv->uri, GPO_CEP_LDAP_URI); /* same length: any case in, LDAP: out */
+	check_server_auth(l, ptr, srv, auth);
+	if (srv->friendly_name == NULL)
+		default_friendly_name(l, srv, host_start, host_len, ctx);
+}
 
-	inferred = gpo_cep_auth_from_uri(srv->uri);
-	if (auth != NULL && srv->auth != GPO_CEP_AUTH_UNSET && inferred != GPO_CEP_AUTH_UNSET &&
-	    srv->auth != inferred) {
-		report(l, "auth-mismatch", ptr_join(l, ptr, "auth"),
-		       "'%s' contradicts the URI, which %s: a client configured with "
-		       "the wrong type cannot use the service", auth,
-		       policy_uri_is_ldap(srv->uri)
-			       ? "is the Active Directory policy and takes kerberos"
-			       : talloc_asprintf(l->mem, "names an IIS application for %s",
-						 gpo_cep_auth_name(inferred)));
-	} else if (auth == NULL) {
-		srv->auth = inferred;
-		if (inferred == GPO_CEP_AUTH_UNSET)
-			report(l, "missing-auth", ptr,
-			       "missing 'auth': the URI names no AD CS application "
-			       "(..._CEP_Kerberos, ..._CEP_UsernamePassword, "
-			       "..._CEP_Certificate) to infer it from");
-	}
-	if (srv->friendly_name == NULL) {
-		srv->friendly_name_default = true;
-		srv->friendly_name =
-			policy_uri_is_ldap(srv->uri)
-				? talloc_strdup(ctx, GPO_CEP_LDAP_FRIENDLY_NAME)
-				: talloc_strndup(ctx, srv->uri + host_start, host_len);
-		if (srv->friendly_name == NULL)
+/*
+ * The servers of an enabled policy, each checked against those before it;
+ * the first is the default when none is marked.
+ */
+static void load_servers(struct loader *l, struct gpo_cep_enrollment *e, json_object *servers,
+			 const char *sptr)
+{
+	size_t i, j, defaults = 0;
+
+	for (i = 0; i < e->n_servers; i++) {
+		json_object *so = json_object_array_get_idx(servers, i);
+		char *p = talloc_asprintf(l->mem, "%s/%zu", sptr, i);
+
+		if (p == NULL) {
 			l->rc = GPO_ENOMEM;
+			return;
+		}
+		if (!json_object_is_type(so, json_type_object)) {
+			report(l, "type", p, "expected a server object, got %s", json_kind(so));
+			continue;
+		}
+		load_server(l, so, p, &e->servers[i], e->servers);
+		if (e->servers[i].is_default && ++defaults == 2)
+			report(l, "default", ptr_join(l, p, "default"),
+			       "a second server is marked default: at most one per scope");
+		for (j = 0; j < i && e->servers[i].uri != NULL; j++)
+			if (e->servers[j].uri != NULL &&
+			    ascii_strcasecmp(e->servers[j].uri, e->servers[i].uri) == 0)
+				report(l, "duplicate-uri", ptr_join(l, p, "uri"),
+				       "the same URI as %s/%zu/uri (URIs compare without "
+				       "regard to case: they name one registry key)", sptr, j);
 	}
+	if (defaults == 0)
+		e->servers[0].is_default = true;
 }
 
 static struct gpo_cep_enrollment *load_enrollment(struct loader *l, json_object *o,
@@ -317,7 +367,7 @@ static struct gpo_cep_enrollment *load_enrollment(struct loader *l, json_object 
 	const char *sptr = ptr_join(l, ptr, "servers");
 	json_object *servers = NULL;
 	bool present;
-	size_t i, j, n = 0, defaults = 0;
+	size_t n = 0;
 
 	if (e == NULL) {
 		l->rc = GPO_ENOMEM;
@@ -353,31 +403,7 @@ static struct gpo_cep_enrollment *load_enrollment(struct loader *l, json_object 
 		return e;
 	}
 	e->n_servers = n;
-	for (i = 0; i < n; i++) {
-		json_object *so = json_object_array_get_idx(servers, i);
-		char *p = talloc_asprintf(l->mem, "%s/%zu", sptr, i);
-
-		if (p == NULL) {
-			l->rc = GPO_ENOMEM;
-			return e;
-		}
-		if (!json_object_is_type(so, json_type_object)) {
-			report(l, "type", p, "expected a server object, got %s", json_kind(so));
-			continue;
-		}
-		load_server(l, so, p, &e->servers[i], e->servers);
-		if (e->servers[i].is_default && ++defaults == 2)
-			report(l, "default", ptr_join(l, p, "default"),
-			       "a second server is marked default: at most one per scope");
-		for (j = 0; j < i && e->servers[i].uri != NULL; j++)
-			if (e->servers[j].uri != NULL &&
-			    ascii_strcasecmp(e->servers[j].uri, e->servers[i].uri) == 0)
-				report(l, "duplicate-uri", ptr_join(l, p, "uri"),
-				       "the same URI as %s/%zu/uri (URIs compare without "
-				       "regard to case: they name one registry key)", sptr, j);
-	}
-	if (defaults == 0)
-		e->servers[0].is_default = true;
+	load_servers(l, e, servers, sptr);
 	return e;
 }
 
@@ -732,19 +758,17 @@ static int check_duplicate_keys(const char *text, size_t len, size_t start, stru
 	return d->errors > errors ? GPO_EINVAL : 0;
 }
 
-int gpo_cep_policy_parse(TALLOC_CTX *mem_ctx, const char *text, size_t len,
-			 struct gpo_cep_policy **ret_policy, struct gpo_diags *diags)
+/*
+ * The JSON value of `text`: one object, after a UTF-8 byte order mark if
+ * there is one.  A syntax error is reported in `diags`.
+ */
+static int parse_root(const char *text, size_t len, struct gpo_diags *diags,
+		      json_object **ret_root)
 {
-	static const char *const keys[] = { "$schema", "version", "name", "computer",
-					    "user", NULL };
-	struct loader l = { .d = diags };
-	struct gpo_cep_policy *policy;
 	struct json_tokener *tok;
 	enum json_tokener_error jerr;
-	json_object *root, *v;
-	size_t end, errors_before = diags->errors;
-	bool present;
-	int k;
+	json_object *root;
+	size_t end;
 
 	tok = json_tokener_new_ex(JSON_MAX_DEPTH);
 	if (tok == NULL)
@@ -783,7 +807,52 @@ int gpo_cep_policy_parse(TALLOC_CTX *mem_ctx, const char *text, size_t len,
 		json_object_put(root);
 		return GPO_EINVAL;
 	}
+	*ret_root = root;
+	return 0;
+}
 
+/* The policy object's members: version, $schema, name and the two scopes. */
+static void load_policy(struct loader *l, json_object *root, struct gpo_cep_policy *policy)
+{
+	static const char *const keys[] = { "$schema", "version", "name", "computer",
+					    "user", NULL };
+	json_object *v;
+	bool present;
+	int k;
+
+	check_keys(l, root, "", keys);
+	if (get_uint(l, root, "", "version", UINT32_MAX, POLICY_FORMAT_VERSION) !=
+	    POLICY_FORMAT_VERSION)
+		report(l, "version", "/version",
+		       "this is gpo-cep policy format version 1; the file wants another");
+	v = member(root, "$schema", &present);
+	if (present && !json_object_is_type(v, json_type_string))
+		report(l, "type", "/$schema", "expected a string, got %s", json_kind(v));
+	/* AD's displayName holds at most 256 characters */
+	policy->name = get_name(l, root, "", "name", GPO_CEP_NAME_MAX, policy);
+	for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++) {
+		v = get_object(l, root, "", gpo_cep_scope_name(k), &present);
+		if (v != NULL)
+			policy->scopes[k] = load_scope(l, v, k);
+		else if (present && member(root, gpo_cep_scope_name(k), &present) == NULL)
+			report(l, "type", ptr_join(l, "", gpo_cep_scope_name(k)),
+			       "expected an object, got null (leave the scope out "
+			       "instead)");
+	}
+}
+
+int gpo_cep_policy_parse(TALLOC_CTX *mem_ctx, const char *text, size_t len,
+			 struct gpo_cep_policy **ret_policy, struct gpo_diags *diags)
+{
+	struct loader l = { .d = diags };
+	struct gpo_cep_policy *policy;
+	json_object *root = NULL;
+	size_t errors_before = diags->errors;
+	int rc;
+
+	rc = parse_root(text, len, diags, &root);
+	if (rc != 0)
+		return rc;
 	if (check_duplicate_keys(text, len, len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0,
 				 diags) == GPO_ENOMEM) {
 		json_object_put(root);
@@ -795,25 +864,7 @@ int gpo_cep_policy_parse(TALLOC_CTX *mem_ctx, const char *text, size_t len,
 		return GPO_ENOMEM;
 	}
 	l.mem = policy;
-	check_keys(&l, root, "", keys);
-	if (get_uint(&l, root, "", "version", UINT32_MAX, POLICY_FORMAT_VERSION) !=
-	    POLICY_FORMAT_VERSION)
-		report(&l, "version", "/version",
-		       "this is gpo-cep policy format version 1; the file wants another");
-	v = member(root, "$schema", &present);
-	if (present && !json_object_is_type(v, json_type_string))
-		report(&l, "type", "/$schema", "expected a string, got %s", json_kind(v));
-	/* AD's displayName holds at most 256 characters */
-	policy->name = get_name(&l, root, "", "name", GPO_CEP_NAME_MAX, policy);
-	for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++) {
-		v = get_object(&l, root, "", gpo_cep_scope_name(k), &present);
-		if (v != NULL)
-			policy->scopes[k] = load_scope(&l, v, k);
-		else if (present && member(root, gpo_cep_scope_name(k), &present) == NULL)
-			report(&l, "type", ptr_join(&l, "", gpo_cep_scope_name(k)),
-			       "expected an object, got null (leave the scope out "
-			       "instead)");
-	}
+	load_policy(&l, root, policy);
 	json_object_put(root);
 	if (l.rc != 0 || diags->errors > errors_before) {
 		talloc_free(policy);

@@ -117,31 +117,39 @@ static int end_point_hash(const uint8_t *der, size_t len, uint8_t *out, size_t *
 	return rc;
 }
 
+/* The channel binding: "tls-server-end-point:" and the certificate's hash; -1 if unreadable. */
+static int set_binding(struct gpo_negotiate *n, const uint8_t *cert_der, size_t cert_len)
+{
+	static const char prefix[] = "tls-server-end-point:";
+	size_t hash_len = 0;
+
+	memcpy(n->binding, prefix, sizeof(prefix) - 1);
+	if (end_point_hash(cert_der, cert_len, n->binding + sizeof(prefix) - 1, &hash_len) != 0)
+		return -1;
+	n->bindings.application_data.value = n->binding;
+	n->bindings.application_data.length = sizeof(prefix) - 1 + hash_len;
+	return 0;
+}
+
 int gpo_negotiate_start(TALLOC_CTX *mem_ctx, const char *host, const uint8_t *cert_der,
 			size_t cert_len, struct gpo_negotiate **ret_n, char **ret_header,
 			struct gpo_error **reterr)
 {
-	static const char prefix[] = "tls-server-end-point:";
 	struct gpo_negotiate *n = talloc_zero(mem_ctx, struct gpo_negotiate);
 	gss_buffer_desc name, out = GSS_C_EMPTY_BUFFER;
 	/* delegate only where the KDC says the service may be trusted, as Windows does */
 	OM_uint32 major, minor, flags = GSS_C_MUTUAL_FLAG | GSS_C_DELEG_POLICY_FLAG;
 	gnutls_datum_t raw, b64 = { NULL, 0 };
-	size_t hash_len = 0;
 	char *service;
 
 	if (n == NULL)
 		return gpo_oom(mem_ctx, reterr);
 	talloc_set_destructor(n, destroy);
-	memcpy(n->binding, prefix, sizeof(prefix) - 1);
-	if (end_point_hash(cert_der, cert_len, n->binding + sizeof(prefix) - 1, &hash_len) != 0) {
+	if (set_binding(n, cert_der, cert_len) != 0) {
 		talloc_free(n);
 		return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
 				"cannot read the server's TLS certificate for the channel binding");
 	}
-	n->bindings.application_data.value = n->binding;
-	n->bindings.application_data.length = sizeof(prefix) - 1 + hash_len;
-
 	service = talloc_asprintf(n, "HTTP@%s", host);
 	if (service == NULL) {
 		talloc_free(n);

@@ -216,6 +216,59 @@ static int http_error(TALLOC_CTX *mem_ctx, CURL *curl, const struct gpo_probe_op
 			sep, text);
 }
 
+/* A connection that failed during the TLS handshake, or broke in the exchange. */
+static int connection_error(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *o,
+			    const struct exchange *x, CURLcode cc, long status, const char *why,
+			    struct gpo_error **reterr)
+{
+	/* GnuTLS' words for a protocol_version alert and for an old ServerHello */
+	if (cc == CURLE_SSL_CONNECT_ERROR &&
+	    (strcasestr(why, "protocol version") != NULL ||
+	     strcasestr(why, "unsupported version") != NULL))
+		return gpo_fail(mem_ctx, reterr, GPO_ENET,
+				"%s speaks no TLS version from 1.2 on (%s): TLS 1.0 and "
+				"1.1 are refused, enable TLS 1.2 on the server", x->host,
+				why);
+	if (status != 0)
+		return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
+				"the answer of %s was cut short (HTTP %ld, %zu bytes "
+				"arrived): %s", o->uri, status, x->len, why);
+	if (o->auth == GPO_CEP_AUTH_CERTIFICATE)
+		return gpo_fail(mem_ctx, reterr, GPO_EAUTH,
+				"the TLS connection to %s failed: %s; the server most likely "
+				"refused the client certificate (is it issued by a CA the "
+				"server trusts?)", x->host, why);
+	return gpo_fail(mem_ctx, reterr, GPO_ENET, "the TLS connection to %s failed: %s",
+			x->host, why);
+}
+
+/* libcurl's "write error" and "out of memory": mostly an answer past our or its limits. */
+static int refused_answer(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *o,
+			  const struct exchange *x, CURLcode cc, struct gpo_error **reterr)
+{
+	if (cc == CURLE_WRITE_ERROR) {
+		if (x->oversized)
+			return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
+					"the answer of %s exceeds %zu bytes: refused", o->uri,
+					x->cap);
+		if (x->headers_oversized)
+			return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
+					"the answer of %s has more than %u KiB of HTTP headers: "
+					"refused", o->uri, HEADERS_MAX >> 10);
+		return gpo_oom(mem_ctx, reterr);
+	}
+	/*
+	 * libcurl 7.88 keeps a header line in a buffer capped at 100 KiB
+	 * (CURL_MAX_HTTP_HEADER) and, past it, fails with this code and
+	 * no message: "Out of memory" said the wrong thing.
+	 */
+	if (x->len == 0)
+		return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
+				"the answer of %s has an HTTP header line longer than "
+				"libcurl accepts (100 KiB): refused", o->uri);
+	return gpo_oom(mem_ctx, reterr);
+}
+
 /* A libcurl failure as an error that says what to check. */
 static int transport_error(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *o,
 			   const struct exchange *x, CURLcode cc, long status, const char *detail,
@@ -247,45 +300,10 @@ static int transport_error(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_RECV_ERROR:
 	case CURLE_SEND_ERROR:
-		/* GnuTLS' words for a protocol_version alert and for an old ServerHello */
-		if (cc == CURLE_SSL_CONNECT_ERROR &&
-		    (strcasestr(why, "protocol version") != NULL ||
-		     strcasestr(why, "unsupported version") != NULL))
-			return gpo_fail(mem_ctx, reterr, GPO_ENET,
-					"%s speaks no TLS version from 1.2 on (%s): TLS 1.0 and "
-					"1.1 are refused, enable TLS 1.2 on the server", x->host,
-					why);
-		if (status != 0)
-			return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
-					"the answer of %s was cut short (HTTP %ld, %zu bytes "
-					"arrived): %s", o->uri, status, x->len, why);
-		if (o->auth == GPO_CEP_AUTH_CERTIFICATE)
-			return gpo_fail(mem_ctx, reterr, GPO_EAUTH,
-					"the TLS connection to %s failed: %s; the server most likely "
-					"refused the client certificate (is it issued by a CA the "
-					"server trusts?)", x->host, why);
-		return gpo_fail(mem_ctx, reterr, GPO_ENET, "the TLS connection to %s failed: %s",
-				x->host, why);
+		return connection_error(mem_ctx, o, x, cc, status, why, reterr);
 	case CURLE_WRITE_ERROR:
-		if (x->oversized)
-			return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
-					"the answer of %s exceeds %zu bytes: refused", o->uri, x->cap);
-		if (x->headers_oversized)
-			return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
-					"the answer of %s has more than %u KiB of HTTP headers: "
-					"refused", o->uri, HEADERS_MAX >> 10);
-		return gpo_oom(mem_ctx, reterr);
 	case CURLE_OUT_OF_MEMORY:
-		/*
-		 * libcurl 7.88 keeps a header line in a buffer capped at 100 KiB
-		 * (CURL_MAX_HTTP_HEADER) and, past it, fails with this code and
-		 * no message: "Out of memory" said the wrong thing.
-		 */
-		if (x->len == 0)
-			return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
-					"the answer of %s has an HTTP header line longer than "
-					"libcurl accepts (100 KiB): refused", o->uri);
-		return gpo_oom(mem_ctx, reterr);
+		return refused_answer(mem_ctx, o, x, cc, reterr);
 	case CURLE_GOT_NOTHING:
 		return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
 				"%s closed the connection without an answer", o->uri);
@@ -477,19 +495,139 @@ static int server_certificate(TALLOC_CTX *mem_ctx, const struct gpo_probe_option
 	return 0;
 }
 
+/* The GetPolicies request; for a username_password endpoint it holds the password. */
+static int build_request(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *o,
+			 char *message_id, char **ret_xml, size_t *ret_len,
+			 struct gpo_error **reterr)
+{
+	struct gpo_xcep_request_options req = { 0 };
+
+	gpo_xcep_message_id(message_id);
+	req.uri = o->uri;
+	req.message_id = message_id;
+	req.now = time(NULL);
+	if (o->auth == GPO_CEP_AUTH_USERNAME_PASSWORD) {
+		req.username = o->username;
+		req.password = o->password;
+	}
+	return gpo_xcep_build_request(mem_ctx, &req, ret_xml, ret_len, reterr);
+}
+
+/* Our own Negotiate: never NTLM or Basic, always with a channel binding. */
+static int start_negotiate(TALLOC_CTX *mem_ctx, TALLOC_CTX *tmp,
+			   const struct gpo_probe_options *o, const struct exchange *x,
+			   const struct timespec *deadline, struct curl_slist **headers,
+			   struct gpo_negotiate **ret_negotiate, struct gpo_error **reterr)
+{
+	gnutls_datum_t der = { NULL, 0 };
+	char *line = NULL;
+	int rc;
+
+	rc = server_certificate(mem_ctx, o, x, deadline, &der, reterr);
+	if (rc == 0)
+		rc = gpo_negotiate_start(tmp, x->host, der.data, der.size, ret_negotiate, &line,
+					 reterr);
+	gnutls_free(der.data);
+	if (rc == 0 && (*headers = curl_slist_append(*headers, line)) == NULL)
+		rc = gpo_oom(mem_ctx, reterr);
+	return rc;
+}
+
+/* SOAP 1.2's content type, and no "Expect: 100-continue" wait before the body. */
+static struct curl_slist *soap_headers(void)
+{
+	struct curl_slist *h;
+
+	h = curl_slist_append(NULL, "Content-Type: application/soap+xml; charset=utf-8");
+	return h ? curl_slist_append(h, "Expect:") : NULL;
+}
+
+/* POST the request; the answer's HTTP status, 0 when no status line arrived. */
+static CURLcode post_request(CURL *curl, const struct gpo_probe_options *o, struct exchange *x,
+			     const struct timespec *deadline, char *detail,
+			     struct curl_slist *headers, char *xml, size_t xml_len,
+			     long *ret_status)
+{
+	CURLcode cc;
+
+	set_transport(curl, o, deadline, detail);
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(curl, CURLOPT_POSTFIELDS, xml);
+	curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)xml_len);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(curl, CURLOPT_HEADERDATA, x);
+	cc = curl_easy_perform(curl);
+	/* the request may hold the password */
+	explicit_bzero(xml, xml_len);
+	/* non-zero once a status line arrived: later failures cut the answer short */
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, ret_status);
+	return cc;
+}
+
+/*
+ * An answer that is no SOAP message, or an HTTP status other than 200, as
+ * an error; 0 for a SOAP message, which includes a fault (HTTP 500).
+ */
+static int check_answer(TALLOC_CTX *mem_ctx, TALLOC_CTX *tmp, CURL *curl,
+			const struct gpo_probe_options *o, const struct exchange *x, long status,
+			struct gpo_error **reterr)
+{
+	const char *type = NULL;
+	int rc;
+
+	curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &type);
+	if (status != 200) {
+		rc = http_error(mem_ctx, curl, o, x, status, reterr);
+		return rc == SOAP_FAULT_FOLLOWS ? 0 : rc;
+	}
+	if (type != NULL && strncasecmp(type, "text/html", 9) == 0) {
+		char *text = snippet(tmp, x->body, x->len);
+
+		return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
+				"%s answered with an HTML page, not a SOAP message: is it an "
+				"MS-XCEP endpoint?%s%s", o->uri,
+				text && *text ? " The page says: " : "", text ? text : "");
+	}
+	if (type != NULL && strcasestr(type, "xml") == NULL)
+		return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
+				"%s answered with %s, not a SOAP message (application/soap+xml): "
+				"is it an MS-XCEP endpoint?", o->uri, shown(tmp, type, 200));
+	return 0;
+}
+
+/* The policies in the answer (parsed on tmp), if it is a 200 answer to our request. */
+static int read_answer(TALLOC_CTX *mem_ctx, TALLOC_CTX *tmp, const struct gpo_probe_options *o,
+		       const struct exchange *x, long status, const struct timespec *deadline,
+		       const char *message_id, struct gpo_xcep_policies **ret,
+		       struct gpo_error **reterr)
+{
+	int rc = xcep_parse_response_until(tmp, x->body, x->len, deadline, ret, reterr);
+
+	if (rc == GPO_ENET)
+		rc = gpo_fail(mem_ctx, reterr, GPO_ENET,
+			      "the answer of %s could not be read within %u s (--timeout; %zu "
+			      "bytes arrived)", o->uri, o->timeout, x->len);
+	if (rc == 0 && status != 200)
+		rc = gpo_fail(mem_ctx, reterr, GPO_EPROTO, "%s answered HTTP %ld with a policy",
+			      o->uri, status);
+	if (rc == 0)
+		rc = check_addressing(mem_ctx, tmp, *ret, message_id, reterr);
+	return rc;
+}
+
 int gpo_cep_probe(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *options,
 		  struct gpo_xcep_policies **ret, struct gpo_error **reterr)
 {
 	struct gpo_probe_options o = *options;
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	struct exchange x = { .mem = tmp };
-	struct gpo_xcep_request_options req = { 0 };
 	struct curl_slist *headers = NULL;
 	struct gpo_xcep_policies *p = NULL;
 	struct gpo_negotiate *negotiate = NULL;
 	char detail[CURL_ERROR_SIZE] = "", message_id[GPO_XCEP_MESSAGE_ID_SIZE];
 	struct timespec deadline;
-	const char *type = NULL;
 	char *xml = NULL;
 	size_t xml_len = 0;
 	CURL *curl = NULL;
@@ -506,107 +644,38 @@ int gpo_cep_probe(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *options,
 	deadline.tv_sec += o.timeout;
 	x.cap = o.max_response;
 	x.host = uri_host(tmp, o.uri);
-	gpo_xcep_message_id(message_id);
-	req.uri = o.uri;
-	req.message_id = message_id;
-	req.now = time(NULL);
-	if (o.auth == GPO_CEP_AUTH_USERNAME_PASSWORD) {
-		req.username = o.username;
-		req.password = o.password;
-	}
-	rc = gpo_xcep_build_request(tmp, &req, &xml, &xml_len, reterr);
+	rc = build_request(tmp, &o, message_id, &xml, &xml_len, reterr);
 	if (rc != 0)
 		goto out;
-
 	curl = curl_easy_init();
-	headers = curl_slist_append(NULL, "Content-Type: application/soap+xml; charset=utf-8");
-	headers = headers ? curl_slist_append(headers, "Expect:") : NULL;
+	headers = soap_headers();
 	if (curl == NULL || headers == NULL || x.host == NULL) {
 		rc = gpo_oom(mem_ctx, reterr);
 		goto out;
 	}
-	if (o.auth == GPO_CEP_AUTH_KERBEROS) {
-		/* our own Negotiate: never NTLM or Basic, always with a channel binding */
-		gnutls_datum_t der = { NULL, 0 };
-		char *line = NULL;
-
-		rc = server_certificate(mem_ctx, &o, &x, &deadline, &der, reterr);
-		if (rc == 0)
-			rc = gpo_negotiate_start(tmp, x.host, der.data, der.size, &negotiate, &line,
-						 reterr);
-		gnutls_free(der.data);
-		if (rc == 0 && (headers = curl_slist_append(headers, line)) == NULL)
-			rc = gpo_oom(mem_ctx, reterr);
-		if (rc != 0) {
-			if (reterr != NULL && *reterr != NULL && talloc_parent(*reterr) == tmp)
-				talloc_steal(mem_ctx, *reterr);
-			goto out;
-		}
-	}
-	set_transport(curl, &o, &deadline, detail);
-	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-	curl_easy_setopt(curl, CURLOPT_POSTFIELDS, xml);
-	curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)xml_len);
-	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &x);
-	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(curl, CURLOPT_HEADERDATA, &x);
-	cc = curl_easy_perform(curl);
-	/* the request may hold the password */
-	explicit_bzero(xml, xml_len);
-	/* non-zero once a status line arrived: later failures cut the answer short */
-	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-	if (cc != CURLE_OK) {
+	if (o.auth == GPO_CEP_AUTH_KERBEROS)
+		rc = start_negotiate(mem_ctx, tmp, &o, &x, &deadline, &headers, &negotiate, reterr);
+	if (rc != 0)
+		goto out;
+	cc = post_request(curl, &o, &x, &deadline, detail, headers, xml, xml_len, &status);
+	if (cc != CURLE_OK)
 		rc = transport_error(mem_ctx, &o, &x, cc, status, detail, o.timeout, reterr);
-		goto out;
-	}
-	curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &type);
-	if (status != 200) {
-		rc = http_error(mem_ctx, curl, &o, &x, status, reterr);
-		if (rc != SOAP_FAULT_FOLLOWS)
-			goto out;
-	} else if (type != NULL && strncasecmp(type, "text/html", 9) == 0) {
-		char *text = snippet(tmp, x.body, x.len);
-
-		rc = gpo_fail(mem_ctx, reterr, GPO_EPROTO,
-			      "%s answered with an HTML page, not a SOAP message: is it an "
-			      "MS-XCEP endpoint?%s%s", o.uri, text && *text ? " The page says: " : "",
-			      text ? text : "");
-		goto out;
-	} else if (type != NULL && strcasestr(type, "xml") == NULL) {
-		rc = gpo_fail(mem_ctx, reterr, GPO_EPROTO,
-			      "%s answered with %s, not a SOAP message (application/soap+xml): "
-			      "is it an MS-XCEP endpoint?", o.uri, shown(tmp, type, 200));
-		goto out;
-	}
-	if (negotiate != NULL && status == 200) {
+	else
+		rc = check_answer(mem_ctx, tmp, curl, &o, &x, status, reterr);
+	if (rc == 0 && negotiate != NULL && status == 200)
 		rc = gpo_negotiate_finish(negotiate, x.negotiate_token, x.host, mem_ctx, reterr);
-		if (rc != 0)
-			goto out;
-	}
-	rc = xcep_parse_response_until(tmp, x.body, x.len, &deadline, &p, reterr);
-	if (rc == GPO_ENET)
-		rc = gpo_fail(mem_ctx, reterr, GPO_ENET,
-			      "the answer of %s could not be read within %u s (--timeout; %zu "
-			      "bytes arrived)", o.uri, o.timeout, x.len);
-	if (rc == 0 && status != 200)
-		rc = gpo_fail(mem_ctx, reterr, GPO_EPROTO, "%s answered HTTP %ld with a policy",
-			      o.uri, status);
 	if (rc == 0)
-		rc = check_addressing(mem_ctx, tmp, p, message_id, reterr);
-	if (rc != 0) {
-		/* errors of the parser are on tmp: move them to the caller */
-		if (reterr != NULL && *reterr != NULL && talloc_parent(*reterr) == tmp)
-			talloc_steal(mem_ctx, *reterr);
-		goto out;
-	}
-	*ret = talloc_steal(mem_ctx, p);
+		rc = read_answer(mem_ctx, tmp, &o, &x, status, &deadline, message_id, &p, reterr);
+	if (rc == 0)
+		*ret = talloc_steal(mem_ctx, p);
 out:
 	/* also when the exchange never started */
 	if (xml != NULL)
 		explicit_bzero(xml, xml_len);
 	curl_slist_free_all(headers);
 	curl_easy_cleanup(curl);
+	/* errors of the request builder, the parser and Negotiate are on tmp */
+	gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
 }

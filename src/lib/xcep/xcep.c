@@ -718,6 +718,70 @@ int gpo_xcep_parse_response(TALLOC_CTX *mem_ctx, const uint8_t *body, size_t len
 	return xcep_parse_response_until(mem_ctx, body, len, NULL, ret, reterr);
 }
 
+/* The document's SOAP 1.2 envelope; a DTD and a SOAP 1.1 envelope are refused. */
+static int check_envelope(TALLOC_CTX *mem_ctx, xmlDoc *doc, xmlNode **ret_env,
+			  struct gpo_error **reterr)
+{
+	xmlNode *env;
+
+	if (doc->intSubset != NULL || doc->extSubset != NULL)
+		return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
+				"the response has a document type declaration: refused (entities)");
+	env = xmlDocGetRootElement(doc);
+	if (is(env, SOAP11_NS, "Envelope"))
+		return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
+				"the response is a SOAP 1.1 envelope: MS-XCEP servers answer in "
+				"SOAP 1.2 (is this a policy server?)");
+	if (!is(env, SOAP_NS, "Envelope"))
+		return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
+				"the response is not a SOAP 1.2 envelope (root element '%s')",
+				env ? (const char *)env->name : "");
+	*ret_env = env;
+	return 0;
+}
+
+/*
+ * The body's GetPoliciesResponse, its response, and that one's policyID
+ * and policyFriendlyName, each there at most once; or the server's fault.
+ */
+static int find_response(TALLOC_CTX *mem_ctx, xmlNode *env, xmlNode **resp, xmlNode **r,
+			 xmlNode **id, xmlNode **name, struct gpo_error **reterr)
+{
+	xmlNode *bodyn = child(env, SOAP_NS, "Body"), *fault;
+	int rc;
+
+	if ((fault = child(bodyn, SOAP_NS, "Fault")) != NULL)
+		return fault_error(mem_ctx, fault, reterr);
+	rc = only_child(mem_ctx, bodyn, GPO_XCEP_NS, "GetPoliciesResponse", resp, reterr);
+	if (rc == 0)
+		rc = only_child(mem_ctx, *resp, GPO_XCEP_NS, "response", r, reterr);
+	if (rc == 0)
+		rc = only_child(mem_ctx, *r, GPO_XCEP_NS, "policyID", id, reterr);
+	if (rc == 0)
+		rc = only_child(mem_ctx, *r, GPO_XCEP_NS, "policyFriendlyName", name, reterr);
+	if (rc != 0)
+		return rc;
+	if (*r == NULL)
+		return gpo_fail(mem_ctx, reterr, GPO_EPROTO,
+				"no GetPoliciesResponse/response in the %s namespace", GPO_XCEP_NS);
+	return 0;
+}
+
+/* The answer's CAs and policies, their oIDs indexed once; GPO_ENET past the deadline. */
+static int read_entries(struct gpo_xcep_policies *p, const xmlNode *resp, const xmlNode *r,
+			struct bounds *b)
+{
+	struct oid_index *oids = talloc_zero(p, struct oid_index);
+	int rc = oids ? index_oids(oids, child(resp, GPO_XCEP_NS, "oIDs"), b) : GPO_ENOMEM;
+
+	if (rc == 0)
+		rc = parse_cas(p, child(resp, GPO_XCEP_NS, "cAs"), b);
+	if (rc == 0)
+		rc = parse_policies(p, child(r, GPO_XCEP_NS, "policies"), oids, b);
+	talloc_free(oids);
+	return rc;
+}
+
 int xcep_parse_response_until(TALLOC_CTX *mem_ctx, const uint8_t *body, size_t len,
 			      const struct timespec *deadline, struct gpo_xcep_policies **ret,
 			      struct gpo_error **reterr)
@@ -725,8 +789,7 @@ int xcep_parse_response_until(TALLOC_CTX *mem_ctx, const uint8_t *body, size_t l
 	struct bounds b = { .deadline = deadline };
 	struct gpo_xcep_policies *p = NULL;
 	xmlDoc *doc = NULL;
-	xmlNode *env, *bodyn, *resp, *r, *fault, *id, *name;
-	struct oid_index *oids;
+	xmlNode *env = NULL, *resp = NULL, *r = NULL, *id = NULL, *name = NULL;
 	uint32_t hours;
 	int rc;
 
@@ -735,41 +798,11 @@ int xcep_parse_response_until(TALLOC_CTX *mem_ctx, const uint8_t *body, size_t l
 	rc = read_xml(mem_ctx, body, len, &b, &doc, reterr);
 	if (rc != 0)
 		return rc;
-	if (doc->intSubset != NULL || doc->extSubset != NULL) {
-		rc = gpo_fail(mem_ctx, reterr, GPO_EPROTO,
-			      "the response has a document type declaration: refused (entities)");
-		goto out;
-	}
-	env = xmlDocGetRootElement(doc);
-	if (is(env, SOAP11_NS, "Envelope")) {
-		rc = gpo_fail(mem_ctx, reterr, GPO_EPROTO, "the response is a SOAP 1.1 envelope: "
-			      "MS-XCEP servers answer in SOAP 1.2 (is this a policy server?)");
-		goto out;
-	}
-	if (!is(env, SOAP_NS, "Envelope")) {
-		rc = gpo_fail(mem_ctx, reterr, GPO_EPROTO, "the response is not a SOAP 1.2 "
-			      "envelope (root element '%s')", env ? (const char *)env->name : "");
-		goto out;
-	}
-	bodyn = child(env, SOAP_NS, "Body");
-	if ((fault = child(bodyn, SOAP_NS, "Fault")) != NULL) {
-		rc = fault_error(mem_ctx, fault, reterr);
-		goto out;
-	}
-	rc = only_child(mem_ctx, bodyn, GPO_XCEP_NS, "GetPoliciesResponse", &resp, reterr);
+	rc = check_envelope(mem_ctx, doc, &env, reterr);
 	if (rc == 0)
-		rc = only_child(mem_ctx, resp, GPO_XCEP_NS, "response", &r, reterr);
-	if (rc == 0)
-		rc = only_child(mem_ctx, r, GPO_XCEP_NS, "policyID", &id, reterr);
-	if (rc == 0)
-		rc = only_child(mem_ctx, r, GPO_XCEP_NS, "policyFriendlyName", &name, reterr);
+		rc = find_response(mem_ctx, env, &resp, &r, &id, &name, reterr);
 	if (rc != 0)
 		goto out;
-	if (r == NULL) {
-		rc = gpo_fail(mem_ctx, reterr, GPO_EPROTO, "no GetPoliciesResponse/response in the "
-			      "%s namespace", GPO_XCEP_NS);
-		goto out;
-	}
 	p = talloc_zero(NULL, struct gpo_xcep_policies);
 	if (p == NULL) {
 		rc = gpo_oom(mem_ctx, reterr);
@@ -787,13 +820,7 @@ int xcep_parse_response_until(TALLOC_CTX *mem_ctx, const uint8_t *body, size_t l
 		p->friendly_name = talloc_strdup(p, "");
 	p->next_update_hours = u32(child(r, GPO_XCEP_NS, "nextUpdateHours"), &hours) ? (int64_t)hours : -1;
 	p->not_changed = boolean(child(r, GPO_XCEP_NS, "policiesNotChanged"));
-	oids = talloc_zero(p, struct oid_index);
-	rc = oids ? index_oids(oids, child(resp, GPO_XCEP_NS, "oIDs"), &b) : GPO_ENOMEM;
-	if (rc == 0)
-		rc = parse_cas(p, child(resp, GPO_XCEP_NS, "cAs"), &b);
-	if (rc == 0)
-		rc = parse_policies(p, child(r, GPO_XCEP_NS, "policies"), oids, &b);
-	talloc_free(oids);
+	rc = read_entries(p, resp, r, &b);
 	if (rc == GPO_ENET) {
 		rc = gpo_fail(mem_ctx, reterr, GPO_ENET, "the response could not be read in time");
 		goto out;
@@ -845,14 +872,62 @@ void gpo_xcep_message_id(char out[GPO_XCEP_MESSAGE_ID_SIZE])
 		*c = (char)ascii_lower((unsigned char)*c);
 }
 
+/* The WS-Security header: a timestamp and the UsernameToken; its Password element, to wipe. */
+static xmlNode *add_security(xmlNode *head, xmlNs *s, const struct gpo_xcep_request_options *o)
+{
+	xmlNode *sec, *ts, *tok, *pw;
+	xmlNs *wsse, *wsu;
+	char created[32], expires[32];
+
+	sec = xmlNewChild(head, NULL, (const xmlChar *)"Security", NULL);
+	wsse = xmlNewNs(sec, (const xmlChar *)WSSE_NS, (const xmlChar *)"o");
+	wsu = xmlNewNs(sec, (const xmlChar *)WSU_NS, (const xmlChar *)"u");
+	xmlSetNs(sec, wsse);
+	xmlNewNsProp(sec, s, (const xmlChar *)"mustUnderstand", (const xmlChar *)"1");
+	ts = xmlNewChild(sec, wsu, (const xmlChar *)"Timestamp", NULL);
+	xmlNewNsProp(ts, wsu, (const xmlChar *)"Id", (const xmlChar *)"_0");
+	timestamp(created, o->now);
+	timestamp(expires, o->now + 300);
+	add(ts, wsu, "Created", created);
+	add(ts, wsu, "Expires", expires);
+	tok = xmlNewChild(sec, wsse, (const xmlChar *)"UsernameToken", NULL);
+	xmlNewNsProp(tok, wsu, (const xmlChar *)"Id", (const xmlChar *)"uuid-1");
+	add(tok, wsse, "Username", o->username);
+	pw = add(tok, wsse, "Password", o->password ? o->password : "");
+	xmlNewProp(pw, (const xmlChar *)"Type",
+		   (const xmlChar *)"http://docs.oasis-open.org/wss/2004/01/"
+				    "oasis-200401-wss-username-token-profile-1.0#PasswordText");
+	return pw;
+}
+
+/* The body: GetPolicies with no last update, language or OID filter, versions 0. */
+static void add_body(xmlNode *env, xmlNs *s)
+{
+	xmlNode *body, *gp, *client, *filter;
+	xmlNs *xsi, *ep;
+
+	body = xmlNewChild(env, s, (const xmlChar *)"Body", NULL);
+	xsi = xmlNewNs(body, (const xmlChar *)XSI_NS, (const xmlChar *)"xsi");
+	gp = xmlNewChild(body, NULL, (const xmlChar *)"GetPolicies", NULL);
+	ep = xmlNewNs(gp, (const xmlChar *)GPO_XCEP_NS, NULL);
+	xmlSetNs(gp, ep);
+	client = xmlNewChild(gp, ep, (const xmlChar *)"client", NULL);
+	set_nil(xmlNewChild(client, ep, (const xmlChar *)"lastUpdate", NULL), xsi);
+	set_nil(xmlNewChild(client, ep, (const xmlChar *)"preferredLanguage", NULL), xsi);
+	filter = xmlNewChild(gp, ep, (const xmlChar *)"requestFilter", NULL);
+	set_nil(xmlNewChild(filter, ep, (const xmlChar *)"policyOIDs", NULL), xsi);
+	add(filter, ep, "clientVersion", "0");
+	add(filter, ep, "serverVersion", "0");
+}
+
 int gpo_xcep_build_request(TALLOC_CTX *mem_ctx, const struct gpo_xcep_request_options *o,
 			   char **ret_xml, size_t *ret_len, struct gpo_error **reterr)
 {
 	xmlDoc *doc = xmlNewDoc((const xmlChar *)"1.0");
-	xmlNode *env, *head, *body, *n, *gp, *client, *filter, *pw = NULL;
-	xmlNs *s, *a, *xsi, *ep;
+	xmlNode *env, *head, *n, *pw = NULL;
+	xmlNs *s, *a;
 	xmlChar *text = NULL;
-	char id[48], created[32], expires[32];
+	char id[48];
 	int size = 0;
 
 	if (doc == NULL || o->uri == NULL)
@@ -874,41 +949,9 @@ int gpo_xcep_build_request(TALLOC_CTX *mem_ctx, const struct gpo_xcep_request_op
 	add(n, a, "Address", "http://www.w3.org/2005/08/addressing/anonymous");
 	n = add(head, a, "To", o->uri);
 	xmlNewNsProp(n, s, (const xmlChar *)"mustUnderstand", (const xmlChar *)"1");
-	if (o->username != NULL) {
-		xmlNode *sec, *ts, *tok;
-		xmlNs *wsse, *wsu;
-
-		sec = xmlNewChild(head, NULL, (const xmlChar *)"Security", NULL);
-		wsse = xmlNewNs(sec, (const xmlChar *)WSSE_NS, (const xmlChar *)"o");
-		wsu = xmlNewNs(sec, (const xmlChar *)WSU_NS, (const xmlChar *)"u");
-		xmlSetNs(sec, wsse);
-		xmlNewNsProp(sec, s, (const xmlChar *)"mustUnderstand", (const xmlChar *)"1");
-		ts = xmlNewChild(sec, wsu, (const xmlChar *)"Timestamp", NULL);
-		xmlNewNsProp(ts, wsu, (const xmlChar *)"Id", (const xmlChar *)"_0");
-		timestamp(created, o->now);
-		timestamp(expires, o->now + 300);
-		add(ts, wsu, "Created", created);
-		add(ts, wsu, "Expires", expires);
-		tok = xmlNewChild(sec, wsse, (const xmlChar *)"UsernameToken", NULL);
-		xmlNewNsProp(tok, wsu, (const xmlChar *)"Id", (const xmlChar *)"uuid-1");
-		add(tok, wsse, "Username", o->username);
-		n = pw = add(tok, wsse, "Password", o->password ? o->password : "");
-		xmlNewProp(n, (const xmlChar *)"Type",
-			   (const xmlChar *)"http://docs.oasis-open.org/wss/2004/01/"
-					    "oasis-200401-wss-username-token-profile-1.0#PasswordText");
-	}
-	body = xmlNewChild(env, s, (const xmlChar *)"Body", NULL);
-	xsi = xmlNewNs(body, (const xmlChar *)XSI_NS, (const xmlChar *)"xsi");
-	gp = xmlNewChild(body, NULL, (const xmlChar *)"GetPolicies", NULL);
-	ep = xmlNewNs(gp, (const xmlChar *)GPO_XCEP_NS, NULL);
-	xmlSetNs(gp, ep);
-	client = xmlNewChild(gp, ep, (const xmlChar *)"client", NULL);
-	set_nil(xmlNewChild(client, ep, (const xmlChar *)"lastUpdate", NULL), xsi);
-	set_nil(xmlNewChild(client, ep, (const xmlChar *)"preferredLanguage", NULL), xsi);
-	filter = xmlNewChild(gp, ep, (const xmlChar *)"requestFilter", NULL);
-	set_nil(xmlNewChild(filter, ep, (const xmlChar *)"policyOIDs", NULL), xsi);
-	add(filter, ep, "clientVersion", "0");
-	add(filter, ep, "serverVersion", "0");
+	if (o->username != NULL)
+		pw = add_security(head, s, o);
+	add_body(env, s);
 	xmlDocDumpMemoryEnc(doc, &text, &size, "UTF-8");
 	if (text == NULL)
 		goto fail;
