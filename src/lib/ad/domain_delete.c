@@ -337,7 +337,7 @@ int gpo_domain_delete_orphan(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const ch
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	struct gpo_domain_orphan *orphans = NULL, *o = NULL;
-	struct gpo_domain_gpo *g = talloc_zero(tmp, struct gpo_domain_gpo);
+	struct gpo_domain_gpo *g = NULL;
 	struct gpo_error *err = NULL;
 	size_t n = 0, i;
 	char norm[39], *failed = NULL;
@@ -368,9 +368,14 @@ int gpo_domain_delete_orphan(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const ch
 	}
 	if (rc != 0)
 		goto out;
+	/* the links name the container it had */
 	g = talloc_zero(tmp, struct gpo_domain_gpo);
-	memcpy(g->guid, norm, sizeof(g->guid));
-	g->dn = talloc_asprintf(g, "CN=%s,%s", norm, domain_policies_dn(tmp, d));
+	if (g == NULL || (memcpy(g->guid, norm, sizeof(g->guid)),
+			  g->dn = talloc_asprintf(g, "CN=%s,%s", norm,
+						  domain_policies_dn(tmp, d))) == NULL) {
+		rc = gpo_oom(tmp, reterr);
+		goto out;
+	}
 	rc = may_unlink_all(tmp, d, o, reterr);
 	if (rc != 0)
 		goto out;

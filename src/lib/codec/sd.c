@@ -565,7 +565,7 @@ int gpo_sd_canonical_for_sysvol(TALLOC_CTX *mem_ctx, const struct gpo_sd *ds,
 	}
 	*out = *ds;
 	out->aces = talloc_zero_array(out, struct gpo_ace, ds->n_aces + 1);
-	rc = split_entries(ds, fs, out, pairs, &other, &n);
+	rc = out->aces ? split_entries(ds, fs, out, pairs, &other, &n) : GPO_ENOMEM;
 	talloc_free(fs);
 	if (rc != 0) {
 		talloc_free(out);

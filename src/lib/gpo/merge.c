@@ -220,7 +220,9 @@ static int plan_scope(struct gpo_update_plan *p, const struct gpo_cep_scope *s,
 	int rc;
 
 	p->old_ext[k] = talloc_strdup(p, ext ? ext : "");
-	p->new_ext[k] = talloc_strdup(p, p->old_ext[k]);
+	p->new_ext[k] = p->old_ext[k] ? talloc_strdup(p, p->old_ext[k]) : NULL;
+	if (p->new_ext[k] == NULL)
+		return gpo_oom(p, reterr);
 	if (current->pol[k] != NULL) {
 		rc = gpo_preg_decode(p, current->pol[k], current->pol_len[k], &p->old_pol[k],
 				     reterr);
@@ -280,10 +282,13 @@ int gpo_plan_update(TALLOC_CTX *mem_ctx, const struct gpo_cep_policy *policy,
 		return gpo_oom(mem_ctx, reterr);
 	rc = gpo_gptini_parse(p, current->gpt_ini ? (const char *)current->gpt_ini : "",
 			      current->gpt_ini ? current->gpt_ini_len : 0, &ini, reterr);
+	/* no Version yet is version 0, not an error (NULL: no message to drop) */
 	if (rc == 0) {
-		rc = gpo_gptini_get_version(ini, &gpt_version, reterr);
+		rc = gpo_gptini_get_version(ini, &gpt_version, NULL);
 		if (rc == GPO_ENOTFOUND)
 			rc = 0;
+		else if (rc != 0)
+			rc = gpo_gptini_get_version(ini, &gpt_version, reterr);
 	}
 	if (rc != 0)
 		goto fail;
