@@ -26,9 +26,9 @@
 #include <gpo-cep/gpo.h>
 
 enum gpo_domain_auth {
-	GPO_AUTH_AUTO = 0,     /* Kerberos when a ticket is in the cache, else a password */
-	GPO_AUTH_KERBEROS,     /* SASL GSSAPI for LDAP, Kerberos for SMB; needs the DC's name */
-	GPO_AUTH_PASSWORD,     /* simple bind over verified TLS, NTLM for SMB */
+	GPO_DOMAIN_AUTH_AUTO = 0,     /* Kerberos when a ticket is in the cache, else a password */
+	GPO_DOMAIN_AUTH_KERBEROS,     /* SASL GSSAPI for LDAP, Kerberos for SMB; needs the DC's name */
+	GPO_DOMAIN_AUTH_PASSWORD,     /* simple bind over verified TLS, NTLM for SMB */
 };
 
 #define GPO_DOMAIN_OPTIONS_VERSION 1
@@ -39,7 +39,7 @@ struct gpo_domain_options {
 	const char *dc;             /* DC host name or address; NULL: DNS SRV, PDC emulator first */
 	enum gpo_domain_auth auth;
 	const char *user;           /* "DOMAIN\\user" or "user@REALM" for password auth */
-	char *password;             /* wiped by gpo_domain_connect(), whatever happens */
+	const char *password;       /* copied, never kept: the caller wipes its own */
 	const char *ca_file;        /* CA certificates for TLS; NULL: the system store */
 	bool ldaps;                 /* ldaps:// on 636 instead of StartTLS on 389 */
 	unsigned timeout;           /* seconds, for connecting and for each operation */
@@ -58,7 +58,7 @@ struct gpo_domain;
  * say which step failed: no DC found, DC unreachable, TLS verification, bad
  * credentials, expired or missing ticket.
  */
-int gpo_domain_connect(TALLOC_CTX *mem_ctx, struct gpo_domain_options *opts,
+int gpo_domain_connect(TALLOC_CTX *mem_ctx, const struct gpo_domain_options *opts,
 		       struct gpo_domain **ret_domain, struct gpo_error **reterr);
 
 const char *gpo_domain_dc(const struct gpo_domain *d);

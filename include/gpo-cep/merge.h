@@ -31,7 +31,7 @@
  * result differs from `existing` record for record.  The result shares
  * names and data with `existing`: keep that alive as long as the result.
  */
-int gpo_cep_merge(TALLOC_CTX *mem_ctx, const struct gpo_preg_file *existing,
+int gpo_merge_scope(TALLOC_CTX *mem_ctx, const struct gpo_preg_file *existing,
 		  const struct gpo_cep_scope *scope, struct gpo_preg_file **ret_merged,
 		  bool *ret_changed, struct gpo_error **reterr);
 
@@ -64,7 +64,7 @@ struct gpo_update_plan {
  * equal the current ones and the extension names already list what the
  * settings need.
  */
-int gpo_plan_update(TALLOC_CTX *mem_ctx, const struct gpo_cep_policy *policy,
+int gpo_merge_plan_update(TALLOC_CTX *mem_ctx, const struct gpo_cep_policy *policy,
 		    const struct gpo_dir_contents *current, int64_t ad_version,
 		    const char *machine_ext, const char *user_ext,
 		    struct gpo_update_plan **ret_plan, struct gpo_error **reterr);

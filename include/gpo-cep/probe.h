@@ -25,17 +25,23 @@
 #define GPO_PROBE_TIMEOUT_DEFAULT 30u
 #define GPO_PROBE_MAX_RESPONSE_DEFAULT (32u << 20)
 
+#define GPO_PROBE_OPTIONS_VERSION 1
+
 struct gpo_probe_options {
+	unsigned version;       /* GPO_PROBE_OPTIONS_VERSION */
 	const char *uri;        /* https:// only */
 	enum gpo_cep_auth auth; /* UNSET: what the URI's IIS application name implies */
 	const char *username;   /* username_password: DOMAIN\user or user@realm */
-	const char *password;   /* the caller wipes it; the request holding it is wiped here */
+	const char *password;   /* copied, never kept: the caller wipes its own; the request
+				   holding it is wiped here */
 	const char *cert_file;  /* certificate: the client certificate, PEM */
 	const char *key_file;   /* its private key, PEM, unencrypted; NULL: in cert_file */
 	const char *ca_file;    /* CAs that may vouch for the server (PEM); NULL: the system's */
 	unsigned timeout;       /* seconds for the whole exchange; 0: the default */
 	size_t max_response;    /* bytes; 0: the default */
 };
+
+#define GPO_PROBE_OPTIONS_INIT { .version = GPO_PROBE_OPTIONS_VERSION }
 
 /*
  * Send GetPolicies to `o->uri` and parse the answer.  Errors, each with a
@@ -50,7 +56,7 @@ struct gpo_probe_options {
  *                redirects, HTML pages, truncated or oversized bodies;
  *   GPO_ERROR    a SOAP fault that is not about credentials.
  */
-int gpo_cep_probe(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *o,
+int gpo_probe_server(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *o,
 		  struct gpo_xcep_policies **ret, struct gpo_error **reterr);
 
 #endif

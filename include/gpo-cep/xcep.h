@@ -148,7 +148,7 @@ int gpo_xcep_build_request(TALLOC_CTX *mem_ctx, const struct gpo_xcep_request_op
  * Returns 0, GPO_EINVAL when it added an error for a contradicted
  * policy_id, GPO_EPROTO, GPO_ENOMEM.
  */
-int gpo_cep_server_take_probe(TALLOC_CTX *mem_ctx, struct gpo_cep_server *server,
+int gpo_xcep_take_answer(TALLOC_CTX *mem_ctx, struct gpo_cep_server *server,
 			      const struct gpo_xcep_policies *answer,
 			      const char *pointer, struct gpo_diags *diags);
 

@@ -50,14 +50,14 @@ bool cli_domain_option(struct cli_domain_args *a, const char *cmd, int c, const 
 			return true;
 		}
 		a->o.user = arg;
-		if (a->o.auth == GPO_AUTH_AUTO)
-			a->o.auth = GPO_AUTH_PASSWORD;
+		if (a->o.auth == GPO_DOMAIN_AUTH_AUTO)
+			a->o.auth = GPO_DOMAIN_AUTH_PASSWORD;
 		return true;
 	case 0x102:
 		a->password_file = arg;
 		return true;
 	case 0x103:
-		a->o.auth = GPO_AUTH_KERBEROS;
+		a->o.auth = GPO_DOMAIN_AUTH_KERBEROS;
 		return true;
 	case 0x104:
 		a->o.ca_file = arg;
@@ -160,19 +160,27 @@ int cli_domain_connect(TALLOC_CTX *mem_ctx, const char *cmd, struct cli_domain_a
 		       struct gpo_domain **ret_domain)
 {
 	struct gpo_error *err = NULL;
+	char *password = NULL;
 	int status = EXIT_OK, rc;
 
 	if (a->o.realm == NULL)
 		return cli_usage_error(cmd, "missing --domain REALM");
-	if ((a->o.auth == GPO_AUTH_PASSWORD || a->password_file != NULL) && a->o.user == NULL)
+	if ((a->o.auth == GPO_DOMAIN_AUTH_PASSWORD || a->password_file != NULL) && a->o.user == NULL)
 		return cli_usage_error(cmd, "a password needs a user: give -U USER");
-	if (a->o.auth == GPO_AUTH_PASSWORD || (a->o.auth == GPO_AUTH_AUTO && a->o.user)) {
-		a->o.password = cli_read_password(mem_ctx, a->password_file, "--password-file",
-						  "GPO_CEP_PASSWORD", a->o.user, &status);
-		if (a->o.password == NULL)
+	if (a->o.auth == GPO_DOMAIN_AUTH_PASSWORD || (a->o.auth == GPO_DOMAIN_AUTH_AUTO && a->o.user)) {
+		password = cli_read_password(mem_ctx, a->password_file, "--password-file",
+					     "GPO_CEP_PASSWORD", a->o.user, &status);
+		if (password == NULL)
 			return status;
+		a->o.password = password;
 	}
 	rc = gpo_domain_connect(mem_ctx, &a->o, ret_domain, &err);
+	/* the library kept a copy of its own, if any */
+	if (password != NULL) {
+		explicit_bzero(password, strlen(password));
+		talloc_free(password);
+		a->o.password = NULL;
+	}
 	if (rc != 0)
 		return cli_fail(err, rc);
 	return EXIT_OK;

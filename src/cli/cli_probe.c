@@ -176,6 +176,7 @@ static struct probed *probe_once(TALLOC_CTX *mem_ctx, struct cli_probe_args *a,
 				 const struct gpo_cep_server *s, char **password, int *status)
 {
 	struct gpo_probe_options o = {
+		.version = GPO_PROBE_OPTIONS_VERSION,
 		.uri = s->uri,
 		.auth = s->auth,
 		.cert_file = a->cert_file,
@@ -205,7 +206,7 @@ static struct probed *probe_once(TALLOC_CTX *mem_ctx, struct cli_probe_args *a,
 	*cache = grown;
 	p = &grown[(*n_cache)++];
 	*p = (struct probed){ .uri = s->uri, .auth = s->auth };
-	p->rc = gpo_cep_probe(mem_ctx, &o, &p->answer, &p->err);
+	p->rc = gpo_probe_server(mem_ctx, &o, &p->answer, &p->err);
 	if (p->rc == GPO_EINVAL && s->auth == GPO_CEP_AUTH_USERNAME_PASSWORD && a->user == NULL)
 		p->err->message = talloc_asprintf(p->err, "%s: give --probe-user", p->err->message);
 	else if (p->rc == GPO_EINVAL && s->auth == GPO_CEP_AUTH_CERTIFICATE && a->cert_file == NULL)
@@ -305,7 +306,7 @@ int cli_probe_policy(TALLOC_CTX *mem_ctx, struct cli_probe_args *a,
 					      id ? id : "?",
 					      p->answer->n_templates,
 					      p->answer->n_templates == 1 ? "" : "s");
-			rc = gpo_cep_server_take_probe(policy, s, p->answer, ptr, diags);
+			rc = gpo_xcep_take_answer(policy, s, p->answer, ptr, diags);
 			if (rc == GPO_ENOMEM || (rc == GPO_EPROTO && report == NULL)) {
 				/* a value unfit to store: the server failed, nothing is written */
 				status = EXIT_FAILURE_;

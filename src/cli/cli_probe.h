@@ -30,7 +30,7 @@ bool cli_probe_option(struct cli_probe_args *a, const char *cmd, int c, const ch
 
 /*
  * With --probe: ask every https server of the policy once and take its
- * answer (gpo_cep_server_take_probe).  A server that cannot be asked is
+ * answer (gpo_xcep_take_answer).  A server that cannot be asked is
  * printed and gives EXIT_FAILURE_; a contradicted policy_id is a finding in
  * `diags` and gives EXIT_INVALID.  With `report` (lint), failures are
  * findings too, and each server's result is appended to the array.

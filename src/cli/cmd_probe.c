@@ -292,7 +292,7 @@ static int answered(TALLOC_CTX *mem, const struct probe_args *a,
 int cmd_probe(int argc, char **argv)
 {
 	TALLOC_CTX *mem = talloc_new(NULL);
-	struct probe_args a = { 0 };
+	struct probe_args a = { .o = GPO_PROBE_OPTIONS_INIT };
 	struct gpo_xcep_policies *answer = NULL;
 	struct gpo_error *err = NULL;
 	char *password = NULL;
@@ -309,7 +309,7 @@ int cmd_probe(int argc, char **argv)
 	status = credentials(mem, &a, args.operands[0], &password);
 	if (status != EXIT_OK)
 		goto out;
-	rc = gpo_cep_probe(mem, &a.o, &answer, &err);
+	rc = gpo_probe_server(mem, &a.o, &answer, &err);
 	if (password != NULL)
 		explicit_bzero(password, strlen(password));
 	status = rc != 0 ? failed(&a, rc, err) : answered(mem, &a, answer);

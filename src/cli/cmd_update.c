@@ -218,7 +218,7 @@ static int update_path(TALLOC_CTX *mem, struct update_args *a, struct gpo_cep_po
 	int rc = gpo_dir_read(mem, a->path, &cur, &err);
 
 	if (rc == 0)
-		rc = gpo_plan_update(mem, policy, cur, -1, NULL, NULL, &plan, &err);
+		rc = gpo_merge_plan_update(mem, policy, cur, -1, NULL, NULL, &plan, &err);
 	if (rc == 0 && plan->changed && !a->dry_run)
 		rc = gpo_dir_apply_plan(mem, cur, plan, &err);
 	if (rc != 0) {
@@ -324,7 +324,7 @@ static int update_domain(TALLOC_CTX *mem, struct update_args *a, struct gpo_doma
 	}
 	rc = gpo_domain_read_files(mem, dom, gpo, &cur, &err);
 	if (rc == 0)
-		rc = gpo_plan_update(mem, policy, cur, gpo->version, gpo->machine_extension_names,
+		rc = gpo_merge_plan_update(mem, policy, cur, gpo->version, gpo->machine_extension_names,
 				     gpo->user_extension_names, &plan, &err);
 	/* also without a change: it finishes what an interrupted run left */
 	if (rc == 0 && !a->dry_run)

@@ -9,7 +9,6 @@
  *   FAULT_COUNT=FILE   append "N name" for every call (a dry pass)
  *   FAULT_AT=N         act at call N (from 1)
  *   FAULT_MODE=fail|kill|kill-after|stop
- *   FAULT_ENV_DUMP=FILE append each spawned program's path and environment
  *       fail:       the call does not happen and fails as a lost connection does
  *       kill:       SIGKILL before the call
  *       kill-after: the call happens, then SIGKILL before its result is used
@@ -187,28 +186,12 @@ static int argc_last(char *const argv[])
 	return n > 0 ? n - 1 : 0;
 }
 
-/* FAULT_ENV_DUMP=FILE: what the child is given, to check nothing secret is */
-static void dump_spawn(const char *file, const char *path, char *const envp[])
-{
-	FILE *f = fopen(file, "a");
-
-	if (f == NULL)
-		return;
-	fprintf(f, "exec=%s\n", path);
-	for (size_t i = 0; envp != NULL && envp[i] != NULL; i++)
-		fprintf(f, "%s\n", envp[i]);
-	fclose(f);
-}
-
 int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *fa,
 		const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
 {
 	enum action a = step("spawn", argv[argc_last(argv) >= 2 ? argc_last(argv) - 2 : 0]);
-	const char *dump = getenv("FAULT_ENV_DUMP");
 	int rc;
 
-	if (dump != NULL)
-		dump_spawn(dump, path, envp);
 	if (a == FAIL)
 		return EIO;
 	rc = REAL(int (*)(pid_t *, const char *, const posix_spawn_file_actions_t *,

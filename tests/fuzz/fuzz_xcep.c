@@ -70,7 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						      .friendly_name = (char *)"h",
 						      .friendly_name_default = true };
 			struct gpo_diags *d = gpo_diags_new(mem);
-			int rc = gpo_cep_server_take_probe(mem, &srv, p, "/x", d);
+			int rc = gpo_xcep_take_answer(mem, &srv, p, "/x", d);
 
 			/* what is taken is what a policy file could hold */
 			if (rc == 0 && (gpo_xcep_check_policy_id(mem, srv.policy_id, NULL) != 0 ||

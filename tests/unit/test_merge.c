@@ -66,7 +66,7 @@ int main(void)
 	s = scope_of(mem, "{\"computer\": {\"enrollment_policy\": {\"servers\": [{\"uri\": \"LDAP:\"}, "
 			  "{\"uri\": \"https://ca1.example.com/ADPolicyProvider_CEP_Kerberos/service.svc/CEP\", "
 			  "\"policy_id\": \"P\"}]}, \"auto_enrollment\": {}, \"certificate_stores\": false}}");
-	ok(s && gpo_cep_merge(mem, f, s, &m, &changed, NULL) == 0 && changed, "merge into a foreign file");
+	ok(s && gpo_merge_scope(mem, f, s, &m, &changed, NULL) == 0 && changed, "merge into a foreign file");
 	k = 0;
 	for (i = 0; m && i < m->count; i++) {
 		if (is_cep(&m->records[i]))
@@ -94,7 +94,7 @@ int main(void)
 	       "then the auto-enrollment values");
 	is_str(m ? m->records[m->count - 1].key : NULL, "Software\\Policies\\Microsoft\\Windows\\Z",
 	       "what came after stays after");
-	ok(gpo_cep_merge(mem, m, s, &m2, &changed, NULL) == 0 && !changed,
+	ok(gpo_merge_scope(mem, m, s, &m2, &changed, NULL) == 0 && !changed,
 	   "merging the same settings again changes nothing");
 
 	/* into nothing: exactly what render writes (the spec's Windows-like file) */
@@ -102,7 +102,7 @@ int main(void)
 			  "\"https://ca1.example.com/ADPolicyProvider_CEP_Kerberos/service.svc/CEP\", "
 			  "\"policy_id\": \"{0F1E2D3C-4B5A-4968-8776-A5B4C3D2E1F0}\", "
 			  "\"friendly_name\": \"Example CEP\"}]}}}");
-	ok(gpo_cep_merge(mem, NULL, s, &m, &changed, NULL) == 0 && changed, "merge into no file");
+	ok(gpo_merge_scope(mem, NULL, s, &m, &changed, NULL) == 0 && changed, "merge into no file");
 	ok(gpo_preg_encode(mem, m, &buf, &len, NULL) == 0 &&
 		   gpo_read_file(mem, "tests/golden/spec-windowslike/Machine/Registry.pol", 1 << 20,
 				 &want, &want_len, NULL) == 0, "encode it");
@@ -111,14 +111,14 @@ int main(void)
 	/* only auto-enrollment: the server list stays */
 	s = scope_of(mem, "{\"computer\": {\"auto_enrollment\": {\"enabled\": false}, "
 			  "\"certificate_stores\": false}}");
-	ok(gpo_cep_merge(mem, f, s, &m, &changed, NULL) == 0, "merge auto-enrollment only");
+	ok(gpo_merge_scope(mem, f, s, &m, &changed, NULL) == 0, "merge auto-enrollment only");
 	for (i = 0, k = 0; m && i < m->count; i++)
 		k += strstr(m->records[i].key, "\\old") != NULL;
 	is_int(k, 1, "the enrollment list is left alone");
 
 	/* null removes */
 	s = scope_of(mem, "{\"computer\": {\"enrollment_policy\": null, \"certificate_stores\": false}}");
-	ok(gpo_cep_merge(mem, f, s, &m, &changed, NULL) == 0 && changed, "enrollment_policy null");
+	ok(gpo_merge_scope(mem, f, s, &m, &changed, NULL) == 0 && changed, "enrollment_policy null");
 	for (i = 0, k = 0; m && i < m->count; i++)
 		k += is_cep(&m->records[i]);
 	is_int(k, 0, "every enrollment record is removed");
@@ -129,12 +129,12 @@ int main(void)
 	gpo_preg_add_sz(g, "Software\\Policies\\Microsoft\\Alpha", "A", GPO_REG_SZ, "a", NULL);
 	gpo_preg_add_sz(g, "Software\\Policies\\Microsoft\\Windows", "W", GPO_REG_SZ, "w", NULL);
 	s = scope_of(mem, LDAP_ONLY);
-	ok(gpo_cep_merge(mem, g, s, &m, &changed, NULL) == 0 && changed, "merge into a file without CEP");
+	ok(gpo_merge_scope(mem, g, s, &m, &changed, NULL) == 0 && changed, "merge into a file without CEP");
 	is_str(m ? m->records[1].value : NULL, "**DeleteKeys", "after Alpha");
 	is_str(m ? m->records[m->count - 1].key : NULL, "Software\\Policies\\Microsoft\\Windows",
 	       "before Windows");
 	s = scope_of(mem, "{\"computer\": {\"certificate_stores\": true}}");
-	ok(gpo_cep_merge(mem, m, s, &m2, &changed, NULL) == 0 && changed && m2->count == m->count + 30,
+	ok(gpo_merge_scope(mem, m, s, &m2, &changed, NULL) == 0 && changed && m2->count == m->count + 30,
 	   "certificate_stores adds the 30 stubs");
 	is_str(m2 ? m2->records[m2->count - 1].key : NULL, "Software\\Policies\\Microsoft\\Windows",
 	       "the stubs go in key order too");

@@ -264,19 +264,19 @@ int main(void)
 						 .friendly_name = (char *)"Name" };
 		struct gpo_diags *d = gpo_diags_new(mem);
 
-		ok(gpo_cep_server_take_probe(mem, &srv, &ans, "/computer/x", d) == 0 &&
+		ok(gpo_xcep_take_answer(mem, &srv, &ans, "/computer/x", d) == 0 &&
 			   strcmp(srv.policy_id, "{0F1E2D3C-4B5A-4968-8776-A5B4C3D2E1F0}") == 0 &&
 			   strcmp(srv.friendly_name, "Name") == 0,
 		   "a missing policy_id and a default friendly name are taken from the answer");
 		ans.friendly_name = (char *)"Other";
-		ok(gpo_cep_server_take_probe(mem, &srv, &ans, "/computer/x", d) == 0 &&
+		ok(gpo_xcep_take_answer(mem, &srv, &ans, "/computer/x", d) == 0 &&
 			   strcmp(srv.friendly_name, "Name") == 0, "a friendly name once set is kept");
 		srv.friendly_name_default = true;
 		ans.friendly_name = (char *)"";
-		ok(gpo_cep_server_take_probe(mem, &srv, &ans, "/computer/x", d) == 0 &&
+		ok(gpo_xcep_take_answer(mem, &srv, &ans, "/computer/x", d) == 0 &&
 			   strcmp(srv.friendly_name, "Name") == 0, "an empty answer name keeps ours");
 		ans.policy_id = (char *)"{0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0}";
-		ok(gpo_cep_server_take_probe(mem, &srv, &ans, "/computer/x", d) == GPO_EINVAL &&
+		ok(gpo_xcep_take_answer(mem, &srv, &ans, "/computer/x", d) == GPO_EINVAL &&
 			   d->errors == 1 && strcmp(d->items[0].pointer, "/computer/x/policy_id") == 0 &&
 			   strstr(d->items[0].message, "letter case") != NULL,
 		   "a contradicted policy_id is an error at its pointer");
@@ -323,7 +323,7 @@ int main(void)
 		struct gpo_diags *d = gpo_diags_new(mem);
 		char *huge = talloc_zero_size(mem, (8 << 20) + 1);
 
-		ok(gpo_cep_server_take_probe(mem, &srv, &ans, "/computer/x", d) == GPO_EPROTO &&
+		ok(gpo_xcep_take_answer(mem, &srv, &ans, "/computer/x", d) == GPO_EPROTO &&
 			   srv.policy_id == NULL && d->errors == 1 &&
 			   strcmp(d->items[0].pointer, "/computer/x/policy_id") == 0 &&
 			   strcmp(d->items[0].id, "probe-invalid-answer") == 0,
@@ -333,7 +333,7 @@ int main(void)
 			 "  naming the server, escaped");
 		ans.policy_id = (char *)"{083C7011-1D0A-4855-885D-AC945184658C}";
 		ans.friendly_name = (char *)"Evil\x1b[31m";
-		ok(gpo_cep_server_take_probe(mem, &srv, &ans, "/computer/x", d) == GPO_EPROTO &&
+		ok(gpo_xcep_take_answer(mem, &srv, &ans, "/computer/x", d) == GPO_EPROTO &&
 			   srv.policy_id == NULL && strcmp(srv.friendly_name, "h") == 0 && d->errors == 2 &&
 			   strcmp(d->items[1].pointer, "/computer/x/friendly_name") == 0,
 		   "a friendly name with ESC is not taken");
@@ -342,12 +342,12 @@ int main(void)
 			 "  and says which character");
 		memset(huge, 'N', 8 << 20);
 		ans.friendly_name = huge;
-		ok(gpo_cep_server_take_probe(mem, &srv, &ans, "/computer/x", d) == GPO_EPROTO &&
+		ok(gpo_xcep_take_answer(mem, &srv, &ans, "/computer/x", d) == GPO_EPROTO &&
 			   d->errors == 3 && strstr(d->items[2].message, "8388608 characters long, more than 1024") &&
 			   strlen(d->items[2].message) < GPO_CEP_FRIENDLY_NAME_MAX + 400,
 		   "an 8 MiB friendly name is not taken, nor quoted whole");
 		ans.friendly_name = talloc_asprintf(mem, "%0*d", (int)GPO_CEP_FRIENDLY_NAME_MAX, 7);
-		ok(gpo_cep_server_take_probe(mem, &srv, &ans, "/computer/x", d) == 0 &&
+		ok(gpo_xcep_take_answer(mem, &srv, &ans, "/computer/x", d) == 0 &&
 			   srv.policy_id && strcmp(srv.friendly_name, ans.friendly_name) == 0,
 		   "1024 characters are taken");
 	}

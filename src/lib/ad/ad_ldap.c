@@ -145,7 +145,7 @@ static int bind_identity(TALLOC_CTX *mem_ctx, struct ad_ldap *l,
 			 const struct gpo_domain_options *o, const char *password,
 			 struct gpo_error **reterr)
 {
-	bool kerberos = o->auth == GPO_AUTH_KERBEROS;
+	bool kerberos = o->auth == GPO_DOMAIN_AUTH_KERBEROS;
 	int rc;
 
 	if (kerberos) {
@@ -178,7 +178,7 @@ int ad_ldap_connect(TALLOC_CTX *mem_ctx, const char *host, const struct gpo_doma
 		    const char *password, struct ad_ldap **ret, struct gpo_error **reterr)
 {
 	struct ad_ldap *l = talloc_zero(NULL, struct ad_ldap);
-	bool kerberos = o->auth == GPO_AUTH_KERBEROS;
+	bool kerberos = o->auth == GPO_DOMAIN_AUTH_KERBEROS;
 	struct timeval tv = { .tv_sec = o->timeout ? o->timeout : 15 };
 	int rc;
 

@@ -149,7 +149,7 @@ int ad_smb_connect(TALLOC_CTX *mem_ctx, const char *host, const struct gpo_domai
 	talloc_set_destructor(s, close_smb);
 	s->host = talloc_strdup(s, host);
 	s->share_url = talloc_asprintf(s, "smb://%s/sysvol", host);
-	s->kerberos = o->auth == GPO_AUTH_KERBEROS;
+	s->kerberos = o->auth == GPO_DOMAIN_AUTH_KERBEROS;
 	s->timeout = o->timeout ? o->timeout : 15;
 	split_user(s, o->user, o->realm);
 	if (password != NULL)

@@ -143,19 +143,24 @@ out:
 	return rc;
 }
 
-int gpo_domain_connect(TALLOC_CTX *mem_ctx, struct gpo_domain_options *opts,
+int gpo_domain_connect(TALLOC_CTX *mem_ctx, const struct gpo_domain_options *opts,
 		       struct gpo_domain **ret_domain, struct gpo_error **reterr)
 {
 	struct gpo_domain *d = talloc_zero(NULL, struct gpo_domain);
 	size_t i;
 	int rc;
 
-	if (d == NULL) {
-		rc = gpo_oom(mem_ctx, reterr);
-		goto wipe;
-	}
+	if (d == NULL)
+		return gpo_oom(mem_ctx, reterr);
 	talloc_set_destructor(d, wipe_domain);
+	if (opts->version != GPO_DOMAIN_OPTIONS_VERSION) {
+		rc = gpo_fail(mem_ctx, reterr, GPO_EINVAL, "gpo_domain_options version %u, not %u",
+			      opts->version, GPO_DOMAIN_OPTIONS_VERSION);
+		goto fail;
+	}
 	d->o = *opts;
+	/* our own copy, wiped with the handle; the caller's stays the caller's */
+	d->o.password = NULL;
 	if (opts->password != NULL && opts->password[0] != '\0')
 		d->password = talloc_strdup(d, opts->password);
 	if (opts->realm == NULL || opts->realm[0] == '\0') {
@@ -165,8 +170,8 @@ int gpo_domain_connect(TALLOC_CTX *mem_ctx, struct gpo_domain_options *opts,
 	d->realm = talloc_strdup(d, opts->realm);
 	for (i = 0; d->realm[i]; i++)
 		d->realm[i] = (char)ascii_lower((unsigned char)d->realm[i]);
-	if (d->o.auth == GPO_AUTH_AUTO)
-		d->o.auth = d->password != NULL ? GPO_AUTH_PASSWORD : GPO_AUTH_KERBEROS;
+	if (d->o.auth == GPO_DOMAIN_AUTH_AUTO)
+		d->o.auth = d->password != NULL ? GPO_DOMAIN_AUTH_PASSWORD : GPO_DOMAIN_AUTH_KERBEROS;
 	d->dc = opts->dc ? talloc_strdup(d, opts->dc) : NULL;
 	if (d->dc == NULL && (rc = find_dc(mem_ctx, d, reterr)) != 0)
 		goto fail;
@@ -180,13 +185,9 @@ int gpo_domain_connect(TALLOC_CTX *mem_ctx, struct gpo_domain_options *opts,
 	if (rc != 0)
 		goto fail;
 	*ret_domain = talloc_steal(mem_ctx, d);
-	rc = 0;
-	goto wipe;
+	return 0;
 fail:
 	talloc_free(d);
-wipe:
-	if (opts->password != NULL)
-		explicit_bzero(opts->password, strlen(opts->password));
 	return rc;
 }
 

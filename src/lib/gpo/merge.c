@@ -144,7 +144,7 @@ static int add_store_stubs(struct gpo_preg_file *out, const struct gpo_preg_file
 	return 0;
 }
 
-int gpo_cep_merge(TALLOC_CTX *mem_ctx, const struct gpo_preg_file *existing,
+int gpo_merge_scope(TALLOC_CTX *mem_ctx, const struct gpo_preg_file *existing,
 		  const struct gpo_cep_scope *scope, struct gpo_preg_file **ret_merged,
 		  bool *ret_changed, struct gpo_error **reterr)
 {
@@ -231,7 +231,7 @@ static int plan_scope(struct gpo_update_plan *p, const struct gpo_cep_scope *s,
 	}
 	if (s == NULL)
 		return 0;
-	rc = gpo_cep_merge(p, p->old_pol[k], s, &p->new_pol[k], &p->pol_changed[k], reterr);
+	rc = gpo_merge_scope(p, p->old_pol[k], s, &p->new_pol[k], &p->pol_changed[k], reterr);
 	if (rc != 0)
 		return rc;
 	if (p->pol_changed[k]) {
@@ -266,7 +266,7 @@ static void plan_gpt_ini(struct gpo_update_plan *p, const struct gpo_dir_content
 	}
 }
 
-int gpo_plan_update(TALLOC_CTX *mem_ctx, const struct gpo_cep_policy *policy,
+int gpo_merge_plan_update(TALLOC_CTX *mem_ctx, const struct gpo_cep_policy *policy,
 		    const struct gpo_dir_contents *current, int64_t ad_version,
 		    const char *machine_ext, const char *user_ext,
 		    struct gpo_update_plan **ret_plan, struct gpo_error **reterr)

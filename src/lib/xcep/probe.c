@@ -320,6 +320,9 @@ static int transport_error(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *
 static int check_options(TALLOC_CTX *mem_ctx, struct gpo_probe_options *o,
 			 struct gpo_error **reterr)
 {
+	if (o->version != GPO_PROBE_OPTIONS_VERSION)
+		return gpo_fail(mem_ctx, reterr, GPO_EINVAL, "gpo_probe_options version %u, not %u",
+				o->version, GPO_PROBE_OPTIONS_VERSION);
 	if (o->uri != NULL && strcasecmp(o->uri, GPO_CEP_LDAP_URI) == 0)
 		return gpo_fail(mem_ctx, reterr, GPO_EINVAL,
 				"LDAP: is the Active Directory enrollment policy, read from the "
@@ -617,7 +620,7 @@ static int read_answer(TALLOC_CTX *mem_ctx, TALLOC_CTX *tmp, const struct gpo_pr
 	return rc;
 }
 
-int gpo_cep_probe(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *options,
+int gpo_probe_server(TALLOC_CTX *mem_ctx, const struct gpo_probe_options *options,
 		  struct gpo_xcep_policies **ret, struct gpo_error **reterr)
 {
 	struct gpo_probe_options o = *options;

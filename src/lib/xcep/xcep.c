@@ -1022,7 +1022,7 @@ static int check_answer(const struct gpo_cep_server *server,
 	return rc;
 }
 
-int gpo_cep_server_take_probe(TALLOC_CTX *mem_ctx, struct gpo_cep_server *server,
+int gpo_xcep_take_answer(TALLOC_CTX *mem_ctx, struct gpo_cep_server *server,
 			      const struct gpo_xcep_policies *answer,
 			      const char *pointer, struct gpo_diags *diags)
 {
