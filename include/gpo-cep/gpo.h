@@ -81,7 +81,7 @@ int gpo_dir_read(TALLOC_CTX *mem_ctx, const char *path,
 struct gpo_update_plan;
 
 /*
- * Write an update plan (gpo/merge.h) into the GPO folder `current` was read
+ * Write an update plan (gpo-cep/merge.h) into the GPO folder `current` was read
  * from: each changed Registry.pol, then GPT.INI, each through a temporary
  * file renamed into place.  Existing name spellings (MACHINE/, gpt.ini) are
  * kept.
