@@ -347,9 +347,9 @@ static int print_text(TALLOC_CTX *mem, const char *path, const struct shown *sh,
 		for (i = 0; sh->file[k] != NULL && i < sh->file[k]->count; i++)
 			if (!sh->used[k][i])
 				fprintf(stderr, "  %s: %s\\%s\n", class_name[k],
-					sh->file[k]->records[i].key,
+					cli_safe(mem, sh->file[k]->records[i].key),
 					sh->file[k]->records[i].value[0]
-						? sh->file[k]->records[i].value
+						? cli_safe(mem, sh->file[k]->records[i].value)
 						: "(default)");
 	return EXIT_OK;
 }

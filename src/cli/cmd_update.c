@@ -129,7 +129,9 @@ static void print_plan(TALLOC_CTX *mem, const struct gpo_update_plan *p, const c
 					json_object_object_add(c, "record", json_object_new_string(t));
 					json_object_array_add(changes, c);
 				} else {
-					printf("  %s %s: %s\n", side ? "+" : "-", pol[k], t);
+					/* the file's text, whoever wrote it: escaped */
+					printf("  %s %s: %s\n", side ? "+" : "-", pol[k],
+					       cli_safe(mem, t));
 				}
 			}
 		}
@@ -155,7 +157,8 @@ static void print_plan(TALLOC_CTX *mem, const struct gpo_update_plan *p, const c
 	       (unsigned long)p->new_version);
 	for (k = 0; k < 2; k++)
 		if (strcmp(p->old_ext[k], p->new_ext[k]) != 0)
-			printf("  %s: '%s' -> '%s'\n", ext[k], p->old_ext[k], p->new_ext[k]);
+			printf("  %s: '%s' -> '%s'\n", ext[k], cli_safe(mem, p->old_ext[k]),
+			       cli_safe(mem, p->new_ext[k]));
 }
 
 struct update_args {
@@ -507,13 +510,22 @@ static int load(TALLOC_CTX *mem, struct update_args *a, const char *path,
 static int update_folder(TALLOC_CTX *mem, struct update_args *a, struct gpo_cep_policy *policy,
 			 bool apply)
 {
-	const char *base = strrchr(a->path, '/') ? strrchr(a->path, '/') + 1 : a->path;
+	const char *base;
 	struct gpo_render *r = NULL;
 	struct gpo_error *err = NULL;
-	char *parent;
+	char *parent, *path = talloc_strdup(mem, a->path), guid[39];
+	size_t len = strlen(path);
 	struct stat st;
 	int rc;
 
+	/* DIR/{guid}/ as DIR/{GUID}: the name the folder gets, found again next time */
+	while (len > 1 && path[len - 1] == '/')
+		path[--len] = '\0';
+	base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	if (apply && gpo_guid_normalize(base, guid) == 0 && strcmp(base, guid) != 0)
+		path = talloc_asprintf(mem, "%.*s%s", (int)(base - path), path, guid);
+	a->path = path;
+	base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	if (stat(a->path, &st) == 0 || !apply)
 		return update_path(mem, a, policy);
 	parent = talloc_strndup(mem, a->path, (size_t)(base - a->path));

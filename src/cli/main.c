@@ -3,6 +3,7 @@
  * gpo-cep: configure the Certificate Enrollment Policy and Auto-Enrollment
  * Group Policy settings from Linux.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -81,7 +82,7 @@ static void usage(FILE *out)
 		     "see also gpo-cep(1) and gpo-cep-policy(5).\n");
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
 	const char *name;
 	size_t i;
@@ -114,4 +115,17 @@ int main(int argc, char **argv)
 	if (strcmp(name, "help") == 0)
 		name = argv[2];
 	return cli_usage_error(NULL, "'%s' is not a gpo-cep command", name);
+}
+
+int main(int argc, char **argv)
+{
+	int status = run(argc, argv);
+
+	/* output that did not reach its file (a full disk, a closed pipe) is a failure */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		cli_error("cannot write the output: %s", strerror(errno ? errno : EIO));
+		if (status == EXIT_OK || status == EXIT_CHANGES)
+			status = EXIT_FAILURE_;
+	}
+	return status;
 }

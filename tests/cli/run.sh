@@ -223,4 +223,17 @@ if /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
 	done
 	expect 1 "schema rejects an unknown key" -- /usr/bin/python3 -c 'import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))' "$SRC/doc/policy.schema.json" "$work/bad.json"
 fi
+# text from a file someone else wrote is printed escaped, never raw to the terminal
+/usr/bin/python3 - "$work/evil.pol" <<'PY'
+import struct, sys
+def u(s): return s.encode("utf-16-le") + b"\0\0"
+def rec(k, v, t, d): return ("[".encode("utf-16-le") + u(k) + ";".encode("utf-16-le") + u(v) +
+    ";".encode("utf-16-le") + struct.pack("<I", t) + ";".encode("utf-16-le") +
+    struct.pack("<I", len(d)) + ";".encode("utf-16-le") + d + "]".encode("utf-16-le"))
+open(sys.argv[1], "wb").write(b"PReg" + struct.pack("<I", 1) +
+    rec("Software\\Policies\\Foo\x1b[31m\rEVIL", "Bar\x1b]0;t\x07", 1, u("x\x1b[0m")))
+PY
+expect 0 "show of a Registry.pol with escape sequences in a foreign record" -- "$GPO_CEP" show "$work/evil.pol"
+grep_in err 'Foo\\x1b\[31m\\rEVIL' "  names the record escaped"
+check "  and prints no control character" sh -c "! LC_ALL=C grep -q \"\$(printf '\\033')\" '$work/err' '$work/out'"
 done_testing

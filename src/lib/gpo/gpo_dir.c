@@ -396,46 +396,53 @@ fail:
 }
 
 /*
- * Replace `name` in the folder `dirfd` by `data`: a temporary file in the
- * same folder, written and synced, renamed over it (atomic on a local file
- * system).  Neither is followed if it is a link.
+ * A file to replace below a folder: its new bytes written and synced as
+ * NAME.gpo-cep-tmp next to it, not yet renamed over it.
  */
-static int replace_at(TALLOC_CTX *mem_ctx, int dirfd, const char *dir_path, const char *name,
-		      const uint8_t *data, size_t len, struct gpo_error **reterr)
-{
-	char *tmp = talloc_asprintf(NULL, "%s.gpo-cep-tmp", name);
-	int fd, saved, rc = 0;
+struct staged {
+	int dirfd;        /* the folder holding it (closed by unstage) */
+	char *tmp;        /* NAME.gpo-cep-tmp */
+	char *name;       /* the file as found, or the name it gets */
+	char *shown;      /* for messages: DIR/NAME */
+};
 
-	if (tmp == NULL)
+/* Write `data` to NAME.gpo-cep-tmp in `dirfd`; never through a link. */
+static int stage_at(TALLOC_CTX *mem_ctx, struct staged *f, const char *dir_path,
+		    const uint8_t *data, size_t len, struct gpo_error **reterr)
+{
+	int fd, saved;
+
+	f->tmp = talloc_asprintf(mem_ctx, "%s.gpo-cep-tmp", f->name);
+	f->shown = talloc_asprintf(mem_ctx, "%s/%s", dir_path, f->name);
+	if (f->tmp == NULL || f->shown == NULL)
 		return gpo_oom(mem_ctx, reterr);
 	/* a temporary file left by a run that was killed: never written through */
-	unlinkat(dirfd, tmp, 0);
-	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
-	if (fd < 0) {
-		rc = gpo_fail(mem_ctx, reterr, GPO_EIO, "cannot create '%s/%s': %s", dir_path, tmp,
-			      strerror(errno));
-		goto out;
-	}
+	unlinkat(f->dirfd, f->tmp, 0);
+	fd = openat(f->dirfd, f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
+	if (fd < 0)
+		return gpo_fail(mem_ctx, reterr, GPO_EIO, "cannot create '%s/%s': %s", dir_path,
+				f->tmp, strerror(errno));
 	if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
 		saved = errno;
 		close(fd);
-		unlinkat(dirfd, tmp, 0);
-		rc = gpo_fail(mem_ctx, reterr, GPO_EIO, "cannot write '%s/%s': %s", dir_path, tmp,
-			      strerror(saved));
-		goto out;
+		unlinkat(f->dirfd, f->tmp, 0);
+		return gpo_fail(mem_ctx, reterr, GPO_EIO, "cannot write '%s/%s': %s", dir_path,
+				f->tmp, strerror(saved));
 	}
 	close(fd);
-	if (renameat(dirfd, tmp, dirfd, name) != 0) {
-		saved = errno;
-		unlinkat(dirfd, tmp, 0);
-		rc = gpo_fail(mem_ctx, reterr, GPO_EIO, "cannot rename '%s/%s' to '%s': %s",
-			      dir_path, tmp, name, strerror(saved));
-		goto out;
-	}
-	fsync(dirfd);
-out:
-	talloc_free(tmp);
-	return rc;
+	return 0;
+}
+
+/* Remove what is still staged and close the folders. */
+static void unstage(struct staged *f, int n, int from)
+{
+	int i;
+
+	for (i = from; i < n; i++)
+		if (f[i].tmp != NULL)
+			unlinkat(f[i].dirfd, f[i].tmp, 0);
+	for (i = 0; i < n; i++)
+		close(f[i].dirfd);
 }
 
 /* The folder of a scope below `dirfd`, made if missing; its fd or -1 (error set). */
@@ -463,51 +470,95 @@ static int scope_dir_at(TALLOC_CTX *mem_ctx, int dirfd, const char *path, const 
 	return fd;
 }
 
-int gpo_dir_apply_plan(TALLOC_CTX *mem_ctx, const struct gpo_dir_contents *current,
-		       const struct gpo_update_plan *plan, struct gpo_error **reterr)
+/* Stage GPT.INI and each changed Registry.pol; *n counts what was staged. */
+static int stage_plan(TALLOC_CTX *mem_ctx, int dirfd, const struct gpo_dir_contents *current,
+		      const struct gpo_update_plan *plan, struct staged *f, int *n,
+		      struct gpo_error **reterr)
 {
 	static const char *const scope_dir[] = { "Machine", "User" };
-	TALLOC_CTX *tmp = talloc_new(NULL);
 	char *name = NULL;
-	int rc = 0, k, dirfd;
+	int rc, k;
 
-	if (!plan->changed) {
-		talloc_free(tmp);
-		return 0;
+	f[0].dirfd = dup(dirfd);
+	rc = f[0].dirfd < 0 ? gpo_fail(mem_ctx, reterr, GPO_EIO, "cannot open '%s': %s",
+				       current->path, strerror(errno))
+			    : find_nocase(mem_ctx, dirfd, current->path, "GPT.INI", false, &name,
+					  reterr);
+	if (rc != 0) {
+		if (f[0].dirfd >= 0)
+			close(f[0].dirfd);
+		return rc;
 	}
-	dirfd = open(current->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0) {
-		talloc_free(tmp);
-		return gpo_fail(mem_ctx, reterr, GPO_EIO, "cannot open '%s': %s", current->path,
-				strerror(errno));
-	}
-	/*
-	 * GPT.INI first: a run stopped after it leaves the version ahead of the
-	 * files, which costs a client one needless refresh; the other order
-	 * would leave new settings under the old version, which clients skip.
-	 */
-	rc = find_nocase(tmp, dirfd, current->path, "GPT.INI", false, &name, reterr);
-	if (rc == 0)
-		rc = replace_at(mem_ctx, dirfd, current->path, name ? name : "GPT.INI",
-				(const uint8_t *)plan->new_gpt_ini, plan->new_gpt_ini_len, reterr);
+	f[0].name = name ? name : talloc_strdup(mem_ctx, "GPT.INI");
+	rc = stage_at(mem_ctx, &f[0], current->path, (const uint8_t *)plan->new_gpt_ini,
+		      plan->new_gpt_ini_len, reterr);
+	*n = 1;
 	for (k = GPO_CEP_COMPUTER; rc == 0 && k <= GPO_CEP_USER; k++) {
 		char *sub_path = NULL, *pol = NULL;
-		int subfd;
+		struct staged *g = &f[*n];
 
 		if (!plan->pol_changed[k])
 			continue;
-		subfd = scope_dir_at(tmp, dirfd, current->path, scope_dir[k], &sub_path, reterr);
-		if (subfd < 0) {
-			rc = GPO_EIO;
-			break;
-		}
-		rc = find_nocase(tmp, subfd, sub_path, "Registry.pol", false, &pol, reterr);
+		g->dirfd = scope_dir_at(mem_ctx, dirfd, current->path, scope_dir[k], &sub_path,
+					reterr);
+		if (g->dirfd < 0)
+			return GPO_EIO;
+		(*n)++;
+		rc = find_nocase(mem_ctx, g->dirfd, sub_path, "Registry.pol", false, &pol, reterr);
+		g->name = pol ? pol : talloc_strdup(mem_ctx, "Registry.pol");
 		if (rc == 0)
-			rc = replace_at(mem_ctx, subfd, sub_path, pol ? pol : "Registry.pol",
-					plan->new_pol_bytes[k], plan->new_pol_len[k], reterr);
-		close(subfd);
+			rc = stage_at(mem_ctx, g, sub_path, plan->new_pol_bytes[k],
+				      plan->new_pol_len[k], reterr);
 	}
+	return rc;
+}
+
+/*
+ * Every new file is written in full next to the old one before any is
+ * renamed over it: a folder, disk or permission problem stops the update
+ * with nothing changed.  GPT.INI is renamed first: a run stopped after it
+ * leaves the version ahead of the files, which costs a client one needless
+ * refresh; the other order would leave new settings under the old version,
+ * which clients skip.
+ */
+int gpo_dir_apply_plan(TALLOC_CTX *mem_ctx, const struct gpo_dir_contents *current,
+		       const struct gpo_update_plan *plan, struct gpo_error **reterr)
+{
+	TALLOC_CTX *tmp;
+	struct staged f[3] = { { .dirfd = -1 }, { .dirfd = -1 }, { .dirfd = -1 } };
+	int rc, n = 0, i, dirfd;
+
+	if (!plan->changed)
+		return 0;
+	dirfd = open(current->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return gpo_fail(mem_ctx, reterr, GPO_EIO, "cannot open '%s': %s", current->path,
+				strerror(errno));
+	tmp = talloc_new(NULL);
+	rc = tmp ? stage_plan(tmp, dirfd, current, plan, f, &n, reterr) : gpo_oom(mem_ctx, reterr);
 	close(dirfd);
+	if (rc != 0) {
+		unstage(f, n, 0);
+		if (reterr != NULL && *reterr != NULL)
+			rc = gpo_fail(tmp, reterr, rc, "%s: nothing was changed", (*reterr)->message);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (renameat(f[i].dirfd, f[i].tmp, f[i].dirfd, f[i].name) != 0) {
+			int saved = errno;
+
+			unstage(f, n, i);
+			rc = gpo_fail(tmp, reterr, GPO_EIO, "cannot rename '%s' over '%s': %s; %s",
+				      f[i].tmp, f[i].shown, strerror(saved),
+				      i == 0 ? "nothing was changed"
+					     : "GPT.INI has its new version, some Registry.pol "
+					       "not yet: run again to finish");
+			goto out;
+		}
+		fsync(f[i].dirfd);
+	}
+	unstage(f, n, n);
+out:
 	gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
