@@ -82,9 +82,10 @@ struct gpo_update_plan;
 
 /*
  * Write an update plan (gpo-cep/merge.h) into the GPO folder `current` was read
- * from: each changed Registry.pol, then GPT.INI, each through a temporary
- * file renamed into place.  Existing name spellings (MACHINE/, gpt.ini) are
- * kept.
+ * from: GPT.INI and each changed Registry.pol are first written in full as
+ * NAME.gpo-cep-tmp beside the old files (a failure there changes nothing and
+ * says so), then renamed over them, GPT.INI first.  Existing name spellings
+ * (MACHINE/, gpt.ini) are kept; the files get default permissions.
  */
 int gpo_dir_apply_plan(TALLOC_CTX *mem_ctx, const struct gpo_dir_contents *current,
 		       const struct gpo_update_plan *plan, struct gpo_error **reterr);
