@@ -42,6 +42,9 @@ check "meson.build has a version ($version)" test -n "$version"
 check "--version prints it" sh -c "'$GPO_CEP' --version | grep -qx 'gpo-cep $version'"
 check "the Debian package has it" sh -c "head -1 '$SRC/debian/changelog' | grep -q '^gpo-cep ($version)'"
 check "the pkg-config file has it" grep -qx "Version: $version" "$BUILD/meson-private/gpo-cep.pc"
+# only the shared library ships: a Requires.private would make pkg-config
+# want every dependency's -dev package before it gives even --cflags
+check "the pkg-config file requires talloc alone" sh -c "grep -qx 'Requires: talloc' '$BUILD/meson-private/gpo-cep.pc' && ! grep -q '^Requires.private' '$BUILD/meson-private/gpo-cep.pc'"
 for man in "$BUILD"/doc/*.[0-9]; do
 	check "$(basename "$man") has it" grep -q "\"gpo-cep $version\"" "$man"
 done
