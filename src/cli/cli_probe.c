@@ -36,6 +36,14 @@ bool cli_probe_option(struct cli_probe_args *a, const char *cmd, int c, const ch
 		a->enabled = true;
 		return true;
 	case 0x201:
+		/* USER%PASSWORD, as for -U: refused without repeating what follows '%' */
+		if (strchr(arg, '%') != NULL) {
+			*status = cli_usage_error(cmd, "--probe-user takes a user name only, never "
+						  "a password (the text after '%%' was not "
+						  "used): give it with --probe-password-file, "
+						  "$GPO_CEP_PROBE_PASSWORD or the prompt");
+			return true;
+		}
 		a->user = arg;
 		return true;
 	case 0x202:

@@ -65,6 +65,9 @@ expect 2 "probe -U user%SECRET" -- "$GPO_CEP" probe -U 'u%S3cretWord' https://x.
 no_secret "  the secret is not repeated"
 expect 2 "--probe-pass SECRET" -- "$GPO_CEP" render --probe-pass S3cretWord "$POLICY" -o "$work/x"
 no_secret "  the secret is not repeated"
+expect 2 "--probe-user user%SECRET" -- "$GPO_CEP" render --probe --probe-user 'u%S3cretWord' "$POLICY" -o "$work/x"
+grep_in err "--probe-user takes a user name only, never a password" "  says why"
+no_secret "  the secret is not repeated"
 for typed in "-H:use --dc" "-k:use --kerberos" "-W:use --domain" "-s:use --smb-conf"; do
 	expect 2 "samba-tool's ${typed%%:*}" -- "$GPO_CEP" list --domain example.com "${typed%%:*}" x
 	grep_in err "unknown option '${typed%%:*}': ${typed#*:}" "  gets a hint: ${typed#*:}"
