@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <nettle/sha2.h>
+
 #include "cli.h"
 
 #define POLICY_FILE_MAX (1u << 20)
@@ -208,4 +210,59 @@ bool cli_parse_seconds(const char *cmd, const char *option, const char *arg, uns
 	}
 	*ret = (unsigned)v;
 	return true;
+}
+
+static void hex_sha256(const uint8_t *data, size_t len, char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	uint8_t digest[SHA256_DIGEST_SIZE];
+	struct sha256_ctx ctx;
+	size_t i;
+
+	sha256_init(&ctx);
+	sha256_update(&ctx, len, data);
+	sha256_digest(&ctx, sizeof(digest), digest);
+	for (i = 0; i < sizeof(digest); i++) {
+		out[2 * i] = hex[digest[i] >> 4];
+		out[2 * i + 1] = hex[digest[i] & 0xF];
+	}
+	out[64] = '\0';
+}
+
+void cli_print_render(const struct gpo_render *r)
+{
+	char sum[65];
+	size_t i;
+
+	for (i = 0; i < r->n_files; i++) {
+		hex_sha256(r->files[i].data, r->files[i].len, sum);
+		printf("  %-22s %6zu bytes  sha256 %s\n", r->files[i].path, r->files[i].len, sum);
+	}
+	printf("version: %lu (user %u, machine %u)\n", (unsigned long)r->version,
+	       gpo_version_user(r->version), gpo_version_machine(r->version));
+	printf("gPCMachineExtensionNames: %s\n", r->machine_extension_names);
+	printf("gPCUserExtensionNames: %s\n", r->user_extension_names);
+}
+
+void cli_render_json(json_object *doc, const struct gpo_render *r)
+{
+	json_object *files = json_object_new_array();
+	char sum[65];
+	size_t i;
+
+	json_object_object_add(doc, "version", json_object_new_int64(r->version));
+	json_object_object_add(doc, "gPCMachineExtensionNames",
+			       json_object_new_string(r->machine_extension_names));
+	json_object_object_add(doc, "gPCUserExtensionNames",
+			       json_object_new_string(r->user_extension_names));
+	for (i = 0; i < r->n_files; i++) {
+		json_object *f = json_object_new_object();
+
+		hex_sha256(r->files[i].data, r->files[i].len, sum);
+		json_object_object_add(f, "path", json_object_new_string(r->files[i].path));
+		json_object_object_add(f, "bytes", json_object_new_int64((int64_t)r->files[i].len));
+		json_object_object_add(f, "sha256", json_object_new_string(sum));
+		json_object_array_add(files, f);
+	}
+	json_object_object_add(doc, "files", files);
 }

@@ -82,6 +82,14 @@ void cli_print_diags(const char *source, const struct gpo_diags *d);
 /* Findings as a JSON array. */
 json_object *cli_diags_json(const struct gpo_diags *d);
 
+/*
+ * A rendered GPO's files (path, bytes, SHA-256), version and extension
+ * names: as indented lines on stdout, or added to `doc` (render --json and
+ * create --dry-run --json show the same fields).
+ */
+void cli_print_render(const struct gpo_render *r);
+void cli_render_json(json_object *doc, const struct gpo_render *r);
+
 /* Print a JSON document to stdout (pretty, no escaped slashes, final newline). */
 void cli_print_json(json_object *doc);
 

@@ -116,17 +116,14 @@ static int prepare(TALLOC_CTX *mem, const struct create_args *a, struct gpo_doma
 static void print_dry_run(TALLOC_CTX *mem, const struct create_args *a, struct gpo_domain *dom,
 			  const struct gpo_render *r, const struct gpo_diags *diags)
 {
-	json_object *doc, *files, *links;
+	json_object *doc, *links;
 	size_t i;
 
 	if (!a->json) {
 		printf("would create GPO '%s' on %s (version %lu; its GUID is assigned when "
 		       "it is created)\n", cli_safe(mem, a->name), gpo_domain_dc(dom),
 		       (unsigned long)r->version);
-		for (i = 0; i < r->n_files; i++)
-			printf("  %s (%zu bytes)\n", r->files[i].path, r->files[i].len);
-		printf("gPCMachineExtensionNames: %s\ngPCUserExtensionNames: %s\n",
-		       r->machine_extension_names, r->user_extension_names);
+		cli_print_render(r);
 		for (i = 0; i < a->n_links; i++)
 			printf("would link to %s\n", cli_safe(mem, a->links[i]));
 		return;
@@ -134,20 +131,7 @@ static void print_dry_run(TALLOC_CTX *mem, const struct create_args *a, struct g
 	doc = json_object_new_object();
 	json_object_object_add(doc, "name", json_object_new_string(a->name));
 	json_object_object_add(doc, "dc", json_object_new_string(gpo_domain_dc(dom)));
-	json_object_object_add(doc, "version", json_object_new_int64(r->version));
-	json_object_object_add(doc, "gPCMachineExtensionNames",
-			       json_object_new_string(r->machine_extension_names));
-	json_object_object_add(doc, "gPCUserExtensionNames",
-			       json_object_new_string(r->user_extension_names));
-	files = json_object_new_array();
-	for (i = 0; i < r->n_files; i++) {
-		json_object *f = json_object_new_object();
-
-		json_object_object_add(f, "path", json_object_new_string(r->files[i].path));
-		json_object_object_add(f, "bytes", json_object_new_int64((int64_t)r->files[i].len));
-		json_object_array_add(files, f);
-	}
-	json_object_object_add(doc, "files", files);
+	cli_render_json(doc, r);
 	/* new links, as create --json shows them once made */
 	links = json_object_new_array();
 	for (i = 0; i < a->n_links; i++) {

@@ -2,8 +2,6 @@
 /* gpo-cep render: policy JSON -> DIR/{GUID}/ with GPT.INI and Registry.pol. */
 #include <string.h>
 
-#include <nettle/sha2.h>
-
 #include "cli_probe.h"
 
 static const struct cli_opt render_opts[] = {
@@ -29,62 +27,20 @@ const struct cli_spec cli_spec_render = {
 	.operands = CLI_COMPLETE_FILE,
 };
 
-static void hex_sha256(const uint8_t *data, size_t len, char out[65])
-{
-	static const char hex[] = "0123456789abcdef";
-	uint8_t digest[SHA256_DIGEST_SIZE];
-	struct sha256_ctx ctx;
-	size_t i;
-
-	sha256_init(&ctx);
-	sha256_update(&ctx, len, data);
-	sha256_digest(&ctx, sizeof(digest), digest);
-	for (i = 0; i < sizeof(digest); i++) {
-		out[2 * i] = hex[digest[i] >> 4];
-		out[2 * i + 1] = hex[digest[i] & 0xF];
-	}
-	out[64] = '\0';
-}
-
 static void print_result(const struct gpo_render *r, const char *path,
 			 const struct gpo_diags *diags, bool json)
 {
-	json_object *doc, *files;
-	size_t i;
-	char sum[65];
+	json_object *doc;
 
 	if (!json) {
 		printf("wrote %s\n", path);
-		for (i = 0; i < r->n_files; i++) {
-			hex_sha256(r->files[i].data, r->files[i].len, sum);
-			printf("  %-22s %6zu bytes  sha256 %s\n", r->files[i].path,
-			       r->files[i].len, sum);
-		}
-		printf("version: %lu (user %u, machine %u)\n", (unsigned long)r->version,
-		       gpo_version_user(r->version), gpo_version_machine(r->version));
-		printf("gPCMachineExtensionNames: %s\n", r->machine_extension_names);
-		printf("gPCUserExtensionNames: %s\n", r->user_extension_names);
+		cli_print_render(r);
 		return;
 	}
 	doc = json_object_new_object();
 	json_object_object_add(doc, "path", json_object_new_string(path));
 	json_object_object_add(doc, "guid", json_object_new_string(r->guid));
-	json_object_object_add(doc, "version", json_object_new_int64(r->version));
-	json_object_object_add(doc, "gPCMachineExtensionNames",
-			       json_object_new_string(r->machine_extension_names));
-	json_object_object_add(doc, "gPCUserExtensionNames",
-			       json_object_new_string(r->user_extension_names));
-	files = json_object_new_array();
-	for (i = 0; i < r->n_files; i++) {
-		json_object *f = json_object_new_object();
-
-		hex_sha256(r->files[i].data, r->files[i].len, sum);
-		json_object_object_add(f, "path", json_object_new_string(r->files[i].path));
-		json_object_object_add(f, "bytes", json_object_new_int64((int64_t)r->files[i].len));
-		json_object_object_add(f, "sha256", json_object_new_string(sum));
-		json_object_array_add(files, f);
-	}
-	json_object_object_add(doc, "files", files);
+	cli_render_json(doc, r);
 	json_object_object_add(doc, "findings", cli_diags_json(diags));
 	cli_print_json(doc);
 	json_object_put(doc);

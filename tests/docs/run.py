@@ -303,11 +303,10 @@ def main():
                 for line, cmd, want in commands(first, body):
                     what = "%s:%d: %s" % (doc, line, cmd)
                     if without_comment(cmd) in SKIP:
-                        global n
-                        n += 1
-                        # not a skip: this very run is that command at work
-                        print("ok %d - %s: not run again inside itself (%s)" %
-                              (n, what, SKIP[without_comment(cmd)]), flush=True)
+                        # no test line (it would assert nothing), no skip
+                        # (this very run is that command at work): a comment
+                        print("# %s: not run again inside itself (%s)" %
+                              (what, SKIP[without_comment(cmd)]), flush=True)
                         continue
                     with open(lab["LAB_PASSWORD_FILE"]) as pw:
                         r = run(["bash", "-o", "pipefail", "-c", substitute(cmd, lab)],

@@ -358,6 +358,7 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["name"] == sys.argv[2] and d["version"] == 65537, d
 assert {f["path"] for f in d["files"]} >= {"GPT.INI", "Machine/Registry.pol"}, d["files"]
+assert all(len(f["sha256"]) == 64 and f["bytes"] > 0 for f in d["files"]), d["files"]
 assert [l["dn"] for l in d["links"]] == [sys.argv[3]], d["links"]
 ' "$work/out" "dry run $tag" "$LAB_BASE_DN"
 expect 4 "apply --dry-run --json of a GPO that does not exist" -- "$GPO_CEP" apply "${AUTH[@]}" --gpo "dry run $tag" --dry-run --json --link "$LAB_BASE_DN" "$work/policy.json"
