@@ -175,12 +175,12 @@ int gpo_domain_complete_gpo(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 			    const struct gpo_domain_gpo *gpo, struct gpo_error **reterr);
 
 /*
- * Read a GPO's files from SYSVOL (see struct gpo_dir_contents).  Files of an
+ * Read a GPO's files from SYSVOL; `folder` is the UNC path.  Files of an
  * interrupted update are read as the next update will leave them.
  */
 int gpo_domain_read_files(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
-			  const struct gpo_domain_gpo *gpo,
-			  struct gpo_dir_contents **ret_contents, struct gpo_error **reterr);
+			  const struct gpo_domain_gpo *gpo, struct gpo_files **ret_files,
+			  struct gpo_error **reterr);
 
 struct gpo_update_plan;
 
@@ -194,7 +194,7 @@ struct gpo_update_plan;
  * compare-and-swap modify with the extension names.
  */
 int gpo_domain_apply_plan(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
-			  const struct gpo_domain_gpo *gpo, const struct gpo_dir_contents *current,
+			  const struct gpo_domain_gpo *gpo, const struct gpo_files *current,
 			  const struct gpo_update_plan *plan, struct gpo_error **reterr);
 
 /* A link option the caller wants set, cleared or left as the link has it. */

@@ -3,8 +3,10 @@
  * gpo-cep/gpo.h - a whole GPO's files in memory, and a local folder as
  * their first publisher.
  *
- * gpo_render() is pure: policy in, file bytes out.  gpo_dir_write() and
- * gpo_dir_read() do the disk I/O.
+ * One type, struct gpo_files, holds a GPO's files wherever they come from
+ * or go to: a render, a folder read from disk or SYSVOL, the result of an
+ * update plan (gpo-cep/merge.h).  gpo_render_policy() is pure: policy in,
+ * file bytes out.  gpo_dir_write() and gpo_dir_read() do the disk I/O.
  */
 #ifndef GPO_CEP_GPO_H
 #define GPO_CEP_GPO_H
@@ -19,19 +21,48 @@
 #include <gpo-cep/policy.h>
 #include <gpo-cep/preg.h>
 
+/* The files of a GPO folder that gpo-cep reads and writes, in writing order. */
+enum gpo_file_slot {
+	GPO_FILE_GPT_INI = 0,   /* GPT.INI */
+	GPO_FILE_MACHINE_POL,   /* Machine/Registry.pol */
+	GPO_FILE_USER_POL,      /* User/Registry.pol */
+	GPO_FILE_SLOTS,
+};
+
+/* The Registry.pol slot of a scope (enum gpo_cep_scope_kind). */
+#define GPO_FILE_POL(kind) ((enum gpo_file_slot)(GPO_FILE_MACHINE_POL + (kind)))
+
 struct gpo_file {
-	const char *path;   /* relative, '/'-separated: "Machine/Registry.pol" */
-	uint8_t *data;
+	/*
+	 * Relative to the GPO folder, '/'-separated, spelled as the folder
+	 * has it ("MACHINE/Registry.pol", "gpt.ini") or, for a new file, as
+	 * the Windows editor spells it ("Machine/Registry.pol").
+	 */
+	char *path;
+	uint8_t *data;          /* NULL: the file is absent */
 	size_t len;
 };
+
+/* A GPO's files, by slot. */
+struct gpo_files {
+	char *folder;           /* read from: a local path or \\DC\SysVol\…; NULL if rendered */
+	struct gpo_file file[GPO_FILE_SLOTS];
+};
+
+/*
+ * The path of a file to show in a message: `folder` joined with the
+ * file's path ('\\' between them for a UNC folder), or the bare relative
+ * path when there is no folder.  NULL when out of memory.
+ */
+char *gpo_files_path(TALLOC_CTX *mem_ctx, const struct gpo_files *files,
+		     enum gpo_file_slot slot);
 
 struct gpo_render {
 	char guid[39];                  /* "{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}" */
 	uint32_t version;               /* GPT.INI Version and AD versionNumber */
 	char *machine_extension_names;  /* gPCMachineExtensionNames; "" if none */
 	char *user_extension_names;     /* gPCUserExtensionNames; "" if none */
-	size_t n_files;
-	struct gpo_file *files;         /* GPT.INI first, then the Registry.pol files */
+	struct gpo_files files;         /* a scope without settings has no Registry.pol */
 };
 
 /*
@@ -59,35 +90,26 @@ int gpo_dir_write(TALLOC_CTX *mem_ctx, const struct gpo_render *render,
 		  const char *dir, unsigned flags, char **ret_path,
 		  struct gpo_error **reterr);
 
-/* A GPO folder as read from disk; a missing file has data NULL. */
-struct gpo_dir_contents {
-	char *path;
-	uint8_t *gpt_ini;
-	size_t gpt_ini_len;
-	uint8_t *pol[2];          /* by enum gpo_cep_scope_kind */
-	size_t pol_len[2];
-	char *pol_path[2];        /* the file's path as found, or NULL */
-};
-
 /*
  * Read GPT.INI, Machine/Registry.pol and User/Registry.pol of the GPO
  * folder `path`, matching names case-insensitively as SMB does (Samba's
  * provisioning writes MACHINE/ and USER/).  GPO_ENOTFOUND when `path` is
  * not a folder.  Files over 64 MiB are refused.
  */
-int gpo_dir_read(TALLOC_CTX *mem_ctx, const char *path,
-		 struct gpo_dir_contents **ret_contents, struct gpo_error **reterr);
+int gpo_dir_read(TALLOC_CTX *mem_ctx, const char *path, struct gpo_files **ret_files,
+		 struct gpo_error **reterr);
 
 struct gpo_update_plan;
 
 /*
- * Write an update plan (gpo-cep/merge.h) into the GPO folder `current` was read
- * from: GPT.INI and each changed Registry.pol are first written in full as
- * NAME.gpo-cep-tmp beside the old files (a failure there changes nothing and
- * says so), then renamed over them, GPT.INI first.  Existing name spellings
- * (MACHINE/, gpt.ini) are kept; the files get default permissions.
+ * Write an update plan (gpo-cep/merge.h) into the GPO folder `current` was
+ * read from: the files the plan changes are first written in full as
+ * NAME.gpo-cep-tmp beside the old files (a failure there changes nothing
+ * and says so), then renamed over them in slot order, GPT.INI first.
+ * Existing name spellings (MACHINE/, gpt.ini) are kept; the files get
+ * default permissions.
  */
-int gpo_dir_apply_plan(TALLOC_CTX *mem_ctx, const struct gpo_dir_contents *current,
+int gpo_dir_apply_plan(TALLOC_CTX *mem_ctx, const struct gpo_files *current,
 		       const struct gpo_update_plan *plan, struct gpo_error **reterr);
 
 /* Read a whole file (at most `max` bytes) into memory. */

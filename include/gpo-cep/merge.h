@@ -40,15 +40,12 @@ int gpo_merge_scope(TALLOC_CTX *mem_ctx, const struct gpo_preg_file *existing,
  * with the new version (other keys kept), the extension names.  Pure.
  */
 struct gpo_update_plan {
-	bool pol_changed[2];             /* by enum gpo_cep_scope_kind */
-	struct gpo_preg_file *old_pol[2]; /* NULL: no file */
+	struct gpo_files next;           /* the folder's files afterwards (folder NULL) */
+	bool writes[GPO_FILE_SLOTS];     /* the files the plan replaces or creates */
+	struct gpo_preg_file *old_pol[2]; /* by enum gpo_cep_scope_kind; NULL: no file */
 	struct gpo_preg_file *new_pol[2];
-	uint8_t *new_pol_bytes[2];
-	size_t new_pol_len[2];
 	uint32_t old_version;            /* max of GPT.INI and AD, per half */
 	uint32_t new_version;
-	char *new_gpt_ini;               /* the whole new file */
-	size_t new_gpt_ini_len;
 	char *old_ext[2], *new_ext[2];   /* gPC{Machine,User}ExtensionNames */
 	bool ext_changed;
 	bool repair;                     /* GPT.INI and versionNumber disagreed */
@@ -65,7 +62,7 @@ struct gpo_update_plan {
  * settings need.
  */
 int gpo_merge_plan_update(TALLOC_CTX *mem_ctx, const struct gpo_cep_policy *policy,
-		    const struct gpo_dir_contents *current, int64_t ad_version,
+		    const struct gpo_files *current, int64_t ad_version,
 		    const char *machine_ext, const char *user_ext,
 		    struct gpo_update_plan **ret_plan, struct gpo_error **reterr);
 

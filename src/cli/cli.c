@@ -234,9 +234,13 @@ void cli_print_render(const struct gpo_render *r)
 	char sum[65];
 	size_t i;
 
-	for (i = 0; i < r->n_files; i++) {
-		hex_sha256(r->files[i].data, r->files[i].len, sum);
-		printf("  %-22s %6zu bytes  sha256 %s\n", r->files[i].path, r->files[i].len, sum);
+	for (i = 0; i < GPO_FILE_SLOTS; i++) {
+		const struct gpo_file *f = &r->files.file[i];
+
+		if (f->data == NULL)
+			continue;
+		hex_sha256(f->data, f->len, sum);
+		printf("  %-22s %6zu bytes  sha256 %s\n", f->path, f->len, sum);
 	}
 	printf("version: %lu (user %u, machine %u)\n", (unsigned long)r->version,
 	       gpo_version_user(r->version), gpo_version_machine(r->version));
@@ -255,12 +259,16 @@ void cli_render_json(json_object *doc, const struct gpo_render *r)
 			       json_object_new_string(r->machine_extension_names));
 	json_object_object_add(doc, "gPCUserExtensionNames",
 			       json_object_new_string(r->user_extension_names));
-	for (i = 0; i < r->n_files; i++) {
-		json_object *f = json_object_new_object();
+	for (i = 0; i < GPO_FILE_SLOTS; i++) {
+		const struct gpo_file *file = &r->files.file[i];
+		json_object *f;
 
-		hex_sha256(r->files[i].data, r->files[i].len, sum);
-		json_object_object_add(f, "path", json_object_new_string(r->files[i].path));
-		json_object_object_add(f, "bytes", json_object_new_int64((int64_t)r->files[i].len));
+		if (file->data == NULL)
+			continue;
+		f = json_object_new_object();
+		hex_sha256(file->data, file->len, sum);
+		json_object_object_add(f, "path", json_object_new_string(file->path));
+		json_object_object_add(f, "bytes", json_object_new_int64((int64_t)file->len));
 		json_object_object_add(f, "sha256", json_object_new_string(sum));
 		json_object_array_add(files, f);
 	}

@@ -28,7 +28,7 @@ static struct gpo_cep_policy *cep_of(TALLOC_CTX *mem, struct gpo_domain *dom,
 				     const struct gpo_domain_gpo *g, bool *unreadable)
 {
 	struct gpo_cep_policy *p = talloc_zero(mem, struct gpo_cep_policy);
-	struct gpo_dir_contents *dc = NULL;
+	struct gpo_files *dc = NULL;
 	struct gpo_error *err = NULL;
 	bool found = false;
 	int k;
@@ -48,11 +48,14 @@ static struct gpo_cep_policy *cep_of(TALLOC_CTX *mem, struct gpo_domain *dom,
 		struct gpo_preg_file *f = NULL;
 		bool *used = NULL;
 
-		if (dc->pol[k] == NULL)
+		const struct gpo_file *pol = &dc->file[GPO_FILE_POL(k)];
+
+		if (pol->data == NULL)
 			continue;
-		if (gpo_preg_decode(mem, dc->pol[k], dc->pol_len[k], &f, &err) != 0) {
+		if (gpo_preg_decode(mem, pol->data, pol->len, &f, &err) != 0) {
 			cli_error("warning: GPO '%s' %s: %s: %s", g->name, g->guid,
-				  dc->pol_path[k], err ? err->message : "malformed");
+				  gpo_files_path(mem, dc, GPO_FILE_POL(k)),
+				  err ? err->message : "malformed");
 			*unreadable = true;
 			continue;
 		}

@@ -128,19 +128,21 @@ static int decode_pol(TALLOC_CTX *mem, const char *path, const uint8_t *data,
 	return EXIT_OK;
 }
 
-static int decode_contents(TALLOC_CTX *mem, const struct gpo_dir_contents *dc, struct shown *sh,
+static int decode_contents(TALLOC_CTX *mem, const struct gpo_files *dc, struct shown *sh,
 			   struct gpo_cep_policy *policy, struct gpo_diags *notes)
 {
 	struct gpo_gptini *ini = NULL;
 	struct gpo_error *err = NULL;
 	int k, rc, status;
 
-	if (dc->gpt_ini != NULL) {
-		rc = gpo_gptini_parse(mem, (const char *)dc->gpt_ini, dc->gpt_ini_len, &ini, &err);
+	const struct gpo_file *gpt_ini = &dc->file[GPO_FILE_GPT_INI];
+
+	if (gpt_ini->data != NULL) {
+		rc = gpo_gptini_parse(mem, (const char *)gpt_ini->data, gpt_ini->len, &ini, &err);
 		if (rc == 0)
 			rc = gpo_gptini_get_version(ini, &sh->version, &err);
 		if (rc != 0 && rc != GPO_ENOTFOUND) {
-			cli_error("'%s/GPT.INI': %s", dc->path, err->message);
+			cli_error("'%s': %s", gpo_files_path(mem, dc, GPO_FILE_GPT_INI), err->message);
 			return EXIT_INVALID;
 		}
 		sh->have_version = rc == 0;
@@ -150,10 +152,12 @@ static int decode_contents(TALLOC_CTX *mem, const struct gpo_dir_contents *dc, s
 			      "the GPO folder has no GPT.INI Version: clients ignore a GPO at "
 			      "version 0");
 	for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++) {
-		if (dc->pol[k] == NULL)
+		const struct gpo_file *f = &dc->file[GPO_FILE_POL(k)];
+
+		if (f->data == NULL)
 			continue;
-		status = decode_pol(mem, dc->pol_path[k], dc->pol[k], dc->pol_len[k], k, sh,
-				    policy, notes);
+		status = decode_pol(mem, gpo_files_path(mem, dc, GPO_FILE_POL(k)), f->data, f->len,
+				    k, sh, policy, notes);
 		if (status != EXIT_OK)
 			return status;
 	}
@@ -222,7 +226,7 @@ static int read_domain(TALLOC_CTX *mem, struct show_args *a, struct gpo_domain_g
 		       struct shown *sh, struct gpo_cep_policy *policy, struct gpo_diags *notes)
 {
 	struct gpo_domain *dom = NULL;
-	struct gpo_dir_contents *dc = NULL;
+	struct gpo_files *dc = NULL;
 	struct gpo_error *err = NULL;
 	int rc, status = cli_domain_connect(mem, "show", &a->da, &dom);
 
@@ -240,7 +244,7 @@ static int read_domain(TALLOC_CTX *mem, struct show_args *a, struct gpo_domain_g
 static int read_path(TALLOC_CTX *mem, const struct show_args *a, const char *path,
 		     struct shown *sh, struct gpo_cep_policy *policy, struct gpo_diags *notes)
 {
-	struct gpo_dir_contents *dc = NULL;
+	struct gpo_files *dc = NULL;
 	struct gpo_error *err = NULL;
 	uint8_t *data = NULL;
 	size_t len = 0;

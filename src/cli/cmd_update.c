@@ -107,7 +107,7 @@ static void print_plan(TALLOC_CTX *mem, const struct gpo_update_plan *p, const c
 		printf("%s%s: %s\n", dry_run ? "would update " : "", what,
 		       p->changed ? "changed" : "no change");
 	for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++) {
-		if (!p->pol_changed[k])
+		if (!p->writes[GPO_FILE_POL(k)])
 			continue;
 		for (side = 0; side < 2; side++) {
 			const struct gpo_preg_file *from = side ? p->new_pol[k] : p->old_pol[k];
@@ -214,7 +214,7 @@ static int take_option(void *ctx, int id, const char *value)
 
 static int update_path(TALLOC_CTX *mem, struct update_args *a, struct gpo_cep_policy *policy)
 {
-	struct gpo_dir_contents *cur = NULL;
+	struct gpo_files *cur = NULL;
 	struct gpo_update_plan *plan = NULL;
 	struct gpo_error *err = NULL;
 	json_object *doc = a->json ? json_object_new_object() : NULL;
@@ -307,7 +307,7 @@ static int ensure_links(TALLOC_CTX *mem, struct update_args *a, struct gpo_domai
 static int update_domain(TALLOC_CTX *mem, struct update_args *a, struct gpo_domain *dom,
 			 struct gpo_domain_gpo *gpo, struct gpo_cep_policy *policy)
 {
-	struct gpo_dir_contents *cur = NULL;
+	struct gpo_files *cur = NULL;
 	struct gpo_update_plan *plan = NULL;
 	struct gpo_error *err = NULL;
 	json_object *doc = a->json ? json_object_new_object() : NULL;

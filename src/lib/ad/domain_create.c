@@ -181,20 +181,14 @@ static int write_content(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const struct
 {
 	char *path = domain_sysvol_path(mem_ctx, d, gpo->guid);
 	char *version = talloc_asprintf(mem_ctx, "%lu", (unsigned long)render->version);
-	struct domain_file *files = talloc_zero_array(mem_ctx, struct domain_file,
-						      render->n_files + 1);
 	struct domain_lock *lock = NULL;
-	size_t i;
 	int rc;
 
-	if (path == NULL || version == NULL || files == NULL)
+	if (path == NULL || version == NULL)
 		return gpo_oom(mem_ctx, reterr);
-	for (i = 0; i < render->n_files; i++)
-		files[i] = (struct domain_file){ render->files[i].path, render->files[i].data,
-						 render->files[i].len };
 	rc = domain_lock_folder(mem_ctx, d, path, &lock, reterr);
 	if (rc == 0)
-		rc = domain_replace_files(mem_ctx, d, path, files, render->n_files, reterr);
+		rc = domain_replace_files(mem_ctx, d, path, &render->files, NULL, reterr);
 	talloc_free(lock);
 	/* the version last: clients see it only with every file in place */
 	if (rc == 0) {

@@ -174,12 +174,32 @@ int gpo_domain_find_gpo_by_name(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const
 	return find(mem_ctx, d, name, false, ret_gpo, reterr);
 }
 
+/*
+ * Read the file `slot` from `smb_path` (which may be a file of an
+ * interrupted update); its name is the final one, in the folder `dir`
+ * (NULL: the GPO folder) as spelled there.
+ */
+static int read_slot(struct gpo_files *c, struct gpo_domain *d, const char *smb_path,
+		     const char *dir, enum gpo_file_slot slot, struct gpo_error **reterr)
+{
+	struct gpo_file *f = &c->file[slot];
+	/* "gpt.ini" as spelled, without a suffix such as .gpo-cep-new */
+	const char *base = slot == GPO_FILE_GPT_INI ? strrchr(smb_path, '/') + 1 : "Registry.pol";
+	int base_len = slot == GPO_FILE_GPT_INI ? (int)strlen("GPT.INI") : (int)strlen(base);
+
+	f->path = dir ? talloc_asprintf(c, "%s/%.*s", dir, base_len, base)
+		      : talloc_asprintf(c, "%.*s", base_len, base);
+	if (f->path == NULL)
+		return gpo_oom(c, reterr);
+	return ad_smb_read(c, d->smb, smb_path, GPO_FILE_MAX, &f->data, &f->len, reterr);
+}
+
 int gpo_domain_read_files(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
-			  const struct gpo_domain_gpo *gpo,
-			  struct gpo_dir_contents **ret_contents, struct gpo_error **reterr)
+			  const struct gpo_domain_gpo *gpo, struct gpo_files **ret_files,
+			  struct gpo_error **reterr)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
-	struct gpo_dir_contents *c = talloc_zero(tmp, struct gpo_dir_contents);
+	struct gpo_files *c = talloc_zero(tmp, struct gpo_files);
 	char *path = domain_sysvol_path(tmp, d, gpo->guid);
 	struct domain_view v;
 	int rc, k;
@@ -195,19 +215,14 @@ int gpo_domain_read_files(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 		rc = gpo_fail(tmp, reterr, GPO_ENOTFOUND, "GPO %s has no SYSVOL folder (%s): an "
 			      "interrupted create? 'gpo-cep apply' completes it, 'gpo-cep delete' "
 			      "removes it", gpo->guid, domain_unc_path(tmp, d, gpo->guid));
-	c->path = domain_unc_path(c, d, gpo->guid);
+	c->folder = domain_unc_path(c, d, gpo->guid);
 	if (rc == 0 && v.gpt_ini != NULL)
-		rc = ad_smb_read(c, d->smb, v.gpt_ini, GPO_FILE_MAX, &c->gpt_ini, &c->gpt_ini_len,
-				 reterr);
-	for (k = 0; rc == 0 && k < 2; k++) {
-		if (v.pol[k] == NULL)
-			continue;
-		c->pol_path[k] = talloc_asprintf(c, "%s\\%s\\Registry.pol", c->path, v.scope_dir[k]);
-		rc = ad_smb_read(c, d->smb, v.pol[k], GPO_FILE_MAX, &c->pol[k], &c->pol_len[k],
-				 reterr);
-	}
+		rc = read_slot(c, d, v.gpt_ini, NULL, GPO_FILE_GPT_INI, reterr);
+	for (k = 0; rc == 0 && k < 2; k++)
+		if (v.pol[k] != NULL)
+			rc = read_slot(c, d, v.pol[k], v.scope_dir[k], GPO_FILE_POL(k), reterr);
 	if (rc == 0)
-		*ret_contents = talloc_steal(mem_ctx, c);
+		*ret_files = talloc_steal(mem_ctx, c);
 	rc = gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;

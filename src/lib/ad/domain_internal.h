@@ -122,13 +122,6 @@ int domain_lock_folder(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *pa
 int domain_recover_folder(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
 			  char **ret_done, struct gpo_error **reterr);
 
-/* One file to replace: a path relative to the GPO folder ("Machine/Registry.pol"). */
-struct domain_file {
-	const char *path;
-	const uint8_t *data;
-	size_t len;
-};
-
 /*
  * Replace files in a GPO folder so that at every instant either the old or
  * the new complete set can be recovered, whatever stops the process: every
@@ -139,10 +132,13 @@ struct domain_file {
  * ".gpo-cep-new" is complete and the next run rolls forward; without it,
  * ".gpo-cep-new" files may be incomplete and are removed.  A refusal while
  * renaming is undone.  Needs the lock.  GPO_EPARTIAL when the connection
- * broke half-way (the next run finishes).
+ * broke half-way (the next run finishes).  The files written are those of
+ * `files` that `writes` names (NULL: every file present), in slot order,
+ * each at its path below `path`.
  */
 int domain_replace_files(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
-			 const struct domain_file *files, size_t n, struct gpo_error **reterr);
+			 const struct gpo_files *files, const bool writes[GPO_FILE_SLOTS],
+			 struct gpo_error **reterr);
 
 /* A GPO folder as it will be once an interrupted update is recovered. */
 struct domain_view {

@@ -353,7 +353,7 @@ static void remove_new(struct gpo_domain *d, struct step *s, size_t n)
  * files to remove on failure).
  */
 static int write_new_files(TALLOC_CTX *tmp, struct gpo_domain *d, const char *path,
-			   const struct domain_file *files, size_t n, struct step *s,
+			   const struct gpo_file *const *files, size_t n, struct step *s,
 			   size_t *ret_reached, struct gpo_error **reterr)
 {
 	size_t i;
@@ -362,7 +362,7 @@ static int write_new_files(TALLOC_CTX *tmp, struct gpo_domain *d, const char *pa
 	for (i = 0; rc == 0 && i < n; i++) {
 		uint64_t size = 0, dummy;
 
-		s[i].final = talloc_asprintf(s, "%s/%s", path, files[i].path);
+		s[i].final = talloc_asprintf(s, "%s/%s", path, files[i]->path);
 		s[i].nw = talloc_asprintf(s, "%s%s", s[i].final, SUFFIX_NEW);
 		s[i].old = talloc_asprintf(s, "%s%s", s[i].final, SUFFIX_OLD);
 		if (s[i].final == NULL || s[i].nw == NULL || s[i].old == NULL) {
@@ -370,12 +370,12 @@ static int write_new_files(TALLOC_CTX *tmp, struct gpo_domain *d, const char *pa
 			break;
 		}
 		s[i].existed = ad_smb_size(tmp, d->smb, s[i].final, &dummy, NULL) == 0;
-		rc = ad_smb_write(tmp, d->smb, s[i].nw, files[i].data, files[i].len, true, reterr);
+		rc = ad_smb_write(tmp, d->smb, s[i].nw, files[i]->data, files[i]->len, true, reterr);
 		if (rc == 0)
 			rc = ad_smb_size(tmp, d->smb, s[i].nw, &size, reterr);
-		if (rc == 0 && size != files[i].len)
+		if (rc == 0 && size != files[i]->len)
 			rc = gpo_fail(tmp, reterr, GPO_EIO, "'%s' has %llu bytes on the DC, not %zu",
-				      s[i].nw, (unsigned long long)size, files[i].len);
+				      s[i].nw, (unsigned long long)size, files[i]->len);
 	}
 	*ret_reached = i;
 	return rc;
@@ -406,16 +406,21 @@ static int place_new_files(TALLOC_CTX *tmp, struct gpo_domain *d, struct step *s
 }
 
 int domain_replace_files(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
-			 const struct domain_file *files, size_t n, struct gpo_error **reterr)
+			 const struct gpo_files *files, const bool writes[GPO_FILE_SLOTS],
+			 struct gpo_error **reterr)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
-	struct step *s = talloc_zero_array(tmp, struct step, n ? n : 1);
+	struct step *s = talloc_zero_array(tmp, struct step, GPO_FILE_SLOTS);
 	char *commit = talloc_asprintf(tmp, "%s/%s", path, COMMIT_NAME);
-	size_t i = 0;
+	const struct gpo_file *list[GPO_FILE_SLOTS];
+	size_t i = 0, n = 0, slot;
 	int rc = s && commit ? 0 : gpo_oom(tmp, reterr);
 
+	for (slot = 0; slot < GPO_FILE_SLOTS; slot++)
+		if (files->file[slot].data != NULL && (writes == NULL || writes[slot]))
+			list[n++] = &files->file[slot];
 	if (rc == 0)
-		rc = write_new_files(tmp, d, path, files, n, s, &i, reterr);
+		rc = write_new_files(tmp, d, path, list, n, s, &i, reterr);
 	if (rc != 0) {
 		remove_new(d, s, i);
 		rc = gpo_fail(mem_ctx, reterr, rc, "%s; no file of the GPO was changed",

@@ -49,52 +49,51 @@ static int may_update(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const struct gp
 
 /* Files as they are now against what the plan was made from. */
 static int unchanged(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const struct gpo_domain_gpo *gpo,
-		     const struct gpo_dir_contents *current, struct gpo_error **reterr)
+		     const struct gpo_files *current, struct gpo_error **reterr)
 {
 	struct gpo_domain_gpo *now = NULL;
-	struct gpo_dir_contents *again = NULL;
-	int rc = gpo_domain_find_gpo(mem_ctx, d, gpo->guid, &now, reterr);
+	struct gpo_files *again = NULL;
+	bool same = true;
+	int rc = gpo_domain_find_gpo(mem_ctx, d, gpo->guid, &now, reterr), slot;
 
 	if (rc == 0)
 		rc = gpo_domain_read_files(mem_ctx, d, now, &again, reterr);
 	if (rc != 0)
 		return rc;
-	if (now->version != gpo->version ||
-	    !same_bytes(again->gpt_ini, again->gpt_ini_len, current->gpt_ini, current->gpt_ini_len) ||
-	    !same_bytes(again->pol[0], again->pol_len[0], current->pol[0], current->pol_len[0]) ||
-	    !same_bytes(again->pol[1], again->pol_len[1], current->pol[1], current->pol_len[1]))
+	for (slot = 0; slot < GPO_FILE_SLOTS; slot++)
+		same &= same_bytes(again->file[slot].data, again->file[slot].len,
+				   current->file[slot].data, current->file[slot].len);
+	if (now->version != gpo->version || !same)
 		return gpo_fail(mem_ctx, reterr, GPO_ECONFLICT, "GPO %s changed since it was read "
 				"(version %lu, now %lu): nothing was written; run again", gpo->guid,
 				(unsigned long)gpo->version, (unsigned long)now->version);
 	return 0;
 }
 
-/* The files of the plan, named as the folder spells them. */
+/* The files of the plan, named as the folder spells them now; missing scope folders made. */
 static int plan_files(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
-		      const struct gpo_update_plan *plan, struct domain_file *files, size_t *n,
+		      const struct gpo_update_plan *plan, struct gpo_files *files,
 		      struct gpo_error **reterr)
 {
 	static const char *const scope_dir[] = { "Machine", "User" };
 	struct domain_view v;
 	int rc = domain_view_folder(mem_ctx, d, path, &v, reterr), k;
 
-	*n = 0;
 	if (rc != 0)
 		return rc;
-	files[(*n)++] = (struct domain_file){ v.gpt_ini ? strrchr(v.gpt_ini, '/') + 1 : "GPT.INI",
-					      (const uint8_t *)plan->new_gpt_ini,
-					      plan->new_gpt_ini_len };
+	*files = plan->next;
+	if (v.gpt_ini != NULL)
+		files->file[GPO_FILE_GPT_INI].path = strrchr(v.gpt_ini, '/') + 1;
 	for (k = 0; rc == 0 && k < 2; k++) {
 		const char *dir = v.scope_dir[k] ? v.scope_dir[k] : scope_dir[k];
 
-		if (!plan->pol_changed[k])
+		if (!plan->writes[GPO_FILE_POL(k)])
 			continue;
 		/* keep the spelling the folder has (Samba's provisioning writes MACHINE) */
 		if (v.scope_dir[k] == NULL)
 			rc = ad_smb_mkdir(mem_ctx, d->smb, talloc_asprintf(mem_ctx, "%s/%s", path, dir),
 					  reterr);
-		files[(*n)++] = (struct domain_file){ talloc_asprintf(mem_ctx, "%s/Registry.pol", dir),
-						      plan->new_pol_bytes[k], plan->new_pol_len[k] };
+		files->file[GPO_FILE_POL(k)].path = talloc_asprintf(mem_ctx, "%s/Registry.pol", dir);
 	}
 	return rc;
 }
@@ -130,15 +129,14 @@ static int finish_interrupted(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const c
 }
 
 int gpo_domain_apply_plan(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
-			  const struct gpo_domain_gpo *gpo, const struct gpo_dir_contents *current,
+			  const struct gpo_domain_gpo *gpo, const struct gpo_files *current,
 			  const struct gpo_update_plan *plan, struct gpo_error **reterr)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	char *path = domain_sysvol_path(tmp, d, gpo->guid), *recovered = NULL;
 	char old_version[16], new_version[16];
 	struct domain_lock *lock = NULL;
-	struct domain_file files[3];
-	size_t n = 0;
+	struct gpo_files files;
 	int rc = 0;
 
 	if (!plan->changed) {
@@ -157,9 +155,9 @@ int gpo_domain_apply_plan(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 	if (rc == 0)
 		rc = unchanged(tmp, d, gpo, current, reterr);
 	if (rc == 0)
-		rc = plan_files(tmp, d, path, plan, files, &n, reterr);
+		rc = plan_files(tmp, d, path, plan, &files, reterr);
 	if (rc == 0)
-		rc = domain_replace_files(tmp, d, path, files, n, reterr);
+		rc = domain_replace_files(tmp, d, path, &files, plan->writes, reterr);
 	if (rc != 0)
 		goto out;
 	snprintf(old_version, sizeof(old_version), "%lu", (unsigned long)gpo->version);

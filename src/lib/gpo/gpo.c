@@ -48,8 +48,10 @@ static int render_scope(struct gpo_render *r, const struct gpo_cep_scope *scope,
 		return rc;
 	if (records->count == 0)
 		return 0; /* nothing configured: no file, version stays 0 */
-	f = &r->files[r->n_files++];
-	f->path = pol_path[kind];
+	f = &r->files.file[GPO_FILE_POL(kind)];
+	f->path = talloc_strdup(r, pol_path[kind]);
+	if (f->path == NULL)
+		return gpo_oom(r, reterr);
 	rc = gpo_preg_encode(r, records, &f->data, &f->len, reterr);
 	if (rc != 0)
 		return rc;
@@ -78,12 +80,10 @@ int gpo_render_policy(TALLOC_CTX *mem_ctx, const struct gpo_cep_policy *policy,
 			      "{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX})", guid);
 		goto fail;
 	}
-	r->files = talloc_zero_array(r, struct gpo_file, 3);
 	r->machine_extension_names = talloc_strdup(r, "");
 	r->user_extension_names = talloc_strdup(r, "");
-	if (r->files == NULL || !r->machine_extension_names || !r->user_extension_names)
+	if (!r->machine_extension_names || !r->user_extension_names)
 		goto oom;
-	r->n_files = 1; /* GPT.INI comes first, filled in below */
 	for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++) {
 		if (policy->scopes[k] == NULL)
 			continue;
@@ -93,11 +93,11 @@ int gpo_render_policy(TALLOC_CTX *mem_ctx, const struct gpo_cep_policy *policy,
 	}
 	r->version = gpo_version_make(half[GPO_CEP_USER], half[GPO_CEP_COMPUTER]);
 	ini = gpo_gptini_new_text(r, r->version);
-	if (ini == NULL)
+	r->files.file[GPO_FILE_GPT_INI].path = talloc_strdup(r, "GPT.INI");
+	if (ini == NULL || r->files.file[GPO_FILE_GPT_INI].path == NULL)
 		goto oom;
-	r->files[0].path = "GPT.INI";
-	r->files[0].data = (uint8_t *)ini;
-	r->files[0].len = strlen(ini);
+	r->files.file[GPO_FILE_GPT_INI].data = (uint8_t *)ini;
+	r->files.file[GPO_FILE_GPT_INI].len = strlen(ini);
 	*ret_render = talloc_steal(mem_ctx, r);
 	return 0;
 oom:
@@ -108,4 +108,24 @@ fail_keep:
 fail:
 	talloc_free(r);
 	return rc;
+}
+
+char *gpo_files_path(TALLOC_CTX *mem_ctx, const struct gpo_files *files,
+		     enum gpo_file_slot slot)
+{
+	const char *rel = files->file[slot].path;
+	char *s, *p;
+
+	if (rel == NULL)
+		rel = slot == GPO_FILE_GPT_INI ? "GPT.INI"
+		      : slot == GPO_FILE_MACHINE_POL ? "Machine/Registry.pol" : "User/Registry.pol";
+	if (files->folder == NULL)
+		return talloc_strdup(mem_ctx, rel);
+	s = talloc_asprintf(mem_ctx, "%s/%s", files->folder, rel);
+	/* a UNC folder (SYSVOL) is shown as Windows spells it */
+	if (s != NULL && files->folder[0] == '\\')
+		for (p = s + strlen(files->folder); *p != '\0'; p++)
+			if (*p == '/')
+				*p = '\\';
+	return s;
 }

@@ -117,10 +117,13 @@ static int write_tree(TALLOC_CTX *mem_ctx, TALLOC_CTX *tmp, const char *work,
 					 : gpo_fail(mem_ctx, reterr, GPO_EIO,
 						    "cannot create '%s': %s", p, strerror(errno));
 	}
-	for (i = 0; i < render->n_files; i++) {
-		const struct gpo_file *f = &render->files[i];
-		char *p = talloc_asprintf(tmp, "%s/%s", work, f->path);
+	for (i = 0; i < GPO_FILE_SLOTS; i++) {
+		const struct gpo_file *f = &render->files.file[i];
+		char *p;
 
+		if (f->data == NULL)
+			continue;
+		p = talloc_asprintf(tmp, "%s/%s", work, f->path);
 		if (p == NULL)
 			return gpo_oom(mem_ctx, reterr);
 		rc = write_file(mem_ctx, p, f->data, f->len, reterr);
@@ -340,27 +343,39 @@ static int read_at(TALLOC_CTX *mem_ctx, int dirfd, const char *name, const char 
 	return read_fd(mem_ctx, fd, path, GPO_FILE_MAX, ret_data, ret_len, reterr);
 }
 
-int gpo_dir_read(TALLOC_CTX *mem_ctx, const char *path,
-		 struct gpo_dir_contents **ret_contents, struct gpo_error **reterr)
+/* Find and read NAME in `dirfd` (any case) as the file `slot`; absent is fine. */
+static int read_slot(struct gpo_files *c, int dirfd, const char *dir_path, const char *prefix,
+		     const char *want, enum gpo_file_slot slot, struct gpo_error **reterr)
+{
+	char *name = NULL;
+	int rc = find_nocase(c, dirfd, dir_path, want, false, &name, reterr);
+
+	if (rc != 0 || name == NULL)
+		return rc;
+	c->file[slot].path = talloc_asprintf(c, "%s%s", prefix, name);
+	if (c->file[slot].path == NULL)
+		return gpo_oom(c, reterr);
+	return read_at(c, dirfd, name, gpo_files_path(c, c, slot), &c->file[slot].data,
+		       &c->file[slot].len, reterr);
+}
+
+int gpo_dir_read(TALLOC_CTX *mem_ctx, const char *path, struct gpo_files **ret_files,
+		 struct gpo_error **reterr)
 {
 	static const char *const scope_dir[] = { "Machine", "User" };
-	struct gpo_dir_contents *c;
-	char *name = NULL;
+	struct gpo_files *c;
 	int rc, k, dirfd;
 
 	dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)
 		return gpo_fail(mem_ctx, reterr, GPO_ENOTFOUND, "'%s' is not a GPO folder: %s",
 				path, errno == ENOENT ? "it does not exist" : strerror(errno));
-	c = talloc_zero(NULL, struct gpo_dir_contents);
-	if (c == NULL || (c->path = talloc_strdup(c, path)) == NULL)
+	c = talloc_zero(NULL, struct gpo_files);
+	if (c == NULL || (c->folder = talloc_strdup(c, path)) == NULL)
 		goto oom;
-	rc = find_nocase(c, dirfd, path, "GPT.INI", false, &name, reterr);
-	if (rc == 0 && name != NULL)
-		rc = read_at(c, dirfd, name, talloc_asprintf(c, "%s/%s", path, name), &c->gpt_ini,
-			     &c->gpt_ini_len, reterr);
+	rc = read_slot(c, dirfd, path, "", "GPT.INI", GPO_FILE_GPT_INI, reterr);
 	for (k = GPO_CEP_COMPUTER; rc == 0 && k <= GPO_CEP_USER; k++) {
-		char *sub = NULL, *sub_path, *pol = NULL;
+		char *sub = NULL, *sub_path;
 		int subfd;
 
 		rc = find_nocase(c, dirfd, path, scope_dir[k], true, &sub, reterr);
@@ -373,18 +388,14 @@ int gpo_dir_read(TALLOC_CTX *mem_ctx, const char *path,
 				      strerror(errno));
 			break;
 		}
-		rc = find_nocase(c, subfd, sub_path, "Registry.pol", false, &pol, reterr);
-		if (rc == 0 && pol != NULL) {
-			c->pol_path[k] = talloc_asprintf(c, "%s/%s", sub_path, pol);
-			rc = read_at(c, subfd, pol, c->pol_path[k], &c->pol[k], &c->pol_len[k],
-				     reterr);
-		}
+		rc = read_slot(c, subfd, sub_path, talloc_asprintf(c, "%s/", sub), "Registry.pol",
+			       GPO_FILE_POL(k), reterr);
 		close(subfd);
 	}
 	close(dirfd);
 	if (rc != 0)
 		goto fail;
-	*ret_contents = talloc_steal(mem_ctx, c);
+	*ret_files = talloc_steal(mem_ctx, c);
 	return 0;
 oom:
 	close(dirfd);
@@ -470,45 +481,56 @@ static int scope_dir_at(TALLOC_CTX *mem_ctx, int dirfd, const char *path, const 
 	return fd;
 }
 
-/* Stage GPT.INI and each changed Registry.pol; *n counts what was staged. */
-static int stage_plan(TALLOC_CTX *mem_ctx, int dirfd, const struct gpo_dir_contents *current,
+/*
+ * The folder that holds the file `slot` (made if missing, spelled as the
+ * folder has it), its fd in f->dirfd, and the file's name in f->name.
+ */
+static int slot_dir_at(TALLOC_CTX *mem_ctx, int dirfd, const char *path, enum gpo_file_slot slot,
+		       struct staged *f, char **ret_dir_path, struct gpo_error **reterr)
+{
+	static const char *const scope_dir[] = { "Machine", "User" };
+	const char *want = slot == GPO_FILE_GPT_INI ? "GPT.INI" : "Registry.pol";
+	char *name = NULL;
+	int rc;
+
+	if (slot == GPO_FILE_GPT_INI) {
+		*ret_dir_path = talloc_strdup(mem_ctx, path);
+		f->dirfd = dup(dirfd);
+		if (f->dirfd < 0)
+			return gpo_fail(mem_ctx, reterr, GPO_EIO, "cannot open '%s': %s", path,
+					strerror(errno));
+	} else {
+		f->dirfd = scope_dir_at(mem_ctx, dirfd, path,
+					scope_dir[slot - GPO_FILE_MACHINE_POL], ret_dir_path, reterr);
+		if (f->dirfd < 0)
+			return GPO_EIO;
+	}
+	rc = find_nocase(mem_ctx, f->dirfd, *ret_dir_path, want, false, &name, reterr);
+	if (rc != 0)
+		return rc;
+	f->name = name ? name : talloc_strdup(mem_ctx, want);
+	return f->name ? 0 : gpo_oom(mem_ctx, reterr);
+}
+
+/* Stage every file the plan writes; *n counts the folders opened in f. */
+static int stage_plan(TALLOC_CTX *mem_ctx, int dirfd, const struct gpo_files *current,
 		      const struct gpo_update_plan *plan, struct staged *f, int *n,
 		      struct gpo_error **reterr)
 {
-	static const char *const scope_dir[] = { "Machine", "User" };
-	char *name = NULL;
-	int rc, k;
+	int rc = 0, slot;
 
-	f[0].dirfd = dup(dirfd);
-	rc = f[0].dirfd < 0 ? gpo_fail(mem_ctx, reterr, GPO_EIO, "cannot open '%s': %s",
-				       current->path, strerror(errno))
-			    : find_nocase(mem_ctx, dirfd, current->path, "GPT.INI", false, &name,
-					  reterr);
-	if (rc != 0) {
-		if (f[0].dirfd >= 0)
-			close(f[0].dirfd);
-		return rc;
-	}
-	f[0].name = name ? name : talloc_strdup(mem_ctx, "GPT.INI");
-	rc = stage_at(mem_ctx, &f[0], current->path, (const uint8_t *)plan->new_gpt_ini,
-		      plan->new_gpt_ini_len, reterr);
-	*n = 1;
-	for (k = GPO_CEP_COMPUTER; rc == 0 && k <= GPO_CEP_USER; k++) {
-		char *sub_path = NULL, *pol = NULL;
+	for (slot = 0; rc == 0 && slot < GPO_FILE_SLOTS; slot++) {
+		const struct gpo_file *next = &plan->next.file[slot];
+		char *dir_path = NULL;
 		struct staged *g = &f[*n];
 
-		if (!plan->pol_changed[k])
+		if (!plan->writes[slot])
 			continue;
-		g->dirfd = scope_dir_at(mem_ctx, dirfd, current->path, scope_dir[k], &sub_path,
-					reterr);
-		if (g->dirfd < 0)
-			return GPO_EIO;
-		(*n)++;
-		rc = find_nocase(mem_ctx, g->dirfd, sub_path, "Registry.pol", false, &pol, reterr);
-		g->name = pol ? pol : talloc_strdup(mem_ctx, "Registry.pol");
+		rc = slot_dir_at(mem_ctx, dirfd, current->folder, slot, g, &dir_path, reterr);
+		if (g->dirfd >= 0)
+			(*n)++;
 		if (rc == 0)
-			rc = stage_at(mem_ctx, g, sub_path, plan->new_pol_bytes[k],
-				      plan->new_pol_len[k], reterr);
+			rc = stage_at(mem_ctx, g, dir_path, next->data, next->len, reterr);
 	}
 	return rc;
 }
@@ -521,18 +543,18 @@ static int stage_plan(TALLOC_CTX *mem_ctx, int dirfd, const struct gpo_dir_conte
  * refresh; the other order would leave new settings under the old version,
  * which clients skip.
  */
-int gpo_dir_apply_plan(TALLOC_CTX *mem_ctx, const struct gpo_dir_contents *current,
+int gpo_dir_apply_plan(TALLOC_CTX *mem_ctx, const struct gpo_files *current,
 		       const struct gpo_update_plan *plan, struct gpo_error **reterr)
 {
 	TALLOC_CTX *tmp;
-	struct staged f[3] = { { .dirfd = -1 }, { .dirfd = -1 }, { .dirfd = -1 } };
+	struct staged f[GPO_FILE_SLOTS] = { { .dirfd = -1 }, { .dirfd = -1 }, { .dirfd = -1 } };
 	int rc, n = 0, i, dirfd;
 
 	if (!plan->changed)
 		return 0;
-	dirfd = open(current->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dirfd = open(current->folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)
-		return gpo_fail(mem_ctx, reterr, GPO_EIO, "cannot open '%s': %s", current->path,
+		return gpo_fail(mem_ctx, reterr, GPO_EIO, "cannot open '%s': %s", current->folder,
 				strerror(errno));
 	tmp = talloc_new(NULL);
 	rc = tmp ? stage_plan(tmp, dirfd, current, plan, f, &n, reterr) : gpo_oom(mem_ctx, reterr);

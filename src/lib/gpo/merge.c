@@ -214,7 +214,7 @@ static uint16_t max16(uint16_t a, uint16_t b)
  * and *half moved on, when it changes), and the extension names it needs.
  */
 static int plan_scope(struct gpo_update_plan *p, const struct gpo_cep_scope *s,
-		      const struct gpo_dir_contents *current, enum gpo_cep_scope_kind k,
+		      const struct gpo_files *current, enum gpo_cep_scope_kind k,
 		      const char *ext, uint16_t *half, struct gpo_error **reterr)
 {
 	int rc;
@@ -223,20 +223,22 @@ static int plan_scope(struct gpo_update_plan *p, const struct gpo_cep_scope *s,
 	p->new_ext[k] = p->old_ext[k] ? talloc_strdup(p, p->old_ext[k]) : NULL;
 	if (p->new_ext[k] == NULL)
 		return gpo_oom(p, reterr);
-	if (current->pol[k] != NULL) {
-		rc = gpo_preg_decode(p, current->pol[k], current->pol_len[k], &p->old_pol[k],
-				     reterr);
+	if (current->file[GPO_FILE_POL(k)].data != NULL) {
+		rc = gpo_preg_decode(p, current->file[GPO_FILE_POL(k)].data,
+				     current->file[GPO_FILE_POL(k)].len, &p->old_pol[k], reterr);
 		if (rc != 0)
 			return rc;
 	}
 	if (s == NULL)
 		return 0;
-	rc = gpo_merge_scope(p, p->old_pol[k], s, &p->new_pol[k], &p->pol_changed[k], reterr);
+	rc = gpo_merge_scope(p, p->old_pol[k], s, &p->new_pol[k], &p->writes[GPO_FILE_POL(k)],
+			     reterr);
 	if (rc != 0)
 		return rc;
-	if (p->pol_changed[k]) {
-		rc = gpo_preg_encode(p, p->new_pol[k], &p->new_pol_bytes[k], &p->new_pol_len[k],
-				     reterr);
+	if (p->writes[GPO_FILE_POL(k)]) {
+		struct gpo_file *f = &p->next.file[GPO_FILE_POL(k)];
+
+		rc = gpo_preg_encode(p, p->new_pol[k], &f->data, &f->len, reterr);
 		if (rc != 0)
 			return rc;
 		*half = gpo_version_next(*half);
@@ -254,23 +256,73 @@ static int plan_scope(struct gpo_update_plan *p, const struct gpo_cep_scope *s,
 }
 
 /* The new GPT.INI: the old one with the new version, or a new file; NULL when out of memory. */
-static void plan_gpt_ini(struct gpo_update_plan *p, const struct gpo_dir_contents *current,
+static void plan_gpt_ini(struct gpo_update_plan *p, const struct gpo_files *current,
 			 struct gpo_gptini *ini)
 {
-	if (current->gpt_ini == NULL) {
-		p->new_gpt_ini = gpo_gptini_new_text(p, p->new_version);
-		p->new_gpt_ini_len = p->new_gpt_ini ? strlen(p->new_gpt_ini) : 0;
+	struct gpo_file *f = &p->next.file[GPO_FILE_GPT_INI];
+	char *text = NULL;
+
+	if (current->file[GPO_FILE_GPT_INI].data == NULL) {
+		text = gpo_gptini_new_text(p, p->new_version);
+		f->len = text ? strlen(text) : 0;
 	} else if (gpo_gptini_set_version(ini, p->new_version) != 0 ||
-		   gpo_gptini_encode(p, ini, &p->new_gpt_ini, &p->new_gpt_ini_len) != 0) {
-		p->new_gpt_ini = NULL;
+		   gpo_gptini_encode(p, ini, &text, &f->len) != 0) {
+		text = NULL;
 	}
+	f->data = (uint8_t *)text;
+	p->writes[GPO_FILE_GPT_INI] = p->changed;
+}
+
+/*
+ * The files after the plan: the new bytes of what it writes, the current
+ * bytes of the rest, each under the name the folder spells it with.
+ */
+static int plan_next(struct gpo_update_plan *p, const struct gpo_files *current)
+{
+	static const char *const new_name[] = { "GPT.INI", "Machine/Registry.pol",
+						"User/Registry.pol" };
+	int slot;
+
+	for (slot = 0; slot < GPO_FILE_SLOTS; slot++) {
+		const struct gpo_file *cur = &current->file[slot];
+		struct gpo_file *f = &p->next.file[slot];
+
+		f->path = talloc_strdup(p, cur->path ? cur->path : new_name[slot]);
+		if (f->path == NULL)
+			return -1;
+		if (p->writes[slot] || slot == GPO_FILE_GPT_INI || cur->data == NULL)
+			continue;
+		f->data = talloc_memdup(p, cur->data, cur->len ? cur->len : 1);
+		f->len = cur->len;
+		if (f->data == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+/* GPT.INI parsed and its Version; a missing file or Version is version 0. */
+static int read_gpt_ini(TALLOC_CTX *mem_ctx, const struct gpo_file *gpt_ini,
+			struct gpo_gptini **ret_ini, uint32_t *ret_version,
+			struct gpo_error **reterr)
+{
+	int rc = gpo_gptini_parse(mem_ctx, gpt_ini->data ? (const char *)gpt_ini->data : "",
+				  gpt_ini->len, ret_ini, reterr);
+
+	if (rc != 0)
+		return rc;
+	/* NULL first: a missing Version leaves no message to drop */
+	rc = gpo_gptini_get_version(*ret_ini, ret_version, NULL);
+	if (rc == GPO_ENOTFOUND)
+		return 0;
+	return rc == 0 ? 0 : gpo_gptini_get_version(*ret_ini, ret_version, reterr);
 }
 
 int gpo_merge_plan_update(TALLOC_CTX *mem_ctx, const struct gpo_cep_policy *policy,
-		    const struct gpo_dir_contents *current, int64_t ad_version,
+		    const struct gpo_files *current, int64_t ad_version,
 		    const char *machine_ext, const char *user_ext,
 		    struct gpo_update_plan **ret_plan, struct gpo_error **reterr)
 {
+	const struct gpo_file *gpt_ini = &current->file[GPO_FILE_GPT_INI];
 	struct gpo_update_plan *p = talloc_zero(NULL, struct gpo_update_plan);
 	struct gpo_gptini *ini = NULL;
 	const char *ext[2] = { machine_ext, user_ext };
@@ -280,16 +332,7 @@ int gpo_merge_plan_update(TALLOC_CTX *mem_ctx, const struct gpo_cep_policy *poli
 
 	if (p == NULL)
 		return gpo_oom(mem_ctx, reterr);
-	rc = gpo_gptini_parse(p, current->gpt_ini ? (const char *)current->gpt_ini : "",
-			      current->gpt_ini ? current->gpt_ini_len : 0, &ini, reterr);
-	/* no Version yet is version 0, not an error (NULL: no message to drop) */
-	if (rc == 0) {
-		rc = gpo_gptini_get_version(ini, &gpt_version, NULL);
-		if (rc == GPO_ENOTFOUND)
-			rc = 0;
-		else if (rc != 0)
-			rc = gpo_gptini_get_version(ini, &gpt_version, reterr);
-	}
+	rc = read_gpt_ini(p, gpt_ini, &ini, &gpt_version, reterr);
 	if (rc != 0)
 		goto fail;
 	if (ad_version < 0)
@@ -309,8 +352,9 @@ int gpo_merge_plan_update(TALLOC_CTX *mem_ctx, const struct gpo_cep_policy *poli
 	 * the files and AD (or another tool forgot one of them).  Writing both
 	 * with the larger halves repairs it.
 	 */
-	p->repair = ad_version != (int64_t)gpt_version && current->gpt_ini != NULL;
-	p->changed = p->pol_changed[0] || p->pol_changed[1] || p->ext_changed || p->repair;
+	p->repair = ad_version != (int64_t)gpt_version && gpt_ini->data != NULL;
+	p->changed = p->writes[GPO_FILE_MACHINE_POL] || p->writes[GPO_FILE_USER_POL] ||
+		     p->ext_changed || p->repair;
 	p->new_version = gpo_version_make(half[GPO_CEP_USER], half[GPO_CEP_COMPUTER]);
 	if (p->changed && !p->repair && p->new_version == p->old_version) {
 		/* only extension names change: clients must still notice, bump machine */
@@ -318,7 +362,7 @@ int gpo_merge_plan_update(TALLOC_CTX *mem_ctx, const struct gpo_cep_policy *poli
 		p->new_version = gpo_version_make(half[GPO_CEP_USER], half[GPO_CEP_COMPUTER]);
 	}
 	plan_gpt_ini(p, current, ini);
-	if (p->new_gpt_ini == NULL)
+	if (p->next.file[GPO_FILE_GPT_INI].data == NULL || plan_next(p, current) != 0)
 		goto oom;
 	*ret_plan = talloc_steal(mem_ctx, p);
 	return 0;
