@@ -21,6 +21,7 @@
 #include <gpo-cep/policy.h>
 #include <gpo-cep/cep.h>
 #include <gpo-cep/lint.h>
+#include <gpo-cep/adsys.h>
 #include <gpo-cep/gpo.h>
 #include <gpo-cep/sd.h>
 #include <gpo-cep/domain.h>

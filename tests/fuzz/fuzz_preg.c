@@ -4,12 +4,29 @@
  * refused cleanly; whatever decodes must encode back to the same bytes, and
  * whatever decodes must be readable by the CEP decoder, whose policy prints
  * as JSON without a raw control character (what show and list print) and
- * whose names escape to text without one.
+ * whose names escape to text without one.  The adsys reader model takes
+ * any input too: a result or a rejection with its reason inside the file,
+ * every entry within the bytes it came from.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include <gpo-cep.h>
+
+static void check_adsys(TALLOC_CTX *mem, const uint8_t *data, size_t size)
+{
+	struct gpo_adsys_read *r = NULL;
+	size_t i;
+
+	if (gpo_adsys_read(mem, data, size, &r, NULL) != 0)
+		abort(); /* only memory can fail */
+	if (r->rejected && (r->reason == NULL || r->reason_at > size))
+		abort();
+	for (i = 0; i < r->n_entries; i++)
+		if (r->entries[i].start >= r->entries[i].end || r->entries[i].end > size ||
+		    r->entries[i].key == NULL || r->entries[i].value == NULL)
+			abort();
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -68,6 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (err == NULL || err->offset < 0 || (size_t)err->offset > size) {
 		abort(); /* every refusal says where */
 	}
+	check_adsys(mem, data, size);
 	talloc_free(mem);
 	return 0;
 }

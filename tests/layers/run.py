@@ -16,7 +16,7 @@ LIB = os.path.join(SRC, "src", "lib")
 PUBLIC = {
     "error": "base", "diag": "base", "version": "base", "guid": "base",
     "preg": "codec", "gptini": "codec", "extnames": "codec", "sd": "codec",
-    "policy": "model", "cep": "model", "lint": "model",
+    "policy": "model", "cep": "model", "lint": "model", "adsys": "model",
     "gpo": "gpo", "merge": "gpo",
     "xcep": "xcep", "probe": "xcep",
     "domain": "ad",
