@@ -43,7 +43,15 @@ enum gpo_cep_auth {
 #define GPO_CEP_AE_RENEW_EXPIRED 0x6u
 #define GPO_CEP_AE_DISABLED 0x8000u
 
-#define GPO_CEP_COST_DEFAULT 0x7FFFFFFDu
+/*
+ * Costs.  The Windows editor writes 0x7FFFFFFD, whose bytes Ubuntu adsys
+ * takes for part of the next record (doc/clients.md); a server without a
+ * cost in the policy file gets a default that every client reads whole and
+ * that keeps the LDAP: row after the https servers.
+ */
+#define GPO_CEP_COST_WINDOWS 0x7FFFFFFDu
+#define GPO_CEP_COST_DEFAULT_HTTPS 0xFFFFu
+#define GPO_CEP_COST_DEFAULT_LDAP 0x3BFFFFu
 
 #define GPO_CEP_LDAP_URI "LDAP:"
 #define GPO_CEP_LDAP_FRIENDLY_NAME "Active Directory Enrollment Policy"

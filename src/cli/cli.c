@@ -190,8 +190,10 @@ int cli_finish_policy(struct gpo_cep_policy *policy, const char *forest_guid,
 	if (status == EXIT_OK &&
 	    gpo_cep_policy_check(policy, GPO_CEP_CHECK_POLICY_IDS, diags) != 0)
 		status = EXIT_INVALID;
-	if (status == EXIT_OK && gpo_cep_lint(policy, diags) != 0)
+	if (status == EXIT_OK && gpo_cep_lint(policy, diags) != 0) {
+		cli_error("out of memory while checking '%s'", source);
 		status = EXIT_FAILURE_;
+	}
 	cli_print_diags(source, diags);
 	if (status == EXIT_INVALID && diags->errors > 0)
 		cli_error("%zu error%s in '%s': nothing written", diags->errors,

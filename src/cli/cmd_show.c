@@ -18,6 +18,10 @@ static const struct cli_opt show_opts[] = {
 	CLI_FLAG("json", 0, 'j',
 		  "policy, version, findings and other records in one\n"
 		  "JSON document"),
+	CLI_WORDS("client", 0, 'c', "CLIENT",
+		  "adsys: print each Registry.pol as Ubuntu adsys\n"
+		  "reads it (doc/clients.md), or why it rejects it",
+		  "adsys"),
 	CLI_VALUE("gpo", 0, 'g', "NAME|{GUID}",
 		  "with --domain: the GPO to read (its container\n"
 		  "and links are printed on standard error, or in\n"
@@ -27,7 +31,7 @@ static const struct cli_opt show_opts[] = {
 
 const struct cli_spec cli_spec_show = {
 	.name = "show",
-	.usage = "gpo-cep show [--raw] [--scope computer|user] [--json] PATH\n"
+	.usage = "gpo-cep show [--raw] [--scope computer|user] [--client adsys] [--json] PATH\n"
 		 "gpo-cep show --domain REALM --gpo NAME|{GUID} [options]",
 	.about = "Read a GPO folder (GPT.INI, Machine/ and User/Registry.pol) or one\n"
 		 "Registry.pol file and print its certificate enrollment settings as policy\n"
@@ -99,6 +103,8 @@ static json_object *record_json(TALLOC_CTX *mem, const struct gpo_preg_record *r
 }
 
 struct shown {
+	const uint8_t *bytes[2];        /* each Registry.pol as read */
+	size_t len[2];
 	struct gpo_preg_file *file[2];
 	bool *used[2];
 	bool have_version;
@@ -113,6 +119,8 @@ static int decode_pol(TALLOC_CTX *mem, const char *path, const uint8_t *data,
 	char prefix[16];
 	int rc;
 
+	sh->bytes[kind] = data;
+	sh->len[kind] = len;
 	rc = gpo_preg_decode(mem, data, len, &sh->file[kind], &err);
 	if (rc != 0) {
 		cli_error("'%s': %s", path, err ? err->message : gpo_strerror(rc));
@@ -179,7 +187,7 @@ static enum gpo_cep_scope_kind scope_of_file(const char *path)
 
 struct show_args {
 	struct cli_domain_args da;
-	const char *which, *scope;
+	const char *which, *scope, *client;
 	bool raw, json;
 };
 
@@ -203,6 +211,9 @@ static int take_option(void *ctx, int id, const char *value)
 	case 'j':
 		a->json = true;
 		break;
+	case 'c':
+		a->client = value;
+		break;
 	}
 	return status;
 }
@@ -218,6 +229,10 @@ static int check_args(const struct show_args *a, const struct cli_args *args)
 	}
 	if (a->scope != NULL && strcmp(a->scope, "computer") != 0 && strcmp(a->scope, "user") != 0)
 		return cli_usage_error("show", "--scope must be computer or user");
+	if (a->client != NULL && strcmp(a->client, "adsys") != 0)
+		return cli_usage_error("show", "--client: only adsys is modelled (doc/clients.md)");
+	if (a->client != NULL && a->raw)
+		return cli_usage_error("show", "--client and --raw do not go together");
 	return EXIT_OK;
 }
 
@@ -358,6 +373,87 @@ static int print_text(TALLOC_CTX *mem, const char *path, const struct shown *sh,
 	return EXIT_OK;
 }
 
+static json_object *adsys_entry_json(const struct gpo_adsys_entry *e)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "keyname", json_object_new_string(e->key));
+	json_object_object_add(o, "valuename", json_object_new_string(e->value));
+	json_object_object_add(o, "type", json_object_new_int(e->type));
+	json_object_object_add(o, "offset", json_object_new_int64((int64_t)e->start));
+	json_object_object_add(o, "disabled", json_object_new_boolean(e->disabled));
+	json_object_object_add(o, "data", e->text ? json_object_new_string(e->text) : NULL);
+	if (e->error != NULL)
+		json_object_object_add(o, "error", json_object_new_string(e->error));
+	return o;
+}
+
+/* One file as adsys reads it, as text or into `files`. */
+static void print_adsys_file(TALLOC_CTX *mem, const struct gpo_adsys_read *r,
+			     enum gpo_cep_scope_kind k, json_object *files)
+{
+	json_object *f, *entries;
+	size_t i;
+
+	if (files == NULL) {
+		printf("%s Registry.pol as Ubuntu adsys reads it: ", class_name[k]);
+		if (r->rejected) {
+			printf("rejected at byte %zu: %s\n", r->reason_at, cli_safe(mem, r->reason));
+			return;
+		}
+		printf("%zu entr%s\n", r->n_entries, r->n_entries == 1 ? "y" : "ies");
+		for (i = 0; i < r->n_entries; i++) {
+			const struct gpo_adsys_entry *e = &r->entries[i];
+
+			printf("  %s\\%s = %s%s%s\n", cli_safe(mem, e->key), cli_safe(mem, e->value),
+			       e->disabled ? "(disabled)" : e->text ? cli_safe(mem, e->text) : "",
+			       e->error ? "  error: " : "", e->error ? cli_safe(mem, e->error) : "");
+		}
+		return;
+	}
+	f = json_object_new_object();
+	entries = json_object_new_array();
+	json_object_object_add(f, "scope", json_object_new_string(gpo_cep_scope_name(k)));
+	json_object_object_add(f, "rejected", json_object_new_boolean(r->rejected));
+	if (r->rejected) {
+		json_object_object_add(f, "reason", json_object_new_string(r->reason));
+		json_object_object_add(f, "reason_offset", json_object_new_int64((int64_t)r->reason_at));
+	}
+	for (i = 0; !r->rejected && i < r->n_entries; i++)
+		json_object_array_add(entries, adsys_entry_json(&r->entries[i]));
+	json_object_object_add(f, "entries", entries);
+	json_object_array_add(files, f);
+}
+
+/* --client adsys: each Registry.pol as Ubuntu adsys's reader makes it. */
+static int print_adsys(TALLOC_CTX *mem, const char *path, const struct shown *sh, bool json)
+{
+	json_object *doc = json ? json_object_new_object() : NULL;
+	json_object *files = json ? json_object_new_array() : NULL;
+	struct gpo_adsys_read *r = NULL;
+	struct gpo_error *err = NULL;
+	int k;
+
+	for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++) {
+		if (sh->bytes[k] == NULL)
+			continue;
+		if (gpo_adsys_read(mem, sh->bytes[k], sh->len[k], &r, &err) != 0) {
+			json_object_put(doc);
+			json_object_put(files);
+			return cli_fail(err, GPO_ENOMEM);
+		}
+		print_adsys_file(mem, r, k, files);
+	}
+	if (doc != NULL) {
+		json_object_object_add(doc, "path", json_object_new_string(path));
+		json_object_object_add(doc, "client", json_object_new_string("adsys"));
+		json_object_object_add(doc, "files", files);
+		cli_print_json(doc);
+		json_object_put(doc);
+	}
+	return EXIT_OK;
+}
+
 int cmd_show(int argc, char **argv)
 {
 	struct show_args a = { .da.o = GPO_DOMAIN_OPTIONS_INIT };
@@ -385,6 +481,10 @@ int cmd_show(int argc, char **argv)
 		goto out;
 	}
 	path = gpo != NULL ? gpo->file_sys_path : args.operands[0];
+	if (a.client != NULL) {
+		status = print_adsys(mem, path, &sh, a.json);
+		goto out;
+	}
 	if (gpo != NULL && (!sh.have_version || sh.version != gpo->version))
 		gpo_diags_add(notes, GPO_DIAG_WARNING, "version-mismatch", NULL,
 			      "versionNumber in AD is %lu but GPT.INI says %lu: clients may "

@@ -132,7 +132,31 @@ grep_in out "^create$" "completion of a command name"
 mkdir "$work/o"
 expect 0 "render the worked example" -- "$GPO_CEP" render "$POLICY" -o "$work/o" --guid "$GUID"
 grep_in out "gPCMachineExtensionNames: \[{35378EAC-683F-11D2-A89A-00C04FBBCFA2}{53D6AB1D-2488-11D1-A28C-00C04FB94F17}\]\[{B1BE8D72-6EAC-11D2-A4EA-00C04F79F83A}{53D6AB1D-2488-11D1-A28C-00C04FB94F17}\]" "render prints the extension names"
-grep_in err "adsys-last-record" "render passes on lint warnings"
+grep_in err "adsys-file-rejected" "render passes on lint warnings"
+# show --client adsys: the worked example ends with Cost 0x7FFFFFFD, which adsys cannot end
+expect 0 "show --client adsys" -- "$GPO_CEP" show --client adsys "$work/o/$GUID"
+grep_in out "^MACHINE Registry.pol as Ubuntu adsys reads it: rejected at byte" "show --client adsys: the file is rejected, with the byte"
+expect 0 "show --client adsys --json" -- "$GPO_CEP" show --client adsys --json "$work/o/$GUID/Machine/Registry.pol"
+if /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); f=d["files"][0]; assert d["client"]=="adsys" and f["scope"]=="computer" and f["rejected"] and "ends inside a record" in f["reason"] and f["entries"]==[]' "$work/out"; then pass "show --client adsys --json: rejected, with the reason"; else fail "show --client adsys --json: $(cat "$work/out")"; fi
+mkdir "$work/tk"
+expect 0 "render the Kerberos template" -- "$GPO_CEP" render "$SRC/templates/kerberos.json" -o "$work/tk" --guid "$GUID" --forest-guid "{09526129-1F43-4F3B-8A4C-1B3C5D7E9F01}"
+no_grep_in err "adsys-" "the Kerberos template: no adsys finding (default costs read whole)"
+expect 0 "show --client adsys of the template" -- "$GPO_CEP" show --client adsys --json "$work/tk/$GUID"
+if /usr/bin/python3 - "$work/out" "$work/tk/$GUID" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+files = {f["scope"]: f for f in d["files"]}
+assert set(files) == {"computer", "user"}, files.keys()
+for f in files.values():
+    assert not f["rejected"], f
+    costs = [e["data"] for e in f["entries"] if e["valuename"] == "Cost"]
+    urls = [e["data"] for e in f["entries"] if e["valuename"] == "URL"]
+    assert sorted(costs) == ["3932159", "50"], costs
+    assert len(urls) == 2 and "LDAP:" in urls, urls
+PY
+then pass "show --client adsys: the template's both files read whole, every URL and cost"; else fail "show --client adsys of the template: $(head -c 600 "$work/out")"; fi
+expect 2 "show --client windows: not modelled" -- "$GPO_CEP" show --client windows "$work/o/$GUID"
+grep_in err "only adsys is modelled" "show --client: says which clients are modelled"
 expect 1 "render onto an existing GPO" -- "$GPO_CEP" render "$POLICY" -o "$work/o" --guid "$GUID"
 grep_in err "exists: give --force" "existing GPO: says how to replace"
 expect 0 "render --force replaces" -- "$GPO_CEP" render "$POLICY" -o "$work/o" --guid "$GUID" --force

@@ -19,6 +19,22 @@ static int has(TALLOC_CTX *mem, const char *json, const char *id)
 	return n;
 }
 
+/* The pointer of the first finding `id`, or NULL. */
+static const char *pointer_of(TALLOC_CTX *mem, const char *json, const char *id)
+{
+	struct gpo_cep_policy *p = NULL;
+	struct gpo_diags *d = gpo_diags_new(mem);
+	size_t i;
+
+	if (gpo_cep_policy_parse(mem, json, strlen(json), &p, d) != 0)
+		return NULL;
+	gpo_cep_lint(p, d);
+	for (i = 0; i < d->count; i++)
+		if (strcmp(d->items[i].id, id) == 0)
+			return d->items[i].pointer;
+	return NULL;
+}
+
 #define K "https://ca.example.com/ADPolicyProvider_CEP_Kerberos/service.svc/CEP"
 #define C "https://ca.example.com/ADPolicyProvider_CEP_Certificate/service.svc/CEP"
 #define CLEAN "{\"computer\": {\"enrollment_policy\": {\"servers\": [{\"uri\": \"LDAP:\", " \
@@ -28,8 +44,8 @@ static int has(TALLOC_CTX *mem, const char *json, const char *id)
 int main(void)
 {
 	static const char *ids[] = { "no-ldap-row", "samba-uri", "user-scope", "no-auto-enrollment",
-				     "certificate-auth", "group-autoenroll-off", "adsys-last-record",
-				     "adsys-merged-record", "ldap-autoenroll-off", "ldap-policy-id",
+				     "certificate-auth", "group-autoenroll-off", "adsys-file-rejected",
+				     "adsys-misread", "adsys-not-checked", "ldap-autoenroll-off", "ldap-policy-id",
 				     "empty-scope", "empty-policy" };
 	TALLOC_CTX *mem = talloc_new(NULL);
 	size_t i;
@@ -63,20 +79,20 @@ int main(void)
 		   " \"auto_enrollment\": {}}}", "group-autoenroll-off"), 1,
 	       "equal cost: Kerberos is tried first");
 	is_int(has(mem, "{\"computer\": {\"enrollment_policy\": {\"servers\": [{\"uri\": \"LDAP:\", "
-		   "\"policy_id\": \"{09526129-0000-0000-0000-000000000000}\"}]}, "
-		   "\"auto_enrollment\": {}, \"certificate_stores\": false}}", "adsys-last-record"), 1,
+		   "\"policy_id\": \"{09526129-0000-0000-0000-000000000000}\", \"cost\": 2147483645}]}, "
+		   "\"auto_enrollment\": {}, \"certificate_stores\": false}}", "adsys-file-rejected"), 1,
 	       "file ending with Cost 0x7FFFFFFD");
 	is_int(has(mem, "{\"computer\": {\"enrollment_policy\": {\"servers\": [{\"uri\": \"LDAP:\", "
-		   "\"policy_id\": \"{09526129-0000-0000-0000-000000000000}\"}]}, "
-		   "\"auto_enrollment\": {}}}", "adsys-merged-record"), 0,
+		   "\"policy_id\": \"{09526129-0000-0000-0000-000000000000}\", \"cost\": 2147483645}]}, "
+		   "\"auto_enrollment\": {}}}", "adsys-misread"), 0,
 	       "Cost 0x7FFFFFFD followed by a stub: adsys loses only the stub");
 	is_int(has(mem, "{\"computer\": {\"enrollment_policy\": {\"servers\": [{\"uri\": \"LDAP:\", "
-		   "\"policy_id\": \"{09526129-0000-0000-0000-000000000000}\"}, "
+		   "\"policy_id\": \"{09526129-0000-0000-0000-000000000000}\", \"cost\": 2147483645}, "
 		   "{\"uri\": \"" K "\", \"policy_id\": \"P\"}]}, \"auto_enrollment\": {}}}",
-		   "adsys-merged-record"), 1, "Cost 0x7FFFFFFD followed by the next server's URL");
+		   "adsys-misread"), 1, "Cost 0x7FFFFFFD followed by the next server's URL");
 	is_int(has(mem, "{\"computer\": {\"enrollment_policy\": {\"servers\": [{\"uri\": \"LDAP:\", "
 		   "\"policy_id\": \"{09526129-0000-0000-0000-000000000000}\", \"cost\": 1}]}, "
-		   "\"auto_enrollment\": {}, \"certificate_stores\": false}}", "adsys-last-record"), 0,
+		   "\"auto_enrollment\": {}, \"certificate_stores\": false}}", "adsys-file-rejected"), 0,
 	       "a small cost is safe");
 	is_int(has(mem, "{\"computer\": {\"enrollment_policy\": {\"servers\": [{\"uri\": \"LDAP:\", "
 		   "\"autoenroll\": false}]}, \"auto_enrollment\": {}}}", "ldap-autoenroll-off"), 1,
@@ -84,6 +100,48 @@ int main(void)
 	is_int(has(mem, "{\"computer\": {\"enrollment_policy\": {\"servers\": [{\"uri\": \"LDAP:\", "
 		   "\"policy_id\": \"{09526129-aaaa-0000-0000-000000000000}\"}]}, \"auto_enrollment\": {}}}",
 		   "ldap-policy-id"), 1, "lower-case LDAP: policy ID");
+	is_str(pointer_of(mem, "{\"computer\": {\"enrollment_policy\": {\"servers\": [{\"uri\": \"LDAP:\", "
+			  "\"cost\": 2147483645}, {\"uri\": \"" K "\", \"policy_id\": \"P\"}]}, "
+			  "\"auto_enrollment\": {}}}", "adsys-misread"),
+	       "/computer/enrollment_policy/servers/0/cost",
+	       "a swallowed record: the finding points at the cost that runs on, not at the URL");
+	/* what adsys reads, checked on the encoded bytes of both scopes */
+	is_str(pointer_of(mem, "{\"computer\": {\"enrollment_policy\": {\"servers\": [{\"uri\": "
+			  "\"LDAP:\", \"cost\": 2147483645}]}, \"auto_enrollment\": {}, "
+			  "\"certificate_stores\": false}}",
+			  "adsys-file-rejected"), "/computer/enrollment_policy/servers/0/cost",
+	       "no policy_id: checked all the same (a placeholder), pointing at the cost");
+	is_int(has(mem, "{\"computer\": {\"auto_enrollment\": {\"expiry_notice_percent\": 93}, "
+		   "\"certificate_stores\": false}}", "adsys-file-rejected"), 1,
+	       "expiry_notice_percent 93: a REG_DWORD cut to nothing rejects the file");
+	is_int(has(mem, "{\"computer\": {\"auto_enrollment\": {\"expiry_notice_percent\": 10}}}",
+		   "adsys-file-rejected") + has(mem, "{\"computer\": {\"auto_enrollment\": "
+		   "{\"expiry_notice_percent\": 10}}}", "adsys-misread"), 0,
+	       "expiry_notice_percent 10: read whole");
+	is_str(pointer_of(mem, "{\"computer\": {\"enrollment_policy\": {\"servers\": [{\"uri\": "
+			  "\"LDAP:\", \"friendly_name\": \"a;]b\"}]}, \"auto_enrollment\": {}}}",
+			  "adsys-misread"), "/computer/enrollment_policy/servers/0/friendly_name",
+	       "friendly name 'a;]b': read cut short");
+	is_int(has(mem, "{\"computer\": {\"enrollment_policy\": {\"servers\": [{\"uri\": "
+		   "\"LDAP:\", \"friendly_name\": \"x;y\", \"cost\": 1}]}, \"auto_enrollment\": {}}}",
+		   "adsys-misread"), 0, "a ';' alone is no false alarm");
+	is_int(has(mem, "{\"computer\": {\"enrollment_policy\": {\"servers\": [{\"uri\": "
+		   "\"LDAP:\", \"friendly_name\": \"]x[y\", \"cost\": 1}]}, \"auto_enrollment\": {}}}",
+		   "adsys-file-rejected"), 1, "friendly name ']x[y': the '[' rejects the file");
+	is_int(has(mem, "{\"user\": {\"enrollment_policy\": {\"servers\": [{\"uri\": \"LDAP:\", "
+		   "\"cost\": 2147483645}]}, \"certificate_stores\": false}}", "adsys-file-rejected"), 1,
+	       "User/Registry.pol is checked too");
+	/* the defaults every client reads whole */
+	{
+		const char *tpl = "{\"computer\": {\"enrollment_policy\": {\"servers\": [{\"uri\": \"LDAP:\"}, "
+				  "{\"uri\": \"" K "\"}, {\"uri\": \"" C "\"}]}, "
+				  "\"auto_enrollment\": {}, \"certificate_stores\": false}, "
+				  "\"user\": {\"enrollment_policy\": {\"servers\": [{\"uri\": \"LDAP:\"}]}, "
+				  "\"certificate_stores\": false}}";
+
+		is_int(has(mem, tpl, "adsys-file-rejected") + has(mem, tpl, "adsys-misread"), 0,
+		       "default costs, LDAP: last in both files: adsys reads everything");
+	}
 	is_int(has(mem, "{\"user\": {}}", "empty-scope"), 1, "empty user scope");
 	is_int(has(mem, "{}", "empty-policy"), 1, "empty policy");
 

@@ -101,7 +101,7 @@ int main(void)
 	s = scope_of(mem, "{\"computer\": {\"enrollment_policy\": {\"servers\": [{\"uri\": "
 			  "\"https://ca1.example.com/ADPolicyProvider_CEP_Kerberos/service.svc/CEP\", "
 			  "\"policy_id\": \"{0F1E2D3C-4B5A-4968-8776-A5B4C3D2E1F0}\", "
-			  "\"friendly_name\": \"Example CEP\"}]}}}");
+			  "\"friendly_name\": \"Example CEP\", \"cost\": 2147483645}]}}}");
 	ok(gpo_merge_scope(mem, NULL, s, &m, &changed, NULL) == 0 && changed, "merge into no file");
 	ok(gpo_preg_encode(mem, m, &buf, &len, NULL) == 0 &&
 		   gpo_read_file(mem, "tests/golden/spec-windowslike/Machine/Registry.pol", 1 << 20,

@@ -59,7 +59,8 @@ static void test_defaults(TALLOC_CTX *mem)
 	is_str(s[0].friendly_name, "Active Directory Enrollment Policy", "LDAP: friendly name");
 	ok(s[0].policy_id == NULL, "LDAP: policy_id left for the domain");
 	ok(s[0].is_default && !s[1].is_default, "first server is the default");
-	is_int(s[0].cost, 0x7FFFFFFD, "default cost 0x7FFFFFFD");
+	is_int(s[0].cost, 0x3BFFFF, "LDAP: default cost 0x3BFFFF: adsys reads it whole, after https");
+	is_int(s[1].cost, 0xFFFF, "https default cost 0xFFFF");
 	ok(s[0].autoenroll && !s[0].client_id && !s[0].allow_untrusted_ca, "default flags");
 	is_int(s[1].auth, GPO_CEP_AUTH_KERBEROS, "auth inferred from _CEP_Kerberos");
 	is_str(s[1].friendly_name, "ca.example.com", "friendly name defaults to the host");

@@ -230,7 +230,7 @@ static struct server_slot *slot_for(struct decoder *dc, struct server_slot **slo
 	}
 	*slots = s;
 	s = &s[(*n)++];
-	*s = (struct server_slot){ .subkey = subkey, .srv.cost = GPO_CEP_COST_DEFAULT };
+	*s = (struct server_slot){ .subkey = subkey, .srv.cost = GPO_CEP_COST_WINDOWS };
 	return s;
 }
 

@@ -112,72 +112,6 @@ static void check_groups(struct linter *l, const struct gpo_cep_enrollment *e,
 	}
 }
 
-/*
- * Ubuntu adsys ignores a record's size and ends it at the first bytes
- * 00 00 5D 00 or 3B 00 5D 00.  Would it end record r anywhere but at its ']'?
- */
-static bool adsys_misreads(const struct gpo_preg_record *r)
-{
-	const uint8_t *d = r->data;
-	size_t k;
-
-	if (r->size == 0)
-		return false; /* ';' then ']' = 3B 00 5D 00 */
-	if (r->size < 2 || !((d[r->size - 2] == 0 || d[r->size - 2] == 0x3B) &&
-			     d[r->size - 1] == 0))
-		return true;
-	for (k = 0; k + 4 <= r->size; k++)
-		if ((d[k] == 0 || d[k] == 0x3B) && d[k + 1] == 0 && d[k + 2] == 0x5D && d[k + 3] == 0)
-			return true;
-	return false;
-}
-
-/* adsys reads only the enrollment keys: losing anything else is harmless */
-static bool adsys_reads(const struct gpo_preg_record *r)
-{
-	return strncmp(r->key, GPO_CEP_KEY_POLICY_SERVERS "\\",
-		       sizeof(GPO_CEP_KEY_POLICY_SERVERS)) == 0 ||
-	       strcmp(r->key, GPO_CEP_KEY_AUTOENROLLMENT) == 0;
-}
-
-static void check_adsys(struct linter *l, const struct gpo_cep_scope *s)
-{
-	struct gpo_preg_file *f = NULL;
-	TALLOC_CTX *tmp = talloc_new(NULL);
-	size_t i;
-
-	if (tmp == NULL || gpo_cep_scope_encode(tmp, s, &f, NULL) != 0) {
-		talloc_free(tmp);
-		return; /* missing policy IDs: reported elsewhere */
-	}
-	for (i = 0; i < f->count; i++) {
-		const struct gpo_preg_record *r = &f->records[i], *next;
-		uint32_t v = 0;
-
-		if (!adsys_misreads(r))
-			continue;
-		gpo_preg_get_dword(r, &v);
-		if (i + 1 == f->count) {
-			warn(l, GPO_DIAG_WARNING, "adsys-last-record", "/computer",
-			     "Registry.pol would end with '%s' = 0x%lX, whose bytes Ubuntu "
-			     "adsys takes for part of a record: it rejects the whole file; "
-			     "keep certificate_stores true or use a cost below 65536",
-			     r->value, (unsigned long)v);
-			break;
-		}
-		next = &f->records[i + 1];
-		if (!adsys_reads(next))
-			continue;
-		warn(l, GPO_DIAG_WARNING, "adsys-merged-record", "/computer",
-		     "'%s' = 0x%lX under '%s' hides the next record ('%s') from Ubuntu "
-		     "adsys, which ends records at the wrong bytes; use costs below 65536 "
-		     "if Ubuntu clients read this GPO", r->value, (unsigned long)v, r->key,
-		     next->value);
-		break;
-	}
-	talloc_free(tmp);
-}
-
 /* What clients make of the LDAP: row (`ptr` points at it). */
 static void lint_ldap_server(struct linter *l, const struct gpo_cep_server *srv,
 			     enum gpo_cep_scope_kind kind, const char *ptr)
@@ -269,8 +203,9 @@ static void lint_scope(struct linter *l, const struct gpo_cep_scope *s,
 			     "with the enrollment policy", a->enabled ? "without update_templates"
 								 : "disabled");
 	}
-	if (kind == GPO_CEP_COMPUTER)
-		check_adsys(l, s);
+	/* adsys parses User/Registry.pol for every user too: a rejected file breaks user policy */
+	if (lint_adsys_scope(l->d, s, kind) != 0)
+		l->rc = GPO_ENOMEM;
 }
 
 int gpo_cep_lint(const struct gpo_cep_policy *policy, struct gpo_diags *diags)

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <gpo-cep/diag.h>
 #include <gpo-cep/policy.h>
 
 bool policy_uri_is_ldap(const char *uri);
@@ -18,5 +19,12 @@ const char *policy_check_uri(const char *uri, size_t *host_start, size_t *host_l
 
 /* Levenshtein distance, capped: for "did you mean" hints. */
 size_t policy_edit_distance(const char *a, const char *b);
+
+/*
+ * Findings about what Ubuntu adsys reads from the Registry.pol `scope`
+ * renders to (lint_adsys.c).  GPO_ENOMEM or 0.
+ */
+int lint_adsys_scope(struct gpo_diags *d, const struct gpo_cep_scope *scope,
+		     enum gpo_cep_scope_kind kind);
 
 #endif

@@ -293,7 +293,9 @@ static void load_server(struct loader *l, json_object *o, const char *ptr,
 	srv->autoenroll = get_bool(l, o, ptr, "autoenroll", true);
 	srv->client_id = get_bool(l, o, ptr, "client_id", false);
 	srv->allow_untrusted_ca = get_bool(l, o, ptr, "allow_untrusted_ca", false);
-	srv->cost = get_uint(l, o, ptr, "cost", UINT32_MAX, GPO_CEP_COST_DEFAULT);
+	srv->cost = get_uint(l, o, ptr, "cost", UINT32_MAX,
+			     srv->uri != NULL && policy_uri_is_ldap(srv->uri)
+				     ? GPO_CEP_COST_DEFAULT_LDAP : GPO_CEP_COST_DEFAULT_HTTPS);
 	auth = get_string(l, o, ptr, "auth", l->mem);
 	if (auth != NULL) {
 		srv->auth = gpo_cep_auth_from_name(auth);
