@@ -176,6 +176,28 @@ int cli_load_policy(TALLOC_CTX *mem_ctx, const char *path,
 	return rc == 0 ? EXIT_OK : EXIT_INVALID;
 }
 
+const struct cli_opt cli_opts_clients[] = {
+	CLI_VALUE("clients", 0, 0x210, "LIST",
+		  "the clients the GPO is for: windows, samba, adsys\n"
+		  "or all, comma-separated (default all); what one\n"
+		  "of them would reject or misread is an error"),
+	CLI_OPT_END,
+};
+
+unsigned cli_clients = GPO_CEP_CLIENTS_ALL;
+
+bool cli_clients_option(const char *cmd, int id, const char *value, int *status)
+{
+	struct gpo_error *err = NULL;
+
+	if (id != 0x210)
+		return false;
+	if (gpo_cep_clients_parse(NULL, value, &cli_clients, &err) != 0)
+		*status = cli_usage_error(cmd, "--clients: %s", err ? err->message : "invalid");
+	talloc_free(err);
+	return true;
+}
+
 int cli_finish_policy(struct gpo_cep_policy *policy, const char *forest_guid,
 		      const char *source, struct gpo_diags *diags, int status)
 {
@@ -190,10 +212,13 @@ int cli_finish_policy(struct gpo_cep_policy *policy, const char *forest_guid,
 	if (status == EXIT_OK &&
 	    gpo_cep_policy_check(policy, GPO_CEP_CHECK_POLICY_IDS, diags) != 0)
 		status = EXIT_INVALID;
-	if (status == EXIT_OK && gpo_cep_lint(policy, diags) != 0) {
+	if (status == EXIT_OK && gpo_cep_lint_for(policy, cli_clients, diags) != 0) {
 		cli_error("out of memory while checking '%s'", source);
 		status = EXIT_FAILURE_;
 	}
+	/* a file a client the GPO is for would reject or misread */
+	if (status == EXIT_OK && diags->errors > 0)
+		status = EXIT_INVALID;
 	cli_print_diags(source, diags);
 	if (status == EXIT_INVALID && diags->errors > 0)
 		cli_error("%zu error%s in '%s': nothing written", diags->errors,

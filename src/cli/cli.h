@@ -109,6 +109,16 @@ int cli_finish_policy(struct gpo_cep_policy *policy, const char *forest_guid,
 		      const char *source, struct gpo_diags *diags, int status);
 
 /*
+ * --clients LIST (render, create, update, apply, lint): the clients the
+ * GPO is for, which cli_finish_policy and lint hold the policy to.
+ */
+extern const struct cli_opt cli_opts_clients[];
+extern unsigned cli_clients;
+
+/* Consume --clients; false when `id` is another option. */
+bool cli_clients_option(const char *cmd, int id, const char *value, int *status);
+
+/*
  * Parse --timeout-style seconds (1 to 3600); false after printing a usage
  * error of `cmd`.
  */

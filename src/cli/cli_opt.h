@@ -56,7 +56,7 @@ struct cli_spec {
 	const char *name;                  /* "render" */
 	const char *usage;                 /* synopsis lines, each "gpo-cep render ..." */
 	const char *about;                 /* the paragraph after the synopsis */
-	const struct cli_opt *tables[6];   /* NULL-terminated */
+	const struct cli_opt *tables[8];   /* NULL-terminated */
 	enum cli_complete operands;        /* how to complete the operands */
 };
 

@@ -24,7 +24,7 @@ const struct cli_spec cli_spec_create = {
 		 "created is removed again.  LDAP: servers without a policy_id get the forest\n"
 		 "root domain's objectGUID.\n",
 	.tables = { create_opts, cli_opts_link_flags, cli_opts_domain, cli_opts_probe,
-		    cli_opts_help },
+		    cli_opts_clients, cli_opts_help },
 	.operands = CLI_COMPLETE_FILE,
 };
 
@@ -59,7 +59,8 @@ static int take_option(void *ctx, int id, const char *value)
 		break;
 	default:
 		if (!cli_link_option(&a->req, "create", id, value, &status))
-			cli_probe_option(&a->pa, "create", id, value, &status);
+			if (!cli_clients_option("create", id, value, &status))
+				cli_probe_option(&a->pa, "create", id, value, &status);
 		break;
 	}
 	return status;

@@ -20,7 +20,7 @@ const struct cli_spec cli_spec_lint = {
 		 "Samba and Ubuntu adsys clients would ignore, misread or refuse.  With\n"
 		 "--probe, per server: whether it was reachable, accepted the credentials,\n"
 		 "its policy ID and the templates it offers.\n",
-	.tables = { lint_opts, cli_opts_probe, cli_opts_help },
+	.tables = { lint_opts, cli_opts_probe, cli_opts_clients, cli_opts_help },
 	.operands = CLI_COMPLETE_FILE,
 };
 
@@ -45,7 +45,8 @@ static int take_option(void *ctx, int id, const char *value)
 		a->json = true;
 		break;
 	default:
-		cli_probe_option(&a->pa, "lint", id, value, &status);
+		if (!cli_clients_option("lint", id, value, &status))
+			cli_probe_option(&a->pa, "lint", id, value, &status);
 		break;
 	}
 	return status;
@@ -57,7 +58,7 @@ static int check(const struct lint_args *a, struct gpo_cep_policy *policy, struc
 	int checked = gpo_cep_policy_check(policy, a->offline ? GPO_CEP_CHECK_POLICY_IDS : 0,
 					   diags);
 
-	if (checked == GPO_ENOMEM || gpo_cep_lint(policy, diags) != 0) {
+	if (checked == GPO_ENOMEM || gpo_cep_lint_for(policy, cli_clients, diags) != 0) {
 		cli_error("out of memory");
 		return EXIT_FAILURE_;
 	}

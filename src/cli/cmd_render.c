@@ -23,7 +23,7 @@ const struct cli_spec cli_spec_render = {
 	.about = "Write the policy as a GPO folder DIR/{GUID}/ holding GPT.INI,\n"
 		 "Machine/Registry.pol and User/Registry.pol, byte for byte what the\n"
 		 "Windows Group Policy editor writes.  Nothing is written on any error.\n",
-	.tables = { render_opts, cli_opts_probe, cli_opts_help },
+	.tables = { render_opts, cli_opts_probe, cli_opts_clients, cli_opts_help },
 	.operands = CLI_COMPLETE_FILE,
 };
 
@@ -74,7 +74,8 @@ static int take_option(void *ctx, int id, const char *value)
 		a->json = true;
 		break;
 	default:
-		cli_probe_option(&a->pa, "render", id, value, &status);
+		if (!cli_clients_option("render", id, value, &status))
+			cli_probe_option(&a->pa, "render", id, value, &status);
 		break;
 	}
 	return status;

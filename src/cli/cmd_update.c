@@ -38,7 +38,7 @@ const struct cli_spec cli_spec_update = {
 		 "POLICY.json",
 	.about = update_about,
 	.tables = { update_opts, cli_opts_link_flags, cli_opts_domain, cli_opts_probe,
-		    cli_opts_help },
+		    cli_opts_clients, cli_opts_help },
 	.operands = CLI_COMPLETE_FILE,
 };
 
@@ -47,7 +47,7 @@ const struct cli_spec cli_spec_apply = {
 	.usage = "gpo-cep apply (--domain REALM | --path DIR) [options] POLICY.json",
 	.about = update_about,
 	.tables = { update_opts, cli_opts_link_flags, cli_opts_domain, cli_opts_probe,
-		    cli_opts_help },
+		    cli_opts_clients, cli_opts_help },
 	.operands = CLI_COMPLETE_FILE,
 };
 
@@ -206,7 +206,8 @@ static int take_option(void *ctx, int id, const char *value)
 		if (cli_link_option(&a->link, a->cmd, id, value, &status))
 			a->link_flags = true;
 		else
-			cli_probe_option(&a->pa, a->cmd, id, value, &status);
+			if (!cli_clients_option(a->cmd, id, value, &status))
+				cli_probe_option(&a->pa, a->cmd, id, value, &status);
 		break;
 	}
 	return status;

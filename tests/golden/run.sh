@@ -1,7 +1,8 @@
 #!/bin/bash
 # Golden tests: every tests/golden/NAME/ holds policy.json (template-NAME/
 # takes templates/NAME.json instead, so that a template edit reaches its
-# golden files), optional `args` (extra render options) and the expected GPO
+# golden files), optional `args` (extra render options, e.g. --clients windows
+# for the Windows editor's own bytes) and the expected GPO
 # tree; scripts/regen-golden writes the trees again.  The rendered tree must
 # equal it byte for byte, with no file more or less; rendering what `show`
 # reads back must give the same bytes again.
@@ -36,7 +37,7 @@ for dir in "$SRC"/tests/golden/*/; do
 	done
 	check "$name: show reads it back" sh -c "'$GPO_CEP' show '$got' > '$work/back.json'"
 	check "$name: render(show(render(p))) is byte-identical" sh -c "
-		'$GPO_CEP' render '$work/back.json' -o '$out/again' --guid '$GUID' >/dev/null 2>&1 &&
+		'$GPO_CEP' render '$work/back.json' -o '$out/again' --guid '$GUID' $args >/dev/null 2>&1 &&
 		diff -r '$got' '$out/again/$GUID'"
 done
 done_testing

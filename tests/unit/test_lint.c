@@ -142,6 +142,48 @@ int main(void)
 		is_int(has(mem, tpl, "adsys-file-rejected") + has(mem, tpl, "adsys-misread"), 0,
 		       "default costs, LDAP: last in both files: adsys reads everything");
 	}
+	/* the clients the GPO is for decide the level */
+	{
+		const char *js = "{\"computer\": {\"enrollment_policy\": {\"servers\": [{\"uri\": "
+				 "\"LDAP:\", \"cost\": 2147483645}, {\"uri\": \"https://ca.example."
+				 "com:8443/ADPolicyProvider_CEP_Kerberos/service.svc/CEP\"}]}, "
+				 "\"auto_enrollment\": {}, \"certificate_stores\": false}}";
+		struct gpo_cep_policy *p = NULL;
+		struct gpo_diags *d;
+		unsigned c = 0;
+		size_t j;
+		int want[3][2] = { { GPO_CEP_CLIENTS_ALL, GPO_DIAG_ERROR },
+				   { GPO_CEP_CLIENT_WINDOWS | GPO_CEP_CLIENT_SAMBA, GPO_DIAG_NOTE },
+				   { GPO_CEP_CLIENT_ADSYS, GPO_DIAG_ERROR } };
+		int k;
+
+		for (k = 0; k < 3; k++) {
+			int level = -1, uri_level = -1;
+
+			d = gpo_diags_new(mem);
+			if (gpo_cep_policy_parse(mem, js, strlen(js), &p, d) == 0)
+				gpo_cep_lint_for(p, (unsigned)want[k][0], d);
+			for (j = 0; j < d->count; j++) {
+				if (strcmp(d->items[j].id, "adsys-misread") == 0)
+					level = d->items[j].level;
+				if (strcmp(d->items[j].id, "samba-uri") == 0)
+					uri_level = d->items[j].level;
+			}
+			is_int(level, want[k][1], "clients 0x%x: adsys-misread at level %d", want[k][0],
+			       want[k][1]);
+			is_int(uri_level, want[k][0] & GPO_CEP_CLIENT_SAMBA ? GPO_DIAG_WARNING
+									   : GPO_DIAG_NOTE,
+			       "clients 0x%x: samba-uri a warning only when Samba is named", want[k][0]);
+		}
+		ok(gpo_cep_clients_parse(mem, "windows,adsys", &c, NULL) == 0 &&
+		   c == (GPO_CEP_CLIENT_WINDOWS | GPO_CEP_CLIENT_ADSYS), "clients parse");
+		ok(gpo_cep_clients_parse(mem, "all", &c, NULL) == 0 && c == GPO_CEP_CLIENTS_ALL,
+		   "all clients");
+		ok(gpo_cep_clients_parse(mem, "windows,", &c, NULL) == GPO_EINVAL &&
+		   gpo_cep_clients_parse(mem, "", &c, NULL) == GPO_EINVAL &&
+		   gpo_cep_clients_parse(mem, "Windows", &c, NULL) == GPO_EINVAL,
+		   "an empty or unknown client name is refused");
+	}
 	is_int(has(mem, "{\"user\": {}}", "empty-scope"), 1, "empty user scope");
 	is_int(has(mem, "{}", "empty-policy"), 1, "empty policy");
 

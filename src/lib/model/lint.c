@@ -15,8 +15,36 @@
 
 struct linter {
 	struct gpo_diags *d;
+	unsigned clients;   /* the clients the GPO is for */
 	int rc;
 };
+
+#define WIN GPO_CEP_CLIENT_WINDOWS
+#define SAMBA GPO_CEP_CLIENT_SAMBA
+#define ADSYS GPO_CEP_CLIENT_ADSYS
+
+/* Which clients each rule is about (doc/clients.md). */
+static const struct {
+	const char *id;
+	unsigned clients;
+} rule_clients[] = {
+	{ "no-ldap-row", WIN | ADSYS },       { "samba-uri", SAMBA },
+	{ "samba-https", SAMBA },              { "user-scope", SAMBA | ADSYS },
+	{ "no-auto-enrollment", SAMBA | ADSYS }, { "group-autoenroll-off", WIN | SAMBA },
+	{ "ldap-autoenroll-off", ADSYS },      { "ldap-policy-id", SAMBA },
+};
+
+/* A finding about no client the GPO is for is only a note. */
+static enum gpo_diag_level level_for(const struct linter *l, const char *id,
+				     enum gpo_diag_level level)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(rule_clients); i++)
+		if (strcmp(rule_clients[i].id, id) == 0 && !(rule_clients[i].clients & l->clients))
+			return GPO_DIAG_NOTE;
+	return level;
+}
 
 static void warn(struct linter *l, enum gpo_diag_level level, const char *id,
 		 const char *ptr, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -27,7 +55,7 @@ static void warn(struct linter *l, enum gpo_diag_level level, const char *id,
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (gpo_diags_addv(l->d, level, id, ptr, fmt, ap) != 0)
+	if (gpo_diags_addv(l->d, level_for(l, id, level), id, ptr, fmt, ap) != 0)
 		l->rc = GPO_ENOMEM;
 	va_end(ap);
 }
@@ -204,13 +232,48 @@ static void lint_scope(struct linter *l, const struct gpo_cep_scope *s,
 								 : "disabled");
 	}
 	/* adsys parses User/Registry.pol for every user too: a rejected file breaks user policy */
-	if (lint_adsys_scope(l->d, s, kind) != 0)
+	if (lint_adsys_scope(l->d, s, kind, l->clients & ADSYS ? GPO_DIAG_ERROR : GPO_DIAG_NOTE) != 0)
 		l->rc = GPO_ENOMEM;
 }
 
 int gpo_cep_lint(const struct gpo_cep_policy *policy, struct gpo_diags *diags)
 {
-	struct linter l = { .d = diags };
+	return gpo_cep_lint_for(policy, GPO_CEP_CLIENTS_ALL, diags);
+}
+
+int gpo_cep_clients_parse(TALLOC_CTX *mem_ctx, const char *list, unsigned *ret_clients,
+			  struct gpo_error **reterr)
+{
+	static const struct { const char *name; unsigned bits; } names[] = {
+		{ "windows", WIN }, { "samba", SAMBA }, { "adsys", ADSYS },
+		{ "all", GPO_CEP_CLIENTS_ALL },
+	};
+	unsigned clients = 0;
+	const char *p = list;
+	size_t i, n;
+
+	for (;;) {
+		n = strcspn(p, ",");
+		for (i = 0; i < ARRAY_SIZE(names); i++)
+			if (strlen(names[i].name) == n && strncmp(p, names[i].name, n) == 0)
+				break;
+		if (i == ARRAY_SIZE(names))
+			return gpo_fail(mem_ctx, reterr, GPO_EINVAL, "unknown client '%.*s' in "
+					"'%s' (expected windows, samba, adsys or all, separated by "
+					"commas)", (int)n, p, list);
+		clients |= names[i].bits;
+		if (p[n] == '\0')
+			break;
+		p += n + 1;
+	}
+	*ret_clients = clients;
+	return 0;
+}
+
+int gpo_cep_lint_for(const struct gpo_cep_policy *policy, unsigned clients,
+		     struct gpo_diags *diags)
+{
+	struct linter l = { .d = diags, .clients = clients };
 	int k;
 
 	if (policy->scopes[GPO_CEP_COMPUTER] == NULL && policy->scopes[GPO_CEP_USER] == NULL)

@@ -134,9 +134,9 @@ static const char *const hint =
 	"a value below 65536 other than 93 and 23808, or from 0x3B0000 to 0x3BFFFF, reads whole";
 
 /* Each record adsys does not read as written: missing, or read with other data. */
-static int compare(struct gpo_diags *d, TALLOC_CTX *tmp, const struct gpo_cep_scope *s,
-		   const char *scope, const struct gpo_preg_file *f, const size_t *starts,
-		   const struct gpo_adsys_read *r)
+static int compare(struct gpo_diags *d, enum gpo_diag_level level, TALLOC_CTX *tmp,
+		   const struct gpo_cep_scope *s, const char *scope, const struct gpo_preg_file *f,
+		   const size_t *starts, const struct gpo_adsys_read *r)
 {
 	size_t i, j = 0;
 	int rc = 0;
@@ -154,7 +154,7 @@ static int compare(struct gpo_diags *d, TALLOC_CTX *tmp, const struct gpo_cep_sc
 			const struct gpo_adsys_entry *e = j > 0 ? &r->entries[j - 1] : NULL;
 			size_t cause = e ? record_at(starts, f->count, e->start) : i;
 
-			rc = gpo_diags_add(d, GPO_DIAG_WARNING, "adsys-misread",
+			rc = gpo_diags_add(d, level, "adsys-misread",
 					   field_of(tmp, s, scope, &f->records[cause < f->count ? cause : i]),
 					   "Ubuntu adsys reads '%s' = %s on into the next record, which "
 					   "it then does not see ('%s' = '%s' under %s): the value's bytes "
@@ -162,7 +162,7 @@ static int compare(struct gpo_diags *d, TALLOC_CTX *tmp, const struct gpo_cep_sc
 					   e ? e->value : "?", e && e->text ? e->text : "?", rec->value,
 					   want, field_of(tmp, s, scope, rec), hint);
 		} else if (r->entries[j].text != NULL && strcmp(r->entries[j].text, want) != 0) {
-			rc = gpo_diags_add(d, GPO_DIAG_WARNING, "adsys-misread",
+			rc = gpo_diags_add(d, level, "adsys-misread",
 					   field_of(tmp, s, scope, rec),
 					   "Ubuntu adsys reads '%s' as '%s', not '%s': the value holds "
 					   "bytes (';]' or a leading ']') at which adsys ends a record",
@@ -173,7 +173,7 @@ static int compare(struct gpo_diags *d, TALLOC_CTX *tmp, const struct gpo_cep_sc
 }
 
 int lint_adsys_scope(struct gpo_diags *d, const struct gpo_cep_scope *scope,
-		     enum gpo_cep_scope_kind kind)
+		     enum gpo_cep_scope_kind kind, enum gpo_diag_level level)
 {
 	const char *name = gpo_cep_scope_name(kind);
 	TALLOC_CTX *tmp = talloc_new(NULL);
@@ -201,14 +201,14 @@ int lint_adsys_scope(struct gpo_diags *d, const struct gpo_cep_scope *scope,
 	if (rc == 0 && r->rejected) {
 		size_t i = record_at(starts, f->count, r->reason_at);
 
-		rc = gpo_diags_add(d, GPO_DIAG_WARNING, "adsys-file-rejected",
+		rc = gpo_diags_add(d, level, "adsys-file-rejected",
 				   i < f->count ? field_of(tmp, s, name, &f->records[i]) : "",
 				   "Ubuntu adsys rejects the whole %s Registry.pol (%s), which fails "
 				   "its policy refresh for every GPO of the %s; %s",
 				   kind == GPO_CEP_COMPUTER ? "Machine" : "User", r->reason,
 				   kind == GPO_CEP_COMPUTER ? "computer" : "user", hint);
 	} else if (rc == 0) {
-		rc = compare(d, tmp, s, name, f, starts, r);
+		rc = compare(d, level, tmp, s, name, f, starts, r);
 	}
 	talloc_free(tmp);
 	return rc;

@@ -22,9 +22,10 @@ size_t policy_edit_distance(const char *a, const char *b);
 
 /*
  * Findings about what Ubuntu adsys reads from the Registry.pol `scope`
- * renders to (lint_adsys.c).  GPO_ENOMEM or 0.
+ * renders to (lint_adsys.c), at `level` (an error when the GPO is for
+ * adsys).  GPO_ENOMEM or 0.
  */
 int lint_adsys_scope(struct gpo_diags *d, const struct gpo_cep_scope *scope,
-		     enum gpo_cep_scope_kind kind);
+		     enum gpo_cep_scope_kind kind, enum gpo_diag_level level);
 
 #endif
