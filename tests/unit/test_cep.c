@@ -33,6 +33,84 @@ static char *rec(TALLOC_CTX *mem, const struct gpo_preg_file *f, size_t i)
 #define PS CRYPTO "\\PolicyServers"
 #define LDAPKEY PS "\\37c9dc30f207f27f61a2f7c3aed598a6e2920b54"
 
+#define AE CRYPTO "\\AutoEnrollment"
+#define AE_ON "{\"computer\": {\"auto_enrollment\": {}, \"certificate_stores\": false}}"
+
+static size_t count_id(const struct gpo_diags *d, const char *id, const char *text)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < d->count; i++)
+		n += strcmp(d->items[i].id, id) == 0 &&
+		     (text == NULL || strstr(d->items[i].message, text) != NULL);
+	return n;
+}
+
+/* What clients end up with, applying the records in order: never an invented setting. */
+static void applied_in_order(TALLOC_CTX *mem)
+{
+	struct gpo_cep_scope *scope = NULL;
+	struct gpo_diags *notes;
+	struct gpo_preg_file *f;
+	bool *used = NULL;
+
+	f = encode(mem, AE_ON);
+	gpo_preg_add_sz(f, CRYPTO, "**DeleteKeys", GPO_REG_SZ, AE, NULL);
+	notes = gpo_diags_new(mem);
+	ok(f && gpo_cep_scope_decode(mem, f, "/computer", &scope, &used, notes) == 0 && scope == NULL,
+	   "a later **DeleteKeys of AutoEnrollment: no auto-enrollment shown");
+	is_int(count_id(notes, "deleted-later", "**DeleteKeys"), 3,
+	       "each deleted value named with the record that deletes it");
+
+	f = encode(mem, AE_ON);
+	gpo_preg_add_sz(f, AE, "**Del.AEPolicy", GPO_REG_SZ, " ", NULL);
+	notes = gpo_diags_new(mem);
+	ok(f && gpo_cep_scope_decode(mem, f, "/computer", &scope, &used, notes) == 0 && scope == NULL,
+	   "a later **Del.AEPolicy: no auto-enrollment (the other values need it)");
+	is_int(count_id(notes, "decode", "without an AEPolicy"), 2, "the orphaned values are named");
+
+	f = encode(mem, AE_ON);
+	gpo_preg_add_sz(f, "Software\\Policies\\Microsoft", "**DeleteKeys", GPO_REG_SZ,
+			"Cryptography\\AutoEnrollment", NULL);
+	ok(f && gpo_cep_scope_decode(mem, f, "/computer", &scope, &used, gpo_diags_new(mem)) == 0 &&
+	   scope == NULL, "a key named relative to the delete record's key is deleted too");
+
+	f = talloc_zero(mem, struct gpo_preg_file);
+	gpo_preg_add_sz(f, CRYPTO, "**DeleteKeys", GPO_REG_SZ, AE, NULL);
+	gpo_preg_add_dword(f, AE, "AEPolicy", 7, NULL);
+	ok(gpo_cep_scope_decode(mem, f, "/computer", &scope, &used, gpo_diags_new(mem)) == 0 &&
+	   scope && scope->auto_enrollment && scope->auto_enrollment->enabled,
+	   "a delete before the value: the value stands");
+
+	f = talloc_zero(mem, struct gpo_preg_file);
+	gpo_preg_add_sz(f, AE, "AEPolicy", GPO_REG_SZ, "7", NULL);
+	gpo_preg_add_dword(f, AE, "OfflineExpirationPercent", 10, NULL);
+	notes = gpo_diags_new(mem);
+	ok(gpo_cep_scope_decode(mem, f, "/computer", &scope, &used, notes) == 0 && scope == NULL &&
+	   !used[0] && !used[1], "AEPolicy as REG_SZ: no auto-enrollment invented, both listed apart");
+	is_int(count_id(notes, "decode", "is REG_SZ, not REG_DWORD"), 1, "the wrong type is a finding");
+
+	f = talloc_zero(mem, struct gpo_preg_file);
+	gpo_preg_add_sz(f, PS "\\abc", "URL", GPO_REG_SZ, "https://one.example/x", NULL);
+	gpo_preg_add_sz(f, PS "\\abc", "URL", GPO_REG_SZ, "https://two.example/x", NULL);
+	notes = gpo_diags_new(mem);
+	ok(gpo_cep_scope_decode(mem, f, "/computer", &scope, &used, notes) == 0 && scope &&
+	   scope->enrollment->n_servers == 1 &&
+	   strcmp(scope->enrollment->servers[0].uri, "https://two.example/x") == 0 && !used[0] &&
+	   used[1], "two URL values in one key: the later one, as clients apply them");
+	is_int(count_id(notes, "duplicate-value", "records 1 and 2"), 1, "the duplicate is a finding");
+
+	f = encode(mem, "{\"computer\": {\"enrollment_policy\": {\"servers\": [{\"uri\": \"LDAP:\", "
+			"\"policy_id\": \"{09526129-0000-0000-0000-000000000000}\"}]}, "
+			"\"certificate_stores\": false}}");
+	gpo_preg_add_sz(f, LDAPKEY, "**DeleteValues", GPO_REG_SZ, "Cost;Flags", NULL);
+	notes = gpo_diags_new(mem);
+	ok(f && gpo_cep_scope_decode(mem, f, "/computer", &scope, &used, notes) == 0 && scope,
+	   "a later **DeleteValues in a server key");
+	is_int(count_id(notes, "deleted-later", NULL), 2, "Cost and Flags deleted, each named");
+	is_int(count_id(notes, "decode", "no Cost value"), 1, "and the server then has no Cost");
+}
+
 int main(void)
 {
 	TALLOC_CTX *mem = talloc_new(NULL);
@@ -129,6 +207,7 @@ int main(void)
 		ok(notes->warnings >= 4, "notes: hash, flags bit 0x1, no Cost, no PolicyID, no URL (%zu)",
 		   notes->warnings);
 	}
+	applied_in_order(mem);
 	talloc_free(mem);
 	return tap_done();
 }

@@ -206,6 +206,29 @@ static bool is_child_of(const char *key, const char *parent, const char **child)
 	return strchr(*child, '\\') == NULL;
 }
 
+/* A value of ours stored with another type: clients ignore it, and so does the policy. */
+static void wrong_type(struct decoder *dc, const char *ptr, const struct gpo_preg_record *r)
+{
+	static const char *const dwords[] = { "Flags", "AuthFlags", "Cost", "AEPolicy",
+					      "OfflineExpirationPercent" };
+	static const char *const strings[] = { "URL", "PolicyID", "FriendlyName",
+					       "OfflineExpirationStoreNames" };
+	const char *want = NULL;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(dwords); i++)
+		if (strcmp(r->value, dwords[i]) == 0)
+			want = "REG_DWORD";
+	for (i = 0; i < ARRAY_SIZE(strings); i++)
+		if (strcmp(r->value, strings[i]) == 0)
+			want = "REG_SZ";
+	if (want != NULL)
+		note(dc, ptr, "'%s\\%s' is %s, not %s: clients ignore it, and it is listed "
+		     "with the other records", r->key, r->value,
+		     gpo_reg_type_name(r->type) ? gpo_reg_type_name(r->type) : "of an unknown type",
+		     want);
+}
+
 struct server_slot {
 	const char *subkey;
 	struct gpo_cep_server srv;
@@ -262,6 +285,7 @@ static bool decode_server_value(struct decoder *dc, struct server_slot *s,
 		return s->has_auth = true;
 	if (strcmp(r->value, "Cost") == 0 && take_dword(r, &s->srv.cost))
 		return s->has_cost = true;
+	wrong_type(dc, "/enrollment_policy", r);
 	return false;
 }
 
@@ -333,42 +357,75 @@ static const char *store_stub(const struct gpo_preg_record *r, size_t *index)
 	return NULL;
 }
 
-static void decode_autoenroll(struct decoder *dc, struct gpo_cep_scope *scope,
-			      const struct gpo_preg_record *r, bool *used)
+/* The auto-enrollment settings, made on the first value understood. */
+static struct gpo_cep_autoenroll *autoenroll_of(struct decoder *dc, struct gpo_cep_scope *scope)
 {
 	struct gpo_cep_autoenroll *a = scope->auto_enrollment;
-	uint32_t v;
 
-	if (a == NULL) {
-		a = scope->auto_enrollment = talloc_zero(dc->mem, struct gpo_cep_autoenroll);
-		if (a == NULL) {
-			dc->rc = GPO_ENOMEM;
-			return;
-		}
-		a->enabled = true;
-		a->expiry_notice_percent = 10;
-		a->expiry_notice_stores = talloc_strdup(a, "MY");
+	if (a != NULL)
+		return a;
+	a = scope->auto_enrollment = talloc_zero(dc->mem, struct gpo_cep_autoenroll);
+	if (a == NULL || (a->expiry_notice_stores = talloc_strdup(a, "MY")) == NULL) {
+		dc->rc = GPO_ENOMEM;
+		return NULL;
 	}
+	a->enabled = true;
+	a->expiry_notice_percent = 10;
+	return a;
+}
+
+static void take_aepolicy(struct decoder *dc, struct gpo_cep_autoenroll *a, uint32_t v)
+{
+	a->enabled = !(v & GPO_CEP_AE_DISABLED);
+	a->update_templates = v & GPO_CEP_AE_UPDATE_TEMPLATES;
+	a->renew_expired = (v & GPO_CEP_AE_RENEW_EXPIRED) == GPO_CEP_AE_RENEW_EXPIRED;
+	if (a->enabled && (v & ~(GPO_CEP_AE_UPDATE_TEMPLATES | GPO_CEP_AE_RENEW_EXPIRED)))
+		note(dc, "/auto_enrollment", "AEPolicy bits 0x%lX have no name in "
+		     "the policy format and are left out", (unsigned long)v);
+	else if (a->enabled && (v & GPO_CEP_AE_RENEW_EXPIRED) && !a->renew_expired)
+		note(dc, "/auto_enrollment", "AEPolicy 0x%lX sets only one of the "
+		     "two renew bits (0x2, 0x4); read as renew_expired false",
+		     (unsigned long)v);
+}
+
+/* An AutoEnrollment value; only with an AEPolicy DWORD (`have_policy`) is it a setting. */
+static void decode_autoenroll(struct decoder *dc, struct gpo_cep_scope *scope,
+			      const struct gpo_preg_record *r, bool have_policy, bool *used)
+{
+	struct gpo_cep_autoenroll *a;
+	uint32_t v;
+	char *s = NULL;
+
 	if (strcmp(r->value, "AEPolicy") == 0 && take_dword(r, &v)) {
-		a->enabled = !(v & GPO_CEP_AE_DISABLED);
-		a->update_templates = v & GPO_CEP_AE_UPDATE_TEMPLATES;
-		a->renew_expired = (v & GPO_CEP_AE_RENEW_EXPIRED) == GPO_CEP_AE_RENEW_EXPIRED;
-		if (a->enabled && (v & ~(GPO_CEP_AE_UPDATE_TEMPLATES | GPO_CEP_AE_RENEW_EXPIRED)))
-			note(dc, "/auto_enrollment", "AEPolicy bits 0x%lX have no name in "
-			     "the policy format and are left out", (unsigned long)v);
-		else if (a->enabled && (v & GPO_CEP_AE_RENEW_EXPIRED) &&
-			 !a->renew_expired)
-			note(dc, "/auto_enrollment", "AEPolicy 0x%lX sets only one of the "
-			     "two renew bits (0x2, 0x4); read as renew_expired false",
-			     (unsigned long)v);
-		*used = true;
+		if ((a = autoenroll_of(dc, scope)) != NULL)
+			take_aepolicy(dc, a, v);
 	} else if (strcmp(r->value, "OfflineExpirationPercent") == 0 && take_dword(r, &v)) {
-		a->expiry_notice_percent = v;
-		*used = true;
-	} else if (strcmp(r->value, "OfflineExpirationStoreNames") == 0 &&
-		   take_sz(dc, r, &a->expiry_notice_stores)) {
-		*used = true;
+		if (have_policy && (a = autoenroll_of(dc, scope)) != NULL)
+			a->expiry_notice_percent = v;
+	} else if (strcmp(r->value, "OfflineExpirationStoreNames") == 0 && take_sz(dc, r, &s)) {
+		if (have_policy && (a = autoenroll_of(dc, scope)) != NULL)
+			a->expiry_notice_stores = talloc_steal(a, s);
+	} else {
+		wrong_type(dc, "/auto_enrollment", r);
+		return;
 	}
+	*used = scope->auto_enrollment != NULL;
+	if (!*used)
+		note(dc, "/auto_enrollment", "'%s' without an AEPolicy REG_DWORD: clients do "
+		     "not auto-enroll, and it is listed with the other records", r->value);
+}
+
+/* Whether a DWORD AEPolicy that clients keep is in the file. */
+static bool has_aepolicy(const struct gpo_preg_file *file, const bool *gone)
+{
+	size_t i;
+
+	for (i = 0; i < file->count; i++)
+		if (!gone[i] && ascii_strcasecmp(file->records[i].key, GPO_CEP_KEY_AUTOENROLLMENT) == 0 &&
+		    strcmp(file->records[i].value, "AEPolicy") == 0 &&
+		    file->records[i].type == GPO_REG_DWORD)
+			return true;
+	return false;
 }
 
 /* What the records say of the enrollment policy, gathered before it is built. */
@@ -389,14 +446,21 @@ static int decode_records(struct decoder *dc, struct gpo_cep_scope *scope,
 			  const struct gpo_preg_file *file, bool *used, struct enrollment_found *ef)
 {
 	size_t i, stubs = 0, stub_at[N_STORE_STUBS];
-	bool seen_stub[N_STORE_STUBS] = { false };
+	bool seen_stub[N_STORE_STUBS] = { false }, have_policy;
+	bool *gone = talloc_zero_array(dc->mem, bool, file->count ? file->count : 1);
 
+	/* what a client ends up with: later deletes and duplicates applied */
+	if (gone == NULL || cep_find_overridden(file, gone, dc->notes, dc->prefix) != 0)
+		return GPO_ENOMEM;
+	have_policy = has_aepolicy(file, gone);
 	for (i = 0; i < file->count; i++) {
 		const struct gpo_preg_record *r = &file->records[i];
 		const char *child;
 		size_t stub;
 		char *data = NULL;
 
+		if (gone[i])
+			continue;
 		if (ascii_strcasecmp(r->key, GPO_CEP_KEY_CRYPTOGRAPHY) == 0 &&
 		    gpo_preg_special_of(r->value) == GPO_PREG_DELETE_KEYS &&
 		    take_sz(dc, r, &data) &&
@@ -415,7 +479,7 @@ static int decode_records(struct decoder *dc, struct gpo_cep_scope *scope,
 			used[i] = decode_server_value(dc, s, r);
 			ef->any |= used[i];
 		} else if (ascii_strcasecmp(r->key, GPO_CEP_KEY_AUTOENROLLMENT) == 0) {
-			decode_autoenroll(dc, scope, r, &used[i]);
+			decode_autoenroll(dc, scope, r, have_policy, &used[i]);
 		} else if (store_stub(r, &stub) != NULL && !seen_stub[stub]) {
 			seen_stub[stub] = true;
 			stub_at[stub] = i;
@@ -424,6 +488,7 @@ static int decode_records(struct decoder *dc, struct gpo_cep_scope *scope,
 		if (dc->rc != 0)
 			return GPO_ENOMEM;
 	}
+	talloc_free(gone);
 	if (stubs == N_STORE_STUBS) {
 		scope->certificate_stores = true;
 		for (i = 0; i < N_STORE_STUBS; i++)

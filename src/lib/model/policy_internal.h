@@ -8,6 +8,7 @@
 
 #include <gpo-cep/diag.h>
 #include <gpo-cep/policy.h>
+#include <gpo-cep/preg.h>
 
 bool policy_uri_is_ldap(const char *uri);
 
@@ -27,5 +28,14 @@ size_t policy_edit_distance(const char *a, const char *b);
  */
 int lint_adsys_scope(struct gpo_diags *d, const struct gpo_cep_scope *scope,
 		     enum gpo_cep_scope_kind kind, enum gpo_diag_level level);
+
+/*
+ * Mark in `gone` (one per record, false on entry) the values under the
+ * certificate keys that a client does not end up with: removed by a later
+ * delete record, or overridden by a later record for the same value; a
+ * finding for each (pointers under `prefix`).  GPO_ENOMEM or 0.
+ */
+int cep_find_overridden(const struct gpo_preg_file *file, bool *gone, struct gpo_diags *notes,
+			const char *prefix);
 
 #endif
