@@ -154,7 +154,8 @@ expect 0 "show --client adsys --json" -- "$GPO_CEP" show --client adsys --json "
 if /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); f=d["files"][0]; assert d["client"]=="adsys" and f["scope"]=="computer" and f["rejected"] and "ends inside a record" in f["reason"] and f["entries"]==[]' "$work/out"; then pass "show --client adsys --json: rejected, with the reason"; else fail "show --client adsys --json: $(cat "$work/out")"; fi
 mkdir "$work/tk"
 expect 0 "render the Kerberos template" -- "$GPO_CEP" render "$SRC/templates/kerberos.json" -o "$work/tk" --guid "$GUID" --forest-guid "{09526129-1F43-4F3B-8A4C-1B3C5D7E9F01}"
-no_grep_in err "adsys-" "the Kerberos template: no adsys finding (default costs read whole)"
+no_grep_in err "adsys-file-rejected\|adsys-misread" "the Kerberos template: adsys reads it whole (default costs)"
+grep_in err "adsys-first-group" "the Kerberos template: adsys (cepces mode) uses the LDAP: group only, said"
 expect 0 "show --client adsys of the template" -- "$GPO_CEP" show --client adsys --json "$work/tk/$GUID"
 if /usr/bin/python3 - "$work/out" "$work/tk/$GUID" <<'PY'
 import json, sys

@@ -142,6 +142,19 @@ int main(void)
 		is_int(has(mem, tpl, "adsys-file-rejected") + has(mem, tpl, "adsys-misread"), 0,
 		       "default costs, LDAP: last in both files: adsys reads everything");
 	}
+	/* adsys (cepces mode) enrolls from the first qualifying group only */
+	is_int(has(mem, "{\"computer\": {\"enrollment_policy\": {\"servers\": [{\"uri\": \"LDAP:\"}, "
+		   "{\"uri\": \"" K "\", \"policy_id\": \"{00000000-0000-0000-0000-00000000000A}\"}]}, "
+		   "\"auto_enrollment\": {}}}", "adsys-first-group"), 1,
+	       "two groups that enroll: adsys uses the first only");
+	is_int(has(mem, "{\"computer\": {\"enrollment_policy\": {\"servers\": [{\"uri\": \"LDAP:\"}, "
+		   "{\"uri\": \"" K "\", \"policy_id\": \"{00000000-0000-0000-0000-00000000000A}\", "
+		   "\"autoenroll\": false}]}, \"auto_enrollment\": {}}}", "adsys-first-group"), 0,
+	       "a group whose first server does not enroll does not count");
+	is_int(has(mem, "{\"computer\": {\"enrollment_policy\": {\"servers\": [{\"uri\": \"LDAP:\", "
+		   "\"policy_id\": \"{09526129-0000-0000-0000-000000000000}\"}, {\"uri\": \"" K "\", "
+		   "\"policy_id\": \"{09526129-0000-0000-0000-000000000000}\"}]}, \"auto_enrollment\": {}}}",
+		   "adsys-first-group"), 0, "one group: no finding");
 	/* the clients the GPO is for decide the level */
 	{
 		const char *js = "{\"computer\": {\"enrollment_policy\": {\"servers\": [{\"uri\": "

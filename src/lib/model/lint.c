@@ -31,7 +31,8 @@ static const struct {
 	{ "no-ldap-row", WIN | ADSYS },       { "samba-uri", SAMBA },
 	{ "samba-https", SAMBA },              { "user-scope", SAMBA | ADSYS },
 	{ "no-auto-enrollment", SAMBA | ADSYS }, { "group-autoenroll-off", WIN | SAMBA },
-	{ "ldap-autoenroll-off", ADSYS },      { "ldap-policy-id", SAMBA },
+	{ "ldap-autoenroll-off", ADSYS },      { "ldap-policy-id", SAMBA | ADSYS },
+	{ "adsys-first-group", ADSYS },
 };
 
 /* A finding about no client the GPO is for is only a note. */
@@ -140,6 +141,70 @@ static void check_groups(struct linter *l, const struct gpo_cep_enrollment *e,
 	}
 }
 
+/* The policy ID a server's group goes by; an LDAP: row without one gets the forest's. */
+static const char *group_of(const struct gpo_cep_server *s)
+{
+	return s->policy_id ? s->policy_id : "{forest GUID}";
+}
+
+/* The server clients try first in the group of `id`: lowest cost, then Kerberos, anonymous. */
+static const struct gpo_cep_server *first_of(const struct gpo_cep_enrollment *e, const char *id)
+{
+	const struct gpo_cep_server *first = NULL;
+	size_t i;
+
+	for (i = 0; i < e->n_servers; i++) {
+		const struct gpo_cep_server *s = &e->servers[i];
+
+		if (strcmp(group_of(s), id) != 0)
+			continue;
+		if (first == NULL || s->cost < first->cost ||
+		    (s->cost == first->cost && auth_rank(s->auth) < auth_rank(first->auth)))
+			first = s;
+	}
+	return first;
+}
+
+/*
+ * adsys's copy of Samba's code (cepces mode) returns after the first group
+ * it enrolls from; groups come in the order their servers' keys have in
+ * the file (the hash order).  Samba 4.17 and Windows use every group.
+ */
+static void check_adsys_groups(struct linter *l, const struct gpo_cep_enrollment *e,
+			       const char *sptr)
+{
+	char keys[64][41];
+	const char *groups[64];
+	size_t order[64], n = e->n_servers < 64 ? e->n_servers : 64, i, j, ng = 0;
+
+	for (i = 0; i < n; i++) {
+		order[i] = i;
+		if (gpo_cep_server_key(e->servers[i].uri, keys[i]) != 0)
+			return;
+	}
+	for (i = 1; i < n; i++) /* insertion sort by key: at most 64 servers */
+		for (j = i; j > 0 && strcmp(keys[order[j - 1]], keys[order[j]]) > 0; j--) {
+			size_t t = order[j];
+
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	for (i = 0; i < n; i++) {
+		const char *id = group_of(&e->servers[order[i]]);
+
+		for (j = 0; j < ng && strcmp(groups[j], id) != 0; j++)
+			;
+		if (j == ng && first_of(e, id)->autoenroll)
+			groups[ng++] = id;
+	}
+	if (ng > 1)
+		warn(l, GPO_DIAG_WARNING, "adsys-first-group", sptr,
+		     "Ubuntu adsys in cepces mode enrolls from the first policy-ID group only "
+		     "('%s', whose servers come first in the file) and ignores %zu other group%s "
+		     "such as '%s'; Samba and Windows use every group", groups[0], ng - 1,
+		     ng > 2 ? "s" : "", groups[1]);
+}
+
 /* What clients make of the LDAP: row (`ptr` points at it). */
 static void lint_ldap_server(struct linter *l, const struct gpo_cep_server *srv,
 			     enum gpo_cep_scope_kind kind, const char *ptr)
@@ -155,8 +220,8 @@ static void lint_ldap_server(struct linter *l, const struct gpo_cep_server *srv,
 	     strcmp(guid, srv->policy_id) != 0))
 		warn(l, GPO_DIAG_WARNING, "ldap-policy-id", ptr,
 		     "the LDAP: policy ID '%s' is not a braced upper-case "
-		     "GUID: Samba compares it with '{' + the forest root "
-		     "domain's objectGUID + '}' and skips the row",
+		     "GUID: Samba 4.17 and Ubuntu adsys (cepces mode) compare it with "
+		     "'{' + the forest root domain's objectGUID + '}' and skip its group",
 		     srv->policy_id);
 }
 
@@ -220,6 +285,8 @@ static void lint_scope(struct linter *l, const struct gpo_cep_scope *s,
 		     "servers");
 	if (e != NULL && e->enabled)
 		check_groups(l, e, sptr);
+	if (kind == GPO_CEP_COMPUTER && e != NULL && e->enabled)
+		check_adsys_groups(l, e, sptr);
 	if (kind == GPO_CEP_COMPUTER && e != NULL && e->enabled) {
 		if (a == NULL)
 			warn(l, GPO_DIAG_WARNING, "no-auto-enrollment", "/computer",
