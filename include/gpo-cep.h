@@ -24,6 +24,7 @@
 #include <gpo-cep/adsys.h>
 #include <gpo-cep/gpo.h>
 #include <gpo-cep/sd.h>
+#include <gpo-cep/permissions.h>
 #include <gpo-cep/domain.h>
 #include <gpo-cep/merge.h>
 #include <gpo-cep/xcep.h>

@@ -16,6 +16,7 @@ LIB = os.path.join(SRC, "src", "lib")
 PUBLIC = {
     "error": "base", "diag": "base", "version": "base", "guid": "base",
     "preg": "codec", "gptini": "codec", "extnames": "codec", "sd": "codec",
+    "permissions": "codec",
     "policy": "model", "cep": "model", "lint": "model", "adsys": "model",
     "gpo": "gpo", "merge": "gpo",
     "xcep": "xcep", "probe": "xcep",
