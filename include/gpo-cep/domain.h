@@ -23,6 +23,7 @@
 
 #include <gpo-cep/error.h>
 #include <gpo-cep/sd.h>
+#include <gpo-cep/permissions.h>
 #include <gpo-cep/gpo.h>
 
 enum gpo_domain_auth {
@@ -280,6 +281,49 @@ int gpo_domain_check_acl(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
  */
 int gpo_domain_repair_acl(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 			  const struct gpo_domain_gpo *gpo, struct gpo_error **reterr);
+
+/* A GPO's permissions as GPMC's Delegation tab shows them (gpo-cep/permissions.h). */
+struct gpo_domain_permissions {
+	struct gpo_sd *sd;                 /* the container's descriptor, as read */
+	struct gpo_sid domain_sid;
+	size_t n_trustees;
+	struct gpo_perm_trustee *trustees; /* in the order of their first entry */
+	char **names;                      /* each one's "DOMAIN\name", well-known name or SID */
+	unsigned problems;                 /* enum gpo_perm_problem bits */
+	char *problem_text;                /* what they mean, in words; "" for none */
+};
+
+int gpo_domain_read_permissions(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
+				const struct gpo_domain_gpo *gpo,
+				struct gpo_domain_permissions **ret_perms,
+				struct gpo_error **reterr);
+
+/*
+ * The SID of a trustee named as a SID ("S-1-5-21-..."), a well-known name
+ * ("Authenticated Users", "NT AUTHORITY\SYSTEM", an SDDL alias such as
+ * "DC"), "DOMAIN\name" (the domain's NetBIOS or DNS name), "name@realm"
+ * (sAMAccountName or userPrincipalName) or a bare sAMAccountName.
+ * *ret_name is how gpo-cep shows it.  GPO_ENOTFOUND, with names of this
+ * domain that resemble it (ambiguous name resolution), when there is none;
+ * GPO_EINVAL for a name of another domain.
+ */
+int gpo_domain_resolve_trustee(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *text,
+			       struct gpo_sid *ret_sid, char **ret_name, struct gpo_error **reterr);
+
+/*
+ * Give the GPO's container the DACL of `want` (made from `perms->sd` with
+ * gpo_perm_edit()), in the order SYSVOL needs where that changes no one's
+ * access, and its SYSVOL folder and everything inside the ACL derived from
+ * it.  Checked first, nothing changed otherwise: the container's DACL is
+ * still the one read (GPO_ECONFLICT), this identity may change it
+ * (WRITE_DAC) and every SYSVOL item's, now and under the new ACL
+ * (GPO_EACCES).  When the folder step fails after the container was
+ * written: GPO_EPARTIAL, and `gpo-cep acl --repair` finishes.
+ */
+int gpo_domain_set_permissions(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
+			       const struct gpo_domain_gpo *gpo,
+			       const struct gpo_domain_permissions *perms, const struct gpo_sd *want,
+			       struct gpo_error **reterr);
 
 /*
  * Delete a GPO.  Refused for the domain's default GPOs and any critical

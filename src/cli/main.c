@@ -31,6 +31,8 @@ static const struct cmd commands[] = {
 	{ "delete", cmd_delete, "remove a GPO from an AD domain", &cli_spec_delete },
 	{ "acl", cmd_acl, "check a GPO's SYSVOL ACL against its container's; repair it",
 	  &cli_spec_acl },
+	{ "permissions", cmd_permissions, "show or set who a GPO applies to and who may edit it",
+	  &cli_spec_permissions },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

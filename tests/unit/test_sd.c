@@ -151,6 +151,24 @@ int main(void)
 				  "(A;OICI;0x001200a9;;;S-1-5-11)(A;OICI;0x001f01ff;;;S-1-5-18)"
 				  "(A;OICI;0x001f01ff;;;" DOM "-512)(A;OICI;0x001f01ff;;;" DOM "-519)") == 0,
 		   "its file form is what samba-tool gpo aclcheck found on the SYSVOL folder");
+		{
+			/* a deny of Apply Group Policy first, as Windows orders it */
+			struct gpo_sd *denied = talloc_memdup(mem, ds, sizeof(*ds));
+
+			denied->aces = talloc_array(denied, struct gpo_ace, ds->n_aces + 1);
+			memcpy(denied->aces + 1, ds->aces, ds->n_aces * sizeof(*ds->aces));
+			denied->aces[0] = ds->aces[6];
+			denied->aces[0].type = GPO_ACE_DENIED_OBJECT;
+			denied->n_aces = ds->n_aces + 1;
+			ok(gpo_sd_canonical_for_sysvol(mem, denied, &canon, &changed) == 0 &&
+				   canon->n_aces == 8 && canon->aces[0].type == GPO_ACE_DENIED_OBJECT,
+			   "a deny before every allow stays first, the allows are sorted");
+			denied->aces[0] = denied->aces[1];
+			denied->aces[1] = ds->aces[6];
+			denied->aces[1].type = GPO_ACE_DENIED_OBJECT;
+			ok(gpo_sd_canonical_for_sysvol(mem, denied, &canon, &changed) == GPO_EINVAL,
+			   "a deny after an allow: left as it is");
+		}
 		ds->aces[3].mask = 0x20094; /* the duplicate now grants less: not redundant */
 		ok(gpo_sd_canonical_for_sysvol(mem, ds, &canon, &changed) == 0,
 		   "different rights are no duplicates");

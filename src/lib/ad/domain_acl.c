@@ -423,3 +423,97 @@ out:
 	talloc_free(tmp);
 	return rc;
 }
+
+/* Whether two descriptors hold the same DACL, entry for entry. */
+static bool same_dacl(const struct gpo_sd *a, const struct gpo_sd *b)
+{
+	struct gpo_sd x = *a, y = *b;
+	uint8_t *bx = NULL, *by = NULL;
+	size_t lx = 0, ly = 0;
+	bool same;
+
+	x.owner = x.group = y.owner = y.group = NULL;
+	x.control = y.control = 0;
+	same = gpo_sd_encode(NULL, &x, &bx, &lx) == 0 && gpo_sd_encode(NULL, &y, &by, &ly) == 0 &&
+	       lx == ly && memcmp(bx, by, lx) == 0;
+	talloc_free(bx);
+	talloc_free(by);
+	return same;
+}
+
+/* The container's new DACL in the order SYSVOL needs, and the folder ACL it gives. */
+static int dacl_to_write(TALLOC_CTX *mem_ctx, const struct gpo_sd *want, struct gpo_sd **ret_ds,
+			 struct gpo_sd **ret_fs)
+{
+	struct gpo_sd *canon = NULL;
+	bool reorder = false;
+
+	/* smbcacls sorts the folder's ACL; aclcheck wants the container in that order */
+	if (gpo_sd_canonical_for_sysvol(mem_ctx, want, &canon, &reorder) != 0)
+		canon = NULL;
+	*ret_ds = canon ? canon : discard_const(want);
+	return gpo_sd_ds_to_fs(mem_ctx, *ret_ds, ret_fs);
+}
+
+static int set_container_dacl(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
+			      const struct gpo_domain_gpo *gpo, const struct gpo_sd *ds,
+			      struct gpo_error **reterr)
+{
+	struct gpo_sd bare = *ds;
+	uint8_t *bytes = NULL;
+	size_t len = 0;
+	int rc;
+
+	bare.owner = bare.group = NULL;
+	if (gpo_sd_encode(mem_ctx, &bare, &bytes, &len) != 0)
+		return gpo_oom(mem_ctx, reterr);
+	rc = ad_ldap_set_dacl(mem_ctx, d->ldap, gpo->dn, bytes, len, reterr);
+	if (rc == GPO_ENET)
+		rc = gpo_fail(mem_ctx, reterr, GPO_EPARTIAL, "%s: the container's permissions may "
+			      "or may not have been changed, the SYSVOL folder's were not (look "
+			      "with 'gpo-cep permissions', then run it again or 'gpo-cep acl "
+			      "--repair')", (*reterr)->message);
+	return rc;
+}
+
+int domain_write_dacl(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const struct gpo_domain_gpo *gpo,
+		      const struct gpo_sd *have, const struct gpo_sd *want,
+		      struct gpo_error **reterr)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	const char *who = d->identity ? d->identity : "this account";
+	char *path = domain_sysvol_path(tmp, d, gpo->guid);
+	struct gpo_sd *now = NULL, *ds = NULL, *fs = NULL;
+	struct acl_tree t = { NULL, 0 };
+	int rc = domain_read_sd(tmp, d, gpo->dn, &now, reterr);
+
+	if (rc == 0 && !same_dacl(now, have))
+		rc = gpo_fail(tmp, reterr, GPO_ECONFLICT, "the permissions of GPO %s changed "
+			      "while gpo-cep was working: nothing was changed; run again",
+			      gpo->guid);
+	if (rc == 0 && !domain_granted(d, now, STD_WRITE_DAC, false))
+		rc = gpo_fail(tmp, reterr, GPO_EACCES, "%s may not change the permissions of GPO "
+			      "%s's container (WRITE_DAC: 'Edit settings, delete, modify "
+			      "security' in GPMC): nothing was changed", who, gpo->guid);
+	if (rc == 0 && (path == NULL || dacl_to_write(tmp, want, &ds, &fs) != 0))
+		rc = gpo_oom(tmp, reterr);
+	if (rc == 0)
+		rc = domain_smb(tmp, d, reterr);
+	/* every SYSVOL item may be changed, now and under the new ACL: checked before any write */
+	if (rc == 0)
+		rc = plan_tree(tmp, d, path, fs, &t, reterr);
+	if (rc == 0)
+		rc = set_container_dacl(tmp, d, gpo, ds, reterr);
+	if (rc == 0) {
+		rc = apply_tree(tmp, d, &t, reterr);
+		if (rc != 0)
+			rc = gpo_fail(tmp, reterr, GPO_EPARTIAL, "%s; the container's permissions "
+				      "were changed (run 'gpo-cep acl --repair --gpo %s' to bring "
+				      "SYSVOL in line)",
+				      reterr && *reterr ? (*reterr)->message : gpo_strerror(rc),
+				      gpo->guid);
+	}
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
+	talloc_free(tmp);
+	return rc;
+}

@@ -43,7 +43,22 @@ struct gpo_domain {
 	struct gpo_sid *token; /* the bound identity's SIDs (rootDSE tokenGroups) */
 	size_t n_token;
 	char *identity;       /* who that is, for messages */
+	struct gpo_sid *domain_sid; /* read on first use (domain_names) */
+	char *netbios;        /* the domain's NetBIOS name, read with it; NULL if none */
 };
+
+/* Read the domain's SID and NetBIOS name into `d`, once. */
+int domain_names(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct gpo_error **reterr);
+
+/*
+ * Write `want`'s DACL to the GPO's container and derive its SYSVOL ACL on
+ * the folder and everything inside (domain_acl.c): the rights for every
+ * step are checked first, the container is written only when its DACL is
+ * still `have`'s.
+ */
+int domain_write_dacl(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const struct gpo_domain_gpo *gpo,
+		      const struct gpo_sd *have, const struct gpo_sd *want,
+		      struct gpo_error **reterr);
 
 /* SMB to the same DC, connected on first use. */
 int domain_smb(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct gpo_error **reterr);

@@ -542,17 +542,25 @@ int gpo_sd_canonical_for_sysvol(TALLOC_CTX *mem_ctx, const struct gpo_sd *ds,
 	struct gpo_sd *fs = NULL, *out;
 	struct pair *pairs;
 	size_t i, n = 0, k = 0, other = 0;
+	bool seen_allow = false;
 	int rc;
 
 	/*
-	 * Allow entries commute; a deny entry does not, and reordering it past
-	 * an allow entry changes who may do what.  With any deny entry the
-	 * container is left as it is.
+	 * Allow entries commute; a deny entry does not, and moving it past an
+	 * allow entry changes who may do what.  Deny entries that all come
+	 * first (Windows' canonical order, which a deny of Apply Group Policy
+	 * keeps) stay first; a deny after an allow leaves the container as it
+	 * is.
 	 */
-	for (i = 0; i < ds->n_aces; i++)
-		if (ds->aces[i].type != GPO_ACE_ALLOWED &&
-		    ds->aces[i].type != GPO_ACE_ALLOWED_OBJECT)
+	for (i = 0; i < ds->n_aces; i++) {
+		bool allow = ds->aces[i].type == GPO_ACE_ALLOWED ||
+			     ds->aces[i].type == GPO_ACE_ALLOWED_OBJECT;
+
+		if (allow)
+			seen_allow = true;
+		else if (seen_allow)
 			return GPO_EINVAL;
+	}
 	rc = gpo_sd_ds_to_fs(NULL, ds, &fs);
 	if (rc != 0)
 		return rc;

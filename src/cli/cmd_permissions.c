@@ -1,0 +1,493 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* gpo-cep permissions: who a GPO applies to and who may edit it, as GPMC shows and sets it. */
+#include <string.h>
+
+#include "cli_domain.h"
+
+#define MAX_CHANGES 64
+
+static const struct cli_opt permissions_opts[] = {
+	CLI_VALUE("gpo", 0, 'g', "NAME|{GUID}", "the GPO"),
+	CLI_WORDS("grant", 0, 'G', "LEVEL TRUSTEE",
+		  "give TRUSTEE a GPMC level: read, apply (security\n"
+		  "filtering: Read and Apply Group Policy), edit, edit-security\n"
+		  "(also LEVEL=TRUSTEE); repeatable",
+		  "read apply edit edit-security"),
+	CLI_VALUE("revoke", 0, 'R', "TRUSTEE", "remove TRUSTEE's GPMC entries, deny included"),
+	CLI_VALUE("deny-apply", 0, 'D', "TRUSTEE", "deny TRUSTEE Apply Group Policy"),
+	CLI_FLAG("force", 0, 'f', "make a change that leaves a problem behind"),
+	CLI_FLAG("dry-run", 'n', 'n', "show the change, make none (exit status 4: one is due)"),
+	CLI_FLAG("json", 0, 'j', "machine-readable output"),
+	CLI_OPT_END,
+};
+
+const struct cli_spec cli_spec_permissions = {
+	.name = "permissions",
+	.usage = "gpo-cep permissions --domain REALM --gpo NAME|{GUID} [--grant LEVEL TRUSTEE]...\n"
+		 "                    [--revoke TRUSTEE]... [--deny-apply TRUSTEE]... [options]",
+	.about = "Show the GPO's trustees with their GPMC permission level (Read; Apply, i.e.\n"
+		 "security filtering; Edit settings; Edit settings, delete, modify security;\n"
+		 "Custom, with the entries), or change them with exactly the entries GPMC\n"
+		 "writes, keeping every other entry, then set the SYSVOL ACL from the\n"
+		 "container's.  A trustee is DOMAIN\\name, name@realm, a SID or a well-known\n"
+		 "name (\"Authenticated Users\").  Refused without --force: a change that\n"
+		 "leaves nobody with Apply, a half-set filter (Apply without Read), or no Read\n"
+		 "for Authenticated Users, Everyone or Domain Computers (since MS16-072 user\n"
+		 "settings then stop applying).  Nothing is written when nothing changes.\n",
+	.tables = { permissions_opts, cli_opts_domain, cli_opts_help },
+};
+
+struct perm_op {
+	enum gpo_perm_op op;
+	enum gpo_perm_level level;
+	const char *trustee;
+};
+
+struct perm_args {
+	struct cli_domain_args da;
+	struct cli_args *args;
+	const char *which;
+	struct perm_op ops[MAX_CHANGES];
+	size_t n_ops;
+	bool json, dry_run, force;
+};
+
+/* --grant LEVEL TRUSTEE or --grant LEVEL=TRUSTEE */
+static int take_grant(struct perm_args *a, const char *value)
+{
+	const char *eq = strchr(value, '=');
+	char *level = eq ? talloc_strndup(a->args->operands, value, (size_t)(eq - value))
+			 : talloc_strdup(a->args->operands, value);
+	struct perm_op *op = &a->ops[a->n_ops];
+
+	if (eq != NULL) {
+		op->trustee = eq + 1;
+	} else if (a->args->next < a->args->argc && a->args->argv[a->args->next][0] != '-') {
+		op->trustee = a->args->argv[a->args->next++];
+	} else {
+		return cli_usage_error("permissions", "--grant needs a level and a trustee "
+				       "(--grant apply 'LAB\\Web Servers')");
+	}
+	if (level == NULL || gpo_perm_level_parse(level, &op->level) != 0)
+		return cli_usage_error("permissions", "--grant: unknown level '%s' (read, apply, "
+				       "edit or edit-security)", level ? cli_safe(level, level) : "");
+	if (op->trustee[0] == '\0')
+		return cli_usage_error("permissions", "--grant %s: the trustee is empty", level);
+	op->op = GPO_PERM_GRANT;
+	a->n_ops++;
+	return EXIT_OK;
+}
+
+static int take_option(void *ctx, int id, const char *value)
+{
+	struct perm_args *a = ctx;
+	int status = EXIT_OK;
+
+	if (cli_domain_option(&a->da, "permissions", id, value, &status))
+		return status;
+	if ((id == 'G' || id == 'R' || id == 'D') && a->n_ops == MAX_CHANGES)
+		return cli_usage_error("permissions", "more than %d changes in one run",
+				       MAX_CHANGES);
+	switch (id) {
+	case 'g':
+		a->which = value;
+		break;
+	case 'G':
+		return take_grant(a, value);
+	case 'R':
+	case 'D':
+		if (value[0] == '\0')
+			return cli_usage_error("permissions", "the trustee is empty");
+		a->ops[a->n_ops++] = (struct perm_op){
+			.op = id == 'R' ? GPO_PERM_REVOKE : GPO_PERM_DENY_APPLY, .trustee = value };
+		break;
+	case 'f':
+		a->force = true;
+		break;
+	case 'n':
+		a->dry_run = true;
+		break;
+	case 'j':
+		a->json = true;
+		break;
+	}
+	return status;
+}
+
+/* "Read, Apply (security filtering)", with what GPMC's level leaves out. */
+static char *level_text(TALLOC_CTX *mem, const struct gpo_perm_trustee *t)
+{
+	char *s = talloc_strdup(mem, gpo_perm_level_title(t->level));
+
+	if (t->level == GPO_PERM_CUSTOM && t->gpmc != GPO_PERM_NONE)
+		s = talloc_asprintf_append(s, " (%s%s)", gpo_perm_level_title(t->gpmc),
+					   t->apply && t->gpmc != GPO_PERM_APPLY ? ", Apply" : "");
+	else if (t->level == GPO_PERM_CUSTOM && t->apply)
+		s = talloc_strdup_append(s, " (Apply without Read)");
+	else if (t->apply && t->level != GPO_PERM_APPLY)
+		s = talloc_strdup_append(s, ", Apply (security filtering)");
+	if (t->deny_apply)
+		s = talloc_strdup_append(s, ", denied Apply");
+	return s;
+}
+
+static const struct gpo_perm_trustee *find_trustee(const struct gpo_perm_trustee *t, size_t n,
+						   const struct gpo_sid *sid)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (gpo_sid_equal(&t[i].sid, sid))
+			return &t[i];
+	return NULL;
+}
+
+static json_object *aces_json(TALLOC_CTX *mem, const struct gpo_ace *aces, size_t n,
+			      const struct gpo_sid *dom)
+{
+	json_object *a = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_object_array_add(a, json_object_new_string(gpo_perm_ace_sddl(mem, &aces[i], dom)));
+	return a;
+}
+
+static json_object *trustee_json(TALLOC_CTX *mem, const struct gpo_perm_trustee *t,
+				 const char *name, const struct gpo_sid *dom)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "sid", json_object_new_string(gpo_sid_string(mem, &t->sid)));
+	json_object_object_add(o, "name", json_object_new_string(name));
+	json_object_object_add(o, "level", json_object_new_string(gpo_perm_level_name(t->level)));
+	json_object_object_add(o, "gpmc_level",
+			       json_object_new_string(gpo_perm_level_name(t->gpmc)));
+	json_object_object_add(o, "apply", json_object_new_boolean(t->apply));
+	json_object_object_add(o, "deny_apply", json_object_new_boolean(t->deny_apply));
+	json_object_object_add(o, "entries", aces_json(mem, t->aces, t->n_aces, dom));
+	json_object_object_add(o, "custom_entries", aces_json(mem, t->custom, t->n_custom, dom));
+	return o;
+}
+
+static json_object *problems_json(unsigned problems)
+{
+	json_object *a = json_object_new_array();
+
+	if (problems & GPO_PERM_NO_APPLY)
+		json_object_array_add(a, json_object_new_string("no-apply"));
+	if (problems & GPO_PERM_HALF_FILTER)
+		json_object_array_add(a, json_object_new_string("half-filter"));
+	if (problems & GPO_PERM_NO_COMPUTER_READ)
+		json_object_array_add(a, json_object_new_string("no-computer-read"));
+	return a;
+}
+
+static json_object *perms_json(TALLOC_CTX *mem, const struct gpo_domain_permissions *p)
+{
+	json_object *o = json_object_new_object(), *list = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < p->n_trustees; i++)
+		json_object_array_add(list, trustee_json(mem, &p->trustees[i], p->names[i],
+							 &p->domain_sid));
+	json_object_object_add(o, "trustees", list);
+	json_object_object_add(o, "problems", problems_json(p->problems));
+	json_object_object_add(o, "problem_text", json_object_new_string(p->problem_text));
+	return o;
+}
+
+static void print_perms(TALLOC_CTX *mem, const struct gpo_domain_gpo *g,
+			const struct gpo_domain_permissions *p)
+{
+	size_t i, k;
+
+	printf("GPO '%s' %s\n", cli_safe(mem, g->name), g->guid);
+	for (i = 0; i < p->n_trustees; i++) {
+		const struct gpo_perm_trustee *t = &p->trustees[i];
+
+		printf("  %-40s %s\n", cli_safe(mem, p->names[i]), level_text(mem, t));
+		for (k = 0; k < t->n_custom; k++)
+			printf("  %-40s   custom: %s\n", "",
+			       gpo_perm_ace_sddl(mem, &t->custom[k], &p->domain_sid));
+	}
+	if (p->problems)
+		printf("  problem: %s\n", p->problem_text);
+}
+
+/* One trustee's change: what it was, what it becomes, the entries added and removed. */
+struct perm_change {
+	struct gpo_sid sid;
+	const char *name;
+	const struct gpo_perm_trustee *before, *after;
+	struct gpo_sd added, removed;
+};
+
+static bool has_ace(const struct gpo_perm_trustee *t, const struct gpo_ace *a)
+{
+	size_t i;
+
+	for (i = 0; t != NULL && i < t->n_aces; i++)
+		if (t->aces[i].type == a->type && t->aces[i].flags == a->flags &&
+		    t->aces[i].mask == a->mask && t->aces[i].object_flags == a->object_flags &&
+		    memcmp(t->aces[i].object_type, a->object_type, 16) == 0 &&
+		    memcmp(t->aces[i].inherited_type, a->inherited_type, 16) == 0)
+			return true;
+	return false;
+}
+
+static void diff_entries(TALLOC_CTX *mem, const struct gpo_perm_trustee *from,
+			 const struct gpo_perm_trustee *to, struct gpo_sd *out)
+{
+	size_t i;
+
+	*out = (struct gpo_sd){ 0 };
+	out->aces = talloc_zero_array(mem, struct gpo_ace, from ? from->n_aces + 1 : 1);
+	for (i = 0; from != NULL && out->aces != NULL && i < from->n_aces; i++)
+		if (!has_ace(to, &from->aces[i]))
+			out->aces[out->n_aces++] = from->aces[i];
+}
+
+/* Every trustee whose entries differ between `before` and `after`. */
+static struct perm_change *diff_perms(TALLOC_CTX *mem, const struct gpo_domain_permissions *before,
+				      const struct gpo_domain_permissions *after, size_t *ret_n)
+{
+	size_t cap = before->n_trustees + after->n_trustees, n = 0, i;
+	struct perm_change *c = talloc_zero_array(mem, struct perm_change, cap + 1);
+
+	for (i = 0; c != NULL && i < cap; i++) {
+		bool from_before = i < before->n_trustees;
+		const struct gpo_perm_trustee *t = from_before ? &before->trustees[i]
+							       : &after->trustees[i - before->n_trustees];
+		struct perm_change *x = &c[n];
+
+		if (!from_before && find_trustee(before->trustees, before->n_trustees, &t->sid))
+			continue;
+		x->sid = t->sid;
+		x->name = from_before ? before->names[i] : after->names[i - before->n_trustees];
+		x->before = find_trustee(before->trustees, before->n_trustees, &t->sid);
+		x->after = find_trustee(after->trustees, after->n_trustees, &t->sid);
+		diff_entries(c, x->after, x->before, &x->added);
+		diff_entries(c, x->before, x->after, &x->removed);
+		if (x->added.n_aces > 0 || x->removed.n_aces > 0)
+			n++;
+	}
+	*ret_n = n;
+	return c;
+}
+
+static const char *level_or_none(TALLOC_CTX *mem, const struct gpo_perm_trustee *t)
+{
+	return t ? level_text(mem, t) : "None";
+}
+
+static void print_changes(TALLOC_CTX *mem, const struct perm_change *c, size_t n,
+			  const struct gpo_sid *dom, bool done)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		printf("%s %s: %s -> %s\n", done ? "changed" : "would change",
+		       cli_safe(mem, c[i].name), level_or_none(mem, c[i].before),
+		       level_or_none(mem, c[i].after));
+		for (k = 0; k < c[i].removed.n_aces; k++)
+			printf("  - %s\n", gpo_perm_ace_sddl(mem, &c[i].removed.aces[k], dom));
+		for (k = 0; k < c[i].added.n_aces; k++)
+			printf("  + %s\n", gpo_perm_ace_sddl(mem, &c[i].added.aces[k], dom));
+	}
+}
+
+static json_object *changes_json(TALLOC_CTX *mem, const struct perm_change *c, size_t n,
+				 const struct gpo_sid *dom)
+{
+	json_object *a = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "sid", json_object_new_string(gpo_sid_string(mem, &c[i].sid)));
+		json_object_object_add(o, "name", json_object_new_string(c[i].name));
+		json_object_object_add(o, "before", json_object_new_string(
+			c[i].before ? gpo_perm_level_name(c[i].before->level) : "none"));
+		json_object_object_add(o, "after", json_object_new_string(
+			c[i].after ? gpo_perm_level_name(c[i].after->level) : "none"));
+		json_object_object_add(o, "removed", aces_json(mem, c[i].removed.aces,
+							       c[i].removed.n_aces, dom));
+		json_object_object_add(o, "added", aces_json(mem, c[i].added.aces,
+							     c[i].added.n_aces, dom));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+/* Each change's trustee as a SID and a name; prints why not. */
+static int resolve_all(TALLOC_CTX *mem, struct gpo_domain *dom, const struct perm_args *a,
+		       struct gpo_sid *sids, char **names)
+{
+	struct gpo_error *err = NULL;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < a->n_ops; i++) {
+		rc = gpo_domain_resolve_trustee(mem, dom, a->ops[i].trustee, &sids[i], &names[i],
+						&err);
+		if (rc != 0)
+			return cli_fail(err, rc);
+	}
+	return EXIT_OK;
+}
+
+/* A trustee's name: as read, or as a change named it. */
+static char *name_of(TALLOC_CTX *mem, const struct gpo_domain_permissions *before,
+		     const struct gpo_sid *sids, char **names, size_t n_ops,
+		     const struct gpo_sid *sid)
+{
+	size_t i;
+
+	for (i = 0; i < before->n_trustees; i++)
+		if (gpo_sid_equal(&before->trustees[i].sid, sid))
+			return before->names[i];
+	for (i = 0; i < n_ops; i++)
+		if (gpo_sid_equal(&sids[i], sid))
+			return names[i];
+	return gpo_sid_string(mem, sid);
+}
+
+/* The permissions as they will be: each change applied to the descriptor read. */
+static int plan(TALLOC_CTX *mem, struct gpo_domain *dom, const struct perm_args *a,
+		const struct gpo_domain_permissions *before, struct gpo_domain_permissions **ret)
+{
+	struct gpo_domain_permissions *after = talloc_zero(mem, struct gpo_domain_permissions);
+	struct gpo_sid *sids = talloc_zero_array(mem, struct gpo_sid, a->n_ops + 1);
+	char **names = talloc_zero_array(mem, char *, a->n_ops + 1);
+	struct gpo_sd *sd = before->sd;
+	size_t i;
+	int status;
+
+	if (after == NULL || sids == NULL || names == NULL)
+		return cli_fail(NULL, GPO_ENOMEM);
+	status = resolve_all(mem, dom, a, sids, names);
+	for (i = 0; status == EXIT_OK && i < a->n_ops; i++) {
+		bool changed = false;
+
+		if (gpo_perm_edit(mem, sd, &sids[i], a->ops[i].op, a->ops[i].level, &sd,
+				  &changed) != 0)
+			return cli_fail(NULL, GPO_ENOMEM);
+	}
+	if (status != EXIT_OK)
+		return status;
+	*after = *before;
+	after->sd = sd;
+	if (gpo_perm_read(after, sd, &after->trustees, &after->n_trustees) != 0 ||
+	    gpo_perm_check(after, sd, &before->domain_sid, &after->problems,
+			   &after->problem_text) != 0 ||
+	    !(after->names = talloc_zero_array(after, char *, after->n_trustees + 1)))
+		return cli_fail(NULL, GPO_ENOMEM);
+	for (i = 0; i < after->n_trustees; i++)
+		after->names[i] = name_of(after, before, sids, names, a->n_ops,
+					  &after->trustees[i].sid);
+	*ret = after;
+	return EXIT_OK;
+}
+
+static void print_json(TALLOC_CTX *mem, const struct gpo_domain_gpo *g,
+		       const struct gpo_domain_permissions *p, const struct perm_change *c,
+		       size_t n, bool asked, bool done)
+{
+	json_object *doc = json_object_new_object();
+
+	json_object_object_add(doc, "guid", json_object_new_string(g->guid));
+	json_object_object_add(doc, "name", json_object_new_string(g->name));
+	if (asked) {
+		json_object_object_add(doc, "changed", json_object_new_boolean(done && n > 0));
+		json_object_object_add(doc, "changes", changes_json(mem, c, n, &p->domain_sid));
+	}
+	json_object_object_add(doc, "permissions", perms_json(mem, p));
+	cli_print_json(doc);
+	json_object_put(doc);
+}
+
+/* Make the changes asked for, after the guards; returns the exit status. */
+static int change(TALLOC_CTX *mem, struct gpo_domain *dom, const struct perm_args *a,
+		  const struct gpo_domain_gpo *g, const struct gpo_domain_permissions *before)
+{
+	struct gpo_domain_permissions *after = NULL, *now = NULL;
+	struct perm_change *c;
+	struct gpo_error *err = NULL;
+	size_t n = 0;
+	int status = plan(mem, dom, a, before, &after), rc;
+
+	if (status != EXIT_OK)
+		return status;
+	c = diff_perms(mem, before, after, &n);
+	if (n > 0 && (after->problems & ~before->problems) && !a->force) {
+		cli_error("refused: after this change, %s (GPO %s); nothing was changed "
+			  "(--force makes the change anyway)", after->problem_text, g->guid);
+		return EXIT_FAILURE_;
+	}
+	if (n == 0 || a->dry_run) {
+		if (a->json)
+			print_json(mem, g, after, c, n, true, false);
+		else if (n == 0)
+			printf("GPO '%s' %s: nothing to change\n", cli_safe(mem, g->name), g->guid);
+		else
+			print_changes(mem, c, n, &after->domain_sid, false);
+		return n > 0 ? EXIT_CHANGES : EXIT_OK;
+	}
+	rc = gpo_domain_set_permissions(mem, dom, g, before, after->sd, &err);
+	/* read back what the DC holds now */
+	if (rc == 0)
+		rc = gpo_domain_read_permissions(mem, dom, g, &now, &err);
+	if (rc != 0)
+		return cli_fail(err, rc);
+	c = diff_perms(mem, before, now, &n);
+	if (a->json) {
+		print_json(mem, g, now, c, n, true, true);
+	} else {
+		print_changes(mem, c, n, &now->domain_sid, true);
+		print_perms(mem, g, now);
+	}
+	return EXIT_OK;
+}
+
+int cmd_permissions(int argc, char **argv)
+{
+	struct perm_args a = { .da.o = GPO_DOMAIN_OPTIONS_INIT };
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct gpo_domain *dom = NULL;
+	struct gpo_domain_gpo *g = NULL;
+	struct gpo_domain_permissions *before = NULL;
+	struct gpo_error *err = NULL;
+	struct cli_args args;
+	int rc, status = EXIT_OK;
+
+	cli_args_init(&args, mem, &cli_spec_permissions, argc, argv);
+	a.args = &args;
+	if (!cli_parse(&args, take_option, &a, &status))
+		goto out;
+	if (args.n_operands != 0 || a.which == NULL) {
+		status = cli_usage_error("permissions", args.n_operands != 0 ? "unexpected argument"
+									      : "--gpo is required");
+		goto out;
+	}
+	status = cli_domain_connect(mem, "permissions", &a.da, &dom);
+	if (status != EXIT_OK)
+		goto out;
+	rc = gpo_domain_find_gpo(mem, dom, a.which, &g, &err);
+	if (rc == 0)
+		rc = gpo_domain_read_permissions(mem, dom, g, &before, &err);
+	if (rc != 0) {
+		status = cli_fail(err, rc);
+		goto out;
+	}
+	if (a.n_ops > 0)
+		status = change(mem, dom, &a, g, before);
+	else if (a.json)
+		print_json(mem, g, before, NULL, 0, false, false);
+	else
+		print_perms(mem, g, before);
+out:
+	talloc_free(mem);
+	return status;
+}
