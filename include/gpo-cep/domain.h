@@ -85,6 +85,8 @@ struct gpo_domain_link {
 	char *dn;            /* the domain, OU or site */
 	uint32_t options;    /* GPO_LINK_DISABLED | GPO_LINK_ENFORCED */
 	bool options_known;  /* false: gPLink holds options gpo-cep cannot read */
+	unsigned order;      /* GPMC's Link Order there: 1 = highest precedence, the
+			      * last entry of gPLink, which clients apply last */
 };
 
 struct gpo_domain_gpo {
@@ -127,6 +129,7 @@ enum gpo_domain_problem {
 	GPO_PROBLEM_INTERRUPTED = 1 << 4,  /* files of an interrupted update are there */
 	GPO_PROBLEM_LOCKED = 1 << 5,       /* a gpo-cep run holds the folder's lock */
 	GPO_PROBLEM_ACL = 1 << 6,          /* the folder's ACL is not the container's */
+	GPO_PROBLEM_PERMISSIONS = 1 << 7,  /* the container's DACL has gpo_perm_check() problems */
 };
 
 /* The problems that make a GPO incomplete (the others are drift or a run at work). */
@@ -139,6 +142,7 @@ struct gpo_domain_state {
 	char *description;      /* what is missing, in words; "" when complete */
 	bool have_gpt_version;
 	uint32_t gpt_version;
+	unsigned permission_problems; /* enum gpo_perm_problem bits */
 };
 
 /*
@@ -208,6 +212,8 @@ enum gpo_link_flag {
 struct gpo_link_request {
 	enum gpo_link_flag enforced;
 	enum gpo_link_flag disabled;
+	unsigned order;        /* GPMC's Link Order, 1 = highest precedence; 0: a new
+				* link gets the lowest, an existing one keeps its own */
 };
 
 /* What a link or unlink did. */
@@ -216,6 +222,8 @@ struct gpo_link_change {
 	bool removed;
 	bool options_changed;  /* an existing link's options */
 	uint32_t old_options, new_options;
+	bool order_changed;    /* an existing link moved */
+	unsigned old_order, new_order;
 };
 
 /*
@@ -228,9 +236,10 @@ int gpo_domain_check_link_target(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 				 const char *target_dn, struct gpo_error **reterr);
 
 /*
- * Link the GPO to `target_dn` with the lowest precedence, as GPMC does,
- * or change an existing link's options as `req` asks (absent flags keep
- * the link's).  Every other entry of gPLink is written back byte for byte;
+ * Link the GPO to `target_dn` with the lowest precedence, as GPMC does
+ * (at the start of gPLink: clients apply its entries in order, the last
+ * wins), or at req->order; or change an existing link's options and order
+ * as `req` asks (absent flags keep the link's).  Every other entry of gPLink is written back byte for byte;
  * the change is one compare-and-swap modify, retried when another writer
  * got there first.  DNs compare as RFC 4514 says.  gpo->links is brought up
  * to date.
@@ -323,6 +332,26 @@ int gpo_domain_resolve_trustee(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const 
 int gpo_domain_set_permissions(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 			       const struct gpo_domain_gpo *gpo,
 			       const struct gpo_domain_permissions *perms, const struct gpo_sd *want,
+			       struct gpo_error **reterr);
+
+/*
+ * Who may create GPOs: the trustees the DACL of CN=Policies,CN=System
+ * allows to create groupPolicyContainer objects, named as
+ * gpo_domain_read_permissions() names them.
+ */
+int gpo_domain_gpo_creators(TALLOC_CTX *mem_ctx, struct gpo_domain *d, char ***ret_names,
+			    size_t *ret_count, struct gpo_error **reterr);
+
+/*
+ * Let `trustee` create GPOs, as Windows lets Group Policy Creator Owners
+ * ((OA;;CC;f30e3bc2-9ff0-11d1-b603-0000f80367c1;;T) on CN=Policies,CN=System;
+ * Samba 4.17 provisions none), or take that entry away (`grant` false).
+ * WRITE_DAC there is checked first.  *ret_changed: the DACL was written.
+ * The SYSVOL Policies folder must let the trustee create folders as well
+ * (Samba's provisioning lets Group Policy Creator Owners).
+ */
+int gpo_domain_set_gpo_creator(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
+			       const struct gpo_sid *trustee, bool grant, bool *ret_changed,
 			       struct gpo_error **reterr);
 
 /*

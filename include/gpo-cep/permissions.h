@@ -69,6 +69,8 @@ enum gpo_perm_op {
 	GPO_PERM_GRANT,       /* give `level` (see below) */
 	GPO_PERM_REVOKE,      /* remove every GPMC-form entry of the trustee, deny included */
 	GPO_PERM_DENY_APPLY,  /* add the deny of Apply Group Policy */
+	GPO_PERM_REVOKE_APPLY,/* remove its Apply Group Policy; Read and edit levels stay */
+	GPO_PERM_REVOKE_DENY, /* remove its deny of Apply Group Policy */
 };
 
 /*
@@ -87,6 +89,29 @@ enum gpo_perm_op {
 int gpo_perm_edit(TALLOC_CTX *mem_ctx, const struct gpo_sd *sd, const struct gpo_sid *trustee,
 		  enum gpo_perm_op op, enum gpo_perm_level level, struct gpo_sd **ret_sd,
 		  bool *ret_changed);
+
+/* What a policy file's "permissions" ask for, its trustees as SIDs. */
+struct gpo_perm_wanted {
+	const struct gpo_sid *apply_to;    /* exactly these may apply it */
+	size_t n_apply_to;
+	const struct gpo_sid *deny_apply;  /* exactly these are denied it, when deny_given */
+	size_t n_deny_apply;
+	bool deny_given;
+	const struct gpo_sid *at_least[3]; /* Read, Edit settings, Edit/delete/modify security */
+	size_t n_at_least[3];
+};
+
+/*
+ * The DACL as `w` asks: trustees with Apply that apply_to does not name
+ * lose it and keep their Read (a filter that drops Authenticated Users so
+ * leaves them reading: no MS16-072 trap); those it names get Apply (and
+ * Read); with deny_given, the denies are exactly deny_apply's; each
+ * at_least trustee is raised to that level when its own is lower (Apply
+ * counts as Read), never lowered.  Everything else stays, as
+ * gpo_perm_edit() keeps it.  *ret_changed false: nothing to do.
+ */
+int gpo_perm_make(TALLOC_CTX *mem_ctx, const struct gpo_sd *sd, const struct gpo_perm_wanted *w,
+		  struct gpo_sd **ret_sd, bool *ret_changed);
 
 /* States in which a GPO does not do what its permissions seem to say. */
 enum gpo_perm_problem {
@@ -121,6 +146,26 @@ char *gpo_perm_ace_sddl(TALLOC_CTX *mem_ctx, const struct gpo_ace *ace,
  */
 int gpo_perm_well_known(const char *name, const struct gpo_sid *domain_sid,
 			struct gpo_sid *ret_sid);
+
+/*
+ * Creating GPOs: the right to create groupPolicyContainer objects in
+ * CN=Policies,CN=System, as Windows grants it to Group Policy Creator
+ * Owners: (OA;;CC;f30e3bc2-9ff0-11d1-b603-0000f80367c1;;T).
+ */
+#define GPO_PERM_GPC_CLASS_GUID "f30e3bc2-9ff0-11d1-b603-0000f80367c1"
+
+/* The trustees whose explicit allow entries let them create groupPolicyContainer objects. */
+int gpo_perm_creators(TALLOC_CTX *mem_ctx, const struct gpo_sd *sd, struct gpo_sid **ret_sids,
+		      size_t *ret_count);
+
+/*
+ * Add (`grant`) or remove that entry for `trustee`; *ret_changed false when
+ * there was nothing to do.  Removing takes only that exact entry: a
+ * broader grant (CreateChild of every class) is the DACL's own, and stays.
+ */
+int gpo_perm_edit_creator(TALLOC_CTX *mem_ctx, const struct gpo_sd *sd,
+			  const struct gpo_sid *trustee, bool grant, struct gpo_sd **ret_sd,
+			  bool *ret_changed);
 
 /* The well-known name of a SID ("Authenticated Users", "Domain Admins"), or NULL. */
 const char *gpo_perm_well_known_name(const struct gpo_sid *sid, const struct gpo_sid *domain_sid);

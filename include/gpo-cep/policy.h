@@ -105,9 +105,30 @@ enum gpo_cep_scope_kind {
 	GPO_CEP_USER = 1,
 };
 
+/* The trustee lists of the policy's "permissions" (doc/domain.md, gpo-cep-policy(5)). */
+enum gpo_cep_perm_list {
+	GPO_CEP_PERM_APPLY_TO = 0,      /* security filtering: exactly these may apply it */
+	GPO_CEP_PERM_DENY_APPLY,        /* exactly these are denied Apply Group Policy */
+	GPO_CEP_PERM_READ,              /* each at least Read */
+	GPO_CEP_PERM_EDIT,              /* each at least Edit settings */
+	GPO_CEP_PERM_EDIT_SECURITY,     /* each Edit settings, delete, modify security */
+	GPO_CEP_PERM_LISTS,
+};
+
+struct gpo_cep_permissions {
+	/* trustees as written: a SID, DOMAIN\name, name@realm or a well-known name */
+	char **trustees[GPO_CEP_PERM_LISTS];
+	size_t n[GPO_CEP_PERM_LISTS];
+	bool given[GPO_CEP_PERM_LISTS]; /* apply_to not given: Authenticated Users */
+};
+
+/* "apply_to", "deny_apply", "read", "edit", "edit_delete_modify_security" */
+const char *gpo_cep_perm_list_name(enum gpo_cep_perm_list list);
+
 struct gpo_cep_policy {
 	char *name;                     /* NULL when the file has none */
 	struct gpo_cep_scope *scopes[2]; /* by enum gpo_cep_scope_kind; NULL: absent */
+	struct gpo_cep_permissions *permissions; /* NULL: not in the file, the GPO's stay */
 };
 
 /* "computer" or "user" */

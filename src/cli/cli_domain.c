@@ -197,7 +197,21 @@ json_object *cli_link_json(const struct gpo_domain_link *l)
 	json_object_object_add(o, "disabled", l->options_known
 						       ? json_object_new_boolean(l->options & GPO_LINK_DISABLED)
 						       : NULL);
+	json_object_object_add(o, "order", json_object_new_int((int)l->order));
 	return o;
+}
+
+json_object *cli_perm_problems_json(unsigned problems)
+{
+	json_object *a = json_object_new_array();
+
+	if (problems & GPO_PERM_NO_APPLY)
+		json_object_array_add(a, json_object_new_string("no-apply"));
+	if (problems & GPO_PERM_HALF_FILTER)
+		json_object_array_add(a, json_object_new_string("half-filter"));
+	if (problems & GPO_PERM_NO_COMPUTER_READ)
+		json_object_array_add(a, json_object_new_string("no-computer-read"));
+	return a;
 }
 
 json_object *cli_gpo_json(const struct gpo_domain_gpo *g)
@@ -249,7 +263,8 @@ void cli_print_gpo(FILE *out, const struct gpo_domain_gpo *g)
 	fprintf(out, "  gPCMachineExtensionNames: %s\n  gPCUserExtensionNames: %s\n",
 		cli_safe(mem, g->machine_extension_names), cli_safe(mem, g->user_extension_names));
 	for (i = 0; i < g->n_links; i++)
-		fprintf(out, "  linked to %s%s\n", cli_safe(mem, g->links[i].dn),
+		fprintf(out, "  linked to %s, link order %u%s\n", cli_safe(mem, g->links[i].dn),
+			g->links[i].order,
 			cli_link_options(g->links[i].options, g->links[i].options_known));
 	talloc_free(mem);
 }
@@ -262,6 +277,10 @@ const struct cli_opt cli_opts_link_flags[] = {
 		     "links: disabled (no: enabled); without it a link\n"
 		     "keeps its setting and a new one is enabled"),
 	CLI_OPTIONAL("link-enabled", 0, 0x302, "yes|no", "links: enabled (no: disabled)"),
+	CLI_VALUE("order", 0, 0x303, "N",
+		  "links: GPMC's Link Order, 1 = highest precedence;\n"
+		  "without it a new link gets the lowest, an existing\n"
+		  "one keeps its place"),
 	CLI_OPT_END,
 };
 
@@ -280,11 +299,28 @@ bool cli_link_option(struct gpo_link_request *req, const char *cmd, int c, const
 	case 0x302:
 		ok = cli_link_flag(cmd, "--link-enabled", value, true, &req->disabled);
 		break;
+	case 0x303:
+		ok = cli_link_order(cmd, value, &req->order);
+		break;
 	default:
 		return false;
 	}
 	if (!ok)
 		*status = EXIT_INVALID;
+	return true;
+}
+
+bool cli_link_order(const char *cmd, const char *value, unsigned *ret)
+{
+	char *end = NULL;
+	unsigned long n = strtoul(value, &end, 10);
+
+	if (value[0] < '1' || value[0] > '9' || *end != '\0' || n > 100000) {
+		cli_usage_error(cmd, "--order takes a Link Order from 1 (the highest precedence), "
+				"not '%s'", value);
+		return false;
+	}
+	*ret = (unsigned)n;
 	return true;
 }
 

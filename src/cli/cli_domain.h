@@ -38,6 +38,9 @@ char *cli_read_password(TALLOC_CTX *mem_ctx, const char *password_file, const ch
 int cli_domain_connect(TALLOC_CTX *mem_ctx, const char *cmd, struct cli_domain_args *a,
 		       struct gpo_domain **ret_domain);
 
+/* enum gpo_perm_problem bits as ["no-apply", "half-filter", "no-computer-read"] */
+json_object *cli_perm_problems_json(unsigned problems);
+
 /* A GPO's container and links as a JSON object. */
 json_object *cli_gpo_json(const struct gpo_domain_gpo *g);
 
@@ -53,6 +56,9 @@ const char *cli_link_options(uint32_t options, bool known);
  */
 bool cli_link_flag(const char *cmd, const char *option, const char *value, bool invert,
 		   enum gpo_link_flag *ret);
+
+/* --order N: a Link Order from 1; false after a usage error. */
+bool cli_link_order(const char *cmd, const char *value, unsigned *ret);
 
 /* The link options of create, update and apply (and link itself). */
 extern const struct cli_opt cli_opts_link_flags[];

@@ -75,10 +75,13 @@ static void print_result(TALLOC_CTX *mem, const struct link_args *a, bool add,
 		json_object_object_add(doc, "linked", json_object_new_boolean(linked));
 		json_object_object_add(doc, "changed",
 				       json_object_new_boolean(change->added || change->removed ||
-							       change->options_changed));
+							       change->options_changed ||
+							       change->order_changed));
 		if (add) {
 			uint32_t o = change->new_options;
 
+			json_object_object_add(doc, "order",
+					       json_object_new_int((int)change->new_order));
 			json_object_object_add(doc, "enforced",
 					       json_object_new_boolean(o & GPO_LINK_ENFORCED));
 			json_object_object_add(doc, "disabled",
@@ -87,9 +90,16 @@ static void print_result(TALLOC_CTX *mem, const struct link_args *a, bool add,
 		cli_print_json(doc);
 		json_object_put(doc);
 	} else if (add && change->added) {
-		printf("linked GPO '%s' %s to %s%s\n", cli_safe(mem, gpo->name), gpo->guid,
-		       cli_safe(mem, a->target), cli_link_options(change->new_options, true));
-	} else if (add && change->options_changed) {
+		printf("linked GPO '%s' %s to %s, link order %u%s\n", cli_safe(mem, gpo->name),
+		       gpo->guid, cli_safe(mem, a->target), change->new_order,
+		       cli_link_options(change->new_options, true));
+	} else if (add && (change->options_changed || change->order_changed)) {
+		if (change->order_changed)
+			printf("GPO '%s' %s: link to %s moved from link order %u to %u\n",
+			       cli_safe(mem, gpo->name), gpo->guid, cli_safe(mem, a->target),
+			       change->old_order, change->new_order);
+		if (!change->options_changed)
+			return;
 		printf("GPO '%s' %s: link to %s changed from%s to%s\n", cli_safe(mem, gpo->name),
 		       gpo->guid, cli_safe(mem, a->target),
 		       change->old_options ? cli_link_options(change->old_options, true)
@@ -97,9 +107,9 @@ static void print_result(TALLOC_CTX *mem, const struct link_args *a, bool add,
 		       change->new_options ? cli_link_options(change->new_options, true)
 					   : " (plain)");
 	} else if (add) {
-		printf("GPO '%s' %s is already linked to %s%s: no change\n",
+		printf("GPO '%s' %s is already linked to %s, link order %u%s: no change\n",
 		       cli_safe(mem, gpo->name), gpo->guid, cli_safe(mem, a->target),
-		       cli_link_options(change->new_options, true));
+		       change->new_order, cli_link_options(change->new_options, true));
 	} else if (change->removed) {
 		printf("unlinked GPO '%s' %s from %s\n", cli_safe(mem, gpo->name), gpo->guid,
 		       cli_safe(mem, a->target));
@@ -130,8 +140,8 @@ static int run_link(int argc, char **argv, bool add)
 		goto out;
 	}
 	if (!add && a.flags) {
-		status = cli_usage_error(cmd, "--enforced, --link-disabled and --link-enabled "
-					 "belong to link");
+		status = cli_usage_error(cmd, "--enforced, --link-disabled, --link-enabled and "
+					 "--order belong to link");
 		goto out;
 	}
 	status = cli_domain_connect(mem, cmd, &a.da, &dom);

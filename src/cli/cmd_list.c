@@ -164,6 +164,8 @@ static json_object *gpo_json(const struct gpo_domain_gpo *g, const struct gpo_ce
 	json_object_object_add(o, "problems", state && state->problems
 						     ? json_object_new_string(state->description)
 						     : NULL);
+	json_object_object_add(o, "permission_problems",
+			       cli_perm_problems_json(state ? state->permission_problems : 0));
 	for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++)
 		if (p != NULL && p->scopes[k] != NULL)
 			json_object_object_add(o, gpo_cep_scope_name(k), servers_json(p, true, k));
@@ -188,7 +190,8 @@ static void print_gpo(TALLOC_CTX *mem, const struct gpo_domain_gpo *g,
 	for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++)
 		servers_json(p, false, k);
 	for (j = 0; j < g->n_links; j++)
-		printf("    linked to %s%s\n", cli_safe(mem, g->links[j].dn),
+		printf("    linked to %s, link order %u%s\n", cli_safe(mem, g->links[j].dn),
+		       g->links[j].order,
 		       cli_link_options(g->links[j].options, g->links[j].options_known));
 }
 

@@ -8,23 +8,28 @@
 
 static const struct cli_opt permissions_opts[] = {
 	CLI_VALUE("gpo", 0, 'g', "NAME|{GUID}", "the GPO"),
-	CLI_WORDS("grant", 0, 'G', "LEVEL TRUSTEE",
+	CLI_WORDS("grant", 0, 'G', "LEVEL=TRUSTEE",
 		  "give TRUSTEE a GPMC level: read, apply (security\n"
-		  "filtering: Read and Apply Group Policy), edit, edit-security\n"
-		  "(also LEVEL=TRUSTEE); repeatable",
+		  "filtering: Read and Apply Group Policy), edit or\n"
+		  "edit-security; also two words (--grant apply TRUSTEE)",
 		  "read apply edit edit-security"),
 	CLI_VALUE("revoke", 0, 'R', "TRUSTEE", "remove TRUSTEE's GPMC entries, deny included"),
 	CLI_VALUE("deny-apply", 0, 'D', "TRUSTEE", "deny TRUSTEE Apply Group Policy"),
+	CLI_VALUE("create-gpos", 0, 'C', "TRUSTEE",
+		  "let TRUSTEE create GPOs in the domain (no --gpo needed)"),
+	CLI_VALUE("revoke-create-gpos", 0, 'X', "TRUSTEE", "take that right away again"),
 	CLI_FLAG("force", 0, 'f', "make a change that leaves a problem behind"),
-	CLI_FLAG("dry-run", 'n', 'n', "show the change, make none (exit status 4: one is due)"),
+	CLI_FLAG("dry-run", 0, 'n', "show the change, make none (exit status 4: one is due)"),
 	CLI_FLAG("json", 0, 'j', "machine-readable output"),
 	CLI_OPT_END,
 };
 
 const struct cli_spec cli_spec_permissions = {
 	.name = "permissions",
-	.usage = "gpo-cep permissions --domain REALM --gpo NAME|{GUID} [--grant LEVEL TRUSTEE]...\n"
-		 "                    [--revoke TRUSTEE]... [--deny-apply TRUSTEE]... [options]",
+	.usage = "gpo-cep permissions --domain REALM --gpo NAME|{GUID} [--grant LEVEL=TRUSTEE]... "
+		 "[--revoke TRUSTEE]... [--deny-apply TRUSTEE]... [options]\n"
+		 "gpo-cep permissions --domain REALM [--create-gpos TRUSTEE]... "
+		 "[--revoke-create-gpos TRUSTEE]... [options]",
 	.about = "Show the GPO's trustees with their GPMC permission level (Read; Apply, i.e.\n"
 		 "security filtering; Edit settings; Edit settings, delete, modify security;\n"
 		 "Custom, with the entries), or change them with exactly the entries GPMC\n"
@@ -33,7 +38,10 @@ const struct cli_spec cli_spec_permissions = {
 		 "name (\"Authenticated Users\").  Refused without --force: a change that\n"
 		 "leaves nobody with Apply, a half-set filter (Apply without Read), or no Read\n"
 		 "for Authenticated Users, Everyone or Domain Computers (since MS16-072 user\n"
-		 "settings then stop applying).  Nothing is written when nothing changes.\n",
+		 "settings then stop applying).  Nothing is written when nothing changes.\n"
+		 "Without --gpo: who may create GPOs (create groupPolicyContainer objects in\n"
+		 "CN=Policies,CN=System), changed with --create-gpos and --revoke-create-gpos\n"
+		 "as Windows grants it to Group Policy Creator Owners (Samba does not).\n",
 	.tables = { permissions_opts, cli_opts_domain, cli_opts_help },
 };
 
@@ -49,6 +57,9 @@ struct perm_args {
 	const char *which;
 	struct perm_op ops[MAX_CHANGES];
 	size_t n_ops;
+	const char *creators[MAX_CHANGES];
+	bool creator_grant[MAX_CHANGES];
+	size_t n_creators;
 	bool json, dry_run, force;
 };
 
@@ -91,6 +102,14 @@ static int take_option(void *ctx, int id, const char *value)
 	switch (id) {
 	case 'g':
 		a->which = value;
+		break;
+	case 'C':
+	case 'X':
+		if (a->n_creators == MAX_CHANGES || value[0] == '\0')
+			return cli_usage_error("permissions", value[0] ? "too many changes"
+								      : "the trustee is empty");
+		a->creator_grant[a->n_creators] = id == 'C';
+		a->creators[a->n_creators++] = value;
 		break;
 	case 'G':
 		return take_grant(a, value);
@@ -170,19 +189,6 @@ static json_object *trustee_json(TALLOC_CTX *mem, const struct gpo_perm_trustee 
 	return o;
 }
 
-static json_object *problems_json(unsigned problems)
-{
-	json_object *a = json_object_new_array();
-
-	if (problems & GPO_PERM_NO_APPLY)
-		json_object_array_add(a, json_object_new_string("no-apply"));
-	if (problems & GPO_PERM_HALF_FILTER)
-		json_object_array_add(a, json_object_new_string("half-filter"));
-	if (problems & GPO_PERM_NO_COMPUTER_READ)
-		json_object_array_add(a, json_object_new_string("no-computer-read"));
-	return a;
-}
-
 static json_object *perms_json(TALLOC_CTX *mem, const struct gpo_domain_permissions *p)
 {
 	json_object *o = json_object_new_object(), *list = json_object_new_array();
@@ -192,7 +198,7 @@ static json_object *perms_json(TALLOC_CTX *mem, const struct gpo_domain_permissi
 		json_object_array_add(list, trustee_json(mem, &p->trustees[i], p->names[i],
 							 &p->domain_sid));
 	json_object_object_add(o, "trustees", list);
-	json_object_object_add(o, "problems", problems_json(p->problems));
+	json_object_object_add(o, "problems", cli_perm_problems_json(p->problems));
 	json_object_object_add(o, "problem_text", json_object_new_string(p->problem_text));
 	return o;
 }
@@ -451,6 +457,95 @@ static int change(TALLOC_CTX *mem, struct gpo_domain *dom, const struct perm_arg
 	return EXIT_OK;
 }
 
+static bool named(char **names, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return true;
+	return false;
+}
+
+static void print_creators(TALLOC_CTX *mem, const struct perm_args *a, char **names, size_t n,
+			   json_object *changes)
+{
+	json_object *doc, *list;
+	size_t i;
+
+	if (!a->json) {
+		printf("may create GPOs in %s:\n", a->da.o.realm);
+		for (i = 0; i < n; i++)
+			printf("  %s\n", cli_safe(mem, names[i]));
+		return;
+	}
+	doc = json_object_new_object();
+	list = json_object_new_array();
+	for (i = 0; i < n; i++)
+		json_object_array_add(list, json_object_new_string(names[i]));
+	json_object_object_add(doc, "gpo_creators", list);
+	if (changes != NULL)
+		json_object_object_add(doc, "changes", changes);
+	cli_print_json(doc);
+	json_object_put(doc);
+}
+
+static const char *creator_change(bool grant, bool changed, bool dry_run)
+{
+	if (!changed)
+		return grant ? "already may create GPOs: no change"
+			     : "already may not create GPOs: no change";
+	if (dry_run)
+		return grant ? "would be allowed to create GPOs" : "would no longer create GPOs";
+	return grant ? "may now create GPOs" : "may no longer create GPOs";
+}
+
+/* --create-gpos and --revoke-create-gpos, in order; then who may create GPOs. */
+static int change_creators(TALLOC_CTX *mem, struct gpo_domain *dom, const struct perm_args *a)
+{
+	json_object *changes = a->json ? json_object_new_array() : NULL;
+	struct gpo_error *err = NULL;
+	char **names = NULL;
+	size_t n = 0, i;
+	bool pending = false;
+	int rc = gpo_domain_gpo_creators(mem, dom, &names, &n, &err);
+
+	for (i = 0; rc == 0 && i < a->n_creators; i++) {
+		struct gpo_sid sid;
+		char *name = NULL;
+		bool grant = a->creator_grant[i], changed;
+
+		rc = gpo_domain_resolve_trustee(mem, dom, a->creators[i], &sid, &name, &err);
+		if (rc != 0)
+			break;
+		changed = grant != named(names, n, name);
+		if (changed && !a->dry_run)
+			rc = gpo_domain_set_gpo_creator(mem, dom, &sid, grant, &changed, &err);
+		if (rc != 0)
+			break;
+		pending |= changed;
+		if (changes != NULL) {
+			json_object *o = json_object_new_object();
+
+			json_object_object_add(o, "name", json_object_new_string(name));
+			json_object_object_add(o, "create_gpos", json_object_new_boolean(grant));
+			json_object_object_add(o, "changed", json_object_new_boolean(changed));
+			json_object_array_add(changes, o);
+		} else {
+			printf("%s %s\n", cli_safe(mem, name), creator_change(grant, changed,
+									  a->dry_run));
+		}
+		if (changed && !a->dry_run)
+			rc = gpo_domain_gpo_creators(mem, dom, &names, &n, &err);
+	}
+	if (rc != 0) {
+		json_object_put(changes);
+		return cli_fail(err, rc);
+	}
+	print_creators(mem, a, names, n, changes);
+	return a->dry_run && pending ? EXIT_CHANGES : EXIT_OK;
+}
+
 int cmd_permissions(int argc, char **argv)
 {
 	struct perm_args a = { .da.o = GPO_DOMAIN_OPTIONS_INIT };
@@ -466,14 +561,21 @@ int cmd_permissions(int argc, char **argv)
 	a.args = &args;
 	if (!cli_parse(&args, take_option, &a, &status))
 		goto out;
-	if (args.n_operands != 0 || a.which == NULL) {
+	if (args.n_operands != 0 || (a.which == NULL && a.n_ops > 0) ||
+	    (a.which != NULL && a.n_creators > 0)) {
 		status = cli_usage_error("permissions", args.n_operands != 0 ? "unexpected argument"
-									      : "--gpo is required");
+						: a.which == NULL ? "--grant, --revoke and --deny-apply need --gpo"
+								  : "--create-gpos and --revoke-create-gpos "
+								    "take no --gpo");
 		goto out;
 	}
 	status = cli_domain_connect(mem, "permissions", &a.da, &dom);
 	if (status != EXIT_OK)
 		goto out;
+	if (a.which == NULL) {
+		status = change_creators(mem, dom, &a);
+		goto out;
+	}
 	rc = gpo_domain_find_gpo(mem, dom, a.which, &g, &err);
 	if (rc == 0)
 		rc = gpo_domain_read_permissions(mem, dom, g, &before, &err);

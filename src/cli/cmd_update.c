@@ -257,6 +257,8 @@ static bool link_pending(const struct gpo_domain_gpo *gpo, const char *target,
 		if (req->disabled != GPO_LINK_KEEP)
 			want = req->disabled == GPO_LINK_ON ? want | GPO_LINK_DISABLED
 							    : want & ~GPO_LINK_DISABLED;
+		if (req->order != 0 && req->order != l->order)
+			return true;
 		return !l->options_known ? req->enforced || req->disabled : want != l->options;
 	}
 	return true;
@@ -283,10 +285,12 @@ static int ensure_links(TALLOC_CTX *mem, struct update_args *a, struct gpo_domai
 			rc = gpo_domain_link(mem, dom, gpo, a->links[i], &a->link, &c, &err);
 			if (rc != 0)
 				return cli_fail(err, rc);
-			if (!c.added && !c.options_changed)
+			if (!c.added && !c.options_changed && !c.order_changed)
 				continue;
 			*ret_changed = true;
-			what = c.added ? "linked to" : "link options changed on";
+			what = c.added		 ? "linked to"
+			       : c.options_changed ? "link options changed on"
+						   : "link moved on";
 		}
 		if (changes != NULL) {
 			json_object *o = json_object_new_object();
@@ -295,7 +299,8 @@ static int ensure_links(TALLOC_CTX *mem, struct update_args *a, struct gpo_domai
 			json_object_object_add(o, "change", json_object_new_string(
 								    a->dry_run ? "pending"
 								    : c.added  ? "added"
-									       : "options"));
+								    : c.options_changed ? "options"
+											: "order"));
 			json_object_array_add(changes, o);
 		} else {
 			printf("  %s %s%s\n", what, cli_safe(mem, a->links[i]),

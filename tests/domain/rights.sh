@@ -92,6 +92,11 @@ for u in read none; do
 	refused "delete as a $u user" "'Delete subtree' (DELETE_TREE)" "$u" delete --gpo "$guid"
 done
 refused "delete by an 'Edit settings' delegate (issue #10 defect 2)" "'Delete subtree' (DELETE_TREE)" edit delete --gpo "$guid"
+# security filtering and delegation need 'modify security' (WRITE_DAC) on the container
+for u in read edit none; do
+	refused "permissions --grant as a $u user" "may not change the permissions of GPO .* (WRITE_DAC" \
+		"$u" permissions --gpo "$guid" --grant apply "Domain Computers"
+done
 # a difference to repair that gives none of them a right
 smbcacls -s "$LAB_CLIENT_CONF" -A "$work/smb.auth" "//$LAB_IP/sysvol" "$realm/Policies/$guid" \
 	-a "ACL:S-1-5-32-545:ALLOWED/OI|CI/READ" >/dev/null 2>&1
@@ -107,6 +112,10 @@ for u in read edit full none; do
 	refused "link by a $u user (GPO rights do not reach the OU)" "lacks the right to write its gPLink" "$u" link --gpo "$guid" --target "$LAB_BASE_DN"
 done
 expect 0 "acl --repair by an 'Edit settings, delete, modify security' delegate" -- as full acl --gpo "$guid" --repair
+expect 0 "permissions --grant by an 'Edit settings, delete, modify security' delegate" -- \
+	as full permissions --gpo "$guid" --grant read "Domain Computers"
+grep_in out "changed .*Domain Computers: None -> Read" "  says what it changed"
+expect 0 "  the GPO's SYSVOL ACL follows: acl in sync" -- "$GPO_CEP" acl "${AUTH[@]}" --gpo "$guid"
 expect 0 "update by an 'Edit settings' delegate" -- as edit update --gpo "$guid" "$work/b.json"
 grep_in out "changed" "  it changes the GPO"
 expect 0 "apply by an 'Edit settings, delete, modify security' delegate" -- as full apply "$work/a.json"
@@ -130,10 +139,16 @@ samba_tool dsacl set --objectdn="$ddn" --sddl="(A;CI;CCDCLCSWRPWPLORC;;;${sid[ed
 samba_tool dsacl set --objectdn="$ddn" --sddl="(A;CI;CCDCLCSWRPWPLORC;;;${sid[full]})" >/dev/null 2>&1
 # samba-tool puts it first: a deny before the allow, as Windows orders them
 samba_tool dsacl set --objectdn="$ddn" --sddl="(D;CI;WP;;;${sid[edit]})" >/dev/null 2>&1
-dacl() { ldap -b "$ddn" -s base -E '!1.2.840.113556.1.4.801=::MAMCAQQ=' nTSecurityDescriptor | sed -n 's/^nTSecurityDescriptor:: //p'; }
+# the container's DACL as Samba writes SDDL, one entry a line
+dacl() { /usr/bin/python3 "$SRC/tests/domain/gpo_access.py" dacl "$dg"; }
 dacl > "$work/dacl.before"
 expect 0 "acl --repair of a GPO whose container denies a delegate writing" -- "$GPO_CEP" acl "${AUTH[@]}" --gpo "$dg" --repair
-check "  the container is left as it was (its deny is not moved after an allow)" sh -c "test \"\$1\" = \"\$(cat '$work/dacl.before')\"" - "$(dacl)"
+dacl > "$work/dacl.after"
+check "  the container's deny stays first, before every allow" \
+	sh -c 'head -1 "$1" | grep -q "^(D;CI;WP;;;" && head -1 "$2" | grep -q "^(D;CI;WP;;;"' sh \
+	"$work/dacl.before" "$work/dacl.after"
+check "  and it keeps every entry (only the allows may be put in SYSVOL's order)" \
+	sh -c 'sort "$1" > "$1.s"; sort "$2" > "$2.s"; cmp "$1.s" "$2.s"' sh "$work/dacl.before" "$work/dacl.after"
 check "  Samba's access check: on no file or folder does a user get more than the container gives" \
 	"$SRC/tests/domain/access_check.py" "$dg" "rt-read-$$" "rt-edit-$$" "rt-full-$$" "rt-none-$$"
 cp "$work/check" "$work/access"
@@ -236,8 +251,8 @@ done
 "$GPO_CEP" link "${AUTH[@]}" --gpo "$guid" --target "$ou" >/dev/null 2>&1 &
 wait
 v=$(ldap -b "$ou" -s base gPLink | sed -n 's/^gPLink: //p')
-check "6 concurrent runs (5 unlink, 1 link): only the new link and the others remain" \
-	test "$v" = "$foreign[LDAP://CN=$guid,CN=Policies,CN=System,$LAB_BASE_DN;0]"
+check "6 concurrent runs (5 unlink, 1 link): only the new link (first: the lowest precedence) and the others remain" \
+	test "$v" = "[LDAP://CN=$guid,CN=Policies,CN=System,$LAB_BASE_DN;0]$foreign"
 spaced=$(sed 's/,/, /g' <<<"$ou")
 expect 0 "apply --link with the OU spelled with spaces after the commas" -- "$GPO_CEP" apply "${AUTH[@]}" --link "$spaced" "$work/a.json"
 check "  the existing link is recognised: still one" links_count 1 "$guid" "$ou"

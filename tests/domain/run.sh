@@ -38,7 +38,7 @@ ldap -b "$dn" -s one dn > "$work/children" 2>&1
 grep_in children "^dn: CN=User,$dn" "ldapsearch: CN=User child"
 grep_in children "^dn: CN=Machine,$dn" "ldapsearch: CN=Machine child"
 ldap -b "$LAB_BASE_DN" -s base gPLink > "$work/gplink" 2>&1
-grep_in gplink "\[LDAP://CN=$guid,CN=Policies,CN=System,$LAB_BASE_DN;0\]$" "the link is last in gPLink (lowest precedence)"
+grep_in gplink "^gPLink: \[LDAP://CN=$guid,CN=Policies,CN=System,$LAB_BASE_DN;0\]" "the link is first in gPLink (lowest precedence: clients apply the last entry last)"
 
 # the files: byte-equal to an offline render of the same policy and GUID
 mkdir -p "$work/render" "$work/got/Machine" "$work/got/User"
@@ -134,16 +134,16 @@ samba_tool gpo getlink "$ou" > "$work/getlink" 2>&1
 grep_in getlink "$guid" "samba-tool gpo getlink: the OU link"
 check "samba-tool: the link is enforced" sh -c "grep -A2 '$guid' '$work/getlink' | grep -q ENFORCE"
 ldap -b "$ou" -s base gPLink > "$work/gplink" 2>&1
-check "the OU's existing link is kept, the new one goes last" grep -q "31B2F340-016D-11D2-945F-00C04FB984F9.*;0\]\[LDAP://CN=$guid.*;2\]$" "$work/gplink"
+check "the OU's existing link is kept, the new one goes first" grep -q "^gPLink: \[LDAP://CN=$guid,[^]]*;2\]\[LDAP://CN={31B2F340-016D-11D2-945F-00C04FB984F9}[^]]*;0\]$" "$work/gplink"
 expect 0 "link again with --link-disabled: only that option changes" -- "$GPO_CEP" link "${AUTH[@]}" --gpo "$name" --target "$ou" --link-disabled
 grep_in out "changed from (enforced) to (enforced, disabled)" "  says what changed"
 ldap -b "$ou" -s base gPLink > "$work/gplink" 2>&1
-check "  one link, enforced and disabled" test "$(grep -o "$guid" "$work/gplink" | wc -l)" -eq 1 -a -n "$(grep ";3\]$" "$work/gplink")"
+check "  one link, enforced and disabled" test "$(grep -o "$guid" "$work/gplink" | wc -l)" -eq 1 -a -n "$(grep "$guid,[^]]*;3\]" "$work/gplink")"
 expect 0 "link again with --enforced=no" -- "$GPO_CEP" link "${AUTH[@]}" --gpo "$name" --target "$ou" --enforced=no
 ldap -b "$ou" -s base gPLink > "$work/gplink" 2>&1
-check "  one link, now only disabled" test "$(grep -o "$guid" "$work/gplink" | wc -l)" -eq 1 -a -n "$(grep ";1\]$" "$work/gplink")"
+check "  one link, now only disabled" test "$(grep -o "$guid" "$work/gplink" | wc -l)" -eq 1 -a -n "$(grep "$guid,[^]]*;1\]" "$work/gplink")"
 expect 0 "link again without options" -- "$GPO_CEP" link "${AUTH[@]}" --gpo "$name" --target "$ou"
-grep_in out "is already linked to $ou (disabled): no change" "  keeps the link as it is and says so"
+grep_in out "is already linked to $ou, link order 2 (disabled): no change" "  keeps the link as it is and says so"
 expect 0 "unlink" -- "$GPO_CEP" unlink "${AUTH[@]}" --gpo "$name" --target "$ou"
 ldap -b "$ou" -s base gPLink > "$work/gplink" 2>&1
 check "the link is gone, the other one stays" sh -c "! grep -q '$guid' '$work/gplink' && grep -q 31B2F340 '$work/gplink'"

@@ -75,9 +75,38 @@ static void links(void)
 	talloc_free(mem);
 }
 
+/* GPMC's Link Order: 1 is the last entry of gPLink, which clients apply last. */
+static void order(void)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct gplink *l = NULL;
+
+	ok(gplink_parse(mem, "[LDAP://CN=a;0] [LDAP://CN=b;1][LDAP://CN=c;0]x", &l) == 0,
+	   "parse three links, a space and trailing text");
+	is_int(gplink_order(l, 0), 3, "the first entry: link order 3");
+	is_int(gplink_order(l, 3), 1, "the last link: link order 1");
+	is_int(gplink_position(l, 0), 0, "a new link's default place: the start (lowest precedence)");
+	is_int(gplink_position(l, 99), 0, "an order beyond the last: the same");
+	is_int(gplink_position(l, 4), 0, "order 4 of 4: the start");
+	is_int(gplink_position(l, 1), 5, "order 1: after the last link and its text");
+	is_int(gplink_position(l, 2), 3, "order 2: before the link now at order 1");
+	ok(gplink_insert(l, gplink_position(l, 2), "CN=d", 0) == 0, "insert at order 2");
+	is_str(gplink_format(mem, l), "[LDAP://CN=a;0] [LDAP://CN=b;1][LDAP://CN=d;0][LDAP://CN=c;0]x",
+	       "between b and c");
+	ok(gplink_move(l, 0, 1) == 0, "move a to order 1");
+	is_str(gplink_format(mem, l), " [LDAP://CN=b;1][LDAP://CN=d;0][LDAP://CN=c;0]x[LDAP://CN=a;0]",
+	       "a last, its text unchanged, the rest in order");
+	is_int(gplink_order(l, gplink_find(l, "CN=a")), 1, "now link order 1");
+	ok(gplink_move(l, (size_t)gplink_find(l, "CN=a"), 4) == 0, "and back to order 4");
+	is_str(gplink_format(mem, l), " [LDAP://CN=a;0][LDAP://CN=b;1][LDAP://CN=d;0][LDAP://CN=c;0]x",
+	       "the first link again (the text between entries stays where it was)");
+	talloc_free(mem);
+}
+
 int main(void)
 {
 	dns();
 	links();
+	order();
 	return tap_done();
 }

@@ -207,6 +207,31 @@ static void test_custom_kept(TALLOC_CTX *mem, const struct gpo_sd *ds)
 	contains(dacl(mem, out), "(A;;WP;;;" DOM "-1105)", "... as it was");
 }
 
+/* The right to create GPOs, on CN=Policies (the GPC descriptor stands in for its DACL). */
+static void test_creators(TALLOC_CTX *mem, const struct gpo_sd *ds)
+{
+	struct gpo_sid pa, *sids = NULL;
+	struct gpo_sd *a = NULL, *b = NULL;
+	size_t n = 0, n2 = 0;
+	bool changed = false;
+
+	gpo_sid_from_string(DOM "-520", &pa);
+	ok(gpo_perm_creators(mem, ds, &sids, &n) == 0, "who may create GPOs");
+	is_int(n, 3, "DA, EA and SY: CreateChild of every class (CO's entry is inherit-only)");
+	ok(gpo_perm_edit_creator(mem, ds, &pa, true, &a, &changed) == 0 && changed,
+	   "let Group Policy Creator Owners create GPOs");
+	contains(dacl(mem, a), "(OA;;CC;f30e3bc2-9ff0-11d1-b603-0000f80367c1;;PA)",
+		 "Windows' entry: CreateChild of groupPolicyContainer");
+	ok(gpo_perm_creators(mem, a, &sids, &n2) == 0 && n2 == n + 1 &&
+		   gpo_sid_equal(&sids[n], &pa), "PA is one of them now");
+	ok(gpo_perm_edit_creator(mem, a, &pa, true, &b, &changed) == 0 && !changed,
+	   "granting again changes nothing");
+	ok(gpo_perm_edit_creator(mem, a, &pa, false, &b, &changed) == 0 && changed &&
+		   strcmp(dacl(mem, b), dacl(mem, ds)) == 0, "revoking gives the DACL back");
+	ok(gpo_perm_edit_creator(mem, ds, &au, false, &b, &changed) == 0 && !changed,
+	   "revoking what is not there changes nothing");
+}
+
 static void test_names(TALLOC_CTX *mem)
 {
 	struct gpo_sid s;
@@ -242,6 +267,7 @@ int main(void)
 	test_filtering(mem, ds);
 	test_delegation(mem, ds);
 	test_custom_kept(mem, ds);
+	test_creators(mem, ds);
 	test_names(mem);
 	talloc_free(mem);
 	return tap_done();

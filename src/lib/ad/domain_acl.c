@@ -46,14 +46,46 @@ int domain_wanted_fs_sd(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *c
 	return rc;
 }
 
+/*
+ * `fs` without the owner and group the item already has: setting either
+ * needs WRITE_OWNER (or a privilege) even when it stays the same, which a
+ * delegate who created the GPO, as owner, does not have.
+ */
+static int only_what_differs(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
+			     const struct gpo_sd *have, const struct gpo_sd *fs,
+			     struct gpo_sd **ret, struct gpo_error **reterr)
+{
+	struct gpo_sd *out = talloc_memdup(mem_ctx, fs, sizeof(*fs)), *read = NULL;
+	int rc = 0;
+
+	if (out == NULL)
+		return gpo_oom(mem_ctx, reterr);
+	if (have == NULL && (fs->owner != NULL || fs->group != NULL)) {
+		rc = ad_smb_get_sd(mem_ctx, d->smb, path, &read, reterr);
+		have = read;
+	}
+	if (rc != 0)
+		return rc;
+	if (have && out->owner && have->owner && gpo_sid_equal(out->owner, have->owner))
+		out->owner = NULL;
+	if (have && out->group && have->group && gpo_sid_equal(out->group, have->group))
+		out->group = NULL;
+	*ret = out;
+	return 0;
+}
+
 int domain_set_folder_acl(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
-			  const struct gpo_sd *fs, struct gpo_error **reterr)
+			  const struct gpo_sd *have, const struct gpo_sd *want,
+			  struct gpo_error **reterr)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
-	struct gpo_sd *plain = NULL;
-	char *sddl_plain, *sddl;
-	int rc = gpo_sd_without_object_aces(tmp, fs, &plain);
+	struct gpo_sd *plain = NULL, *fs = NULL;
+	char *sddl_plain = NULL, *sddl = NULL;
+	int rc = only_what_differs(tmp, d, path, have, want, &fs, reterr);
 
+	if (rc != 0)
+		goto out;
+	rc = gpo_sd_without_object_aces(tmp, fs, &plain);
 	sddl_plain = rc == 0 ? gpo_sd_sddl(tmp, plain) : NULL;
 	sddl = gpo_sd_sddl(tmp, fs);
 	if (sddl_plain == NULL || sddl == NULL) {
@@ -70,6 +102,7 @@ int domain_set_folder_acl(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char 
 	rc = ad_smb_set_sddl(tmp, d->smb, path, sddl_plain, reterr);
 	if (rc == 0 && strcmp(sddl_plain, sddl) != 0)
 		rc = ad_smb_set_sddl(tmp, d->smb, path, sddl, reterr);
+out:
 	rc = gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
@@ -177,7 +210,8 @@ static int apply_tree(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const struct ac
 	int rc = 0;
 
 	for (i = 0; rc == 0 && i < t->n; i++) {
-		rc = domain_set_folder_acl(mem_ctx, d, t->items[i].path, t->items[i].want, reterr);
+		rc = domain_set_folder_acl(mem_ctx, d, t->items[i].path, t->items[i].have,
+					   t->items[i].want, reterr);
 		if (rc != 0 && i > 0)
 			rc = gpo_fail(mem_ctx, reterr, GPO_EPARTIAL, "%s; the ACL of %zu of the %zu "
 				      "items was set, the others are as they were (run 'gpo-cep "

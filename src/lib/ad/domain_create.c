@@ -32,9 +32,11 @@ static int may_create(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct gpo_erro
 	if (rc == 0 && (a == NULL || i == a->n_values))
 		rc = gpo_fail(tmp, reterr, GPO_EACCES,
 			      "%s may not create GPOs in %s: it lacks the right to create "
-			      "groupPolicyContainer objects in %s (on Samba AD, even Group Policy "
-			      "Creator Owners need it granted)", d->identity ? d->identity : "this account",
-			      d->realm, policies);
+			      "groupPolicyContainer objects (CreateChild) in %s; Samba AD does not "
+			      "grant it even to Group Policy Creator Owners: a domain admin can, with "
+			      "'gpo-cep permissions --domain %s --create-gpos GROUP'; nothing was "
+			      "changed", d->identity ? d->identity : "this account", d->realm, policies,
+			      d->realm);
 	rc = gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;
@@ -140,7 +142,7 @@ static int make_folder(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const struct g
 		rc = ad_smb_mkdir(mem_ctx, d->smb, path, reterr);
 	/* before anything is created inside, so that it inherits */
 	if (rc == 0)
-		rc = domain_set_folder_acl(mem_ctx, d, path, fs, reterr);
+		rc = domain_set_folder_acl(mem_ctx, d, path, NULL, fs, reterr);
 	if (rc == 0)
 		rc = ad_smb_mkdir(mem_ctx, d->smb, talloc_asprintf(mem_ctx, "%s/Machine", path),
 				  reterr);

@@ -45,6 +45,7 @@ static int find_links(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct gpo_doma
 				.dn = talloc_strdup(grown, e[i].dn),
 				.options = le->options,
 				.options_known = le->options_ok,
+				.order = gplink_order(l, k),
 			};
 			g->n_links++;
 		}
@@ -303,6 +304,24 @@ static int check_folder_acl(TALLOC_CTX *tmp, struct gpo_domain *d,
 	return 0;
 }
 
+/* Who may apply and read the GPO: the problems gpo-cep permissions refuses to cause. */
+static int check_permissions(TALLOC_CTX *tmp, struct gpo_domain *d,
+			     const struct gpo_domain_gpo *gpo, struct gpo_domain_state *s,
+			     struct gpo_error **reterr)
+{
+	struct gpo_sd *sd = NULL;
+	char *text = NULL;
+	int rc = domain_names(tmp, d, reterr);
+
+	if (rc == 0)
+		rc = domain_read_sd(tmp, d, gpo->dn, &sd, reterr);
+	if (rc == 0 && gpo_perm_check(tmp, sd, d->domain_sid, &s->permission_problems, &text) != 0)
+		rc = gpo_oom(tmp, reterr);
+	if (rc == 0 && s->permission_problems)
+		problem(s, GPO_PROBLEM_PERMISSIONS, text);
+	return rc;
+}
+
 int gpo_domain_check_gpo(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 			 const struct gpo_domain_gpo *gpo, struct gpo_domain_state **ret_state,
 			 struct gpo_error **reterr)
@@ -339,6 +358,9 @@ int gpo_domain_check_gpo(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 		if (rc != 0)
 			goto out;
 	}
+	rc = check_permissions(tmp, d, gpo, s, reterr);
+	if (rc != 0)
+		goto out;
 	if (v.unfinished)
 		problem(s, GPO_PROBLEM_INTERRUPTED, "files of an interrupted update");
 	if (v.locked)

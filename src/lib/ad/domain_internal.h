@@ -102,10 +102,12 @@ int domain_wanted_fs_sd(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *c
 /*
  * Set one item's ACL to `fs`: first without its object entries, so that
  * Samba brings the POSIX ACL up to date, then whole, so that the NT ACL is
- * exactly `fs`.
+ * exactly `fs`.  The owner and group are set only where they differ from
+ * the item's (`have`; NULL: read it).
  */
 int domain_set_folder_acl(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
-			  const struct gpo_sd *fs, struct gpo_error **reterr);
+			  const struct gpo_sd *have, const struct gpo_sd *fs,
+			  struct gpo_error **reterr);
 
 /*
  * Set a GPO folder's ACL to `fs` and that of everything inside to what it

@@ -147,6 +147,33 @@ static uint32_t wanted_options(uint32_t old, const struct gpo_link_request *req)
 	return v;
 }
 
+/* A new link: at req->order, or with the lowest precedence (the start of gPLink). */
+static int add_link(struct gplink *l, const struct gpo_domain_gpo *gpo, struct link_args *a)
+{
+	size_t pos = gplink_position(l, a->req->order);
+	int rc;
+
+	a->change->added = true;
+	a->change->new_options = wanted_options(0, a->req);
+	rc = gplink_insert(l, pos, gpo->dn, a->change->new_options);
+	a->change->new_order = gplink_order(l, pos);
+	return rc;
+}
+
+/* Move an existing link when req->order asks for another place. */
+static void move_link(struct gplink *l, const char *dn, long *i, struct link_args *a)
+{
+	unsigned now = gplink_order(l, (size_t)*i);
+
+	a->change->old_order = a->change->new_order = now;
+	if (a->req->order == 0 || a->req->order == now)
+		return;
+	gplink_move(l, (size_t)*i, a->req->order);
+	*i = gplink_find(l, dn);
+	a->change->new_order = gplink_order(l, (size_t)*i);
+	a->change->order_changed = a->change->new_order != now;
+}
+
 static int edit_link(struct gplink *l, const struct gpo_domain_gpo *gpo, void *arg,
 		     bool *ret_change)
 {
@@ -161,28 +188,23 @@ static int edit_link(struct gplink *l, const struct gpo_domain_gpo *gpo, void *a
 		return 0;
 	}
 	if (i < 0) {
-		want = wanted_options(0, a->req);
-		/* the end of gPLink: where gpo-cep has always put new links (doc/domain.md) */
-		*ret_change = a->change->added = true;
-		a->change->new_options = want;
-		return gplink_insert(l, l->count, gpo->dn, want);
+		*ret_change = true;
+		return add_link(l, gpo, a);
 	}
+	move_link(l, gpo->dn, &i, a);
+	*ret_change = a->change->order_changed;
 	if (!l->entries[i].options_ok) {
 		/* options we cannot read are only changed when asked, and then set whole */
-		if (a->req->enforced == GPO_LINK_KEEP && a->req->disabled == GPO_LINK_KEEP) {
-			*ret_change = false;
+		if (a->req->enforced == GPO_LINK_KEEP && a->req->disabled == GPO_LINK_KEEP)
 			return 0;
-		}
 		want = wanted_options(0, a->req);
 	} else {
 		want = wanted_options(l->entries[i].options, a->req);
 		a->change->old_options = l->entries[i].options;
 	}
 	a->change->new_options = want;
-	if (l->entries[i].options_ok && want == l->entries[i].options) {
-		*ret_change = false;
+	if (l->entries[i].options_ok && want == l->entries[i].options)
 		return 0;
-	}
 	*ret_change = a->change->options_changed = true;
 	return gplink_set_options(l, (size_t)i, want);
 }
@@ -202,6 +224,7 @@ static void note_link(struct gpo_domain_gpo *gpo, const char *target,
 		} else {
 			gpo->links[i].options = c->new_options;
 			gpo->links[i].options_known = true;
+			gpo->links[i].order = c->new_order;
 		}
 		return;
 	}
@@ -213,7 +236,8 @@ static void note_link(struct gpo_domain_gpo *gpo, const char *target,
 	gpo->links = grown;
 	grown[gpo->n_links++] = (struct gpo_domain_link){ .dn = talloc_strdup(grown, target),
 							  .options = c->new_options,
-							  .options_known = true };
+							  .options_known = true,
+							  .order = c->new_order };
 }
 
 /* Check the target, then link or unlink with a compare-and-swap. */

@@ -253,3 +253,60 @@ int gpo_domain_set_permissions(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 {
 	return domain_write_dacl(mem_ctx, d, gpo, perms->sd, want, reterr);
 }
+
+int gpo_domain_gpo_creators(TALLOC_CTX *mem_ctx, struct gpo_domain *d, char ***ret_names,
+			    size_t *ret_count, struct gpo_error **reterr)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct gpo_sd *sd = NULL;
+	struct gpo_sid *sids = NULL;
+	char **names = NULL;
+	size_t n = 0, i;
+	int rc = domain_names(tmp, d, reterr);
+
+	if (rc == 0)
+		rc = domain_read_sd(tmp, d, domain_policies_dn(tmp, d), &sd, reterr);
+	if (rc == 0 && (gpo_perm_creators(tmp, sd, &sids, &n) != 0 ||
+			!(names = talloc_zero_array(tmp, char *, n + 1))))
+		rc = gpo_oom(tmp, reterr);
+	for (i = 0; rc == 0 && i < n; i++)
+		names[i] = trustee_name(names, d, &sids[i], reterr, &rc);
+	if (rc == 0) {
+		*ret_names = talloc_steal(mem_ctx, names);
+		*ret_count = n;
+	}
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
+	talloc_free(tmp);
+	return rc;
+}
+
+int gpo_domain_set_gpo_creator(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
+			       const struct gpo_sid *trustee, bool grant, bool *ret_changed,
+			       struct gpo_error **reterr)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	char *policies = domain_policies_dn(tmp, d);
+	struct gpo_sd *sd = NULL, *out = NULL;
+	uint8_t *bytes = NULL;
+	size_t len = 0;
+	bool changed = false;
+	int rc = domain_read_sd(tmp, d, policies, &sd, reterr);
+
+	if (rc == 0 && gpo_perm_edit_creator(tmp, sd, trustee, grant, &out, &changed) != 0)
+		rc = gpo_oom(tmp, reterr);
+	if (rc == 0 && changed && !domain_granted(d, sd, STD_WRITE_DAC, false))
+		rc = gpo_fail(tmp, reterr, GPO_EACCES, "%s may not change the permissions of %s "
+			      "(WRITE_DAC on it): nothing was changed",
+			      d->identity ? d->identity : "this account", policies);
+	if (rc == 0 && changed) {
+		out->owner = out->group = NULL;
+		rc = gpo_sd_encode(tmp, out, &bytes, &len) == 0
+			     ? ad_ldap_set_dacl(tmp, d->ldap, policies, bytes, len, reterr)
+			     : gpo_oom(tmp, reterr);
+	}
+	if (rc == 0)
+		*ret_changed = changed;
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
+	talloc_free(tmp);
+	return rc;
+}

@@ -318,3 +318,46 @@ size_t gplink_remove(struct gplink *l, const char *gpo_dn)
 	l->count = k;
 	return removed;
 }
+
+unsigned gplink_order(const struct gplink *l, size_t i)
+{
+	unsigned order = 1;
+	size_t k;
+
+	/* clients apply gPLink in string order, the last entry last: it wins */
+	for (k = i + 1; k < l->count; k++)
+		if (l->entries[k].is_link)
+			order++;
+	return order;
+}
+
+size_t gplink_position(const struct gplink *l, unsigned order)
+{
+	size_t links = 0, i, want;
+
+	for (i = 0; i < l->count; i++)
+		if (l->entries[i].is_link)
+			links++;
+	if (order == 0 || order > links + 1)
+		order = (unsigned)links + 1;
+	/* order 1 goes after every link; links + 1 before the first */
+	want = links - (order - 1);
+	for (i = 0; i < l->count; i++)
+		if (l->entries[i].is_link && want-- == 0)
+			return i;
+	return l->count;
+}
+
+int gplink_move(struct gplink *l, size_t i, unsigned order)
+{
+	struct gplink_entry e = l->entries[i];
+	size_t pos;
+
+	memmove(&l->entries[i], &l->entries[i + 1], (l->count - i - 1) * sizeof(e));
+	l->count--;
+	pos = gplink_position(l, order);
+	memmove(&l->entries[pos + 1], &l->entries[pos], (l->count - pos) * sizeof(e));
+	l->entries[pos] = e;
+	l->count++;
+	return 0;
+}

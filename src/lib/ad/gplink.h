@@ -52,6 +52,23 @@ int gplink_set_options(struct gplink *l, size_t i, uint32_t options);
 /* Remove every entry linking `gpo_dn`; the number removed. */
 size_t gplink_remove(struct gplink *l, const char *gpo_dn);
 
+/*
+ * GPMC's Link Order of entry i: 1 for the last link entry of the value
+ * (clients apply gPLink in string order, so the last one wins), counting up
+ * towards the first.
+ */
+unsigned gplink_order(const struct gplink *l, size_t i);
+
+/*
+ * Where a link of Link Order `order` goes: before the link entry that now
+ * has that order, or after the last one for order 1.  0, or more than the
+ * links there are plus one: the lowest precedence, before the first link.
+ */
+size_t gplink_position(const struct gplink *l, unsigned order);
+
+/* Move entry i, its text unchanged, to Link Order `order` (as gplink_position). */
+int gplink_move(struct gplink *l, size_t i, unsigned order);
+
 /* gpo_dn_equal() and gpo_dn_valid() are public: gpo-cep/domain.h */
 
 #endif

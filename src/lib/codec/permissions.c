@@ -227,6 +227,10 @@ static void plan_change(struct change *c, const struct gpo_sid *t, enum gpo_perm
 	*c = (struct change){ 0 };
 	if (op == GPO_PERM_REVOKE) {
 		c->remove = LEVEL_KINDS | BIT(K_APPLY) | BIT(K_DENY_APPLY);
+	} else if (op == GPO_PERM_REVOKE_APPLY) {
+		c->remove = BIT(K_APPLY);
+	} else if (op == GPO_PERM_REVOKE_DENY) {
+		c->remove = BIT(K_DENY_APPLY);
 	} else if (op == GPO_PERM_DENY_APPLY) {
 		if (!(have & BIT(K_DENY_APPLY)))
 			c->add[c->n_add++] = make_ace(GPO_ACE_DENIED_OBJECT,
@@ -582,4 +586,192 @@ int gpo_perm_check(TALLOC_CTX *mem_ctx, const struct gpo_sd *sd, const struct gp
 oom:
 	talloc_free(tmp);
 	return GPO_ENOMEM;
+}
+
+/* f30e3bc2-9ff0-11d1-b603-0000f80367c1, groupPolicyContainer's schemaIDGUID, on the wire */
+static const uint8_t gpc_class[16] = { 0xc2, 0x3b, 0x0e, 0xf3, 0xf0, 0x9f, 0xd1, 0x11,
+				       0xb6, 0x03, 0x00, 0x00, 0xf8, 0x03, 0x67, 0xc1 };
+
+static bool creates_gpos(const struct gpo_ace *a)
+{
+	bool object = a->type == GPO_ACE_ALLOWED_OBJECT && (a->object_flags & 1);
+
+	if (a->flags & GPO_ACE_INHERIT_ONLY || !(a->mask & 0x1u))
+		return false;
+	if (a->type == GPO_ACE_ALLOWED)
+		return true;
+	return object && memcmp(a->object_type, gpc_class, 16) == 0;
+}
+
+static bool is_creator_entry(const struct gpo_ace *a, const struct gpo_sid *t)
+{
+	return a->type == GPO_ACE_ALLOWED_OBJECT && a->flags == 0 && a->mask == 0x1u &&
+	       a->object_flags == 1 && memcmp(a->object_type, gpc_class, 16) == 0 &&
+	       gpo_sid_equal(&a->trustee, t);
+}
+
+int gpo_perm_creators(TALLOC_CTX *mem_ctx, const struct gpo_sd *sd, struct gpo_sid **ret_sids,
+		      size_t *ret_count)
+{
+	struct gpo_sid *sids = talloc_zero_array(mem_ctx, struct gpo_sid, sd->n_aces + 1);
+	size_t n = 0, i, k;
+
+	if (sids == NULL)
+		return GPO_ENOMEM;
+	for (i = 0; i < sd->n_aces; i++) {
+		if (!creates_gpos(&sd->aces[i]))
+			continue;
+		for (k = 0; k < n && !gpo_sid_equal(&sids[k], &sd->aces[i].trustee); k++)
+			;
+		if (k == n)
+			sids[n++] = sd->aces[i].trustee;
+	}
+	*ret_sids = sids;
+	*ret_count = n;
+	return 0;
+}
+
+int gpo_perm_edit_creator(TALLOC_CTX *mem_ctx, const struct gpo_sd *sd,
+			  const struct gpo_sid *trustee, bool grant, struct gpo_sd **ret_sd,
+			  bool *ret_changed)
+{
+	struct gpo_sd *out = talloc_memdup(mem_ctx, sd, sizeof(*sd));
+	struct gpo_ace entry = { .type = GPO_ACE_ALLOWED_OBJECT, .mask = 0x1u, .object_flags = 1,
+				 .trustee = *trustee };
+	size_t i, n = 0;
+	bool had = false;
+
+	if (out == NULL || !(out->aces = talloc_array(out, struct gpo_ace, sd->n_aces + 1))) {
+		talloc_free(out);
+		return GPO_ENOMEM;
+	}
+	memcpy(entry.object_type, gpc_class, 16);
+	for (i = 0; i < sd->n_aces; i++) {
+		if (is_creator_entry(&sd->aces[i], trustee) && explicit(&sd->aces[i])) {
+			had = true;
+			if (!grant)
+				continue;
+		}
+		out->aces[n++] = sd->aces[i];
+	}
+	if (grant && !had)
+		insert(out->aces, &n, &entry);
+	out->n_aces = n;
+	*ret_changed = grant != had;
+	*ret_sd = out;
+	return 0;
+}
+
+static bool listed(const struct gpo_sid *list, size_t n, const struct gpo_sid *sid)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (gpo_sid_equal(&list[i], sid))
+			return true;
+	return false;
+}
+
+/* One change on *sd, kept on `mem_ctx`; *changed accumulates. */
+static int step(TALLOC_CTX *mem_ctx, struct gpo_sd **sd, const struct gpo_sid *t,
+		enum gpo_perm_op op, enum gpo_perm_level level, bool *changed)
+{
+	struct gpo_sd *next = NULL;
+	bool c = false;
+	int rc = gpo_perm_edit(mem_ctx, *sd, t, op, level, &next, &c);
+
+	if (rc == 0) {
+		*sd = next;
+		*changed |= c;
+	}
+	return rc;
+}
+
+/* How far a trustee's GPMC level reads and edits: Apply counts as Read. */
+static int rank(enum gpo_perm_level level)
+{
+	return level == GPO_PERM_APPLY ? GPO_PERM_READ : (int)level;
+}
+
+/* Who has Apply (or a deny) that the file does not name: it goes. */
+static int drop_unlisted(TALLOC_CTX *mem_ctx, struct gpo_sd **sd, const struct gpo_perm_wanted *w,
+			 bool *changed)
+{
+	struct gpo_perm_trustee *t = NULL;
+	size_t n = 0, i;
+	int rc = gpo_perm_read(mem_ctx, *sd, &t, &n);
+
+	for (i = 0; rc == 0 && i < n; i++) {
+		if (t[i].apply && !listed(w->apply_to, w->n_apply_to, &t[i].sid))
+			rc = step(mem_ctx, sd, &t[i].sid, GPO_PERM_REVOKE_APPLY, GPO_PERM_NONE,
+				  changed);
+		if (rc == 0 && w->deny_given && t[i].deny_apply &&
+		    !listed(w->deny_apply, w->n_deny_apply, &t[i].sid))
+			rc = step(mem_ctx, sd, &t[i].sid, GPO_PERM_REVOKE_DENY, GPO_PERM_NONE,
+				  changed);
+	}
+	return rc;
+}
+
+/* Each at_least trustee up to its level, never down. */
+static int raise_levels(TALLOC_CTX *mem_ctx, struct gpo_sd **sd, const struct gpo_perm_wanted *w,
+			bool *changed)
+{
+	static const enum gpo_perm_level levels[3] = { GPO_PERM_READ, GPO_PERM_EDIT,
+						       GPO_PERM_EDIT_SECURITY };
+	size_t k, i, j;
+	int rc = 0;
+
+	for (k = 0; rc == 0 && k < 3; k++) {
+		for (i = 0; rc == 0 && i < w->n_at_least[k]; i++) {
+			struct gpo_perm_trustee *t = NULL;
+			size_t n = 0;
+			int have = GPO_PERM_NONE;
+
+			rc = gpo_perm_read(mem_ctx, *sd, &t, &n);
+			for (j = 0; rc == 0 && j < n; j++)
+				if (gpo_sid_equal(&t[j].sid, &w->at_least[k][i]))
+					have = rank(t[j].gpmc);
+			if (rc == 0 && have < (int)levels[k])
+				rc = step(mem_ctx, sd, &w->at_least[k][i], GPO_PERM_GRANT,
+					  levels[k], changed);
+		}
+	}
+	return rc;
+}
+
+int gpo_perm_make(TALLOC_CTX *mem_ctx, const struct gpo_sd *sd, const struct gpo_perm_wanted *w,
+		  struct gpo_sd **ret_sd, bool *ret_changed)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct gpo_sd *cur = discard_const(sd);
+	bool changed = false;
+	size_t i;
+	int rc = tmp ? drop_unlisted(tmp, &cur, w, &changed) : GPO_ENOMEM;
+
+	for (i = 0; rc == 0 && i < w->n_apply_to; i++)
+		rc = step(tmp, &cur, &w->apply_to[i], GPO_PERM_GRANT, GPO_PERM_APPLY, &changed);
+	for (i = 0; rc == 0 && w->deny_given && i < w->n_deny_apply; i++)
+		rc = step(tmp, &cur, &w->deny_apply[i], GPO_PERM_DENY_APPLY, GPO_PERM_NONE,
+			  &changed);
+	if (rc == 0)
+		rc = raise_levels(tmp, &cur, w, &changed);
+	if (rc == 0) {
+		struct gpo_sd *out = talloc_memdup(mem_ctx, cur, sizeof(*cur));
+
+		if (out == NULL || (cur->n_aces && !(out->aces = talloc_memdup(
+				out, cur->aces, cur->n_aces * sizeof(*cur->aces))))) {
+			talloc_free(out);
+			rc = GPO_ENOMEM;
+		} else {
+			/* steps may undo each other: what counts is the result */
+			changed = out->n_aces != sd->n_aces;
+			for (i = 0; !changed && i < out->n_aces; i++)
+				changed = !ace_same(&out->aces[i], &sd->aces[i]);
+			*ret_sd = out;
+			*ret_changed = changed;
+		}
+	}
+	talloc_free(tmp);
+	return rc;
 }

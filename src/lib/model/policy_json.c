@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <json-c/json.h>
 
@@ -813,11 +814,84 @@ static int parse_root(const char *text, size_t len, struct gpo_diags *diags,
 	return 0;
 }
 
+static const char *const perm_list_names[GPO_CEP_PERM_LISTS] = {
+	"apply_to", "deny_apply", "read", "edit", "edit_delete_modify_security",
+};
+
+const char *gpo_cep_perm_list_name(enum gpo_cep_perm_list list)
+{
+	return (unsigned)list < GPO_CEP_PERM_LISTS ? perm_list_names[list] : "";
+}
+
+/* One list of trustees: names people read, so no control characters. */
+static void load_trustees(struct loader *l, json_object *o, const char *ptr,
+			  struct gpo_cep_permissions *p, enum gpo_cep_perm_list k)
+{
+	const char *key = perm_list_names[k];
+	char *at = ptr_join(l, ptr, key);
+	bool present;
+	json_object *v = member(o, key, &present);
+	size_t i, n;
+
+	if (!present)
+		return;
+	if (!json_object_is_type(v, json_type_array)) {
+		report(l, "type", at, "expected an array of trustees (\"DOMAIN\\\\group\", "
+		       "\"group@realm\" or a SID), got %s", json_kind(v));
+		return;
+	}
+	n = json_object_array_length(v);
+	p->given[k] = true;
+	p->trustees[k] = talloc_zero_array(p, char *, n + 1);
+	if (p->trustees[k] == NULL) {
+		l->rc = GPO_ENOMEM;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		json_object *item = json_object_array_get_idx(v, i);
+		char *index = talloc_asprintf(l->mem, "%zu", i);
+		json_object *wrap = json_object_new_object();
+
+		/* get_name reads a member: wrap the item so that its pointer is at/i */
+		json_object_object_add(wrap, index, json_object_get(item));
+		p->trustees[k][p->n[k]] = get_name(l, wrap, at, index, GPO_CEP_NAME_MAX, p);
+		if (p->trustees[k][p->n[k]] != NULL)
+			p->n[k]++;
+		json_object_put(wrap);
+	}
+}
+
+static struct gpo_cep_permissions *load_permissions(struct loader *l, json_object *o)
+{
+	static const char *const keys[] = { "apply_to", "deny_apply", "read", "edit",
+					    "edit_delete_modify_security", NULL };
+	struct gpo_cep_permissions *p = talloc_zero(l->mem, struct gpo_cep_permissions);
+	size_t k, i, j;
+
+	if (p == NULL) {
+		l->rc = GPO_ENOMEM;
+		return NULL;
+	}
+	check_keys(l, o, "/permissions", keys);
+	for (k = 0; k < GPO_CEP_PERM_LISTS; k++)
+		load_trustees(l, o, "/permissions", p, k);
+	/* allowed and denied at once: the deny would win, and the file contradict itself */
+	for (i = 0; i < p->n[GPO_CEP_PERM_APPLY_TO]; i++)
+		for (j = 0; j < p->n[GPO_CEP_PERM_DENY_APPLY]; j++)
+			if (strcasecmp(p->trustees[GPO_CEP_PERM_APPLY_TO][i],
+				       p->trustees[GPO_CEP_PERM_DENY_APPLY][j]) == 0)
+				report(l, "permissions", talloc_asprintf(l->mem,
+				       "/permissions/deny_apply/%zu", j),
+				       "'%s' is also in apply_to: a trustee is either filtered "
+				       "in or denied", p->trustees[GPO_CEP_PERM_DENY_APPLY][j]);
+	return p;
+}
+
 /* The policy object's members: version, $schema, name and the two scopes. */
 static void load_policy(struct loader *l, json_object *root, struct gpo_cep_policy *policy)
 {
 	static const char *const keys[] = { "$schema", "version", "name", "computer",
-					    "user", NULL };
+					    "user", "permissions", NULL };
 	json_object *v;
 	bool present;
 	int k;
@@ -832,6 +906,12 @@ static void load_policy(struct loader *l, json_object *root, struct gpo_cep_poli
 		report(l, "type", "/$schema", "expected a string, got %s", json_kind(v));
 	/* AD's displayName holds at most 256 characters */
 	policy->name = get_name(l, root, "", "name", GPO_CEP_NAME_MAX, policy);
+	v = get_object(l, root, "", "permissions", &present);
+	if (v != NULL)
+		policy->permissions = load_permissions(l, v);
+	else if (present && member(root, "permissions", &present) == NULL)
+		report(l, "type", "/permissions", "expected an object, got null (leave it out "
+		       "to keep the GPO's permissions)");
 	for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++) {
 		v = get_object(l, root, "", gpo_cep_scope_name(k), &present);
 		if (v != NULL)
@@ -962,6 +1042,24 @@ static json_object *scope_json(const struct gpo_cep_scope *s)
 	return o;
 }
 
+static json_object *permissions_json(const struct gpo_cep_permissions *p)
+{
+	json_object *o = json_object_new_object();
+	size_t k, i;
+
+	for (k = 0; o != NULL && k < GPO_CEP_PERM_LISTS; k++) {
+		json_object *list;
+
+		if (!p->given[k])
+			continue;
+		list = json_object_new_array();
+		for (i = 0; list != NULL && i < p->n[k]; i++)
+			json_object_array_add(list, json_object_new_string(p->trustees[k][i]));
+		json_object_object_add(o, perm_list_names[k], list);
+	}
+	return o;
+}
+
 int gpo_cep_policy_to_json(TALLOC_CTX *mem_ctx, const struct gpo_cep_policy *policy,
 			   char **ret_text, struct gpo_error **reterr)
 {
@@ -978,6 +1076,8 @@ int gpo_cep_policy_to_json(TALLOC_CTX *mem_ctx, const struct gpo_cep_policy *pol
 	for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++)
 		if (policy->scopes[k] != NULL)
 			rc |= add(root, gpo_cep_scope_name(k), scope_json(policy->scopes[k]));
+	if (policy->permissions != NULL)
+		rc |= add(root, "permissions", permissions_json(policy->permissions));
 	s = rc == 0 ? json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
 								   JSON_C_TO_STRING_SPACED |
 								   JSON_C_TO_STRING_NOSLASHESCAPE)

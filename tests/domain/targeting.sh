@@ -1,0 +1,231 @@
+#!/bin/bash
+# Security filtering, delegation and link order on the lab DC, proved with
+# Samba's own code: libgpo's ads_get_gpo_list (the client's Apply Group
+# Policy and Read check, and the order it applies GPOs in), Samba's
+# access_check and SDDL writer, samba-tool gpo aclcheck.  gpo_access.py
+# holds the Python side.
+set -u
+umask 077
+GPO_CEP=${GPO_CEP:?} ; SRC=${SOURCE_ROOT:-.}
+work=$(mktemp -d)
+. "$SRC/tests/lib.sh"
+need_lab
+trap 'rm -rf "$work"' EXIT
+lab_tools
+tag=$$-$RANDOM
+ou="OU=targeting-$tag,$LAB_BASE_DN"
+group="Web Servers $tag"
+access() { env LAB_DOMAIN="$LAB_DOMAIN" /usr/bin/python3 "$SRC/tests/domain/gpo_access.py" "$@"; }
+# libgpo needs the DC by name: the lab's hosts and resolv.conf, its krb5.conf
+in_lab_ns() { unshare -m -- sh -c 'mount --bind "$LAB_HOSTS_FILE" /etc/hosts &&
+	mount --bind "$LAB_RESOLV_CONF" /etc/resolv.conf && exec "$@"' sh "$@"; }
+applied_to() { # USER: the GUIDs Samba's client applies to USER, in its order
+	in_lab_ns env KRB5_CONFIG="$LAB_KRB5_CONFIG" KRB5CCNAME="FILE:$work/list.ccache" \
+		LAB_DOMAIN="$LAB_DOMAIN" /usr/bin/python3 "$SRC/tests/domain/gpo_access.py" list "$1" |
+		awk '{print $1}'
+}
+gets() { applied_to "$1" | grep -qx "$2"; }      # USER GUID
+misses() { ! applied_to "$1" | grep -qx "$2"; }  # USER GUID
+gpo_guid() { ldap -b "CN=Policies,CN=System,$LAB_BASE_DN" -s one "(displayName=$1)" cn | sed -n 's/^cn: //p'; }
+aclcheck_clean() { # GUID: samba-tool gpo aclcheck has nothing to say about it
+	samba_tool gpo aclcheck > "$work/aclcheck" 2>&1
+	! grep -q "$1" "$work/aclcheck"
+}
+has_entries() { # GUID SDDL-ENTRY...: the container holds each, compared as Samba writes SDDL
+	local g=$1; shift
+	access dacl "$g" > "$work/dacl" && access norm "$@" > "$work/want" &&
+		sort "$work/dacl" > "$work/dacl.sorted" && sort "$work/want" |
+		comm -23 - "$work/dacl.sorted" | (! grep .)
+}
+lacks_entry() { access dacl "$1" > "$work/dacl" && ! grep -qxF "$(access norm "$2")" "$work/dacl"; }
+uchanged() { ldap -b "CN=$1,CN=Policies,CN=System,$LAB_BASE_DN" -s base uSNChanged | sed -n 's/^uSNChanged: //p'; }
+
+samba_tool ou create "$ou" >/dev/null 2>&1
+samba_tool group add "$group" >/dev/null 2>&1
+pw=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')Aa1!
+for u in in out; do
+	samba-tool user create "tg-$u-$$" "$pw" --userou="OU=targeting-$tag" -H "$LAB_SAM_LDB" \
+		-s "$LAB_DC_CONF" >/dev/null 2>&1
+done
+samba_tool group addmembers "$group" "tg-in-$$" >/dev/null 2>&1
+member=tg-in-$$ ; other=tg-out-$$
+apply_guid=edacfd8f-ffb3-11d1-b41d-00a0c968f939
+
+# --- a new GPO: GPMC's levels, applied to everyone ---------------------------
+sed "s/\"name\": \"[^\"]*\"/\"name\": \"targeting $tag\"/" "$SRC/templates/kerberos.json" > "$work/a.json"
+expect 0 "create a GPO linked to an OU" -- "$GPO_CEP" create "${AUTH[@]}" --link "$ou" "$work/a.json"
+guid=$(gpo_guid "targeting $tag")
+expect 0 "permissions --json" -- "$GPO_CEP" permissions "${AUTH[@]}" --gpo "$guid" --json
+check "  Authenticated Users: apply; Domain Admins: edit-security; no problem" /usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))["permissions"]
+t = {x["sid"]: x for x in d["trustees"]}
+assert t["S-1-5-11"]["level"] == "apply" and t["S-1-5-11"]["apply"], t["S-1-5-11"]
+da = [x for x in d["trustees"] if x["name"].endswith("\\Domain Admins")][0]
+assert da["level"] == "edit-security", da
+assert t["S-1-3-0"]["level"] == "custom" and t["S-1-3-0"]["custom_entries"], t["S-1-3-0"]
+assert d["problems"] == [], d
+' "$work/out"
+check "Samba's client applies it to a user in the OU" gets "$member" "$guid"
+check "  and to the other one" gets "$other" "$guid"
+
+# --- security filtering: the group, Authenticated Users kept reading --------
+expect 4 "--dry-run of filtering to the group" -- "$GPO_CEP" permissions "${AUTH[@]}" --gpo "$guid" \
+	--grant apply "$LAB_DOMAIN\\$group" --grant read "Authenticated Users" --dry-run
+grep_in out "would change $LAB_DOMAIN\\\\$group: None -> Read, Apply" "  says what would change"
+check "  and changes nothing" gets "$other" "$guid"
+usn=$(uchanged "$guid")
+expect 0 "filter to the group (GPMC's Add in the Scope tab, AU down to Read)" -- \
+	"$GPO_CEP" permissions "${AUTH[@]}" --gpo "$guid" --grant apply "$LAB_DOMAIN\\$group" --grant read AU
+gsid=$("$GPO_CEP" permissions "${AUTH[@]}" --gpo "$guid" --json | /usr/bin/python3 -c 'import json, sys
+print([t["sid"] for t in json.load(sys.stdin)["permissions"]["trustees"] if t["name"].endswith(sys.argv[1])][0])' "$group")
+check "the container holds GPMC's pair for the group, as Samba writes SDDL" \
+	has_entries "$guid" "(A;CI;LCRPLORC;;;$gsid)" "(OA;CI;CR;$apply_guid;;$gsid)" "(A;CI;LCRPLORC;;;AU)"
+check "  and Authenticated Users no longer has Apply" lacks_entry "$guid" "(OA;CI;CR;$apply_guid;;AU)"
+check "  GPMC's other entries kept" has_entries "$guid" "(A;CI;LCRPLORC;;;ED)" \
+	"(A;CI;CCDCLCSWRPWPDTLOSDRCWDWO;;;DA)" "(A;CI;CCDCLCSWRPWPDTLOSDRCWDWO;;;EA)" \
+	"(A;CI;CCDCLCSWRPWPDTLOSDRCWDWO;;;SY)" "(A;CIIO;CCDCLCSWRPWPDTLOSDRCWDWO;;;CO)"
+check "Samba's client applies it to the group's member" gets "$member" "$guid"
+check "  and no longer to the user outside the group" misses "$other" "$guid"
+check "the user outside (and so a computer) may still read it (MS16-072)" \
+	test "$(access read "$other" "$guid")" = yes
+check "samba-tool gpo aclcheck passes" aclcheck_clean "$guid"
+expect 0 "acl: the SYSVOL ACL follows the container" -- "$GPO_CEP" acl "${AUTH[@]}" --gpo "$guid"
+usn=$(uchanged "$guid")
+expect 0 "the same again" -- "$GPO_CEP" permissions "${AUTH[@]}" --gpo "$guid" \
+	--grant apply "$group@$LAB_REALM" --grant read "NT AUTHORITY\\Authenticated Users"
+grep_in out "nothing to change" "  says there is nothing to change"
+check "  and writes nothing (uSNChanged unchanged)" test "$(uchanged "$guid")" = "$usn"
+
+# --- deny ----------------------------------------------------------------------
+expect 0 "deny the group Apply" -- "$GPO_CEP" permissions "${AUTH[@]}" --gpo "$guid" \
+	--deny-apply "$LAB_DOMAIN\\$group" --force
+check "  GPMC's deny entry" has_entries "$guid" "(OD;CI;CR;$apply_guid;;$gsid)"
+check "  Samba's client no longer applies it to the member" misses "$member" "$guid"
+check "  samba-tool gpo aclcheck passes" aclcheck_clean "$guid"
+expect 0 "apply again ends the deny" -- "$GPO_CEP" permissions "${AUTH[@]}" --gpo "$guid" \
+	--grant apply "$gsid"
+check "  the member gets it again" gets "$member" "$guid"
+check "  the deny is gone" lacks_entry "$guid" "(OD;CI;CR;$apply_guid;;$gsid)"
+
+# --- guards: refused means nothing changed -------------------------------------
+usn=$(uchanged "$guid")
+expect 1 "revoking Authenticated Users' Read (the MS16-072 trap)" -- \
+	"$GPO_CEP" permissions "${AUTH[@]}" --gpo "$guid" --revoke "Authenticated Users"
+grep_in err "MS16-072" "  says why"
+grep_in err "nothing was changed" "  and that nothing was changed"
+expect 1 "revoking the only Apply" -- "$GPO_CEP" permissions "${AUTH[@]}" --gpo "$guid" \
+	--revoke "$LAB_DOMAIN\\$group"
+grep_in err "applies to nobody" "  says why"
+check "  neither wrote anything" test "$(uchanged "$guid")" = "$usn"
+expect 1 "an unknown trustee" -- "$GPO_CEP" permissions "${AUTH[@]}" --gpo "$guid" --grant apply "Web Servers $$"
+grep_in err "similar names: .*$group" "  suggests similar names"
+expect 2 "a trustee of another domain" -- "$GPO_CEP" permissions "${AUTH[@]}" --gpo "$guid" \
+	--grant apply "OTHER\\$group"
+expect 2 "an unknown level" -- "$GPO_CEP" permissions "${AUTH[@]}" --gpo "$guid" --grant owner AU
+check "  nothing written by any of them" test "$(uchanged "$guid")" = "$usn"
+expect 0 "--force makes the change anyway" -- "$GPO_CEP" permissions "${AUTH[@]}" --gpo "$guid" \
+	--revoke "Authenticated Users" --force
+expect 0 "list --json" -- "$GPO_CEP" list "${AUTH[@]}" --json
+check "  flags the GPO: no-computer-read" /usr/bin/python3 -c '
+import json, sys
+g = {g["guid"]: g for g in json.load(open(sys.argv[1]))}[sys.argv[2]]
+assert g["permission_problems"] == ["no-computer-read"] and "MS16-072" in g["problems"], g
+' "$work/out" "$guid"
+expect 0 "list" -- "$GPO_CEP" list "${AUTH[@]}"
+grep_in out "note: .*MS16-072" "  says so in text"
+expect 0 "permissions shows the problem" -- "$GPO_CEP" permissions "${AUTH[@]}" --gpo "$guid"
+grep_in out "problem: .*Domain Computers may read" "  in words"
+expect 0 "Authenticated Users reading again" -- "$GPO_CEP" permissions "${AUTH[@]}" --gpo "$guid" \
+	--grant read "Authenticated Users"
+
+# --- delegation -------------------------------------------------------------------
+expect 0 "delegate Edit settings to the group" -- "$GPO_CEP" permissions "${AUTH[@]}" --gpo "$guid" \
+	--grant edit "$LAB_DOMAIN\\$group"
+check "  GPMC's Edit entry, Apply kept" has_entries "$guid" "(A;CI;CCDCLCSWRPWPLORC;;;$gsid)" \
+	"(OA;CI;CR;$apply_guid;;$gsid)"
+check "  the Read entry replaced" lacks_entry "$guid" "(A;CI;LCRPLORC;;;$gsid)"
+check "  the member still gets it" gets "$member" "$guid"
+expect 0 "the member edits the GPO" -- "$GPO_CEP" update --domain "$LAB_REALM" --dc "$LAB_IP" \
+	-U "$LAB_DOMAIN\\$member" --password-file <(printf '%s\n' "$pw") --ca-file "$LAB_CA_CERT" \
+	--smb-conf "$LAB_CLIENT_CONF" --gpo "$guid" "$work/a.json"
+check "samba-tool gpo aclcheck passes" aclcheck_clean "$guid"
+
+# --- link order: what Samba's client applies last wins ----------------------------
+for x in two three; do
+	sed "s/\"name\": \"[^\"]*\"/\"name\": \"targeting $tag $x\"/" "$SRC/templates/kerberos.json" > "$work/$x.json"
+	"$GPO_CEP" create "${AUTH[@]}" --link "$ou" "$work/$x.json" >/dev/null 2>&1
+done
+g2=$(gpo_guid "targeting $tag two"); g3=$(gpo_guid "targeting $tag three")
+ldap -b "$ou" -s base gPLink | sed -n 's/^gPLink: //p' > "$work/gplink"
+check "new links go first in gPLink (the lowest precedence)" \
+	grep -q "^\[LDAP://CN=$g3,[^]]*\]\[LDAP://CN=$g2,[^]]*\]\[LDAP://CN=$guid," "$work/gplink"
+applied_to "$other" | grep -x -e "$guid" -e "$g2" -e "$g3" | tr '\n' ' ' > "$work/order"
+check "Samba's client applies the OU's GPOs in gPLink order, the first created last" \
+	test "$(cat "$work/order")" = "$g3 $g2 "
+expect 0 "list --json gives each link's order" -- "$GPO_CEP" list "${AUTH[@]}" --json
+check "  1 for the first created, 3 for the last" /usr/bin/python3 -c '
+import json, sys
+d = {g["guid"]: g for g in json.load(open(sys.argv[1]))}
+order = lambda g: [l["order"] for l in d[g]["links"] if l["dn"].lower() == sys.argv[2].lower()]
+assert order(sys.argv[3]) == [1] and order(sys.argv[4]) == [2] and order(sys.argv[5]) == [3], d
+' "$work/out" "$ou" "$guid" "$g2" "$g3"
+expect 0 "link --order 1 moves the last created to the highest precedence" -- \
+	"$GPO_CEP" link "${AUTH[@]}" --gpo "$g3" --target "$ou" --order 1
+grep_in out "moved from link order 3 to 1" "  says so"
+applied_to "$member" | grep -x -e "$guid" -e "$g2" -e "$g3" | tr '\n' ' ' > "$work/order"
+check "  Samba's client now applies it last" test "$(cat "$work/order")" = "$g2 $guid $g3 "
+expect 0 "the same again" -- "$GPO_CEP" link "${AUTH[@]}" --gpo "$g3" --target "$ou" --order 1
+grep_in out "link order 1: no change" "  no change"
+sed "s/\"name\": \"[^\"]*\"/\"name\": \"targeting $tag four\"/" "$SRC/templates/kerberos.json" > "$work/four.json"
+expect 0 "create --order 2" -- "$GPO_CEP" create "${AUTH[@]}" --link "$ou" --order 2 "$work/four.json"
+g4=$(gpo_guid "targeting $tag four")
+applied_to "$member" | grep -x -e "$guid" -e "$g2" -e "$g3" -e "$g4" | tr '\n' ' ' > "$work/order"
+check "  it is applied just before the one at order 1" test "$(cat "$work/order")" = "$g2 $guid $g4 $g3 "
+expect 2 "--order 0 is refused" -- "$GPO_CEP" link "${AUTH[@]}" --gpo "$g3" --target "$ou" --order 0
+
+# --- delegating GPO creation: a service account from a keytab, no password ------
+svc=tg-svc-$$
+samba-tool user create "$svc" "$pw" -H "$LAB_SAM_LDB" -s "$LAB_DC_CONF" >/dev/null 2>&1
+samba_tool group addmembers "Group Policy Creator Owners" "$svc" >/dev/null 2>&1
+samba-tool domain exportkeytab "$work/svc.keytab" --principal="$svc@$LAB_REALM" -s "$LAB_DC_CONF" >/dev/null 2>&1
+as_svc() { in_lab_ns env KRB5_CONFIG="$LAB_KRB5_CONFIG" KRB5CCNAME="FILE:$work/svc.ccache" \
+	KRB5_CLIENT_KTNAME="$work/svc.keytab" "$GPO_CEP" "$@" --domain "$LAB_REALM" --kerberos \
+	--smb-conf "$LAB_CLIENT_CONF"; }
+creators() { "$GPO_CEP" permissions "${AUTH[@]}" --json | /usr/bin/python3 -c 'import json, sys
+print("\n".join(json.load(sys.stdin)["gpo_creators"]))'; }
+gpco="$LAB_DOMAIN\Group Policy Creator Owners"
+creators > "$work/creators.before"
+"$GPO_CEP" permissions "${AUTH[@]}" --revoke-create-gpos "$gpco" >/dev/null 2>&1
+sed "s/\"name\": \"[^\"]*\"/\"name\": \"targeting $tag svc\"/" "$SRC/templates/kerberos.json" > "$work/svc.json"
+expect 1 "create by a Group Policy Creator Owners member before the grant (Samba provisions none)" -- \
+	as_svc create "$work/svc.json"
+grep_in err "lacks the right to create groupPolicyContainer objects (CreateChild)" "  names the missing right"
+grep_in err "gpo-cep permissions --domain .* --create-gpos GROUP" "  and the command that grants it"
+check "  nothing was created" test -z "$(gpo_guid "targeting $tag svc")"
+expect 0 "permissions --create-gpos 'Group Policy Creator Owners'" -- \
+	"$GPO_CEP" permissions "${AUTH[@]}" --create-gpos "$gpco"
+grep_in out "Group Policy Creator Owners may now create GPOs" "  says so"
+samba_tool dsacl get --objectdn="CN=Policies,CN=System,$LAB_BASE_DN" > "$work/policies.sddl" 2>&1
+grep_in policies.sddl "(OA;;CC;f30e3bc2-9ff0-11d1-b603-0000f80367c1;;PA)" "  Windows' entry on CN=Policies, as samba-tool shows it"
+expect 0 "  the same again" -- "$GPO_CEP" permissions "${AUTH[@]}" --create-gpos PA
+grep_in out "already may create GPOs: no change" "  changes nothing"
+expect 0 "the service account creates a GPO, Kerberos from its keytab" -- as_svc create "$work/svc.json"
+sg=$(gpo_guid "targeting $tag svc")
+check "  samba-tool gpo aclcheck passes" aclcheck_clean "$sg"
+expect 0 "  acl: in sync" -- "$GPO_CEP" acl "${AUTH[@]}" --gpo "$sg"
+sed -i 's/"cost": 50/"cost": 41/' "$work/svc.json"
+expect 0 "  and updates it" -- as_svc update "$work/svc.json"
+expect 1 "  but not another's" -- as_svc update --gpo "$guid" "$work/svc.json"
+grep_in err "lacks the right to write 'versionNumber'" "  the right named"
+expect 1 "  nor deletes another's" -- as_svc delete --gpo "$guid"
+expect 0 "  it deletes its own" -- as_svc delete --gpo "$sg"
+expect 0 "--revoke-create-gpos" -- "$GPO_CEP" permissions "${AUTH[@]}" --revoke-create-gpos "$gpco"
+grep_in out "may no longer create GPOs" "  says so"
+grep -qxF "$gpco" "$work/creators.before" &&
+	"$GPO_CEP" permissions "${AUTH[@]}" --create-gpos "$gpco" >/dev/null 2>&1
+creators > "$work/creators.after"
+check "who may create GPOs is as it was before the test" \
+	sh -c 'sort "$1" > "$1.s"; sort "$2" > "$2.s"; cmp "$1.s" "$2.s"' sh "$work/creators.before" "$work/creators.after"
+for g in "$guid" "$g2" "$g3" "$g4"; do "$GPO_CEP" delete "${AUTH[@]}" --gpo "$g" >/dev/null 2>&1; done
+done_testing
