@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli_domain.h"
+#include "cli_perm.h"
 #include "cli_probe.h"
 
 static const struct cli_opt create_opts[] = {
@@ -35,6 +36,7 @@ struct create_args {
 	const char *name, **links;
 	size_t n_links;
 	bool json, dry_run;
+	struct cli_perm_policy *perms; /* the policy's "permissions", resolved; NULL: none */
 };
 
 static int take_option(void *ctx, int id, const char *value)
@@ -125,6 +127,8 @@ static void print_dry_run(TALLOC_CTX *mem, const struct create_args *a, struct g
 		       "it is created)\n", cli_safe(mem, a->name), gpo_domain_dc(dom),
 		       (unsigned long)r->version);
 		cli_print_render(r);
+		if (a->perms != NULL)
+			cli_perm_policy_preview(mem, a->perms, NULL);
 		for (i = 0; i < a->n_links; i++)
 			printf("would link to %s\n", cli_safe(mem, a->links[i]));
 		return;
@@ -146,6 +150,8 @@ static void print_dry_run(TALLOC_CTX *mem, const struct create_args *a, struct g
 		json_object_array_add(links, l);
 	}
 	json_object_object_add(doc, "links", links);
+	if (a->perms != NULL)
+		cli_perm_policy_preview(mem, a->perms, doc);
 	json_object_object_add(doc, "findings", cli_diags_json(diags));
 	cli_print_json(doc);
 	json_object_put(doc);
@@ -158,10 +164,16 @@ static int create(TALLOC_CTX *mem, const struct create_args *a, struct gpo_domai
 	struct gpo_domain_gpo *gpo = NULL;
 	struct gpo_error *err = NULL;
 	size_t i;
-	int rc = gpo_domain_create_gpo(mem, dom, a->name, render, &gpo, &err);
+	int rc = gpo_domain_create_gpo(mem, dom, a->name, render, &gpo, &err), status;
 
 	if (rc != 0)
 		return cli_fail(err, rc);
+	/* who it applies to before it is linked: a filtered GPO never reaches everyone */
+	if (a->perms != NULL) {
+		status = cli_perm_policy_new_gpo(mem, dom, a->da.o.realm, gpo, a->perms);
+		if (status != EXIT_OK)
+			return status;
+	}
 	for (i = 0; i < a->n_links; i++) {
 		rc = gpo_domain_link(mem, dom, gpo, a->links[i], &a->req, NULL, &err);
 		if (rc != 0) {
@@ -176,12 +188,16 @@ static int create(TALLOC_CTX *mem, const struct create_args *a, struct gpo_domai
 	if (a->json) {
 		json_object *doc = cli_gpo_json(gpo);
 
+		if (a->perms != NULL)
+			json_object_object_add(doc, "permissions", cli_perms_json(mem, a->perms->after));
 		json_object_object_add(doc, "findings", cli_diags_json(diags));
 		cli_print_json(doc);
 		json_object_put(doc);
 	} else {
 		printf("created ");
 		cli_print_gpo(stdout, gpo);
+		if (a->perms != NULL)
+			cli_perm_policy_report(mem, a->perms, true, NULL);
 	}
 	return EXIT_OK;
 }
@@ -220,6 +236,9 @@ int cmd_create(int argc, char **argv)
 	status = cli_finish_policy(policy, gpo_domain_forest_guid(dom), path, diags, status);
 	if (status == EXIT_OK)
 		status = prepare(mem, &a, dom, policy, &render);
+	/* every trustee resolved before anything is created */
+	if (status == EXIT_OK && policy->permissions != NULL)
+		status = cli_perm_policy_resolve(mem, dom, path, policy->permissions, &a.perms);
 	if (status != EXIT_OK)
 		goto out;
 	if (a.dry_run)

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli_domain.h"
+#include "cli_perm.h"
 
 #define MAX_CHANGES 64
 
@@ -133,200 +134,6 @@ static int take_option(void *ctx, int id, const char *value)
 	return status;
 }
 
-/* "Read, Apply (security filtering)", with what GPMC's level leaves out. */
-static char *level_text(TALLOC_CTX *mem, const struct gpo_perm_trustee *t)
-{
-	char *s = talloc_strdup(mem, gpo_perm_level_title(t->level));
-
-	if (t->level == GPO_PERM_CUSTOM && t->gpmc != GPO_PERM_NONE)
-		s = talloc_asprintf_append(s, " (%s%s)", gpo_perm_level_title(t->gpmc),
-					   t->apply && t->gpmc != GPO_PERM_APPLY ? ", Apply" : "");
-	else if (t->level == GPO_PERM_CUSTOM && t->apply)
-		s = talloc_strdup_append(s, " (Apply without Read)");
-	else if (t->apply && t->level != GPO_PERM_APPLY)
-		s = talloc_strdup_append(s, ", Apply (security filtering)");
-	if (t->deny_apply)
-		s = talloc_strdup_append(s, ", denied Apply");
-	return s;
-}
-
-static const struct gpo_perm_trustee *find_trustee(const struct gpo_perm_trustee *t, size_t n,
-						   const struct gpo_sid *sid)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (gpo_sid_equal(&t[i].sid, sid))
-			return &t[i];
-	return NULL;
-}
-
-static json_object *aces_json(TALLOC_CTX *mem, const struct gpo_ace *aces, size_t n,
-			      const struct gpo_sid *dom)
-{
-	json_object *a = json_object_new_array();
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		json_object_array_add(a, json_object_new_string(gpo_perm_ace_sddl(mem, &aces[i], dom)));
-	return a;
-}
-
-static json_object *trustee_json(TALLOC_CTX *mem, const struct gpo_perm_trustee *t,
-				 const char *name, const struct gpo_sid *dom)
-{
-	json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "sid", json_object_new_string(gpo_sid_string(mem, &t->sid)));
-	json_object_object_add(o, "name", json_object_new_string(name));
-	json_object_object_add(o, "level", json_object_new_string(gpo_perm_level_name(t->level)));
-	json_object_object_add(o, "gpmc_level",
-			       json_object_new_string(gpo_perm_level_name(t->gpmc)));
-	json_object_object_add(o, "apply", json_object_new_boolean(t->apply));
-	json_object_object_add(o, "deny_apply", json_object_new_boolean(t->deny_apply));
-	json_object_object_add(o, "entries", aces_json(mem, t->aces, t->n_aces, dom));
-	json_object_object_add(o, "custom_entries", aces_json(mem, t->custom, t->n_custom, dom));
-	return o;
-}
-
-static json_object *perms_json(TALLOC_CTX *mem, const struct gpo_domain_permissions *p)
-{
-	json_object *o = json_object_new_object(), *list = json_object_new_array();
-	size_t i;
-
-	for (i = 0; i < p->n_trustees; i++)
-		json_object_array_add(list, trustee_json(mem, &p->trustees[i], p->names[i],
-							 &p->domain_sid));
-	json_object_object_add(o, "trustees", list);
-	json_object_object_add(o, "problems", cli_perm_problems_json(p->problems));
-	json_object_object_add(o, "problem_text", json_object_new_string(p->problem_text));
-	return o;
-}
-
-static void print_perms(TALLOC_CTX *mem, const struct gpo_domain_gpo *g,
-			const struct gpo_domain_permissions *p)
-{
-	size_t i, k;
-
-	printf("GPO '%s' %s\n", cli_safe(mem, g->name), g->guid);
-	for (i = 0; i < p->n_trustees; i++) {
-		const struct gpo_perm_trustee *t = &p->trustees[i];
-
-		printf("  %-40s %s\n", cli_safe(mem, p->names[i]), level_text(mem, t));
-		for (k = 0; k < t->n_custom; k++)
-			printf("  %-40s   custom: %s\n", "",
-			       gpo_perm_ace_sddl(mem, &t->custom[k], &p->domain_sid));
-	}
-	if (p->problems)
-		printf("  problem: %s\n", p->problem_text);
-}
-
-/* One trustee's change: what it was, what it becomes, the entries added and removed. */
-struct perm_change {
-	struct gpo_sid sid;
-	const char *name;
-	const struct gpo_perm_trustee *before, *after;
-	struct gpo_sd added, removed;
-};
-
-static bool has_ace(const struct gpo_perm_trustee *t, const struct gpo_ace *a)
-{
-	size_t i;
-
-	for (i = 0; t != NULL && i < t->n_aces; i++)
-		if (t->aces[i].type == a->type && t->aces[i].flags == a->flags &&
-		    t->aces[i].mask == a->mask && t->aces[i].object_flags == a->object_flags &&
-		    memcmp(t->aces[i].object_type, a->object_type, 16) == 0 &&
-		    memcmp(t->aces[i].inherited_type, a->inherited_type, 16) == 0)
-			return true;
-	return false;
-}
-
-static void diff_entries(TALLOC_CTX *mem, const struct gpo_perm_trustee *from,
-			 const struct gpo_perm_trustee *to, struct gpo_sd *out)
-{
-	size_t i;
-
-	*out = (struct gpo_sd){ 0 };
-	out->aces = talloc_zero_array(mem, struct gpo_ace, from ? from->n_aces + 1 : 1);
-	for (i = 0; from != NULL && out->aces != NULL && i < from->n_aces; i++)
-		if (!has_ace(to, &from->aces[i]))
-			out->aces[out->n_aces++] = from->aces[i];
-}
-
-/* Every trustee whose entries differ between `before` and `after`. */
-static struct perm_change *diff_perms(TALLOC_CTX *mem, const struct gpo_domain_permissions *before,
-				      const struct gpo_domain_permissions *after, size_t *ret_n)
-{
-	size_t cap = before->n_trustees + after->n_trustees, n = 0, i;
-	struct perm_change *c = talloc_zero_array(mem, struct perm_change, cap + 1);
-
-	for (i = 0; c != NULL && i < cap; i++) {
-		bool from_before = i < before->n_trustees;
-		const struct gpo_perm_trustee *t = from_before ? &before->trustees[i]
-							       : &after->trustees[i - before->n_trustees];
-		struct perm_change *x = &c[n];
-
-		if (!from_before && find_trustee(before->trustees, before->n_trustees, &t->sid))
-			continue;
-		x->sid = t->sid;
-		x->name = from_before ? before->names[i] : after->names[i - before->n_trustees];
-		x->before = find_trustee(before->trustees, before->n_trustees, &t->sid);
-		x->after = find_trustee(after->trustees, after->n_trustees, &t->sid);
-		diff_entries(c, x->after, x->before, &x->added);
-		diff_entries(c, x->before, x->after, &x->removed);
-		if (x->added.n_aces > 0 || x->removed.n_aces > 0)
-			n++;
-	}
-	*ret_n = n;
-	return c;
-}
-
-static const char *level_or_none(TALLOC_CTX *mem, const struct gpo_perm_trustee *t)
-{
-	return t ? level_text(mem, t) : "None";
-}
-
-static void print_changes(TALLOC_CTX *mem, const struct perm_change *c, size_t n,
-			  const struct gpo_sid *dom, bool done)
-{
-	size_t i, k;
-
-	for (i = 0; i < n; i++) {
-		printf("%s %s: %s -> %s\n", done ? "changed" : "would change",
-		       cli_safe(mem, c[i].name), level_or_none(mem, c[i].before),
-		       level_or_none(mem, c[i].after));
-		for (k = 0; k < c[i].removed.n_aces; k++)
-			printf("  - %s\n", gpo_perm_ace_sddl(mem, &c[i].removed.aces[k], dom));
-		for (k = 0; k < c[i].added.n_aces; k++)
-			printf("  + %s\n", gpo_perm_ace_sddl(mem, &c[i].added.aces[k], dom));
-	}
-}
-
-static json_object *changes_json(TALLOC_CTX *mem, const struct perm_change *c, size_t n,
-				 const struct gpo_sid *dom)
-{
-	json_object *a = json_object_new_array();
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		json_object *o = json_object_new_object();
-
-		json_object_object_add(o, "sid", json_object_new_string(gpo_sid_string(mem, &c[i].sid)));
-		json_object_object_add(o, "name", json_object_new_string(c[i].name));
-		json_object_object_add(o, "before", json_object_new_string(
-			c[i].before ? gpo_perm_level_name(c[i].before->level) : "none"));
-		json_object_object_add(o, "after", json_object_new_string(
-			c[i].after ? gpo_perm_level_name(c[i].after->level) : "none"));
-		json_object_object_add(o, "removed", aces_json(mem, c[i].removed.aces,
-							       c[i].removed.n_aces, dom));
-		json_object_object_add(o, "added", aces_json(mem, c[i].added.aces,
-							     c[i].added.n_aces, dom));
-		json_object_array_add(a, o);
-	}
-	return a;
-}
-
 /* Each change's trustee as a SID and a name; prints why not. */
 static int resolve_all(TALLOC_CTX *mem, struct gpo_domain *dom, const struct perm_args *a,
 		       struct gpo_sid *sids, char **names)
@@ -344,34 +151,18 @@ static int resolve_all(TALLOC_CTX *mem, struct gpo_domain *dom, const struct per
 	return EXIT_OK;
 }
 
-/* A trustee's name: as read, or as a change named it. */
-static char *name_of(TALLOC_CTX *mem, const struct gpo_domain_permissions *before,
-		     const struct gpo_sid *sids, char **names, size_t n_ops,
-		     const struct gpo_sid *sid)
-{
-	size_t i;
-
-	for (i = 0; i < before->n_trustees; i++)
-		if (gpo_sid_equal(&before->trustees[i].sid, sid))
-			return before->names[i];
-	for (i = 0; i < n_ops; i++)
-		if (gpo_sid_equal(&sids[i], sid))
-			return names[i];
-	return gpo_sid_string(mem, sid);
-}
-
 /* The permissions as they will be: each change applied to the descriptor read. */
 static int plan(TALLOC_CTX *mem, struct gpo_domain *dom, const struct perm_args *a,
 		const struct gpo_domain_permissions *before, struct gpo_domain_permissions **ret)
 {
-	struct gpo_domain_permissions *after = talloc_zero(mem, struct gpo_domain_permissions);
+	struct gpo_domain_permissions *after = NULL;
 	struct gpo_sid *sids = talloc_zero_array(mem, struct gpo_sid, a->n_ops + 1);
 	char **names = talloc_zero_array(mem, char *, a->n_ops + 1);
 	struct gpo_sd *sd = before->sd;
 	size_t i;
 	int status;
 
-	if (after == NULL || sids == NULL || names == NULL)
+	if (sids == NULL || names == NULL)
 		return cli_fail(NULL, GPO_ENOMEM);
 	status = resolve_all(mem, dom, a, sids, names);
 	for (i = 0; status == EXIT_OK && i < a->n_ops; i++) {
@@ -383,22 +174,14 @@ static int plan(TALLOC_CTX *mem, struct gpo_domain *dom, const struct perm_args 
 	}
 	if (status != EXIT_OK)
 		return status;
-	*after = *before;
-	after->sd = sd;
-	if (gpo_perm_read(after, sd, &after->trustees, &after->n_trustees) != 0 ||
-	    gpo_perm_check(after, sd, &before->domain_sid, &after->problems,
-			   &after->problem_text) != 0 ||
-	    !(after->names = talloc_zero_array(after, char *, after->n_trustees + 1)))
+	if (cli_perm_after(mem, before, sd, sids, names, a->n_ops, &after) != 0)
 		return cli_fail(NULL, GPO_ENOMEM);
-	for (i = 0; i < after->n_trustees; i++)
-		after->names[i] = name_of(after, before, sids, names, a->n_ops,
-					  &after->trustees[i].sid);
 	*ret = after;
 	return EXIT_OK;
 }
 
 static void print_json(TALLOC_CTX *mem, const struct gpo_domain_gpo *g,
-		       const struct gpo_domain_permissions *p, const struct perm_change *c,
+		       const struct gpo_domain_permissions *p, const struct cli_perm_change *c,
 		       size_t n, bool asked, bool done)
 {
 	json_object *doc = json_object_new_object();
@@ -407,9 +190,9 @@ static void print_json(TALLOC_CTX *mem, const struct gpo_domain_gpo *g,
 	json_object_object_add(doc, "name", json_object_new_string(g->name));
 	if (asked) {
 		json_object_object_add(doc, "changed", json_object_new_boolean(done && n > 0));
-		json_object_object_add(doc, "changes", changes_json(mem, c, n, &p->domain_sid));
+		json_object_object_add(doc, "changes", cli_perm_changes_json(mem, c, n, &p->domain_sid));
 	}
-	json_object_object_add(doc, "permissions", perms_json(mem, p));
+	json_object_object_add(doc, "permissions", cli_perms_json(mem, p));
 	cli_print_json(doc);
 	json_object_put(doc);
 }
@@ -419,14 +202,14 @@ static int change(TALLOC_CTX *mem, struct gpo_domain *dom, const struct perm_arg
 		  const struct gpo_domain_gpo *g, const struct gpo_domain_permissions *before)
 {
 	struct gpo_domain_permissions *after = NULL, *now = NULL;
-	struct perm_change *c;
+	struct cli_perm_change *c;
 	struct gpo_error *err = NULL;
 	size_t n = 0;
 	int status = plan(mem, dom, a, before, &after), rc;
 
 	if (status != EXIT_OK)
 		return status;
-	c = diff_perms(mem, before, after, &n);
+	c = cli_perm_diff(mem, before, after, &n);
 	if (n > 0 && (after->problems & ~before->problems) && !a->force) {
 		cli_error("refused: after this change, %s (GPO %s); nothing was changed "
 			  "(--force makes the change anyway)", after->problem_text, g->guid);
@@ -438,7 +221,7 @@ static int change(TALLOC_CTX *mem, struct gpo_domain *dom, const struct perm_arg
 		else if (n == 0)
 			printf("GPO '%s' %s: nothing to change\n", cli_safe(mem, g->name), g->guid);
 		else
-			print_changes(mem, c, n, &after->domain_sid, false);
+			cli_print_perm_changes(mem, c, n, &after->domain_sid, false);
 		return n > 0 ? EXIT_CHANGES : EXIT_OK;
 	}
 	rc = gpo_domain_set_permissions(mem, dom, g, before, after->sd, &err);
@@ -447,12 +230,12 @@ static int change(TALLOC_CTX *mem, struct gpo_domain *dom, const struct perm_arg
 		rc = gpo_domain_read_permissions(mem, dom, g, &now, &err);
 	if (rc != 0)
 		return cli_fail(err, rc);
-	c = diff_perms(mem, before, now, &n);
+	c = cli_perm_diff(mem, before, now, &n);
 	if (a->json) {
 		print_json(mem, g, now, c, n, true, true);
 	} else {
-		print_changes(mem, c, n, &now->domain_sid, true);
-		print_perms(mem, g, now);
+		cli_print_perm_changes(mem, c, n, &now->domain_sid, true);
+		cli_print_perms(mem, g, now);
 	}
 	return EXIT_OK;
 }
@@ -588,7 +371,7 @@ int cmd_permissions(int argc, char **argv)
 	else if (a.json)
 		print_json(mem, g, before, NULL, 0, false, false);
 	else
-		print_perms(mem, g, before);
+		cli_print_perms(mem, g, before);
 out:
 	talloc_free(mem);
 	return status;

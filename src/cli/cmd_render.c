@@ -2,6 +2,7 @@
 /* gpo-cep render: policy JSON -> DIR/{GUID}/ with GPT.INI and Registry.pol. */
 #include <string.h>
 
+#include "cli_perm.h"
 #include "cli_probe.h"
 
 static const struct cli_opt render_opts[] = {
@@ -12,6 +13,9 @@ static const struct cli_opt render_opts[] = {
 	CLI_VALUE("forest-guid", 0, 'F', "GUID",
 		  "policy ID for LDAP: servers without one: the\n"
 		  "forest root domain's objectGUID"),
+	CLI_VALUE("sid", 0, 'S', "NAME=SID",
+		  "the SID a trustee of the policy's permissions\n"
+		  "stands for (render does not ask a DC); repeatable"),
 	CLI_FLAG("force", 0, 'f', "replace an existing DIR/{GUID}"),
 	CLI_FLAG("json", 0, 'j', "machine-readable output"),
 	CLI_OPT_END,
@@ -28,28 +32,26 @@ const struct cli_spec cli_spec_render = {
 };
 
 static void print_result(const struct gpo_render *r, const char *path,
-			 const struct gpo_diags *diags, bool json)
+			 const struct gpo_diags *diags, json_object *doc)
 {
-	json_object *doc;
-
-	if (!json) {
+	if (doc == NULL) {
 		printf("wrote %s\n", path);
 		cli_print_render(r);
 		return;
 	}
-	doc = json_object_new_object();
 	json_object_object_add(doc, "path", json_object_new_string(path));
 	json_object_object_add(doc, "guid", json_object_new_string(r->guid));
 	cli_render_json(doc, r);
 	json_object_object_add(doc, "findings", cli_diags_json(diags));
 	cli_print_json(doc);
-	json_object_put(doc);
 }
 
 struct render_args {
 	const char *out_dir, *guid, *forest;
 	bool json, force;
 	struct cli_probe_args pa;
+	const char **sids;         /* --sid NAME=SID */
+	size_t n_sids;
 };
 
 static int take_option(void *ctx, int id, const char *value)
@@ -67,6 +69,17 @@ static int take_option(void *ctx, int id, const char *value)
 	case 'F':
 		a->forest = value;
 		break;
+	case 'S': {
+		struct gpo_sid sid;
+		const char *eq = strchr(value, '=');
+
+		if (eq == NULL || eq == value || gpo_sid_from_string(eq + 1, &sid) != 0)
+			return cli_usage_error("render", "--sid takes NAME=SID "
+					       "(\"LAB\\Web Servers=S-1-5-21-...-1105\"), not '%s'",
+					       value);
+		a->sids[a->n_sids++] = value;
+		break;
+	}
 	case 'f':
 		a->force = true;
 		break;
@@ -92,8 +105,10 @@ int cmd_render(int argc, char **argv)
 	struct gpo_error *err = NULL;
 	struct cli_args args;
 	char guid[39], forest_norm[39], *path = NULL;
+	json_object *doc = NULL;
 	int rc, status = EXIT_OK;
 
+	a.sids = talloc_zero_array(mem, const char *, argc + 1);
 	cli_args_init(&args, mem, &cli_spec_render, argc, argv);
 	if (!cli_parse(&args, take_option, &a, &status)) {
 		talloc_free(mem);
@@ -125,16 +140,26 @@ int cmd_render(int argc, char **argv)
 		talloc_free(mem);
 		return status;
 	}
+	doc = a.json ? json_object_new_object() : NULL;
+	if (policy->permissions != NULL &&
+	    (status = cli_perm_policy_offline(mem, path_arg, policy->permissions, a.sids, a.n_sids,
+					      doc)) != EXIT_OK) {
+		json_object_put(doc);
+		talloc_free(mem);
+		return status;
+	}
 	rc = gpo_render_policy(mem, policy, guid, &render, &err);
 	if (rc == 0)
 		rc = gpo_dir_write(mem, render, a.out_dir, a.force ? GPO_DIR_REPLACE : 0, &path,
 				   &err);
 	if (rc != 0) {
 		status = cli_fail(err, rc == GPO_EINVAL ? GPO_EINVAL : GPO_EIO);
+		json_object_put(doc);
 		talloc_free(mem);
 		return status;
 	}
-	print_result(render, path, diags, a.json);
+	print_result(render, path, diags, doc);
+	json_object_put(doc);
 	talloc_free(mem);
 	return EXIT_OK;
 }

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "cli_domain.h"
+#include "cli_perm.h"
 
 static const struct cli_opt show_opts[] = {
 	CLI_FLAG("raw", 0, 'r',
@@ -242,6 +243,7 @@ static int read_domain(TALLOC_CTX *mem, struct show_args *a, struct gpo_domain_g
 {
 	struct gpo_domain *dom = NULL;
 	struct gpo_files *dc = NULL;
+	struct gpo_domain_permissions *perms = NULL;
 	struct gpo_error *err = NULL;
 	int rc, status = cli_domain_connect(mem, "show", &a->da, &dom);
 
@@ -250,6 +252,11 @@ static int read_domain(TALLOC_CTX *mem, struct show_args *a, struct gpo_domain_g
 	rc = gpo_domain_find_gpo(mem, dom, a->which, ret_gpo, &err);
 	if (rc == 0)
 		rc = gpo_domain_read_files(mem, dom, *ret_gpo, &dc, &err);
+	/* who it applies to and who may edit it, as the policy file says it */
+	if (rc == 0)
+		rc = gpo_domain_read_permissions(mem, dom, *ret_gpo, &perms, &err);
+	if (rc == 0 && cli_perm_policy_from_gpo(policy, perms, &policy->permissions) != 0)
+		rc = GPO_ENOMEM;
 	if (rc != 0)
 		return cli_fail(err, rc);
 	return decode_contents(mem, dc, sh, policy, notes);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "cli_domain.h"
+#include "cli_perm.h"
 #include "cli_probe.h"
 
 static const struct cli_opt update_opts[] = {
@@ -172,6 +173,7 @@ struct update_args {
 	bool by_name;              /* `which` is the policy's name, never a GUID */
 	bool dry_run, json, detailed;
 	const char *completed;     /* apply: what an interrupted create left, finished */
+	struct cli_perm_policy *perms; /* the policy's "permissions", resolved; NULL: none */
 	struct cli_domain_args da;
 	struct cli_probe_args pa;
 };
@@ -318,7 +320,7 @@ static int update_domain(TALLOC_CTX *mem, struct update_args *a, struct gpo_doma
 	struct gpo_error *err = NULL;
 	json_object *doc = a->json ? json_object_new_object() : NULL;
 	json_object *link_changes = doc ? json_object_new_array() : NULL;
-	bool linked = false;
+	bool linked = false, perm_changed = false;
 	size_t i;
 	int rc, status;
 
@@ -331,38 +333,51 @@ static int update_domain(TALLOC_CTX *mem, struct update_args *a, struct gpo_doma
 			return cli_fail(err, rc);
 		}
 	}
-	rc = gpo_domain_read_files(mem, dom, gpo, &cur, &err);
-	if (rc == 0)
+	/* the permissions' guards too, before anything is written */
+	status = a->perms ? cli_perm_policy_plan(mem, dom, gpo, a->perms) : EXIT_OK;
+	rc = status != EXIT_OK ? 0 : gpo_domain_read_files(mem, dom, gpo, &cur, &err);
+	if (status == EXIT_OK && rc == 0)
 		rc = gpo_merge_plan_update(mem, policy, cur, gpo->version, gpo->machine_extension_names,
 				     gpo->user_extension_names, &plan, &err);
 	/* also without a change: it finishes what an interrupted run left */
-	if (rc == 0 && !a->dry_run)
+	if (status == EXIT_OK && rc == 0 && !a->dry_run)
 		rc = gpo_domain_apply_plan(mem, dom, gpo, cur, plan, &err);
-	if (rc != 0) {
+	if (status == EXIT_OK && rc == 0 && !a->dry_run && a->perms != NULL) {
+		status = cli_perm_policy_write(mem, dom, gpo, a->perms);
+		if (status != EXIT_OK && plan->changed)
+			cli_error("the settings of GPO %s were updated, its permissions not: run "
+				  "the same command again", gpo->guid);
+	}
+	if (status != EXIT_OK || rc != 0) {
 		json_object_put(doc);
 		json_object_put(link_changes);
-		return cli_fail(err, rc);
+		return status != EXIT_OK ? status : cli_fail(err, rc);
 	}
+	perm_changed = a->perms != NULL && a->perms->n_changes > 0;
 	if (doc != NULL) {
 		json_object_object_add(doc, "guid", json_object_new_string(gpo->guid));
 		json_object_object_add(doc, "name", json_object_new_string(gpo->name));
 	}
 	print_plan(mem, plan, talloc_asprintf(mem, "GPO '%s' %s", cli_safe(mem, gpo->name),
 					      gpo->guid), a->dry_run, doc);
+	if (a->perms != NULL)
+		cli_perm_policy_report(mem, a->perms, !a->dry_run, doc);
 	status = ensure_links(mem, a, dom, gpo, link_changes, &linked);
 	if (doc != NULL) {
 		json_object_object_add(doc, "links", link_changes);
 		if (a->completed != NULL)
 			json_object_object_add(doc, "completed", json_object_new_string(a->completed));
 		json_object_object_add(doc, "changed", json_object_new_boolean(
-					       plan->changed || linked || a->completed != NULL));
+					       plan->changed || linked || perm_changed ||
+					       a->completed != NULL));
 		if (status == EXIT_OK)
 			cli_print_json(doc);
 		json_object_put(doc);
 	}
 	if (status != EXIT_OK)
 		return status;
-	return (plan->changed || linked) && (a->dry_run || a->detailed) ? EXIT_CHANGES : EXIT_OK;
+	return (plan->changed || linked || perm_changed) && (a->dry_run || a->detailed)
+		       ? EXIT_CHANGES : EXIT_OK;
 }
 
 /* apply --dry-run of a GPO that does not exist yet */
@@ -375,6 +390,8 @@ static void print_would_create(TALLOC_CTX *mem, const struct update_args *a,
 	if (!a->json) {
 		printf("would create GPO '%s' (version %lu; its GUID is assigned when it is "
 		       "created)\n", cli_safe(mem, a->which), (unsigned long)r->version);
+		if (a->perms != NULL)
+			cli_perm_policy_preview(mem, a->perms, NULL);
 		for (i = 0; i < a->n_links; i++)
 			printf("  would link to %s\n", cli_safe(mem, a->links[i]));
 		return;
@@ -392,6 +409,8 @@ static void print_would_create(TALLOC_CTX *mem, const struct update_args *a,
 		json_object_array_add(links, o);
 	}
 	json_object_object_add(doc, "links", links);
+	if (a->perms != NULL)
+		cli_perm_policy_preview(mem, a->perms, doc);
 	json_object_object_add(doc, "changed", json_object_new_boolean(true));
 	cli_print_json(doc);
 	json_object_put(doc);
@@ -426,6 +445,13 @@ static int apply_create(TALLOC_CTX *mem, struct update_args *a, struct gpo_domai
 		rc = gpo_domain_create_gpo(mem, dom, a->which, r, &gpo, &err);
 	if (rc != 0)
 		return cli_fail(err, rc);
+	/* who it applies to before it is linked: a filtered GPO never reaches everyone */
+	if (a->perms != NULL) {
+		int status = cli_perm_policy_new_gpo(mem, dom, a->da.o.realm, gpo, a->perms);
+
+		if (status != EXIT_OK)
+			return status;
+	}
 	for (i = 0; i < a->n_links; i++) {
 		rc = gpo_domain_link(mem, dom, gpo, a->links[i], &a->link, NULL, &err);
 		if (rc != 0) {
@@ -601,6 +627,14 @@ static int run_update(int argc, char **argv, bool apply)
 	status = cli_probe_policy(mem, &a.pa, policy, diags, NULL);
 	status = cli_finish_policy(policy, dom ? gpo_domain_forest_guid(dom) : NULL, path,
 				   diags, status);
+	if (status != EXIT_OK)
+		goto out;
+	/* every trustee of the policy's permissions resolved before anything is written */
+	if (a.path == NULL && policy->permissions != NULL)
+		status = cli_perm_policy_resolve(mem, dom, path, policy->permissions, &a.perms);
+	if (a.path != NULL && policy->permissions != NULL)
+		fprintf(stderr, "%s: /permissions: note: a folder has no container: the "
+			"permissions are for a domain GPO (--domain) and were left aside\n", path);
 	if (status != EXIT_OK)
 		goto out;
 	if (a.path != NULL)

@@ -275,6 +275,41 @@ def rec(k, v, t, d): return ("[".encode("utf-16-le") + u(k) + ";".encode("utf-16
 open(sys.argv[1], "wb").write(b"PReg" + struct.pack("<I", 1) +
     rec("Software\\Policies\\Foo\x1b[31m\rEVIL", "Bar\x1b]0;t\x07", 1, u("x\x1b[0m")))
 PY
+# the policy's permissions offline: render takes SIDs, well-known names and --sid
+/usr/bin/python3 - "$SRC/templates/kerberos.json" "$work" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["permissions"] = {"apply_to": ["LAB\\Web Servers", "S-1-5-21-1-2-3-1105"],
+                    "read": ["Authenticated Users"], "edit": ["alice@lab.example.com"]}
+json.dump(d, open(sys.argv[2] + "/perm.json", "w"), indent=2)
+d["permissions"] = {"apply_to": ["X"], "deny_apply": ["x"], "owner": ["Y"]}
+json.dump(d, open(sys.argv[2] + "/perm-bad.json", "w"), indent=2)
+d["permissions"] = {"apply_to": "LAB\\Web Servers"}
+json.dump(d, open(sys.argv[2] + "/perm-type.json", "w"), indent=2)
+PY
+FG="{09526129-1F43-4F3B-8A4C-1B3C5D7E9F01}"
+expect 2 "render of a policy whose permissions name trustees by name" -- "$GPO_CEP" render "$work/perm.json" -o "$work/perm" --forest-guid "$FG"
+grep_in err "perm.json: /permissions/apply_to/0: 'LAB.Web Servers' is a name" "  names the file, the pointer and the trustee"
+grep_in err "/permissions/edit/0: 'alice@lab.example.com'" "  every one of them"
+check "  and writes nothing" test ! -e "$work/perm"
+expect 0 "render with --sid for each name" -- "$GPO_CEP" render "$work/perm.json" -o "$work/perm" --forest-guid "$FG" --json \
+	--sid 'LAB\Web Servers=S-1-5-21-1-2-3-1104' --sid 'ALICE@LAB.EXAMPLE.COM=S-1-5-21-1-2-3-1106'
+check "  --json gives the trustees as SIDs (well-known names too, names any case)" /usr/bin/python3 -c '
+import json, sys
+p = json.load(open(sys.argv[1]))["permissions"]
+assert p == {"apply_to": ["S-1-5-21-1-2-3-1104", "S-1-5-21-1-2-3-1105"], "read": ["S-1-5-11"],
+             "edit": ["S-1-5-21-1-2-3-1106"]}, p
+' "$work/out"
+expect 2 "render --sid without a SID" -- "$GPO_CEP" render "$work/perm.json" -o "$work/perm2" --sid 'LAB\Web Servers=nobody'
+expect 2 "lint of contradicting and unknown permission lists" -- "$GPO_CEP" lint "$work/perm-bad.json"
+grep_in err "/permissions/owner: error: unknown key 'owner'" "  the unknown list, by pointer"
+grep_in err "/permissions/deny_apply/0: error: 'x' is also in apply_to" "  a trustee both filtered in and denied"
+expect 2 "lint of a trustee list that is a string" -- "$GPO_CEP" lint "$work/perm-type.json"
+grep_in err "/permissions/apply_to: error: expected an array of trustees" "  says what was expected"
+if /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
+	expect 0 "the JSON Schema accepts the permissions" -- /usr/bin/python3 -c 'import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))' "$SRC/doc/policy.schema.json" "$work/perm.json"
+	expect 1 "  and rejects an unknown list" -- /usr/bin/python3 -c 'import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))' "$SRC/doc/policy.schema.json" "$work/perm-bad.json"
+fi
 expect 0 "show of a Registry.pol with escape sequences in a foreign record" -- "$GPO_CEP" show "$work/evil.pol"
 grep_in err 'Foo\\x1b\[31m\\rEVIL' "  names the record escaped"
 check "  and prints no control character" sh -c "! LC_ALL=C grep -q \"\$(printf '\\033')\" '$work/err' '$work/out'"

@@ -184,6 +184,64 @@ applied_to "$member" | grep -x -e "$guid" -e "$g2" -e "$g3" -e "$g4" | tr '\n' '
 check "  it is applied just before the one at order 1" test "$(cat "$work/order")" = "$g2 $guid $g4 $g3 "
 expect 2 "--order 0 is refused" -- "$GPO_CEP" link "${AUTH[@]}" --gpo "$g3" --target "$ou" --order 0
 
+# --- the policy file's "permissions": create, update, apply ----------------------
+perm_policy() { # FILE NAME PERMISSIONS-JSON
+	/usr/bin/python3 -c 'import json, sys
+d = json.load(open(sys.argv[1])); d["name"] = sys.argv[3]; d["permissions"] = json.loads(sys.argv[4])
+json.dump(d, open(sys.argv[2], "w"), indent=2)' "$SRC/templates/kerberos.json" "$1" "$2" "$3"
+}
+fname="targeting $tag file"
+perm_policy "$work/pf-unknown.json" "$fname" '{"apply_to": ["no such group '$$'"]}'
+expect 2 "create with a trustee the domain does not know" -- "$GPO_CEP" create "${AUTH[@]}" --link "$ou" "$work/pf-unknown.json"
+grep_in err "pf-unknown.json: /permissions/apply_to/0: no account or group" "  names the file and the pointer"
+check "  nothing was created" test -z "$(gpo_guid "$fname")"
+perm_policy "$work/pf.json" "$fname" '{"apply_to": ["'"$LAB_DOMAIN\\\\$group"'"], "edit": ["'"$member@$LAB_REALM"'"]}'
+expect 0 "create a GPO filtered to the group by its policy file" -- "$GPO_CEP" create "${AUTH[@]}" --link "$ou" "$work/pf.json"
+grep_in out "permissions changed: $LAB_DOMAIN.$group: None -> Read, Apply" "  says what it set"
+fg=$(gpo_guid "$fname")
+check "  Samba's client applies it to the member" gets "$member" "$fg"
+check "  and not to the other user" misses "$other" "$fg"
+check "  the container holds GPMC's entries" has_entries "$fg" "(A;CI;LCRPLORC;;;$gsid)" \
+	"(OA;CI;CR;$apply_guid;;$gsid)" "(A;CI;LCRPLORC;;;AU)"
+check "  samba-tool gpo aclcheck passes" aclcheck_clean "$fg"
+usn=$(uchanged "$fg")
+expect 0 "apply of the same file" -- "$GPO_CEP" apply "${AUTH[@]}" "$work/pf.json"
+no_grep_in out "permissions" "  changes no permission"
+check "  and writes nothing" test "$(uchanged "$fg")" = "$usn"
+perm_policy "$work/pf2.json" "$fname" '{"deny_apply": ["'"$gsid"'"]}'
+expect 4 "update --dry-run of a file that filters to everyone again but denies the group" -- \
+	"$GPO_CEP" update "${AUTH[@]}" --dry-run "$work/pf2.json"
+grep_in out "permissions would change: Authenticated Users: Read -> Read, Apply" "  Authenticated Users back in the filter"
+grep_in out "permissions would change: $LAB_DOMAIN.$group: .*denied Apply" "  the group denied"
+check "  writes nothing" test "$(uchanged "$fg")" = "$usn"
+expect 0 "update --json" -- "$GPO_CEP" update "${AUTH[@]}" --json "$work/pf2.json"
+check "  the permission changes in JSON" /usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["changed"] and {c["name"]: c["after"] for c in d["permissions"]}.get("Authenticated Users") == "apply", d
+' "$work/out"
+check "  the other user gets it" gets "$other" "$fg"
+check "  the member does not" misses "$member" "$fg"
+expect 0 "show --domain reads the permissions back into the policy" -- "$GPO_CEP" show "${AUTH[@]}" --gpo "$fg"
+cp "$work/out" "$work/shown.json"
+check "  apply_to, deny_apply and the levels: SIDs, and names that are the same everywhere" /usr/bin/python3 -c '
+import json, sys
+p = json.load(open(sys.argv[1]))["permissions"]
+assert p["apply_to"] == ["Authenticated Users"] and p["deny_apply"] == [sys.argv[2]], p
+assert len(p["edit"]) == 1 and p["edit"][0].startswith("S-1-5-21-"), p
+assert "SYSTEM" in p["edit_delete_modify_security"], p
+' "$work/shown.json" "$gsid"
+usn=$(uchanged "$fg")
+expect 0 "update with what show printed" -- "$GPO_CEP" update "${AUTH[@]}" --gpo "$fg" "$work/shown.json"
+no_grep_in out "permissions" "  changes no permission (a round trip)"
+check "  and writes nothing" test "$(uchanged "$fg")" = "$usn"
+perm_policy "$work/pf3.json" "$fname" '{"apply_to": []}'
+usn=$(uchanged "$fg")
+expect 2 "a file whose filter is empty" -- "$GPO_CEP" apply "${AUTH[@]}" "$work/pf3.json"
+grep_in err "applies to nobody; nothing was changed" "  is refused"
+check "  nothing was written" test "$(uchanged "$fg")" = "$usn"
+"$GPO_CEP" delete "${AUTH[@]}" --gpo "$fg" >/dev/null 2>&1
+
 # --- delegating GPO creation: a service account from a keytab, no password ------
 svc=tg-svc-$$
 samba-tool user create "$svc" "$pw" -H "$LAB_SAM_LDB" -s "$LAB_DC_CONF" >/dev/null 2>&1

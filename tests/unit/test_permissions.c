@@ -232,6 +232,45 @@ static void test_creators(TALLOC_CTX *mem, const struct gpo_sd *ds)
 	   "revoking what is not there changes nothing");
 }
 
+/* A policy file's permissions as a desired state. */
+static void test_make(TALLOC_CTX *mem, const struct gpo_sd *ds)
+{
+	struct gpo_perm_wanted w = { .apply_to = &web, .n_apply_to = 1 };
+	struct gpo_perm_trustee *t = NULL;
+	struct gpo_sd *a = NULL, *b = NULL, *c = NULL;
+	struct gpo_sid da;
+	bool changed = false;
+	size_t n = 0;
+
+	gpo_sid_from_string(DOM "-512", &da);
+	ok(gpo_perm_make(mem, ds, &w, &a, &changed) == 0 && changed, "filter to a group");
+	ok(gpo_perm_read(mem, a, &t, &n) == 0 && find(t, n, &au) &&
+		   find(t, n, &au)->level == GPO_PERM_READ,
+	   "Authenticated Users left out of the filter keep Read (no MS16-072 trap)");
+	ok(find(t, n, &web) && find(t, n, &web)->level == GPO_PERM_APPLY, "the group: Apply");
+	ok(gpo_perm_make(mem, a, &w, &b, &changed) == 0 && !changed, "the same again: no change");
+	w.deny_given = true;
+	w.deny_apply = &au;
+	w.n_deny_apply = 1;
+	w.at_least[2] = &web;
+	w.n_at_least[2] = 1;
+	w.at_least[0] = &da;
+	w.n_at_least[0] = 1;
+	ok(gpo_perm_make(mem, a, &w, &b, &changed) == 0 && changed, "deny AU, delegate the group");
+	ok(gpo_perm_read(mem, b, &t, &n) == 0 && find(t, n, &au)->deny_apply &&
+		   find(t, n, &web)->gpmc == GPO_PERM_EDIT_SECURITY && find(t, n, &web)->apply,
+	   "AU denied; the group edit-security and still in the filter");
+	ok(find(t, n, &da)->level == GPO_PERM_EDIT_SECURITY,
+	   "Domain Admins asked for Read keep their higher level");
+	w.n_deny_apply = 0;
+	w.n_at_least[2] = 0;
+	w.n_at_least[0] = 0;
+	ok(gpo_perm_make(mem, b, &w, &c, &changed) == 0 && changed, "an empty deny list");
+	ok(gpo_perm_read(mem, c, &t, &n) == 0 && !find(t, n, &au)->deny_apply,
+	   "removes the deny it had given");
+	ok(find(t, n, &web)->gpmc == GPO_PERM_EDIT_SECURITY, "levels are never lowered");
+}
+
 static void test_names(TALLOC_CTX *mem)
 {
 	struct gpo_sid s;
@@ -268,6 +307,7 @@ int main(void)
 	test_delegation(mem, ds);
 	test_custom_kept(mem, ds);
 	test_creators(mem, ds);
+	test_make(mem, ds);
 	test_names(mem);
 	talloc_free(mem);
 	return tap_done();

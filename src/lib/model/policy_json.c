@@ -836,7 +836,7 @@ static void load_trustees(struct loader *l, json_object *o, const char *ptr,
 	if (!present)
 		return;
 	if (!json_object_is_type(v, json_type_array)) {
-		report(l, "type", at, "expected an array of trustees (\"DOMAIN\\\\group\", "
+		report(l, "type", at, "expected an array of trustees (\"DOMAIN\\group\", "
 		       "\"group@realm\" or a SID), got %s", json_kind(v));
 		return;
 	}
