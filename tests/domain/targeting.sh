@@ -47,8 +47,13 @@ for u in in out; do
 	samba-tool user create "tg-$u-$$" "$pw" --userou="OU=targeting-$tag" -H "$LAB_SAM_LDB" \
 		-s "$LAB_DC_CONF" >/dev/null 2>&1
 done
-samba_tool group addmembers "$group" "tg-in-$$" >/dev/null 2>&1
-member=tg-in-$$ ; other=tg-out-$$
+# and two computers, the targets of computer policy
+for c in in out; do
+	samba-tool computer create "tgpc-$c-$$" --computerou="OU=targeting-$tag" -H "$LAB_SAM_LDB" \
+		-s "$LAB_DC_CONF" >/dev/null 2>&1
+done
+samba_tool group addmembers "$group" "tg-in-$$,tgpc-in-$$\$" >/dev/null 2>&1
+member=tg-in-$$ ; other=tg-out-$$ ; pc_in="tgpc-in-$$\$" ; pc_out="tgpc-out-$$\$"
 apply_guid=edacfd8f-ffb3-11d1-b41d-00a0c968f939
 
 # --- a new GPO: GPMC's levels, applied to everyone ---------------------------
@@ -87,8 +92,10 @@ check "  GPMC's other entries kept" has_entries "$guid" "(A;CI;LCRPLORC;;;ED)" \
 	"(A;CI;CCDCLCSWRPWPDTLOSDRCWDWO;;;SY)" "(A;CIIO;CCDCLCSWRPWPDTLOSDRCWDWO;;;CO)"
 check "Samba's client applies it to the group's member" gets "$member" "$guid"
 check "  and no longer to the user outside the group" misses "$other" "$guid"
-check "the user outside (and so a computer) may still read it (MS16-072)" \
-	test "$(access read "$other" "$guid")" = yes
+check "  to the computer in the group" gets "$pc_in" "$guid"
+check "  and not to the computer outside it" misses "$pc_out" "$guid"
+check "the computer outside may still read it: user policy reaches its users (MS16-072)" \
+	test "$(access read "$pc_out" "$guid")" = yes
 check "samba-tool gpo aclcheck passes" aclcheck_clean "$guid"
 expect 0 "acl: the SYSVOL ACL follows the container" -- "$GPO_CEP" acl "${AUTH[@]}" --gpo "$guid"
 usn=$(uchanged "$guid")
@@ -102,6 +109,7 @@ expect 0 "deny the group Apply" -- "$GPO_CEP" permissions "${AUTH[@]}" --gpo "$g
 	--deny-apply "$LAB_DOMAIN\\$group" --force
 check "  GPMC's deny entry" has_entries "$guid" "(OD;CI;CR;$apply_guid;;$gsid)"
 check "  Samba's client no longer applies it to the member" misses "$member" "$guid"
+check "  nor to the computer in the group" misses "$pc_in" "$guid"
 check "  samba-tool gpo aclcheck passes" aclcheck_clean "$guid"
 expect 0 "apply again ends the deny" -- "$GPO_CEP" permissions "${AUTH[@]}" --gpo "$guid" \
 	--grant apply "$gsid"
