@@ -335,6 +335,16 @@ int gpo_domain_set_permissions(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 			       struct gpo_error **reterr);
 
 /*
+ * The checks of gpo_domain_set_permissions() alone, writing nothing: for a
+ * command that changes settings first, so that a missing right stops it
+ * before any write.
+ */
+int gpo_domain_check_set_permissions(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
+				     const struct gpo_domain_gpo *gpo,
+				     const struct gpo_domain_permissions *perms,
+				     const struct gpo_sd *want, struct gpo_error **reterr);
+
+/*
  * Who may create GPOs: the trustees the DACL of CN=Policies,CN=System
  * allows to create groupPolicyContainer objects, named as
  * gpo_domain_read_permissions() names them.

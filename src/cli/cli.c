@@ -177,10 +177,11 @@ int cli_load_policy(TALLOC_CTX *mem_ctx, const char *path,
 }
 
 const struct cli_opt cli_opts_clients[] = {
-	CLI_VALUE("clients", 0, 0x210, "LIST",
+	CLI_WORDS("clients", 0, 0x210, "LIST",
 		  "the clients the GPO is for: windows, samba, adsys\n"
 		  "or all, comma-separated (default all); what one\n"
-		  "of them would reject or misread is an error"),
+		  "of them would reject or misread is an error",
+		  "all windows samba adsys windows,samba"),
 	CLI_OPT_END,
 };
 

@@ -317,7 +317,11 @@ int cli_perm_policy_plan(TALLOC_CTX *mem, struct gpo_domain *dom, const struct g
 			  g->guid, pp->after->problem_text);
 		return EXIT_INVALID;
 	}
-	return EXIT_OK;
+	/* the rights for the DACL and SYSVOL before the settings are written */
+	rc = pp->n_changes > 0 ? gpo_domain_check_set_permissions(mem, dom, g, pp->before,
+								  pp->after->sd, &err)
+			       : 0;
+	return rc == 0 ? EXIT_OK : cli_fail(err, rc);
 }
 
 int cli_perm_policy_write(TALLOC_CTX *mem, struct gpo_domain *dom, const struct gpo_domain_gpo *g,

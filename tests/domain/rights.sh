@@ -97,6 +97,13 @@ for u in read edit none; do
 	refused "permissions --grant as a $u user" "may not change the permissions of GPO .* (WRITE_DAC" \
 		"$u" permissions --gpo "$guid" --grant apply "Domain Computers"
 done
+# a policy file whose settings and permissions change: the missing right stops it before
+# the settings are written
+/usr/bin/python3 -c 'import json, sys
+d = json.load(open(sys.argv[1])); d["permissions"] = {"apply_to": ["Authenticated Users", "Domain Computers"]}
+json.dump(d, open(sys.argv[2], "w"))' "$work/b.json" "$work/b-perm.json"
+refused "update of settings and permissions by an 'Edit settings' delegate" \
+	"may not change the permissions of GPO .* (WRITE_DAC" edit update --gpo "$guid" "$work/b-perm.json"
 # a difference to repair that gives none of them a right
 smbcacls -s "$LAB_CLIENT_CONF" -A "$work/smb.auth" "//$LAB_IP/sysvol" "$realm/Policies/$guid" \
 	-a "ACL:S-1-5-32-545:ALLOWED/OI|CI/READ" >/dev/null 2>&1

@@ -511,7 +511,7 @@ static int set_container_dacl(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 }
 
 int domain_write_dacl(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const struct gpo_domain_gpo *gpo,
-		      const struct gpo_sd *have, const struct gpo_sd *want,
+		      const struct gpo_sd *have, const struct gpo_sd *want, bool check_only,
 		      struct gpo_error **reterr)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
@@ -536,6 +536,8 @@ int domain_write_dacl(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const struct gp
 	/* every SYSVOL item may be changed, now and under the new ACL: checked before any write */
 	if (rc == 0)
 		rc = plan_tree(tmp, d, path, fs, &t, reterr);
+	if (rc == 0 && check_only)
+		goto out;
 	if (rc == 0)
 		rc = set_container_dacl(tmp, d, gpo, ds, reterr);
 	if (rc == 0) {
@@ -547,6 +549,7 @@ int domain_write_dacl(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const struct gp
 				      reterr && *reterr ? (*reterr)->message : gpo_strerror(rc),
 				      gpo->guid);
 	}
+out:
 	rc = gpo_error_keep(mem_ctx, reterr, rc);
 	talloc_free(tmp);
 	return rc;

@@ -54,10 +54,10 @@ int domain_names(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct gpo_error **r
  * Write `want`'s DACL to the GPO's container and derive its SYSVOL ACL on
  * the folder and everything inside (domain_acl.c): the rights for every
  * step are checked first, the container is written only when its DACL is
- * still `have`'s.
+ * still `have`'s.  With `check_only`, the checks alone.
  */
 int domain_write_dacl(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const struct gpo_domain_gpo *gpo,
-		      const struct gpo_sd *have, const struct gpo_sd *want,
+		      const struct gpo_sd *have, const struct gpo_sd *want, bool check_only,
 		      struct gpo_error **reterr);
 
 /* SMB to the same DC, connected on first use. */

@@ -251,7 +251,15 @@ int gpo_domain_set_permissions(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 			       const struct gpo_domain_permissions *perms, const struct gpo_sd *want,
 			       struct gpo_error **reterr)
 {
-	return domain_write_dacl(mem_ctx, d, gpo, perms->sd, want, reterr);
+	return domain_write_dacl(mem_ctx, d, gpo, perms->sd, want, false, reterr);
+}
+
+int gpo_domain_check_set_permissions(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
+				     const struct gpo_domain_gpo *gpo,
+				     const struct gpo_domain_permissions *perms,
+				     const struct gpo_sd *want, struct gpo_error **reterr)
+{
+	return domain_write_dacl(mem_ctx, d, gpo, perms->sd, want, true, reterr);
 }
 
 int gpo_domain_gpo_creators(TALLOC_CTX *mem_ctx, struct gpo_domain *d, char ***ret_names,

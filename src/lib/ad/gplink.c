@@ -100,8 +100,10 @@ static char *canonical_dn(TALLOC_CTX *mem_ctx, const char *dn)
 		return NULL;
 	while (*p == ' ')
 		p++;
-	if (*p == '\0')
+	if (*p == '\0') {
+		talloc_free(out);
 		return NULL;
+	}
 	for (;;) {
 		char *avas[16];
 		size_t n = 0, i;
