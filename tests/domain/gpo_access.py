@@ -2,17 +2,20 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Samba's own code as the oracle for GPO targeting (on the lab DC's machine, LAB_* set).
 
-  gpo_access.py list USER        the GPOs Samba's client (libgpo's ads_get_gpo_list, which
+  gpo_access.py list USER [PASSWORD-FILE]
+                                 the GPOs Samba's client (libgpo's ads_get_gpo_list, which
                                  checks Apply Group Policy and Read for USER's token) applies
-                                 to USER, in the order it applies them: "GUID NAME" lines
+                                 to USER, in the order it applies them: "GUID NAME" lines;
+                                 with PASSWORD-FILE, under USER's own credentials (a
+                                 computer's, as samba-gpupdate binds), else Administrator's
   gpo_access.py read ACCOUNT GUID
                                  "yes" when Samba's access_check lets ACCOUNT's token (built
                                  from sam.ldb) read GPO GUID's container, else "no"
   gpo_access.py dacl GUID        the container's DACL as Samba writes SDDL, one entry a line
   gpo_access.py norm SDDL-ACE... each entry as Samba writes it (GPMC's spellings in, Samba's out)
 
-`list` runs as Administrator from the lab's password file, over LDAP to the
-DC by name (call it in the lab's namespace, as tests/domain/targeting.sh does).
+`list` goes over LDAP to the DC by name (call it in the lab's namespace, as
+tests/domain/targeting.sh does).
 """
 import os
 import re
@@ -53,14 +56,14 @@ def entries(sddl):
     return re.findall(r"\([^)]*\)", dacl)
 
 
-def gpo_list(user):
+def gpo_list(user, password_file=None):
     from samba.gp.gpclass import get_gpo_list
     lp = param.LoadParm()
     lp.load(os.environ["LAB_CLIENT_CONF"])
     creds = credentials.Credentials()
     creds.guess(lp)
-    creds.set_username("Administrator")
-    creds.set_password(open(os.environ["LAB_PASSWORD_FILE"]).read().strip())
+    creds.set_username(user if password_file else "Administrator")
+    creds.set_password(open(password_file or os.environ["LAB_PASSWORD_FILE"]).read().strip())
     creds.set_domain(os.environ["LAB_DOMAIN"])
     for g in get_gpo_list(os.environ["LAB_FQDN"], creds, lp, user):
         print(g.name, g.display_name)
@@ -83,7 +86,7 @@ def can_read(account, guid):
 def main():
     mode, args = sys.argv[1], sys.argv[2:]
     if mode == "list":
-        gpo_list(args[0])
+        gpo_list(*args[:2])
     elif mode == "read":
         can_read(args[0], args[1])
     elif mode == "dacl":

@@ -19,13 +19,17 @@ access() { env LAB_DOMAIN="$LAB_DOMAIN" /usr/bin/python3 "$SRC/tests/domain/gpo_
 # libgpo needs the DC by name: the lab's hosts and resolv.conf, its krb5.conf
 in_lab_ns() { unshare -m -- sh -c 'mount --bind "$LAB_HOSTS_FILE" /etc/hosts &&
 	mount --bind "$LAB_RESOLV_CONF" /etc/resolv.conf && exec "$@"' sh "$@"; }
-applied_to() { # USER: the GUIDs Samba's client applies to USER, in its order
+applied_to() { # USER [PASSWORD-FILE]: the GUIDs Samba's client applies to USER, in its order
+	rm -f "$work/list.ccache"
 	in_lab_ns env KRB5_CONFIG="$LAB_KRB5_CONFIG" KRB5CCNAME="FILE:$work/list.ccache" \
-		LAB_DOMAIN="$LAB_DOMAIN" /usr/bin/python3 "$SRC/tests/domain/gpo_access.py" list "$1" |
-		awk '{print $1}'
+		LAB_DOMAIN="$LAB_DOMAIN" /usr/bin/python3 "$SRC/tests/domain/gpo_access.py" list "$@" \
+		> "$work/applied" || return 1
+	awk '{print $1}' "$work/applied"
 }
-gets() { applied_to "$1" | grep -qx "$2"; }      # USER GUID
-misses() { ! applied_to "$1" | grep -qx "$2"; }  # USER GUID
+# a list that was really read (it always holds the local policy) that has the GPO, or not
+gets() { applied_to "$1" ${3:+"$3"} > "$work/a.out" && grep -qx "$2" "$work/a.out"; }
+misses() { applied_to "$1" ${3:+"$3"} > "$work/a.out" && grep -qx Local "$work/a.out" &&
+	! grep -qx "$2" "$work/a.out"; }
 gpo_guid() { ldap -b "CN=Policies,CN=System,$LAB_BASE_DN" -s one "(displayName=$1)" cn | sed -n 's/^cn: //p'; }
 aclcheck_clean() { # GUID: samba-tool gpo aclcheck has nothing to say about it
 	samba_tool gpo aclcheck > "$work/aclcheck" 2>&1
@@ -53,6 +57,12 @@ for c in in out; do
 		-s "$LAB_DC_CONF" >/dev/null 2>&1
 done
 samba_tool group addmembers "$group" "tg-in-$$,tgpc-in-$$\$" >/dev/null 2>&1
+# the computers ask under their own credentials, as samba-gpupdate does
+printf '%s\n' "$pw" > "$work/pc.pw"
+for c in in out; do
+	samba-tool user setpassword "tgpc-$c-$$\$" --newpassword="$pw" -H "$LAB_SAM_LDB" \
+		-s "$LAB_DC_CONF" >/dev/null 2>&1
+done
 member=tg-in-$$ ; other=tg-out-$$ ; pc_in="tgpc-in-$$\$" ; pc_out="tgpc-out-$$\$"
 apply_guid=edacfd8f-ffb3-11d1-b41d-00a0c968f939
 
@@ -92,8 +102,8 @@ check "  GPMC's other entries kept" has_entries "$guid" "(A;CI;LCRPLORC;;;ED)" \
 	"(A;CI;CCDCLCSWRPWPDTLOSDRCWDWO;;;SY)" "(A;CIIO;CCDCLCSWRPWPDTLOSDRCWDWO;;;CO)"
 check "Samba's client applies it to the group's member" gets "$member" "$guid"
 check "  and no longer to the user outside the group" misses "$other" "$guid"
-check "  to the computer in the group" gets "$pc_in" "$guid"
-check "  and not to the computer outside it" misses "$pc_out" "$guid"
+check "  to the computer in the group, asking with its own credentials" gets "$pc_in" "$guid" "$work/pc.pw"
+check "  and not to the computer outside it" misses "$pc_out" "$guid" "$work/pc.pw"
 check "the computer outside may still read it: user policy reaches its users (MS16-072)" \
 	test "$(access read "$pc_out" "$guid")" = yes
 check "samba-tool gpo aclcheck passes" aclcheck_clean "$guid"
@@ -109,7 +119,7 @@ expect 0 "deny the group Apply" -- "$GPO_CEP" permissions "${AUTH[@]}" --gpo "$g
 	--deny-apply "$LAB_DOMAIN\\$group" --force
 check "  GPMC's deny entry" has_entries "$guid" "(OD;CI;CR;$apply_guid;;$gsid)"
 check "  Samba's client no longer applies it to the member" misses "$member" "$guid"
-check "  nor to the computer in the group" misses "$pc_in" "$guid"
+check "  nor to the computer in the group" misses "$pc_in" "$guid" "$work/pc.pw"
 check "  samba-tool gpo aclcheck passes" aclcheck_clean "$guid"
 expect 0 "apply again ends the deny" -- "$GPO_CEP" permissions "${AUTH[@]}" --gpo "$guid" \
 	--grant apply "$gsid"
