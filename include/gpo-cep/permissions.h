@@ -92,8 +92,9 @@ int gpo_perm_edit(TALLOC_CTX *mem_ctx, const struct gpo_sd *sd, const struct gpo
 
 /* What a policy file's "permissions" ask for, its trustees as SIDs. */
 struct gpo_perm_wanted {
-	const struct gpo_sid *apply_to;    /* exactly these may apply it */
+	const struct gpo_sid *apply_to;    /* exactly these may apply it, when apply_given */
 	size_t n_apply_to;
+	bool apply_given;
 	const struct gpo_sid *deny_apply;  /* exactly these are denied it, when deny_given */
 	size_t n_deny_apply;
 	bool deny_given;
@@ -102,8 +103,8 @@ struct gpo_perm_wanted {
 };
 
 /*
- * The DACL as `w` asks: trustees with Apply that apply_to does not name
- * lose it and keep their Read (a filter that drops Authenticated Users so
+ * The DACL as `w` asks: with apply_given, trustees with Apply that apply_to
+ * does not name lose it and keep their Read (a filter that drops Authenticated Users so
  * leaves them reading: no MS16-072 trap); those it names get Apply (and
  * Read); with deny_given, the denies are exactly deny_apply's; each
  * at_least trustee is raised to that level when its own is lower (Apply
@@ -115,7 +116,8 @@ int gpo_perm_make(TALLOC_CTX *mem_ctx, const struct gpo_sd *sd, const struct gpo
 
 /* States in which a GPO does not do what its permissions seem to say. */
 enum gpo_perm_problem {
-	GPO_PERM_NO_APPLY = 1 << 0,        /* no trustee may apply it: it applies to nobody */
+	GPO_PERM_NO_APPLY = 1 << 0,        /* no trustee may apply it, or Authenticated Users
+					    * or Everyone are denied it: it applies to nobody */
 	GPO_PERM_HALF_FILTER = 1 << 1,     /* a trustee has Apply without Read: it never applies */
 	GPO_PERM_NO_COMPUTER_READ = 1 << 2,/* neither Authenticated Users, Everyone nor Domain
 					    * Computers may read it: since MS16-072 user

@@ -258,6 +258,28 @@ static int resolve_list(TALLOC_CTX *mem, struct gpo_domain *dom, const char *pat
 	return EXIT_OK;
 }
 
+/* A trustee filtered in and denied at once, however each is spelled: the file contradicts itself. */
+static int no_contradiction(const char *path, const struct gpo_cep_permissions *p,
+			    const struct cli_perm_policy *pp, const size_t *start)
+{
+	size_t i, j;
+
+	for (j = 0; j < p->n[GPO_CEP_PERM_DENY_APPLY]; j++) {
+		const struct gpo_sid *deny = &pp->sids[start[GPO_CEP_PERM_DENY_APPLY] + j];
+
+		for (i = 0; i < p->n[GPO_CEP_PERM_APPLY_TO]; i++) {
+			if (!gpo_sid_equal(deny, &pp->sids[start[GPO_CEP_PERM_APPLY_TO] + i]))
+				continue;
+			cli_error("%s: /permissions/deny_apply/%zu: '%s' is also in apply_to (as "
+				  "'%s'): a trustee is either filtered in or denied", path, j,
+				  p->trustees[GPO_CEP_PERM_DENY_APPLY][j],
+				  p->trustees[GPO_CEP_PERM_APPLY_TO][i]);
+			return EXIT_INVALID;
+		}
+	}
+	return EXIT_OK;
+}
+
 int cli_perm_policy_resolve(TALLOC_CTX *mem, struct gpo_domain *dom, const char *path,
 			    const struct gpo_cep_permissions *p, struct cli_perm_policy **ret)
 {
@@ -276,16 +298,13 @@ int cli_perm_policy_resolve(TALLOC_CTX *mem, struct gpo_domain *dom, const char 
 	}
 	if (status != EXIT_OK)
 		return status;
-	/* apply_to left out: Authenticated Users, as GPMC filters a new GPO */
-	if (!p->given[GPO_CEP_PERM_APPLY_TO]) {
-		gpo_perm_well_known("AU", NULL, &pp->sids[pp->n]);
-		pp->names[pp->n] = talloc_strdup(pp, "Authenticated Users");
-		pp->w.apply_to = &pp->sids[pp->n++];
-		pp->w.n_apply_to = 1;
-	} else {
-		pp->w.apply_to = &pp->sids[start[GPO_CEP_PERM_APPLY_TO]];
-		pp->w.n_apply_to = p->n[GPO_CEP_PERM_APPLY_TO];
-	}
+	/* apply_to left out: the filter stays (a new GPO's is Authenticated Users, as GPMC's) */
+	pp->w.apply_given = p->given[GPO_CEP_PERM_APPLY_TO];
+	pp->w.apply_to = &pp->sids[start[GPO_CEP_PERM_APPLY_TO]];
+	pp->w.n_apply_to = p->n[GPO_CEP_PERM_APPLY_TO];
+	status = no_contradiction(path, p, pp, start);
+	if (status != EXIT_OK)
+		return status;
 	pp->w.deny_apply = &pp->sids[start[GPO_CEP_PERM_DENY_APPLY]];
 	pp->w.n_deny_apply = p->n[GPO_CEP_PERM_DENY_APPLY];
 	pp->w.deny_given = p->given[GPO_CEP_PERM_DENY_APPLY];
@@ -399,7 +418,7 @@ void cli_perm_policy_preview(TALLOC_CTX *mem, const struct cli_perm_policy *pp, 
 	for (k = 0; k < 5; k++) {
 		json_object *list = o ? json_object_new_array() : NULL;
 
-		if (ns[k] == 0 && k != 0)
+		if (ns[k] == 0 && (k != 0 || !pp->w.apply_given))
 			continue;
 		if (o == NULL)
 			printf("would set permissions: %s", lists[k]);

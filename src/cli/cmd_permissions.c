@@ -17,7 +17,7 @@ static const struct cli_opt permissions_opts[] = {
 	CLI_VALUE("revoke", 0, 'R', "TRUSTEE", "remove TRUSTEE's GPMC entries, deny included"),
 	CLI_VALUE("deny-apply", 0, 'D', "TRUSTEE", "deny TRUSTEE Apply Group Policy"),
 	CLI_VALUE("create-gpos", 0, 'C', "TRUSTEE",
-		  "let TRUSTEE create GPOs in the domain (no --gpo needed)"),
+		  "let TRUSTEE create GPOs in the domain (without --gpo)"),
 	CLI_VALUE("revoke-create-gpos", 0, 'X', "TRUSTEE", "take that right away again"),
 	CLI_FLAG("force", 0, 'f', "make a change that leaves a problem behind"),
 	CLI_FLAG("dry-run", 0, 'n', "show the change, make none (exit status 4: one is due)"),
@@ -134,6 +134,14 @@ static int take_option(void *ctx, int id, const char *value)
 	return status;
 }
 
+/* A trustee the domain does not know (or of another domain) is invalid input: exit 2. */
+static int trustee_fail(const struct gpo_error *err, int rc)
+{
+	int status = cli_fail(err, rc);
+
+	return rc == GPO_ENOTFOUND || rc == GPO_EEXIST ? EXIT_INVALID : status;
+}
+
 /* Each change's trustee as a SID and a name; prints why not. */
 static int resolve_all(TALLOC_CTX *mem, struct gpo_domain *dom, const struct perm_args *a,
 		       struct gpo_sid *sids, char **names)
@@ -146,7 +154,7 @@ static int resolve_all(TALLOC_CTX *mem, struct gpo_domain *dom, const struct per
 		rc = gpo_domain_resolve_trustee(mem, dom, a->ops[i].trustee, &sids[i], &names[i],
 						&err);
 		if (rc != 0)
-			return cli_fail(err, rc);
+			return trustee_fail(err, rc);
 	}
 	return EXIT_OK;
 }
@@ -273,8 +281,11 @@ static void print_creators(TALLOC_CTX *mem, const struct perm_args *a, char **na
 	json_object_put(doc);
 }
 
-static const char *creator_change(bool grant, bool changed, bool dry_run)
+static const char *creator_change(bool grant, bool changed, bool dry_run, bool creator)
 {
+	if (!changed && !grant && creator)
+		return "may create GPOs through entries other than the one --create-gpos adds, "
+		       "which --revoke-create-gpos leaves alone: no change";
 	if (!changed)
 		return grant ? "already may create GPOs: no change"
 			     : "already may not create GPOs: no change";
@@ -299,8 +310,10 @@ static int change_creators(TALLOC_CTX *mem, struct gpo_domain *dom, const struct
 		bool grant = a->creator_grant[i], changed;
 
 		rc = gpo_domain_resolve_trustee(mem, dom, a->creators[i], &sid, &name, &err);
-		if (rc != 0)
-			break;
+		if (rc != 0) {
+			json_object_put(changes);
+			return trustee_fail(err, rc);
+		}
 		changed = grant != named(names, n, name);
 		if (changed && !a->dry_run)
 			rc = gpo_domain_set_gpo_creator(mem, dom, &sid, grant, &changed, &err);
@@ -315,8 +328,8 @@ static int change_creators(TALLOC_CTX *mem, struct gpo_domain *dom, const struct
 			json_object_object_add(o, "changed", json_object_new_boolean(changed));
 			json_object_array_add(changes, o);
 		} else {
-			printf("%s %s\n", cli_safe(mem, name), creator_change(grant, changed,
-									  a->dry_run));
+			printf("%s %s\n", cli_safe(mem, name),
+			       creator_change(grant, changed, a->dry_run, named(names, n, name)));
 		}
 		if (changed && !a->dry_run)
 			rc = gpo_domain_gpo_creators(mem, dom, &names, &n, &err);

@@ -136,7 +136,7 @@ expect 1 "revoking the only Apply" -- "$GPO_CEP" permissions "${AUTH[@]}" --gpo 
 	--revoke "$LAB_DOMAIN\\$group"
 grep_in err "applies to nobody" "  says why"
 check "  neither wrote anything" test "$(uchanged "$guid")" = "$usn"
-expect 1 "an unknown trustee" -- "$GPO_CEP" permissions "${AUTH[@]}" --gpo "$guid" --grant apply "Web Servers $$"
+expect 2 "an unknown trustee (invalid input)" -- "$GPO_CEP" permissions "${AUTH[@]}" --gpo "$guid" --grant apply "Web Servers $$"
 grep_in err "similar names: .*$group" "  suggests similar names"
 expect 2 "a trustee of another domain" -- "$GPO_CEP" permissions "${AUTH[@]}" --gpo "$guid" \
 	--grant apply "OTHER\\$group"
@@ -226,7 +226,7 @@ usn=$(uchanged "$fg")
 expect 0 "apply of the same file" -- "$GPO_CEP" apply "${AUTH[@]}" "$work/pf.json"
 no_grep_in out "permissions" "  changes no permission"
 check "  and writes nothing" test "$(uchanged "$fg")" = "$usn"
-perm_policy "$work/pf2.json" "$fname" '{"deny_apply": ["'"$gsid"'"]}'
+perm_policy "$work/pf2.json" "$fname" '{"apply_to": ["Authenticated Users"], "deny_apply": ["'"$gsid"'"]}'
 expect 4 "update --dry-run of a file that filters to everyone again but denies the group" -- \
 	"$GPO_CEP" update "${AUTH[@]}" --dry-run "$work/pf2.json"
 grep_in out "permissions would change: Authenticated Users: Read -> Read, Apply" "  Authenticated Users back in the filter"
@@ -253,6 +253,16 @@ usn=$(uchanged "$fg")
 expect 0 "update with what show printed" -- "$GPO_CEP" update "${AUTH[@]}" --gpo "$fg" "$work/shown.json"
 no_grep_in out "permissions" "  changes no permission (a round trip)"
 check "  and writes nothing" test "$(uchanged "$fg")" = "$usn"
+perm_policy "$work/pf-edit.json" "$fname" '{"edit": ["'"$other@$LAB_REALM"'"]}'
+expect 4 "a file that only delegates (no apply_to)" -- "$GPO_CEP" update "${AUTH[@]}" --dry-run "$work/pf-edit.json"
+grep_in out "permissions would change: $LAB_DOMAIN.$other: None -> Edit settings" "  adds the editor"
+no_grep_in out "Authenticated Users" "  and leaves the filter as it is"
+perm_policy "$work/pf-both.json" "$fname" '{"apply_to": ["'"$LAB_DOMAIN\\\\$group"'"], "deny_apply": ["'"$gsid"'"]}'
+expect 2 "a trustee in apply_to and deny_apply under two spellings" -- "$GPO_CEP" update "${AUTH[@]}" "$work/pf-both.json"
+grep_in err "/permissions/deny_apply/0: '$gsid' is also in apply_to" "  is the file's contradiction, found by SID"
+expect 1 "denying Authenticated Users while a group is filtered in" -- "$GPO_CEP" permissions "${AUTH[@]}" \
+	--gpo "$fg" --deny-apply AU
+grep_in err "denied Apply Group Policy, which wins over every allow: the GPO applies to nobody" "  is refused: nobody would get it"
 perm_policy "$work/pf3.json" "$fname" '{"apply_to": []}'
 usn=$(uchanged "$fg")
 expect 2 "a file whose filter is empty" -- "$GPO_CEP" apply "${AUTH[@]}" "$work/pf3.json"

@@ -105,6 +105,14 @@ static void test_filtering(TALLOC_CTX *mem, const struct gpo_sd *ds)
 	d = edit(mem, b, &web, GPO_PERM_REVOKE, GPO_PERM_NONE, true, "revoke the group");
 	ok(gpo_perm_check(mem, d, &dom, &problems, &text) == 0 && problems == GPO_PERM_NO_APPLY,
 	   "nobody may apply it");
+	{
+		struct gpo_sd *x = edit(mem, a, &au, GPO_PERM_DENY_APPLY, GPO_PERM_NONE, true,
+					"deny Authenticated Users, the group still filtered in");
+
+		ok(gpo_perm_check(mem, x, &dom, &problems, &text) == 0 &&
+			   problems == GPO_PERM_NO_APPLY && strstr(text, "wins over every allow"),
+		   "every client is an Authenticated User: the GPO applies to nobody");
+	}
 	d = edit(mem, a, &web, GPO_PERM_DENY_APPLY, GPO_PERM_NONE, true, "deny apply");
 	is_str(dacl(mem, d) ? strstr(dacl(mem, d), "(OD") : NULL,
 	       "(OD;CI;CR;" APPLY ";;" DOM "-1105)(A;CI;CCDCLCSWRPWPDTLOSDRCWDWO;;;DA)"
@@ -210,7 +218,7 @@ static void test_creators(TALLOC_CTX *mem, const struct gpo_sd *ds)
 /* A policy file's permissions as a desired state. */
 static void test_make(TALLOC_CTX *mem, const struct gpo_sd *ds)
 {
-	struct gpo_perm_wanted w = { .apply_to = &web, .n_apply_to = 1 };
+	struct gpo_perm_wanted w = { .apply_to = &web, .n_apply_to = 1, .apply_given = true };
 	struct gpo_perm_trustee *t = NULL;
 	struct gpo_sd *a = NULL, *b = NULL, *c = NULL;
 	struct gpo_sid da;
@@ -244,6 +252,10 @@ static void test_make(TALLOC_CTX *mem, const struct gpo_sd *ds)
 	ok(gpo_perm_read(mem, c, &t, &n) == 0 && !find(t, n, &au)->deny_apply,
 	   "removes the deny it had given");
 	ok(find(t, n, &web)->gpmc == GPO_PERM_EDIT_SECURITY, "levels are never lowered");
+	w.apply_given = false;
+	w.n_apply_to = 0;
+	ok(gpo_perm_make(mem, c, &w, &b, &changed) == 0 && !changed,
+	   "apply_to left out: the filter stays as it is");
 }
 
 static void test_names(TALLOC_CTX *mem)

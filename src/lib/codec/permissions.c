@@ -541,6 +541,14 @@ static bool computers_read(const struct gpo_sd *sd, const struct gpo_sid *domain
 	return reads(sd, &computers);
 }
 
+/* Authenticated Users or Everyone: a deny for them reaches every client. */
+static bool everybody(const struct gpo_sid *s)
+{
+	static const uint32_t au[] = { 11 }, world[] = { 0 };
+
+	return sid_is(s, 5, 1, au) || sid_is(s, 1, 1, world);
+}
+
 int gpo_perm_check(TALLOC_CTX *mem_ctx, const struct gpo_sd *sd, const struct gpo_sid *domain_sid,
 		   unsigned *ret_problems, char **ret_text)
 {
@@ -548,6 +556,7 @@ int gpo_perm_check(TALLOC_CTX *mem_ctx, const struct gpo_sd *sd, const struct gp
 	struct gpo_perm_trustee *t = NULL;
 	size_t n = 0, i;
 	unsigned problems = GPO_PERM_NO_APPLY;
+	const char *everyone_denied = NULL;
 	char *text;
 
 	if (tmp == NULL || gpo_perm_read(tmp, sd, &t, &n) != 0)
@@ -556,6 +565,9 @@ int gpo_perm_check(TALLOC_CTX *mem_ctx, const struct gpo_sd *sd, const struct gp
 	for (i = 0; i < n; i++) {
 		if (t[i].apply && !t[i].deny_apply)
 			problems &= ~GPO_PERM_NO_APPLY;
+		/* every client is one of these, and a deny wins over any allow */
+		if (t[i].deny_apply && everybody(&t[i].sid))
+			everyone_denied = gpo_perm_well_known_name(&t[i].sid, NULL);
 		if (t[i].apply && !t[i].deny_apply && !reads(sd, &t[i].sid)) {
 			const char *name = gpo_perm_well_known_name(&t[i].sid, domain_sid);
 
@@ -567,9 +579,15 @@ int gpo_perm_check(TALLOC_CTX *mem_ctx, const struct gpo_sd *sd, const struct gp
 						      name ? name : gpo_sid_string(tmp, &t[i].sid));
 		}
 	}
-	if (text != NULL && (problems & GPO_PERM_NO_APPLY))
+	if (text != NULL && everyone_denied != NULL)
+		text = talloc_asprintf_append(text, "%s%s are denied Apply Group Policy, which "
+					      "wins over every allow: the GPO applies to nobody",
+					      *text ? "; " : "", everyone_denied);
+	else if (text != NULL && (problems & GPO_PERM_NO_APPLY))
 		text = talloc_asprintf_append(text, "%sno trustee has Apply Group Policy: the "
 					      "GPO applies to nobody", *text ? "; " : "");
+	if (everyone_denied != NULL)
+		problems |= GPO_PERM_NO_APPLY;
 	if (text != NULL && !computers_read(sd, domain_sid)) {
 		problems |= GPO_PERM_NO_COMPUTER_READ;
 		text = talloc_asprintf_append(text, "%sneither Authenticated Users, Everyone nor "
@@ -702,7 +720,7 @@ static int drop_unlisted(TALLOC_CTX *mem_ctx, struct gpo_sd **sd, const struct g
 	int rc = gpo_perm_read(mem_ctx, *sd, &t, &n);
 
 	for (i = 0; rc == 0 && i < n; i++) {
-		if (t[i].apply && !listed(w->apply_to, w->n_apply_to, &t[i].sid))
+		if (w->apply_given && t[i].apply && !listed(w->apply_to, w->n_apply_to, &t[i].sid))
 			rc = step(mem_ctx, sd, &t[i].sid, GPO_PERM_REVOKE_APPLY, GPO_PERM_NONE,
 				  changed);
 		if (rc == 0 && w->deny_given && t[i].deny_apply &&
@@ -717,8 +735,8 @@ static int drop_unlisted(TALLOC_CTX *mem_ctx, struct gpo_sd **sd, const struct g
 static int raise_levels(TALLOC_CTX *mem_ctx, struct gpo_sd **sd, const struct gpo_perm_wanted *w,
 			bool *changed)
 {
-	static const enum gpo_perm_level levels[3] = { GPO_PERM_READ, GPO_PERM_EDIT,
-						       GPO_PERM_EDIT_SECURITY };
+	static const enum gpo_perm_level at_least[3] = { GPO_PERM_READ, GPO_PERM_EDIT,
+							 GPO_PERM_EDIT_SECURITY };
 	size_t k, i, j;
 	int rc = 0;
 
@@ -732,9 +750,9 @@ static int raise_levels(TALLOC_CTX *mem_ctx, struct gpo_sd **sd, const struct gp
 			for (j = 0; rc == 0 && j < n; j++)
 				if (gpo_sid_equal(&t[j].sid, &w->at_least[k][i]))
 					have = rank(t[j].gpmc);
-			if (rc == 0 && have < (int)levels[k])
+			if (rc == 0 && have < (int)at_least[k])
 				rc = step(mem_ctx, sd, &w->at_least[k][i], GPO_PERM_GRANT,
-					  levels[k], changed);
+					  at_least[k], changed);
 		}
 	}
 	return rc;
