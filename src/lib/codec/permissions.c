@@ -6,6 +6,7 @@
 #include <gpo-cep/permissions.h>
 
 #include "internal.h"
+#include "sd_internal.h"
 
 /* edacfd8f-ffb3-11d1-b41d-00a0c968f939 as it is on the wire */
 static const uint8_t apply_guid[16] = { 0x8f, 0xfd, 0xac, 0xed, 0xb3, 0xff, 0xd1, 0x11,
@@ -257,15 +258,6 @@ static void plan_change(struct change *c, const struct gpo_sid *t, enum gpo_perm
 	}
 }
 
-static bool ace_same(const struct gpo_ace *a, const struct gpo_ace *b)
-{
-	return a->type == b->type && a->flags == b->flags && a->mask == b->mask &&
-	       a->object_flags == b->object_flags &&
-	       memcmp(a->object_type, b->object_type, 16) == 0 &&
-	       memcmp(a->inherited_type, b->inherited_type, 16) == 0 &&
-	       gpo_sid_equal(&a->trustee, &b->trustee);
-}
-
 /* Where a new entry goes: a deny before the first explicit allow, an allow after the last explicit entry. */
 static size_t insert_at(const struct gpo_ace *aces, size_t n, bool deny)
 {
@@ -340,7 +332,7 @@ int gpo_perm_edit(TALLOC_CTX *mem_ctx, const struct gpo_sd *sd, const struct gpo
 	out->n_aces = n;
 	*ret_changed = n != sd->n_aces;
 	for (i = 0; !*ret_changed && i < n; i++)
-		*ret_changed = !ace_same(&out->aces[i], &sd->aces[i]);
+		*ret_changed = !sd_ace_equal(&out->aces[i], &sd->aces[i]);
 	*ret_sd = out;
 	return 0;
 }
@@ -473,14 +465,6 @@ static char *rights_letters(TALLOC_CTX *mem_ctx, uint32_t mask)
 	return s;
 }
 
-static char *guid_text(TALLOC_CTX *mem_ctx, const uint8_t *g)
-{
-	return talloc_asprintf(mem_ctx,
-			       "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-			       g[3], g[2], g[1], g[0], g[5], g[4], g[7], g[6], g[8], g[9], g[10],
-			       g[11], g[12], g[13], g[14], g[15]);
-}
-
 char *gpo_perm_ace_sddl(TALLOC_CTX *mem_ctx, const struct gpo_ace *a,
 			const struct gpo_sid *domain_sid)
 {
@@ -500,8 +484,8 @@ char *gpo_perm_ace_sddl(TALLOC_CTX *mem_ctx, const struct gpo_ace *a,
 		s = talloc_asprintf(mem_ctx, "(%s;%s;%s;%s;%s;%s)",
 				    type ? type : talloc_asprintf(tmp, "0x%02x", a->type), flags,
 				    rights_letters(tmp, a->mask),
-				    (a->object_flags & 1) ? guid_text(tmp, a->object_type) : "",
-				    (a->object_flags & 2) ? guid_text(tmp, a->inherited_type) : "",
+				    (a->object_flags & 1) ? sd_guid_string(tmp, a->object_type) : "",
+				    (a->object_flags & 2) ? sd_guid_string(tmp, a->inherited_type) : "",
 				    who ? who : gpo_sid_string(tmp, &a->trustee));
 	talloc_free(tmp);
 	return s;
@@ -785,7 +769,7 @@ int gpo_perm_make(TALLOC_CTX *mem_ctx, const struct gpo_sd *sd, const struct gpo
 			/* steps may undo each other: what counts is the result */
 			changed = out->n_aces != sd->n_aces;
 			for (i = 0; !changed && i < out->n_aces; i++)
-				changed = !ace_same(&out->aces[i], &sd->aces[i]);
+				changed = !sd_ace_equal(&out->aces[i], &sd->aces[i]);
 			*ret_sd = out;
 			*ret_changed = changed;
 		}

@@ -300,7 +300,7 @@ char *gpo_sid_string(TALLOC_CTX *mem_ctx, const struct gpo_sid *sid)
 	return s;
 }
 
-static char *guid_string(TALLOC_CTX *mem_ctx, const uint8_t g[16])
+char *sd_guid_string(TALLOC_CTX *mem_ctx, const uint8_t g[16])
 {
 	/* the first three fields are little-endian on the wire */
 	return talloc_asprintf(mem_ctx,
@@ -339,8 +339,8 @@ char *gpo_sd_sddl(TALLOC_CTX *mem_ctx, const struct gpo_sd *sd)
 			s, "(%s;%s;0x%08lx;%s;%s;%s)",
 			a->type == GPO_ACE_ALLOWED ? "A" : a->type == GPO_ACE_DENIED ? "D" : "OA",
 			flags, (unsigned long)a->mask,
-			(a->object_flags & 1) ? guid_string(tmp, a->object_type) : "",
-			(a->object_flags & 2) ? guid_string(tmp, a->inherited_type) : "",
+			(a->object_flags & 1) ? sd_guid_string(tmp, a->object_type) : "",
+			(a->object_flags & 2) ? sd_guid_string(tmp, a->inherited_type) : "",
 			gpo_sid_string(tmp, &a->trustee));
 	}
 	s = s ? talloc_strdup(mem_ctx, s) : NULL;
@@ -434,7 +434,7 @@ static int sid_cmp(const struct gpo_sid *a, const struct gpo_sid *b)
 	return a->authority < b->authority ? -1 : a->authority > b->authority;
 }
 
-static bool ace_equal(const struct gpo_ace *a, const struct gpo_ace *b)
+bool sd_ace_equal(const struct gpo_ace *a, const struct gpo_ace *b)
 {
 	return a->type == b->type && a->flags == b->flags && a->mask == b->mask &&
 	       a->object_flags == b->object_flags &&
@@ -518,7 +518,7 @@ static int append_unique(struct gpo_sd *out, const struct pair *pairs, size_t n,
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		if (i > 0 && ace_equal(&pairs[i].fs, &pairs[i - 1].fs)) {
+		if (i > 0 && sd_ace_equal(&pairs[i].fs, &pairs[i - 1].fs)) {
 			const struct gpo_ace *kept = &out->aces[*k - 1], *drop = &pairs[i].ds;
 
 			/* drop only what the kept entry grants on at least the same objects */
@@ -589,7 +589,7 @@ int gpo_sd_canonical_for_sysvol(TALLOC_CTX *mem_ctx, const struct gpo_sd *ds,
 	out->n_aces = k;
 	*ret_changed = k != ds->n_aces;
 	for (i = 0; !*ret_changed && i < k; i++)
-		*ret_changed = !ace_equal(&out->aces[i], &ds->aces[i]);
+		*ret_changed = !sd_ace_equal(&out->aces[i], &ds->aces[i]);
 	*ret_ds = out;
 	return 0;
 }

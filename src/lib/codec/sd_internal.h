@@ -6,8 +6,17 @@
 #include <stdbool.h>
 #include <talloc.h>
 
+#include <stdint.h>
+
+struct gpo_ace;
 struct gpo_sd;
 struct gpo_sid;
+
+/* "edacfd8f-ffb3-11d1-b41d-00a0c968f939" from the 16 bytes on the wire (mixed-endian). */
+char *sd_guid_string(TALLOC_CTX *mem_ctx, const uint8_t g[16]);
+
+/* Two entries alike in every field: type, flags, rights, GUIDs, trustee. */
+bool sd_ace_equal(const struct gpo_ace *a, const struct gpo_ace *b);
 
 /*
  * The DACL a child of a folder whose ACL is `parent` inherits, as Windows
