@@ -18,7 +18,7 @@ PUBLIC = {
     "preg": "codec", "gptini": "codec", "extnames": "codec", "sd": "codec",
     "permissions": "codec",
     "policy": "model", "cep": "model", "lint": "model", "adsys": "model",
-    "gpo": "gpo", "merge": "gpo",
+    "gpo": "gpo", "merge": "gpo", "replica": "gpo",
     "xcep": "xcep", "probe": "xcep",
     "domain": "ad",
 }
