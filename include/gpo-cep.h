@@ -23,6 +23,7 @@
 #include <gpo-cep/lint.h>
 #include <gpo-cep/adsys.h>
 #include <gpo-cep/gpo.h>
+#include <gpo-cep/replica.h>
 #include <gpo-cep/sd.h>
 #include <gpo-cep/permissions.h>
 #include <gpo-cep/domain.h>

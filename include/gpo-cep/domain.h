@@ -25,6 +25,7 @@
 #include <gpo-cep/sd.h>
 #include <gpo-cep/permissions.h>
 #include <gpo-cep/gpo.h>
+#include <gpo-cep/replica.h>
 
 enum gpo_domain_auth {
 	GPO_DOMAIN_AUTH_AUTO = 0,     /* Kerberos when a ticket is in the cache, else a password */
@@ -63,6 +64,58 @@ int gpo_domain_connect(TALLOC_CTX *mem_ctx, const struct gpo_domain_options *opt
 		       struct gpo_domain **ret_domain, struct gpo_error **reterr);
 
 const char *gpo_domain_dc(const struct gpo_domain *d);
+
+/*
+ * The PDC emulator's host name (its server object's dNSHostName), or NULL
+ * when the role owner cannot be read; whether `d` is connected to it.
+ * Writes belong there: GPMC makes them there, so edits do not race.
+ */
+const char *gpo_domain_pdc(const struct gpo_domain *d);
+bool gpo_domain_on_pdc(const struct gpo_domain *d);
+
+/* Another DC of the same domain, with the same options and credentials as `d`. */
+int gpo_domain_connect_dc(TALLOC_CTX *mem_ctx, const struct gpo_domain *d, const char *dc,
+			  struct gpo_domain **ret_domain, struct gpo_error **reterr);
+
+/* A domain controller, from the configuration partition's nTDSDSA objects. */
+struct gpo_domain_dc {
+	char *name;          /* its server object's dNSHostName (else the server's name) */
+	char *ntds_dn;       /* its NTDS Settings object */
+	bool pdc;            /* it holds the PDC emulator role */
+	bool connected;      /* `d` is connected to it */
+};
+
+/* Every DC of the domain, reachable or not: the PDC emulator first, then by name. */
+int gpo_domain_list_dcs(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
+			struct gpo_domain_dc **ret_dcs, size_t *ret_count,
+			struct gpo_error **reterr);
+
+/*
+ * The GPO `guid` as the DC of `d` holds it (gpo-cep/replica.h): its
+ * container there (or none), every file and folder of its SYSVOL folder
+ * there with a hash (`keep_data`: and the content, for a sync), and
+ * whether that folder's ACL is the container's.  A missing container or
+ * folder is a state, not an error.
+ */
+int gpo_domain_read_replica(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *guid,
+			    bool keep_data, struct gpo_replica **ret_replica,
+			    struct gpo_error **reterr);
+
+/*
+ * Make the SYSVOL folder of `base`'s GPO on the DC of `d` the baseline's
+ * (`base` read with keep_data): every file and folder of the baseline,
+ * those only this DC has kept unless `delete_extra`, the ACL derived from
+ * this DC's container.  The copy is built beside the folder and swapped in
+ * by renames, so that a complete folder is always there under the GPO's
+ * name or, between the two renames, beside it; the next run finishes an
+ * interrupted sync.  Nothing is done when the folders agree
+ * (*ret_changed false) or the container has not reached this DC
+ * (GPO_ENOTFOUND).  The rights to create and replace the folder are
+ * checked first: GPO_EACCES, nothing changed.
+ */
+int gpo_domain_sync_replica(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
+			    const struct gpo_replica *base, bool delete_extra, bool *ret_changed,
+			    struct gpo_error **reterr);
 const char *gpo_domain_base_dn(const struct gpo_domain *d);
 /* the forest root domain's objectGUID, "{...}" upper case: the LDAP: policy ID */
 const char *gpo_domain_forest_guid(const struct gpo_domain *d);

@@ -98,7 +98,9 @@ static int find_dc(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct gpo_error *
 static int read_root(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct gpo_error **reterr)
 {
 	static const char *const root_attrs[] = { "defaultNamingContext",
-						  "rootDomainNamingContext", "tokenGroups", NULL };
+						  "rootDomainNamingContext", "tokenGroups",
+						  "configurationNamingContext", "dsServiceName",
+						  NULL };
 	static const char *const guid_attrs[] = { "objectGUID", NULL };
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	struct ad_entry *e = NULL;
@@ -116,6 +118,10 @@ static int read_root(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct gpo_error
 		goto out;
 	}
 	d->base_dn = talloc_strdup(d, ad_entry_get(&e[0], "defaultNamingContext"));
+	if (ad_entry_get(&e[0], "configurationNamingContext") != NULL)
+		d->config_dn = talloc_strdup(d, ad_entry_get(&e[0], "configurationNamingContext"));
+	if (ad_entry_get(&e[0], "dsServiceName") != NULL)
+		d->ntds_dn = talloc_strdup(d, ad_entry_get(&e[0], "dsServiceName"));
 	tokens = ad_entry_attr(&e[0], "tokenGroups");
 	d->token = talloc_zero_array(d, struct gpo_sid, tokens ? tokens->n_values + 1 : 1);
 	for (i = 0; d->token != NULL && tokens != NULL && i < tokens->n_values; i++)
@@ -143,16 +149,111 @@ out:
 	return rc;
 }
 
+int domain_dc_host(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *ntds_dn,
+		   char **ret_host, struct gpo_error **reterr)
+{
+	static const char *const attrs[] = { "dNSHostName", "cn", NULL };
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	const char *server = strchr(ntds_dn, ',');
+	struct ad_entry *e = NULL;
+	const char *host;
+	size_t n = 0;
+	int rc;
+
+	/* "CN=NTDS Settings,CN=DC1,CN=Servers,...": the server object is its parent */
+	if (server == NULL) {
+		talloc_free(tmp);
+		return gpo_fail(mem_ctx, reterr, GPO_EPROTO, "'%s' is not a DC's NTDS Settings "
+				"object", ntds_dn);
+	}
+	rc = ad_ldap_search(tmp, d->ldap, server + 1, 0, "(objectClass=*)", attrs, 0, &e, &n,
+			    reterr);
+	host = rc == 0 && n == 1 ? ad_entry_get(&e[0], "dNSHostName") : NULL;
+	if (rc == 0 && host == NULL)
+		host = n == 1 ? ad_entry_get(&e[0], "cn") : NULL;
+	if (rc == 0 && host == NULL)
+		rc = gpo_fail(tmp, reterr, GPO_ENOTFOUND, "no server object above '%s'", ntds_dn);
+	if (rc == 0 && (*ret_host = talloc_strdup(mem_ctx, host)) == NULL)
+		rc = gpo_oom(tmp, reterr);
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
+	talloc_free(tmp);
+	return rc;
+}
+
+/* Who holds the PDC emulator role (the domain's fSMORoleOwner); unreadable is not an error. */
+static void read_pdc(struct gpo_domain *d)
+{
+	static const char *const attrs[] = { "fSMORoleOwner", NULL };
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct ad_entry *e = NULL;
+	const char *owner;
+	size_t n = 0;
+
+	TALLOC_FREE(d->pdc_ntds_dn);
+	TALLOC_FREE(d->pdc);
+	if (ad_ldap_search(tmp, d->ldap, d->base_dn, 0, "(objectClass=*)", attrs, 0, &e, &n,
+			   NULL) == 0 && n == 1 &&
+	    (owner = ad_entry_get(&e[0], "fSMORoleOwner")) != NULL) {
+		d->pdc_ntds_dn = talloc_strdup(d, owner);
+		if (d->pdc_ntds_dn != NULL && domain_dc_host(d, d, owner, &d->pdc, NULL) != 0)
+			d->pdc = NULL;
+	}
+	talloc_free(tmp);
+}
+
+bool gpo_domain_on_pdc(const struct gpo_domain *d)
+{
+	return d->pdc_ntds_dn != NULL && d->ntds_dn != NULL &&
+	       gpo_dn_equal(d->pdc_ntds_dn, d->ntds_dn);
+}
+
+const char *gpo_domain_pdc(const struct gpo_domain *d)
+{
+	return d->pdc;
+}
+
+/* Bind to `host` and read what the other modules need of the domain. */
+static int open_dc(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *host,
+		   struct gpo_error **reterr)
+{
+	int rc;
+
+	TALLOC_FREE(d->ldap);
+	if (host != d->dc) {
+		talloc_free(d->dc);
+		d->dc = talloc_strdup(d, host);
+		if (d->dc == NULL)
+			return gpo_oom(mem_ctx, reterr);
+	}
+	d->o.dc = d->dc;
+	/* the handle lives on d; an error goes to the caller */
+	rc = gpo_error_keep(mem_ctx, reterr,
+			    ad_ldap_connect(d, d->dc, &d->o, d->password, &d->ldap, reterr));
+	if (rc == 0)
+		rc = read_root(mem_ctx, d, reterr);
+	if (rc == 0)
+		read_pdc(d);
+	return rc;
+}
+
+static struct gpo_domain *new_domain(void)
+{
+	struct gpo_domain *d = talloc_zero(NULL, struct gpo_domain);
+
+	if (d != NULL)
+		talloc_set_destructor(d, wipe_domain);
+	return d;
+}
+
 int gpo_domain_connect(TALLOC_CTX *mem_ctx, const struct gpo_domain_options *opts,
 		       struct gpo_domain **ret_domain, struct gpo_error **reterr)
 {
-	struct gpo_domain *d = talloc_zero(NULL, struct gpo_domain);
+	struct gpo_domain *d = new_domain();
 	size_t i;
 	int rc;
 
 	if (d == NULL)
 		return gpo_oom(mem_ctx, reterr);
-	talloc_set_destructor(d, wipe_domain);
 	if (opts->version != GPO_DOMAIN_OPTIONS_VERSION) {
 		rc = gpo_fail(mem_ctx, reterr, GPO_EINVAL, "gpo_domain_options version %u, not %u",
 			      opts->version, GPO_DOMAIN_OPTIONS_VERSION);
@@ -170,18 +271,30 @@ int gpo_domain_connect(TALLOC_CTX *mem_ctx, const struct gpo_domain_options *opt
 	d->realm = talloc_strdup(d, opts->realm);
 	for (i = 0; d->realm[i]; i++)
 		d->realm[i] = (char)ascii_lower((unsigned char)d->realm[i]);
+	d->o.realm = d->realm;
 	if (d->o.auth == GPO_DOMAIN_AUTH_AUTO)
 		d->o.auth = d->password != NULL ? GPO_DOMAIN_AUTH_PASSWORD : GPO_DOMAIN_AUTH_KERBEROS;
 	d->dc = opts->dc ? talloc_strdup(d, opts->dc) : NULL;
 	if (d->dc == NULL && (rc = find_dc(mem_ctx, d, reterr)) != 0)
 		goto fail;
-	d->o.dc = d->dc;
-	d->o.realm = d->realm;
-	/* the handle lives on d; an error goes to the caller */
-	rc = gpo_error_keep(mem_ctx, reterr,
-			    ad_ldap_connect(d, d->dc, &d->o, d->password, &d->ldap, reterr));
-	if (rc == 0)
-		rc = read_root(mem_ctx, d, reterr);
+	rc = open_dc(mem_ctx, d, d->dc, reterr);
+	/*
+	 * Found through DNS but not the PDC emulator (no pdc SRV record, or
+	 * a stale one): writes belong on the PDC, as GPMC makes them there.
+	 */
+	if (rc == 0 && opts->dc == NULL && !gpo_domain_on_pdc(d) && d->pdc != NULL) {
+		char *found = talloc_strdup(NULL, d->dc);
+
+		rc = open_dc(mem_ctx, d, d->pdc, reterr);
+		if (rc != 0)
+			rc = gpo_fail(mem_ctx, reterr, rc, "%s; DNS named %s, but the PDC emulator "
+				      "(where writes go, as GPMC makes them) is %s: give --dc %s "
+				      "to use the other DC",
+				      reterr && *reterr ? (*reterr)->message : gpo_strerror(rc),
+				      found, d->dc,
+				      found);
+		talloc_free(found);
+	}
 	if (rc != 0)
 		goto fail;
 	*ret_domain = talloc_steal(mem_ctx, d);
@@ -189,6 +302,32 @@ int gpo_domain_connect(TALLOC_CTX *mem_ctx, const struct gpo_domain_options *opt
 fail:
 	talloc_free(d);
 	return rc;
+}
+
+int gpo_domain_connect_dc(TALLOC_CTX *mem_ctx, const struct gpo_domain *d, const char *dc,
+			  struct gpo_domain **ret_domain, struct gpo_error **reterr)
+{
+	struct gpo_domain *o = new_domain();
+	int rc;
+
+	if (o == NULL)
+		return gpo_oom(mem_ctx, reterr);
+	o->o = d->o;
+	o->realm = talloc_strdup(o, d->realm);
+	o->o.realm = o->realm;
+	if (d->password != NULL)
+		o->password = talloc_strdup(o, d->password);
+	if (o->realm == NULL || (d->password != NULL && o->password == NULL)) {
+		talloc_free(o);
+		return gpo_oom(mem_ctx, reterr);
+	}
+	rc = open_dc(mem_ctx, o, dc, reterr);
+	if (rc != 0) {
+		talloc_free(o);
+		return rc;
+	}
+	*ret_domain = talloc_steal(mem_ctx, o);
+	return 0;
 }
 
 int domain_smb(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct gpo_error **reterr)

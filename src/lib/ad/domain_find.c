@@ -282,26 +282,38 @@ static void check_gpt_version(TALLOC_CTX *tmp, struct gpo_domain *d,
 	}
 }
 
+int domain_folder_acl_same(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *dn,
+			   const char *path, bool *ret_same, struct gpo_error **reterr)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct gpo_sd *want = NULL, *have = NULL;
+	struct gpo_sd_diff *diff = NULL;
+	int rc;
+
+	rc = domain_wanted_fs_sd(tmp, d, dn, false, &want, reterr);
+	if (rc == 0)
+		rc = ad_smb_get_sd(tmp, d->smb, path, &have, reterr);
+	if (rc == 0 && gpo_sd_compare_access(tmp, want, have, &diff) != 0)
+		rc = gpo_oom(tmp, reterr);
+	if (rc == 0)
+		*ret_same = diff->same;
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
+	talloc_free(tmp);
+	return rc;
+}
+
 /* The SYSVOL folder's ACL against the one its container's descriptor asks for. */
 static int check_folder_acl(TALLOC_CTX *tmp, struct gpo_domain *d,
 			    const struct gpo_domain_gpo *gpo, const char *path,
 			    struct gpo_domain_state *s, struct gpo_error **reterr)
 {
-	struct gpo_sd *want = NULL, *have = NULL;
-	struct gpo_sd_diff *diff = NULL;
-	int rc;
+	bool same = false;
+	int rc = domain_folder_acl_same(tmp, d, gpo->dn, path, &same, reterr);
 
-	rc = domain_wanted_fs_sd(tmp, d, gpo->dn, false, &want, reterr);
-	if (rc == 0)
-		rc = ad_smb_get_sd(tmp, d->smb, path, &have, reterr);
-	if (rc == 0 && gpo_sd_compare_access(tmp, want, have, &diff) != 0)
-		rc = gpo_oom(tmp, reterr);
-	if (rc != 0)
-		return rc;
-	if (!diff->same)
+	if (rc == 0 && !same)
 		problem(s, GPO_PROBLEM_ACL, "the SYSVOL folder's ACL is not the container's "
 			"('gpo-cep acl' says how)");
-	return 0;
+	return rc;
 }
 
 /* Who may apply and read the GPO: the problems gpo-cep permissions refuses to cause. */

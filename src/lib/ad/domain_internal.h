@@ -15,6 +15,10 @@
 #include "ad_smb.h"
 
 #define GPO_FILE_MAX (64u << 20)
+
+/* A sync's copy of a GPO folder while it is built, and the folder it replaces */
+#define DOMAIN_SYNC_NEW ".gpo-cep-sync"
+#define DOMAIN_SYNC_OLD ".gpo-cep-old"
 #define SD_OWNER_GROUP_DACL 7
 
 /* DS access rights ([MS-ADTS] 5.1.3.2) and file rights */
@@ -45,7 +49,19 @@ struct gpo_domain {
 	char *identity;       /* who that is, for messages */
 	struct gpo_sid *domain_sid; /* read on first use (domain_names) */
 	char *netbios;        /* the domain's NetBIOS name, read with it; NULL if none */
+	char *config_dn;      /* the configuration naming context */
+	char *ntds_dn;        /* this DC's nTDSDSA object (rootDSE dsServiceName) */
+	char *pdc_ntds_dn;    /* the PDC emulator's (fSMORoleOwner), NULL if unreadable */
+	char *pdc;            /* its host name (dNSHostName), NULL if unreadable */
 };
+
+/* The host name of the DC whose nTDSDSA object is `ntds_dn` (its server's dNSHostName). */
+int domain_dc_host(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *ntds_dn,
+		   char **ret_host, struct gpo_error **reterr);
+
+/* Whether the folder's ACL (SMB path) is the one the container `dn` calls for. */
+int domain_folder_acl_same(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *dn,
+			   const char *path, bool *ret_same, struct gpo_error **reterr);
 
 /* Read the domain's SID and NetBIOS name into `d`, once. */
 int domain_names(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct gpo_error **reterr);
