@@ -43,7 +43,8 @@ struct cmd {
 /* Each command's options, usage and about text (cli_opt.h). */
 extern const struct cli_spec cli_spec_render, cli_spec_show, cli_spec_lint, cli_spec_init,
 	cli_spec_probe, cli_spec_create, cli_spec_update, cli_spec_apply, cli_spec_list,
-	cli_spec_link, cli_spec_unlink, cli_spec_delete, cli_spec_acl, cli_spec_permissions;
+	cli_spec_link, cli_spec_unlink, cli_spec_delete, cli_spec_acl, cli_spec_permissions,
+	cli_spec_status, cli_spec_sync;
 
 int cmd_render(int argc, char **argv);
 int cmd_show(int argc, char **argv);
@@ -54,6 +55,8 @@ int cmd_create(int argc, char **argv);
 int cmd_delete(int argc, char **argv);
 int cmd_acl(int argc, char **argv);
 int cmd_permissions(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_sync(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_update(int argc, char **argv);
 int cmd_apply(int argc, char **argv);

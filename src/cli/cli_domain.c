@@ -183,6 +183,11 @@ int cli_domain_connect(TALLOC_CTX *mem_ctx, const char *cmd, struct cli_domain_a
 	}
 	if (rc != 0)
 		return cli_fail(err, rc);
+	/* two DCs changing one GPO at once lose one change: GPMC writes on the PDC */
+	if (!a->read_only && !gpo_domain_on_pdc(*ret_domain) && gpo_domain_pdc(*ret_domain))
+		cli_error("warning: %s is not the PDC emulator (%s), where GPMC makes its changes: "
+			  "a change made on both at once loses one of them", gpo_domain_dc(*ret_domain),
+			  gpo_domain_pdc(*ret_domain));
 	return EXIT_OK;
 }
 

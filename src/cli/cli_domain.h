@@ -11,6 +11,7 @@
 struct cli_domain_args {
 	struct gpo_domain_options o;
 	const char *password_file;
+	bool read_only;  /* the command only reads: no warning when --dc is not the PDC */
 };
 
 /* --domain, --dc, -U and the rest, for every domain command */

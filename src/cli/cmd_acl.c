@@ -180,6 +180,7 @@ int cmd_acl(int argc, char **argv)
 								   : "give either --gpo or --all");
 		goto out;
 	}
+	a.da.read_only = !a.repair;
 	status = cli_domain_connect(mem, "acl", &a.da, &dom);
 	if (status != EXIT_OK)
 		goto out;

@@ -5,6 +5,7 @@
 #include "cli_domain.h"
 #include "cli_perm.h"
 #include "cli_probe.h"
+#include "cli_replica.h"
 
 static const struct cli_opt create_opts[] = {
 	CLI_VALUE("name", 0, 'n', "NAME", "the GPO's name (default: the policy's \"name\")"),
@@ -24,8 +25,8 @@ const struct cli_spec cli_spec_create = {
 		 "version and extension names last; then link it.  If a step fails, what was\n"
 		 "created is removed again.  LDAP: servers without a policy_id get the forest\n"
 		 "root domain's objectGUID.\n",
-	.tables = { create_opts, cli_opts_link_flags, cli_opts_domain, cli_opts_probe,
-		    cli_opts_clients, cli_opts_help },
+	.tables = { create_opts, cli_opts_link_flags, cli_opts_replication, cli_opts_domain,
+		    cli_opts_probe, cli_opts_clients, cli_opts_help },
 	.operands = CLI_COMPLETE_FILE,
 };
 
@@ -33,6 +34,7 @@ struct create_args {
 	struct cli_domain_args da;
 	struct cli_probe_args pa;
 	struct gpo_link_request req;
+	struct cli_repl_args ra;
 	const char *name, **links;
 	size_t n_links;
 	bool json, dry_run;
@@ -60,7 +62,8 @@ static int take_option(void *ctx, int id, const char *value)
 		a->json = true;
 		break;
 	default:
-		if (!cli_link_option(&a->req, "create", id, value, &status))
+		if (!cli_link_option(&a->req, "create", id, value, &status) &&
+		    !cli_replication_option(&a->ra, "create", id, value, &status))
 			if (!cli_clients_option("create", id, value, &status))
 				cli_probe_option(&a->pa, "create", id, value, &status);
 		break;
@@ -173,6 +176,14 @@ static int create(TALLOC_CTX *mem, const struct create_args *a, struct gpo_domai
 		status = cli_perm_policy_new_gpo(mem, dom, a->da.o.realm, gpo, a->perms);
 		if (status != EXIT_OK)
 			return status;
+	}
+	/* on every DC before it is linked: a client finding no folder fails the GPO */
+	status = cli_replicate(mem, "create", &a->ra, dom, gpo->guid, a->json);
+	if (status != EXIT_OK) {
+		cli_error("GPO '%s' %s was created on %s%s", a->name, gpo->guid, gpo_domain_dc(dom),
+			  a->n_links ? ", not linked: link it once 'gpo-cep status' shows it "
+				       "everywhere" : "");
+		return status;
 	}
 	for (i = 0; i < a->n_links; i++) {
 		rc = gpo_domain_link(mem, dom, gpo, a->links[i], &a->req, NULL, &err);

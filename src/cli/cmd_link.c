@@ -2,7 +2,7 @@
 /* gpo-cep link / unlink: a GPO's links to the domain or an OU. */
 #include <string.h>
 
-#include "cli_domain.h"
+#include "cli_replica.h"
 
 static const struct cli_opt link_opts[] = {
 	CLI_VALUE("gpo", 0, 'g', "NAME|{GUID}", "the GPO"),
@@ -20,7 +20,8 @@ const struct cli_spec cli_spec_link = {
 	.name = "link",
 	.usage = "gpo-cep link --domain REALM --gpo NAME|{GUID} --target DN [options]",
 	.about = link_about,
-	.tables = { link_opts, cli_opts_link_flags, cli_opts_domain, cli_opts_help },
+	.tables = { link_opts, cli_opts_link_flags, cli_opts_replication, cli_opts_domain,
+		    cli_opts_help },
 };
 
 const struct cli_spec cli_spec_unlink = {
@@ -33,6 +34,7 @@ const struct cli_spec cli_spec_unlink = {
 struct link_args {
 	struct cli_domain_args da;
 	struct gpo_link_request req;
+	struct cli_repl_args ra;
 	const char *cmd, *which, *target;
 	bool json, flags;
 };
@@ -55,6 +57,8 @@ static int take_option(void *ctx, int id, const char *value)
 		a->json = true;
 		break;
 	default:
+		if (cli_replication_option(&a->ra, a->cmd, id, value, &status))
+			break;
 		cli_link_option(&a->req, a->cmd, id, value, &status);
 		a->flags = true;
 		break;
@@ -148,6 +152,16 @@ static int run_link(int argc, char **argv, bool add)
 	if (status != EXIT_OK)
 		goto out;
 	rc = gpo_domain_find_gpo(mem, dom, a.which, &gpo, &err);
+	if (rc != 0) {
+		status = cli_fail(err, rc);
+		goto out;
+	}
+	/* the GPO on every DC first: a link to a GPO a DC lacks fails there */
+	status = add ? cli_replicate(mem, cmd, &a.ra, dom, gpo->guid, a.json) : EXIT_OK;
+	if (status != EXIT_OK) {
+		cli_error("GPO %s was not linked to %s", gpo->guid, a.target);
+		goto out;
+	}
 	if (rc == 0)
 		rc = add ? gpo_domain_link(mem, dom, gpo, a.target, &a.req, &change, &err)
 			 : gpo_domain_unlink(mem, dom, gpo, a.target, &change, &err);

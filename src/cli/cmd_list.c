@@ -245,6 +245,7 @@ int cmd_list(int argc, char **argv)
 		status = cli_usage_error("list", "unexpected argument '%s'", args.operands[0]);
 		goto out;
 	}
+	a.da.read_only = true;
 	status = cli_domain_connect(mem, "list", &a.da, &dom);
 	if (status != EXIT_OK)
 		goto out;

@@ -365,6 +365,7 @@ int cmd_permissions(int argc, char **argv)
 								    "take no --gpo");
 		goto out;
 	}
+	a.da.read_only = a.dry_run || (a.n_ops == 0 && a.n_creators == 0);
 	status = cli_domain_connect(mem, "permissions", &a.da, &dom);
 	if (status != EXIT_OK)
 		goto out;

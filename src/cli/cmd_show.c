@@ -245,8 +245,10 @@ static int read_domain(TALLOC_CTX *mem, struct show_args *a, struct gpo_domain_g
 	struct gpo_files *dc = NULL;
 	struct gpo_domain_permissions *perms = NULL;
 	struct gpo_error *err = NULL;
-	int rc, status = cli_domain_connect(mem, "show", &a->da, &dom);
+	int rc, status;
 
+	a->da.read_only = true;
+	status = cli_domain_connect(mem, "show", &a->da, &dom);
 	if (status != EXIT_OK)
 		return status;
 	rc = gpo_domain_find_gpo(mem, dom, a->which, ret_gpo, &err);

@@ -12,6 +12,7 @@
 #include "cli_domain.h"
 #include "cli_perm.h"
 #include "cli_probe.h"
+#include "cli_replica.h"
 
 static const struct cli_opt update_opts[] = {
 	CLI_VALUE("gpo", 0, 'g', "NAME|{GUID}", "update: the GPO (default: the policy's \"name\")"),
@@ -38,8 +39,8 @@ const struct cli_spec cli_spec_update = {
 	.usage = "gpo-cep update (--domain REALM [--gpo NAME|{GUID}] | --path DIR) [options] "
 		 "POLICY.json",
 	.about = update_about,
-	.tables = { update_opts, cli_opts_link_flags, cli_opts_domain, cli_opts_probe,
-		    cli_opts_clients, cli_opts_help },
+	.tables = { update_opts, cli_opts_link_flags, cli_opts_replication, cli_opts_domain,
+		    cli_opts_probe, cli_opts_clients, cli_opts_help },
 	.operands = CLI_COMPLETE_FILE,
 };
 
@@ -47,8 +48,8 @@ const struct cli_spec cli_spec_apply = {
 	.name = "apply",
 	.usage = "gpo-cep apply (--domain REALM | --path DIR) [options] POLICY.json",
 	.about = update_about,
-	.tables = { update_opts, cli_opts_link_flags, cli_opts_domain, cli_opts_probe,
-		    cli_opts_clients, cli_opts_help },
+	.tables = { update_opts, cli_opts_link_flags, cli_opts_replication, cli_opts_domain,
+		    cli_opts_probe, cli_opts_clients, cli_opts_help },
 	.operands = CLI_COMPLETE_FILE,
 };
 
@@ -176,6 +177,7 @@ struct update_args {
 	struct cli_perm_policy *perms; /* the policy's "permissions", resolved; NULL: none */
 	struct cli_domain_args da;
 	struct cli_probe_args pa;
+	struct cli_repl_args ra;
 };
 
 static int take_option(void *ctx, int id, const char *value)
@@ -207,6 +209,8 @@ static int take_option(void *ctx, int id, const char *value)
 	default:
 		if (cli_link_option(&a->link, a->cmd, id, value, &status))
 			a->link_flags = true;
+		else if (cli_replication_option(&a->ra, a->cmd, id, value, &status))
+			break;
 		else
 			if (!cli_clients_option(a->cmd, id, value, &status))
 				cli_probe_option(&a->pa, a->cmd, id, value, &status);
@@ -354,6 +358,13 @@ static int update_domain(TALLOC_CTX *mem, struct update_args *a, struct gpo_doma
 		return status != EXIT_OK ? status : cli_fail(err, rc);
 	}
 	perm_changed = a->perms != NULL && a->perms->n_changes > 0;
+	/* the other DCs hold the new settings before any new link points at them */
+	if (!a->dry_run && (status = cli_replicate(mem, a->cmd, &a->ra, dom, gpo->guid,
+						   a->json)) != EXIT_OK) {
+		json_object_put(doc);
+		json_object_put(link_changes);
+		return status;
+	}
 	if (doc != NULL) {
 		json_object_object_add(doc, "guid", json_object_new_string(gpo->guid));
 		json_object_object_add(doc, "name", json_object_new_string(gpo->name));
@@ -452,6 +463,12 @@ static int apply_create(TALLOC_CTX *mem, struct update_args *a, struct gpo_domai
 		if (status != EXIT_OK)
 			return status;
 	}
+	rc = cli_replicate(mem, a->cmd, &a->ra, dom, gpo->guid, a->json);
+	if (rc != EXIT_OK) {
+		cli_error("GPO '%s' %s was created on %s%s", a->which, gpo->guid, gpo_domain_dc(dom),
+			  a->n_links ? ", not linked: run the same command again to link it" : "");
+		return rc;
+	}
 	for (i = 0; i < a->n_links; i++) {
 		rc = gpo_domain_link(mem, dom, gpo, a->links[i], &a->link, NULL, &err);
 		if (rc != 0) {
@@ -508,9 +525,10 @@ static int check_args(const struct update_args *a, const struct cli_args *args)
 		return cli_usage_error(a->cmd, "expected exactly one POLICY.json");
 	if ((a->path != NULL) == (a->da.o.realm != NULL))
 		return cli_usage_error(a->cmd, "give either --domain or --path");
-	if (a->path != NULL && (a->which != NULL || a->n_links > 0 || a->link_flags))
-		return cli_usage_error(a->cmd, "--gpo, --link and the link options belong to "
-				       "--domain");
+	if (a->path != NULL && (a->which != NULL || a->n_links > 0 || a->link_flags ||
+				a->ra.sync || a->ra.wait))
+		return cli_usage_error(a->cmd, "--gpo, --link, the link options, --sync and "
+				       "--wait-replicated belong to --domain");
 	if (a->link_flags && a->n_links == 0)
 		return cli_usage_error(a->cmd, "the link options go with --link DN");
 	return EXIT_OK;

@@ -31,6 +31,10 @@ static const struct cmd commands[] = {
 	{ "delete", cmd_delete, "remove a GPO from an AD domain", &cli_spec_delete },
 	{ "acl", cmd_acl, "check a GPO's SYSVOL ACL against its container's; repair it",
 	  &cli_spec_acl },
+	{ "status", cmd_status, "compare a GPO on every DC of the domain with the baseline",
+	  &cli_spec_status },
+	{ "sync", cmd_sync, "copy GPO folders from the baseline DC to DCs that differ",
+	  &cli_spec_sync },
 	{ "permissions", cmd_permissions, "show or set who a GPO applies to and who may edit it",
 	  &cli_spec_permissions },
 };
