@@ -304,7 +304,7 @@ void cli_print_dcs(TALLOC_CTX *mem, const struct cli_dcs *dcs)
 	printf("\n");
 	for (i = 0; i < dcs->n; i++)
 		if (dcs->dc[i].dom == NULL)
-			printf("%s: cannot be reached: %s\n", cli_safe(mem, dcs->dc[i].info.name),
+			printf("%s: cannot connect: %s\n", cli_safe(mem, dcs->dc[i].info.name),
 			       cli_safe(mem, dcs->dc[i].error));
 }
 
@@ -315,6 +315,34 @@ int cli_worst(int a, int b)
 	int rb = b == EXIT_OK ? 0 : b == EXIT_CHANGES ? 1 : 2;
 
 	return rb > ra ? b : a;
+}
+
+int cli_dcs_start(TALLOC_CTX *mem, const char *cmd, struct cli_domain_args *da,
+		  const char *baseline, const char *which, struct cli_dcs *dcs,
+		  struct cli_gpo_ref **ret, size_t *ret_n)
+{
+	struct gpo_domain *dom = NULL;
+	int status;
+
+	da->read_only = true;
+	status = cli_domain_connect(mem, cmd, da, &dom);
+	if (status == EXIT_OK)
+		status = cli_dcs_open(mem, cmd, dom, baseline, dcs);
+	if (status == EXIT_OK)
+		status = cli_gpos_on_dcs(mem, dcs, which, ret, ret_n);
+	return status;
+}
+
+void cli_dcs_print_json(const struct cli_dcs *dcs, json_object *gpos)
+{
+	json_object *doc = json_object_new_object();
+
+	json_object_object_add(doc, "baseline",
+			       json_object_new_string(dcs->dc[dcs->baseline].info.name));
+	json_object_object_add(doc, "dcs", cli_dcs_json(dcs));
+	json_object_object_add(doc, "gpos", gpos);
+	cli_print_json(doc);
+	json_object_put(doc);
 }
 
 /* --- after a write: --sync, --wait-replicated ------------------------------ */
@@ -395,6 +423,20 @@ static int sync_all(TALLOC_CTX *mem, const struct cli_dcs *dcs, const char *guid
 	return status;
 }
 
+/*
+ * Rows that say a DC lacks what was written there: files only another DC
+ * holds do not (--sync keeps them, status shows them).
+ */
+static size_t lacking(const struct cli_copies *c, size_t n_dcs)
+{
+	size_t i, k, n = 0;
+
+	for (i = 0; i < n_dcs; i++)
+		for (k = 0; k < c->n_diffs[i]; k++)
+			n += c->diffs[i][k].kind != GPO_REPLICA_FILE_EXTRA;
+	return n;
+}
+
 int cli_replicate(TALLOC_CTX *mem, const char *cmd, const struct cli_repl_args *r,
 		  struct gpo_domain *dom, const char *guid, bool quiet)
 {
@@ -421,7 +463,7 @@ int cli_replicate(TALLOC_CTX *mem, const char *cmd, const struct cli_repl_args *
 
 		if (cli_copies_read(round, &dcs, guid, false, &c) != 0) {
 			status = EXIT_FAILURE_;
-		} else if (c.differences == 0 && c.unreadable == 0 && dcs.unreachable == 0) {
+		} else if (lacking(&c, dcs.n) == 0 && c.unreadable == 0 && dcs.unreachable == 0) {
 			done = true;
 			if (!quiet)
 				printf("GPO %s is the same on %zu DC%s (%.1f s)\n", guid,
@@ -429,13 +471,14 @@ int cli_replicate(TALLOC_CTX *mem, const char *cmd, const struct cli_repl_args *
 				       now() - start);
 			break;
 		} else if (now() - start + delay > (double)r->seconds) {
-			cli_error("GPO %s has not reached every DC in %u s (nothing was undone):",
-				  guid, r->seconds);
+			cli_error("GPO %s was written on %s but has not reached every DC in %u s "
+				  "(nothing was undone):", guid, gpo_domain_dc(dom), r->seconds);
 			cli_copies_print(stderr, round, &dcs, &c);
 			if (!r->sync)
 				cli_error("a DC without SYSVOL replication (Samba) never gets the "
 					  "files by itself: add --sync, or run 'gpo-cep sync'");
-			status = EXIT_FAILURE_;
+			/* written, not everywhere: part-way, as exit status 5 says */
+			status = EXIT_PARTIAL;
 		} else {
 			pause_for(delay);
 			delay = delay * 2 > 8 ? 8 : delay * 2;

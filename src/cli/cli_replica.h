@@ -70,6 +70,17 @@ struct cli_gpo_ref {
 int cli_gpos_on_dcs(TALLOC_CTX *mem, const struct cli_dcs *dcs, const char *which,
 		    struct cli_gpo_ref **ret, size_t *ret_n);
 
+/*
+ * What status and sync start with: connect (they only write on other DCs:
+ * no PDC warning), every DC, the GPOs.  Prints errors; an exit status.
+ */
+int cli_dcs_start(TALLOC_CTX *mem, const char *cmd, struct cli_domain_args *da,
+		  const char *baseline, const char *which, struct cli_dcs *dcs,
+		  struct cli_gpo_ref **ret, size_t *ret_n);
+
+/* {baseline, dcs, gpos} on standard output; `gpos` is taken. */
+void cli_dcs_print_json(const struct cli_dcs *dcs, json_object *gpos);
+
 /* "baseline dc1 (PDC emulator); 2 DCs: dc1 dc2" and a line per DC not reached. */
 void cli_print_dcs(TALLOC_CTX *mem, const struct cli_dcs *dcs);
 
@@ -95,7 +106,8 @@ bool cli_replication_option(struct cli_repl_args *r, const char *cmd, int id, co
  * polling with backoff up to the bound; a DC that does not answer is asked
  * again each round (it has not got the change either).  Nothing is rolled
  * back.  On timeout, the per-DC table on standard error and
- * EXIT_FAILURE_.  `quiet`: no progress line on standard output (--json).
+ * EXIT_PARTIAL (the write was made).  Files only another DC holds are not
+ * waited for.  `quiet`: no progress line on standard output (--json).
  */
 int cli_replicate(TALLOC_CTX *mem, const char *cmd, const struct cli_repl_args *r,
 		  struct gpo_domain *dom, const char *guid, bool quiet);

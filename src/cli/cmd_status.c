@@ -86,7 +86,6 @@ int cmd_status(int argc, char **argv)
 {
 	struct status_args a = { .da.o = GPO_DOMAIN_OPTIONS_INIT };
 	TALLOC_CTX *mem = talloc_new(NULL);
-	struct gpo_domain *dom = NULL;
 	struct cli_gpo_ref *refs = NULL;
 	json_object *results = NULL;
 	struct cli_dcs dcs;
@@ -102,12 +101,7 @@ int cmd_status(int argc, char **argv)
 								      : "give either --gpo or --all");
 		goto out;
 	}
-	a.da.read_only = true;
-	status = cli_domain_connect(mem, "status", &a.da, &dom);
-	if (status == EXIT_OK)
-		status = cli_dcs_open(mem, "status", dom, a.baseline, &dcs);
-	if (status == EXIT_OK)
-		status = cli_gpos_on_dcs(mem, &dcs, a.which, &refs, &n);
+	status = cli_dcs_start(mem, "status", &a.da, a.baseline, a.which, &dcs, &refs, &n);
 	if (status != EXIT_OK)
 		goto out;
 	results = a.json ? json_object_new_array() : NULL;
@@ -117,16 +111,8 @@ int cmd_status(int argc, char **argv)
 		status = cli_worst(status, one(mem, &dcs, &refs[i], results));
 	if (dcs.unreachable > 0)
 		status = EXIT_FAILURE_;
-	if (a.json) {
-		json_object *doc = json_object_new_object();
-
-		json_object_object_add(doc, "baseline",
-				       json_object_new_string(dcs.dc[dcs.baseline].info.name));
-		json_object_object_add(doc, "dcs", cli_dcs_json(&dcs));
-		json_object_object_add(doc, "gpos", results);
-		cli_print_json(doc);
-		json_object_put(doc);
-	}
+	if (a.json)
+		cli_dcs_print_json(&dcs, results);
 out:
 	talloc_free(mem);
 	return status;

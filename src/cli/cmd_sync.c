@@ -145,8 +145,15 @@ static int one(TALLOC_CTX *mem, const struct sync_args *a, const struct cli_dcs 
 			       a->dry_run ? "would copy to" : "copied to", cli_safe(mem, name));
 			cli_copy_print(stdout, mem, dcs, &c, i);
 		} else if (!differs) {
-			printf("GPO '%s' %s: %s: the same\n", cli_safe(mem, g->name), g->guid,
-			       cli_safe(mem, name));
+			size_t k, extra = 0;
+
+			for (k = 0; k < c.n_diffs[i]; k++)
+				extra += c.diffs[i][k].kind == GPO_REPLICA_FILE_EXTRA;
+			printf("GPO '%s' %s: %s: the baseline's files are there", cli_safe(mem, g->name),
+			       g->guid, cli_safe(mem, name));
+			if (extra > 0)
+				printf(" (%zu only there, kept: --delete removes them)", extra);
+			printf("\n");
 		}
 	}
 	if (results != NULL) {
@@ -165,7 +172,6 @@ int cmd_sync(int argc, char **argv)
 {
 	struct sync_args a = { .da.o = GPO_DOMAIN_OPTIONS_INIT };
 	TALLOC_CTX *mem = talloc_new(NULL);
-	struct gpo_domain *dom = NULL;
 	struct cli_gpo_ref *refs = NULL;
 	json_object *results = NULL;
 	struct cli_dcs dcs;
@@ -181,13 +187,7 @@ int cmd_sync(int argc, char **argv)
 								    : "give either --gpo or --all");
 		goto out;
 	}
-	/* it writes on the other DCs, never on the baseline: no PDC warning */
-	a.da.read_only = true;
-	status = cli_domain_connect(mem, "sync", &a.da, &dom);
-	if (status == EXIT_OK)
-		status = cli_dcs_open(mem, "sync", dom, a.baseline, &dcs);
-	if (status == EXIT_OK)
-		status = cli_gpos_on_dcs(mem, &dcs, a.which, &refs, &n);
+	status = cli_dcs_start(mem, "sync", &a.da, a.baseline, a.which, &dcs, &refs, &n);
 	if (status != EXIT_OK)
 		goto out;
 	results = a.json ? json_object_new_array() : NULL;
@@ -197,16 +197,8 @@ int cmd_sync(int argc, char **argv)
 		status = cli_worst(status, one(mem, &a, &dcs, &refs[i], results));
 	if (dcs.unreachable > 0)
 		status = cli_worst(status, EXIT_FAILURE_);
-	if (a.json) {
-		json_object *doc = json_object_new_object();
-
-		json_object_object_add(doc, "baseline",
-				       json_object_new_string(dcs.dc[dcs.baseline].info.name));
-		json_object_object_add(doc, "dcs", cli_dcs_json(&dcs));
-		json_object_object_add(doc, "gpos", results);
-		cli_print_json(doc);
-		json_object_put(doc);
-	}
+	if (a.json)
+		cli_dcs_print_json(&dcs, results);
 out:
 	talloc_free(mem);
 	return status;

@@ -106,7 +106,7 @@ grep_in out "the same on 2 DCs" "  says so"
 check "smbclient fetches the same files from both DCs" same_folders "$guid"
 check "samba-tool gpo aclcheck on dc2 passes for the copied folder" aclcheck_on "$LAB_DC2_IP" "$guid"
 expect 0 "sync again: nothing to do" -- G sync "${NAUTH[@]}" --gpo "$guid"
-grep_in out "$dc2: the same" "  says the copy is the same"
+grep_in out "$dc2: the baseline's files are there" "  says the copy is the baseline's"
 
 # --- a DC's copy edited by hand ------------------------------------------------
 printf '[General]\r\nVersion=99\r\n' > "$work/GPT.INI"
@@ -119,10 +119,23 @@ expect 0 "sync restores the baseline's files" -- G sync "${NAUTH[@]}" --gpo "$gu
 expect 4 "status: only the extra file is left (kept without --delete)" -- G status "${NAUTH[@]}" --gpo "$guid"
 no_grep_in out "GPT.INI" "  GPT.INI is the baseline's again"
 grep_in out "note.txt is not on the baseline" "  note.txt kept"
-expect 0 "sync --delete" -- G sync "${NAUTH[@]}" --gpo "$guid" --delete
+expect 0 "update --sync --wait-replicated with a file only dc2 has: kept, not waited for" -- G update "${NAUTH[@]}" --gpo "$guid" --sync --wait-replicated=60 "$work/a.json"
+smb_on "$LAB_DC2_IP" "cd $realm/Policies/$guid; setmode note.txt +r" >/dev/null 2>&1
+expect 0 "sync --delete (a read-only file among the removed)" -- G sync "${NAUTH[@]}" --gpo "$guid" --delete
 expect 0 "status: the same" -- G status "${NAUTH[@]}" --gpo "$guid"
 check "smbclient: the same files on both DCs" same_folders "$guid"
 
+# --- two syncs at once, an interrupted sync ------------------------------------
+smb_on "$LAB_DC2_IP" "cd $realm/Policies; put $work/note.txt $guid.gpo-cep-sync.lock" >/dev/null 2>&1
+smb_on "$LAB_DC2_IP" "cd $realm/Policies/$guid; put $work/note.txt other.txt" >/dev/null 2>&1
+printf 'gpo-cep lock\r\nhost=elsewhere\r\npid=1\r\nsince=%s\r\n' "$(date +%s)" > "$work/lock"
+smb_on "$LAB_DC2_IP" "cd $realm/Policies; put $work/lock $guid.gpo-cep-sync.lock" >/dev/null 2>&1
+expect 1 "sync while another sync holds the GPO's lock on dc2" -- G sync "${NAUTH[@]}" --gpo "$guid" --delete
+grep_in err "being changed by another gpo-cep run" "  refused"
+smb_on "$LAB_DC2_IP" "ls $realm/Policies/$guid/*" > "$work/ls" 2>&1
+grep_in ls "other.txt" "  and nothing changed there"
+smb_on "$LAB_DC2_IP" "cd $realm/Policies; del $guid.gpo-cep-sync.lock" >/dev/null 2>&1
+expect 0 "once it is gone, sync --delete" -- G sync "${NAUTH[@]}" --gpo "$guid" --delete
 # --- an interrupted sync is finished by the next run ---------------------------
 smb_on "$LAB_DC2_IP" "cd $realm/Policies; rename $guid $guid.gpo-cep-old" >/dev/null 2>&1
 expect 4 "status of a sync stopped between its renames" -- G status "${NAUTH[@]}" --gpo "$guid"
@@ -146,7 +159,7 @@ check "  dc2's AD version is dc1's" test "$(version_on "$LAB_DC2_IP" "$guid")" =
 check "  smbclient: the same files on both DCs" same_folders "$guid"
 sed 's/"cost": [0-9]*/"cost": 78/' "$work/a.json" > "$work/c.json"
 before=$(version_on "$LAB_IP" "$guid")
-expect 1 "update --wait-replicated=4 without --sync: Samba never copies SYSVOL" -- G update "${NAUTH[@]}" --gpo "$guid" --wait-replicated=4 "$work/c.json"
+expect 5 "update --wait-replicated=4 without --sync: Samba never copies SYSVOL" -- G update "${NAUTH[@]}" --gpo "$guid" --wait-replicated=4 "$work/c.json"
 grep_in err "has not reached every DC in 4 s" "  times out"
 grep_in err "$dc2: Machine/Registry.pol differs" "  with the per-DC table"
 grep_in err "add --sync" "  and the remedy"
@@ -166,12 +179,12 @@ check "  its folder is on dc2" same_folders "$lguid"
 # --- a DC that is down --------------------------------------------------------
 lab stop-dc2 >/dev/null 2>&1
 expect 1 "status with dc2 down" -- G status "${NAUTH[@]}" --gpo "$guid"
-grep_in out "$dc2: cannot be reached" "  names the DC"
+grep_in out "$dc2: cannot connect" "  names the DC"
 expect 1 "status --json with dc2 down" -- G status "${NAUTH[@]}" --gpo "$guid" --json
 check "  reachable: false, with the reason" json "
 x = [x for x in d['dcs'] if x['name'] == '$dc2'][0]
 assert x['reachable'] is False and x['error'], x"
-expect 1 "update --wait-replicated=3 while dc2 is down: times out" -- G update "${NAUTH[@]}" --gpo "$guid" --sync --wait-replicated=3 "$work/a.json"
+expect 5 "update --wait-replicated=3 while dc2 is down: times out" -- G update "${NAUTH[@]}" --gpo "$guid" --sync --wait-replicated=3 "$work/a.json"
 grep_in err "$dc2: not reached" "  naming the DC in the table"
 lab start-dc2 >/dev/null 2>&1
 replicate

@@ -395,6 +395,20 @@ int ad_smb_list(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path,
 	return 0;
 }
 
+/* A file with the DOS read-only attribute refuses deletion (EINVAL): clear it, try again. */
+static int unlink_even_read_only(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path,
+				 struct gpo_error **reterr)
+{
+	char *u;
+
+	if (ad_smb_unlink(mem_ctx, s, path, NULL) == 0)
+		return 0;
+	u = url(mem_ctx, s, path);
+	if (u != NULL)
+		smbc_getFunctionChmod(s->ctx)(s->ctx, u, 0644);
+	return ad_smb_unlink(mem_ctx, s, path, reterr);
+}
+
 int ad_smb_remove_tree(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path,
 		       struct gpo_error **reterr)
 {
@@ -418,7 +432,7 @@ int ad_smb_remove_tree(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path,
 		else if (entries[i].is_dir)
 			rc = ad_smb_remove_tree(tmp, s, child, reterr);
 		else
-			rc = ad_smb_unlink(tmp, s, child, reterr);
+			rc = unlink_even_read_only(tmp, s, child, reterr);
 	}
 	if (rc == 0) {
 		char *u = url(tmp, s, path);

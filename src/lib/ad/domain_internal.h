@@ -146,6 +146,9 @@ int domain_set_tree_acl(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *p
 struct domain_lock;
 int domain_lock_folder(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
 		       struct domain_lock **ret_lock, struct gpo_error **reterr);
+/* The same with the lock file `file`, for what `path` names. */
+int domain_lock_file(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *file,
+		     const char *path, struct domain_lock **ret_lock, struct gpo_error **reterr);
 
 /*
  * Finish or undo a file replacement that was interrupted (see

@@ -15,6 +15,8 @@
 
 struct sync_paths {
 	char *folder, *staging, *old, *unc;
+	char *policies;   /* the folder above */
+	char *lock;       /* a sync's lock, beside the folder: one sync of a GPO at a time */
 };
 
 static bool exists(struct gpo_domain *d, const char *path)
@@ -81,11 +83,9 @@ static bool needs_sync(const struct gpo_replica_diff *diffs, size_t n, bool dele
 static int ensure_policies(TALLOC_CTX *tmp, struct gpo_domain *d, const struct gpo_replica *base,
 			   const struct sync_paths *p, struct gpo_error **reterr)
 {
-	char *policies = talloc_strndup(tmp, p->folder, strrchr(p->folder, '/') - p->folder);
+	const char *policies = p->policies;
 	int rc;
 
-	if (policies == NULL)
-		return gpo_oom(tmp, reterr);
 	if (exists(d, policies))
 		return 0;
 	if (base->policies_sddl == NULL)
@@ -105,9 +105,7 @@ static int check_rights(TALLOC_CTX *tmp, struct gpo_domain *d, const struct gpo_
 			const struct sync_paths *p, struct gpo_error **reterr)
 {
 	struct gpo_sd *parent = NULL, *folder = NULL;
-	char *policies = talloc_strndup(tmp, p->folder, strrchr(p->folder, '/') - p->folder);
-	int rc = policies ? ad_smb_get_sd(tmp, d->smb, policies, &parent, reterr)
-			  : gpo_oom(tmp, reterr);
+	int rc = ad_smb_get_sd(tmp, d->smb, p->policies, &parent, reterr);
 
 	if (rc == 0 && have->folder)
 		rc = ad_smb_get_sd(tmp, d->smb, p->folder, &folder, reterr);
@@ -209,19 +207,26 @@ static int make_paths(TALLOC_CTX *tmp, struct gpo_domain *d, const char *guid,
 	p->unc = domain_unc_path(tmp, d, guid);
 	p->staging = p->folder ? talloc_asprintf(tmp, "%s%s", p->folder, DOMAIN_SYNC_NEW) : NULL;
 	p->old = p->folder ? talloc_asprintf(tmp, "%s%s", p->folder, DOMAIN_SYNC_OLD) : NULL;
-	return p->folder && p->unc && p->staging && p->old ? 0 : GPO_ENOMEM;
+	p->lock = p->folder ? talloc_asprintf(tmp, "%s.gpo-cep-sync.lock", p->folder) : NULL;
+	p->policies = p->folder ? talloc_strndup(tmp, p->folder, strrchr(p->folder, '/') - p->folder)
+				: NULL;
+	return p->folder && p->unc && p->staging && p->old && p->lock && p->policies ? 0
+										      : GPO_ENOMEM;
 }
 
 /* Copy, set the ACL on the copy, swap it in; `have` is this DC's copy as it is. */
 static int replace_folder(TALLOC_CTX *tmp, struct gpo_domain *d, const struct gpo_replica *base,
 			  const struct gpo_replica *have, bool delete_extra,
-			  const struct sync_paths *p, struct gpo_error **reterr)
+			  const struct sync_paths *p, struct domain_lock **sync_lock,
+			  struct gpo_error **reterr)
 {
 	struct domain_lock *lock = NULL;
 	struct gpo_sd *fs = NULL;
 	char *dn = talloc_asprintf(tmp, "CN=%s,%s", base->guid, domain_policies_dn(tmp, d));
 	int rc = dn ? ensure_policies(tmp, d, base, p, reterr) : gpo_oom(tmp, reterr);
 
+	if (rc == 0 && *sync_lock == NULL)
+		rc = domain_lock_file(tmp, d, p->lock, p->unc, sync_lock, reterr);
 	if (rc == 0)
 		rc = check_rights(tmp, d, have, p, reterr);
 
@@ -261,6 +266,7 @@ int gpo_domain_sync_replica(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	struct gpo_replica *have = NULL;
 	struct gpo_replica_diff *diffs = NULL;
+	struct domain_lock *lock = NULL;
 	struct sync_paths p;
 	bool recovered = false;
 	size_t n = 0;
@@ -275,8 +281,12 @@ int gpo_domain_sync_replica(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 			      base->folder ? "an unfinished update" : "no SYSVOL folder");
 	if (rc == 0)
 		rc = domain_smb(tmp, d, reterr);
-	if (rc == 0)
-		rc = recover(tmp, d, &p, &recovered, reterr);
+	/* one sync of a GPO at a time: another's copy in the making is not a leftover */
+	if (rc == 0 && exists(d, p.policies)) {
+		rc = domain_lock_file(tmp, d, p.lock, p.unc, &lock, reterr);
+		if (rc == 0)
+			rc = recover(tmp, d, &p, &recovered, reterr);
+	}
 	if (rc == 0)
 		rc = gpo_domain_read_replica(tmp, d, base->guid, false, &have, reterr);
 	if (rc == 0 && !have->in_ad)
@@ -286,7 +296,7 @@ int gpo_domain_sync_replica(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 	if (rc == 0 && gpo_replica_compare(tmp, base, have, &diffs, &n) != 0)
 		rc = gpo_oom(tmp, reterr);
 	if (rc == 0 && needs_sync(diffs, n, delete_extra)) {
-		rc = replace_folder(tmp, d, base, have, delete_extra, &p, reterr);
+		rc = replace_folder(tmp, d, base, have, delete_extra, &p, &lock, reterr);
 		*ret_changed = rc == 0 || rc == GPO_EPARTIAL;
 	}
 	*ret_changed = *ret_changed || recovered;

@@ -86,6 +86,17 @@ static bool lock_is_stale(const char *text, char **ret_holder, TALLOC_CTX *mem_c
 int domain_lock_folder(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
 		       struct domain_lock **ret_lock, struct gpo_error **reterr)
 {
+	char *file = talloc_asprintf(NULL, "%s/%s", path, LOCK_NAME);
+	int rc = file ? domain_lock_file(mem_ctx, d, file, path, ret_lock, reterr)
+		      : gpo_oom(mem_ctx, reterr);
+
+	talloc_free(file);
+	return rc;
+}
+
+int domain_lock_file(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *file,
+		     const char *path, struct domain_lock **ret_lock, struct gpo_error **reterr)
+{
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	struct domain_lock *l = talloc_zero(mem_ctx, struct domain_lock);
 	char host[256] = "", *text;
@@ -97,7 +108,7 @@ int domain_lock_folder(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *pa
 		return gpo_oom(mem_ctx, reterr);
 	}
 	l->d = d;
-	l->path = talloc_asprintf(l, "%s/%s", path, LOCK_NAME);
+	l->path = talloc_strdup(l, file);
 	gethostname(host, sizeof(host) - 1);
 	text = talloc_asprintf(tmp, "gpo-cep lock: this GPO is being changed\r\nhost=%s\r\n"
 			       "pid=%ld\r\nsince=%lld\r\n", host, (long)getpid(),
@@ -122,8 +133,8 @@ int domain_lock_folder(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *pa
 		if (attempt > 0 || !lock_is_stale((const char *)old, &holder, tmp)) {
 			rc = gpo_fail(tmp, reterr, GPO_ECONFLICT,
 				      "GPO folder %s is being changed by another gpo-cep run (%s; "
-				      "its lock: %s\\%s): nothing was changed; run again when it "
-				      "has finished", path, holder ? holder : "?", path, LOCK_NAME);
+				      "its lock: %s): nothing was changed; run again when it "
+				      "has finished", path, holder ? holder : "?", file);
 			break;
 		}
 		rc = ad_smb_unlink(tmp, d->smb, l->path, reterr);
