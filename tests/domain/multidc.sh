@@ -105,6 +105,7 @@ expect 0 "status: the same on both DCs" -- G status "${NAUTH[@]}" --gpo "$guid"
 grep_in out "the same on 2 DCs" "  says so"
 check "smbclient fetches the same files from both DCs" same_folders "$guid"
 check "samba-tool gpo aclcheck on dc2 passes for the copied folder" aclcheck_on "$LAB_DC2_IP" "$guid"
+expect 0 "gpo-cep acl on dc2: every file and folder inside inherits the folder's ACL" -- G acl "${NAUTH[@]}" --dc "$dc2" --gpo "$guid"
 expect 0 "sync again: nothing to do" -- G sync "${NAUTH[@]}" --gpo "$guid"
 grep_in out "$dc2: the baseline's files are there" "  says the copy is the baseline's"
 
