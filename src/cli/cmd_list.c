@@ -9,13 +9,14 @@ static const struct cli_opt list_opts[] = {
 	CLI_FLAG("all", 0, 'a', "every GPO of the domain"),
 	CLI_FLAG("orphans", 0, 'o', "what is left of deleted GPOs: SYSVOL folders and\n"
 				    "links without a container (delete --orphan removes them)"),
+	CLI_VALUE("linked-to", 0, 'L', "DN", "only GPOs linked to the domain, OU or site DN"),
 	CLI_FLAG("json", 0, 'j', "machine-readable output"),
 	CLI_OPT_END,
 };
 
 const struct cli_spec cli_spec_list = {
 	.name = "list",
-	.usage = "gpo-cep list --domain REALM [--all | --orphans] [options]",
+	.usage = "gpo-cep list --domain REALM [--all | --orphans] [--linked-to DN] [options]",
 	.about = "List the GPOs that carry certificate enrollment settings, with their\n"
 		 "scopes, servers and links (--all: every GPO).  A GPO that is incomplete\n"
 		 "(an interrupted create or update: no SYSVOL folder, no GPT.INI, versions\n"
@@ -123,6 +124,7 @@ static int list_orphans(TALLOC_CTX *mem, struct gpo_domain *dom, bool json)
 
 struct list_args {
 	struct cli_domain_args da;
+	const char *linked_to;
 	bool all, json, orphans;
 };
 
@@ -139,6 +141,9 @@ static int take_option(void *ctx, int id, const char *value)
 		break;
 	case 'o':
 		a->orphans = true;
+		break;
+	case 'L':
+		a->linked_to = value;
 		break;
 	case 'j':
 		a->json = true;
@@ -225,6 +230,16 @@ static bool list_one(TALLOC_CTX *mem, struct gpo_domain *dom, const struct gpo_d
 	return !unreadable;
 }
 
+static bool linked_to(const struct gpo_domain_gpo *g, const char *dn)
+{
+	size_t i;
+
+	for (i = 0; i < g->n_links; i++)
+		if (gpo_dn_equal(g->links[i].dn, dn))
+			return true;
+	return false;
+}
+
 int cmd_list(int argc, char **argv)
 {
 	struct list_args a = { .da.o = GPO_DOMAIN_OPTIONS_INIT };
@@ -245,6 +260,11 @@ int cmd_list(int argc, char **argv)
 		status = cli_usage_error("list", "unexpected argument '%s'", args.operands[0]);
 		goto out;
 	}
+	if (a.linked_to != NULL && (a.orphans || !gpo_dn_valid(a.linked_to))) {
+		status = cli_usage_error("list", a.orphans ? "--linked-to lists GPOs, not orphans"
+						     : "--linked-to: '%s' is not a DN", a.linked_to);
+		goto out;
+	}
 	a.da.read_only = true;
 	status = cli_domain_connect(mem, "list", &a.da, &dom);
 	if (status != EXIT_OK)
@@ -260,7 +280,8 @@ int cmd_list(int argc, char **argv)
 	}
 	arr = a.json ? json_object_new_array() : NULL;
 	for (i = 0; i < n; i++)
-		any_unreadable |= !list_one(mem, dom, &gpos[i], a.all, arr);
+		if (a.linked_to == NULL || linked_to(&gpos[i], a.linked_to))
+			any_unreadable |= !list_one(mem, dom, &gpos[i], a.all, arr);
 	if (a.json) {
 		cli_print_json(arr);
 		json_object_put(arr);

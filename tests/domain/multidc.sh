@@ -42,7 +42,8 @@ same_folders() { # GUID
 		[ -n "$(ls -A "$work/f1")" ] && diff -r "$work/f1" "$work/f2" > "$work/diff"
 }
 ldap_on() { # IP ARGS: ldapsearch on one DC
-	LDAPTLS_CACERT="$LAB_CA_CERT" ldapsearch -LLL -o ldif-wrap=no -x -H "ldaps://$1" \
+	local ip=$1; shift
+	LDAPTLS_CACERT="$LAB_CA_CERT" ldapsearch -LLL -o ldif-wrap=no -x -H "ldaps://$ip" \
 		-D "$LAB_ADMIN_UPN" -y "$LAB_PASSWORD_FILE" "$@"
 }
 aclcheck_on() { # IP GUID: samba-tool gpo aclcheck of that DC says nothing of the GPO
@@ -50,9 +51,9 @@ aclcheck_on() { # IP GUID: samba-tool gpo aclcheck of that DC says nothing of th
 		--password="$(cat "$LAB_PASSWORD_FILE")" > "$work/aclcheck" 2>&1
 	! grep -q "$2" "$work/aclcheck"
 }
-version_on() { # IP GUID
-	ldap_on "${1#ldaps://}" -b "CN=$2,CN=Policies,CN=System,$LAB_BASE_DN" -s base versionNumber |
-		sed -n 's/^versionNumber: //p'
+version_on() { # IP GUID: the versionNumber that DC holds (never empty: the checks compare it)
+	ldap_on "$1" -b "CN=$2,CN=Policies,CN=System,$LAB_BASE_DN" -s base versionNumber |
+		sed -n 's/^versionNumber: //p' | grep . || echo "no versionNumber on $1"
 }
 replicate() { lab replicate >/dev/null 2>&1; }
 json() { /usr/bin/python3 -c "import json, sys; d = json.load(open('$work/out')); $1"; }
@@ -83,11 +84,12 @@ grep_in out "copied to $dc1" "  to dc1"
 expect 0 "create without --dc" -- G create "${NAUTH[@]}" --json "$work/a.json"
 no_grep_in err "not the PDC emulator" "  no warning: written on the PDC"
 guid=$(json "print(d['guid'])" 2>/dev/null)
-check "  its container is on dc1" test -n "$(version_on "$LAB_IP" "$guid")"
+check "  its container is on dc1" test "$(version_on "$LAB_IP" "$guid")" -ge 1
 
 # --- Samba: AD replicates, SYSVOL does not -----------------------------------
 replicate
 check "the container reached dc2 through AD replication" test "$(version_on "$LAB_DC2_IP" "$guid")" = "$(version_on "$LAB_IP" "$guid")"
+check "  (a number, read on each DC)" test "$(version_on "$LAB_DC2_IP" "$guid")" -ge 1
 expect 4 "status: a difference" -- G status "${NAUTH[@]}" --gpo "$guid"
 grep_in out "$dc2: SYSVOL folder missing" "  dc2's folder is missing (no SYSVOL replication)"
 no_grep_in out "$dc1: " "  nothing on the baseline"
@@ -176,6 +178,11 @@ grep_in out "is the same on 2 DCs" "  waited"
 lguid=$(ldap_on "$LAB_IP" -b "CN=Policies,CN=System,$LAB_BASE_DN" -s one "(displayName=multidc linked $tag)" cn | sed -n 's/^cn: //p')
 check "  the OU's gPLink names it" sh -c "LDAPTLS_CACERT='$LAB_CA_CERT' ldapsearch -LLL -o ldif-wrap=no -x -H 'ldaps://$LAB_IP' -D '$LAB_ADMIN_UPN' -y '$LAB_PASSWORD_FILE' -b '$ou' -s base gPLink | grep -qi '$lguid'"
 check "  its folder is on dc2" same_folders "$lguid"
+expect 0 "list --linked-to the OU" -- G list "${NAUTH[@]}" --all --linked-to "$ou" --json
+check "  lists exactly that GPO" json "assert [g['name'] for g in d] == ['multidc linked $tag'], d"
+expect 0 "  the same DN spelled another way" -- G list "${NAUTH[@]}" --all --linked-to "$(echo "$ou" | tr a-z A-Z | sed 's/,/, /g')" --json
+check "  finds it too" json "assert [g['name'] for g in d] == ['multidc linked $tag'], d"
+expect 2 "list --linked-to something that is not a DN" -- G list "${NAUTH[@]}" --linked-to "Servers"
 
 # --- a DC that is down --------------------------------------------------------
 lab stop-dc2 >/dev/null 2>&1
