@@ -201,7 +201,15 @@ expect 0 "status --baseline dc2" -- G status "${NAUTH[@]}" --gpo "$guid" --basel
 check "  compares against dc2" json "assert d['baseline'] == '$dc2', d"
 expect 2 "status --baseline of a DC that is not one" -- G status "${NAUTH[@]}" --gpo "$guid" --baseline nowhere
 
-for g in "$guid" "$lguid" "on dc2 $tag"; do
+# --- delete on the PDC: dc2 keeps the folder (no SYSVOL replication) ---------
+expect 0 "delete on the PDC" -- G delete "${NAUTH[@]}" --gpo "$guid"
+replicate
+expect 0 "list --orphans --dc dc2: the folder dc2 kept" -- G list "${NAUTH[@]}" --dc "$dc2" --orphans --json
+check "  names the GPO" json "assert '$guid' in [o['guid'] for o in d], d"
+expect 0 "delete --orphan --dc dc2 removes it" -- G delete "${NAUTH[@]}" --dc "$dc2" --orphan "$guid"
+smb_on "$LAB_DC2_IP" "ls $realm/Policies/*" > "$work/ls" 2>&1
+no_grep_in ls "$guid" "  gone from dc2's SYSVOL"
+for g in "$lguid" "on dc2 $tag"; do
 	G delete "${NAUTH[@]}" --gpo "$g" >/dev/null 2>&1
 done
 done_testing
