@@ -293,18 +293,59 @@ static int read_path(TALLOC_CTX *mem, const struct show_args *a, const char *pat
 	return decode_pol(mem, path, data, len, k, sh, policy, notes);
 }
 
-/* --raw: every record, as the JSON list samba-tool gpo load takes. */
-static void print_raw(TALLOC_CTX *mem, const struct shown *sh)
+#define PRETTY (JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE)
+
+/* `text` with every line after the first indented by `indent` spaces, as json-c nests it. */
+static void print_nested(const char *text, int indent)
 {
-	json_object *arr = json_object_new_array();
+	char *safe = gpo_json_escape_controls(NULL, text);
+	const char *p = safe ? safe : text;
+
+	for (; *p; p++) {
+		putchar(*p);
+		if (*p == '\n')
+			printf("%*s", indent, "");
+	}
+	talloc_free(safe);
+}
+
+/*
+ * The records of both scopes (`sh->used` ones left out unless `all`) as the
+ * elements of a pretty-printed array at `indent`, each written as it is
+ * made: a record's JSON tree at a time, not the whole file's.  Byte for
+ * byte what json-c prints for the whole array.
+ */
+static void print_records(TALLOC_CTX *mem, const struct shown *sh, bool all, int indent)
+{
+	bool first = true;
 	size_t i;
 	int k;
 
-	for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++)
-		for (i = 0; sh->file[k] != NULL && i < sh->file[k]->count; i++)
-			json_object_array_add(arr, record_json(mem, &sh->file[k]->records[i], k));
-	cli_print_json(arr);
-	json_object_put(arr);
+	fputs("[", stdout);
+	for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++) {
+		for (i = 0; sh->file[k] != NULL && i < sh->file[k]->count; i++) {
+			TALLOC_CTX *one;
+			json_object *o;
+
+			if (!all && sh->used[k][i])
+				continue;
+			one = talloc_new(mem);
+			o = record_json(one, &sh->file[k]->records[i], k);
+			printf("%s\n%*s", first ? "" : ",", indent + 2, "");
+			print_nested(json_object_to_json_string_ext(o, PRETTY), indent + 2);
+			first = false;
+			json_object_put(o);
+			talloc_free(one);
+		}
+	}
+	printf("\n%*s]", indent, "");
+}
+
+/* --raw: every record, as the JSON list samba-tool gpo load takes. */
+static void print_raw(TALLOC_CTX *mem, const struct shown *sh)
+{
+	print_records(mem, sh, true, 0);
+	putchar('\n');
 }
 
 /* --json: path, the GPO, version, policy, the other records (all with --raw), findings. */
@@ -312,16 +353,14 @@ static int print_json(TALLOC_CTX *mem, const char *path, const struct gpo_domain
 		      const struct shown *sh, const struct gpo_cep_policy *policy,
 		      const struct gpo_diags *notes, bool raw)
 {
-	json_object *doc, *others;
+	json_object *doc, *findings;
 	struct gpo_error *err = NULL;
+	const char *doc_text, *closing;
 	char *text = NULL;
-	size_t i;
-	int k;
 
 	if (gpo_cep_policy_to_json(mem, policy, &text, &err) != 0)
 		return cli_fail(err, GPO_ENOMEM);
 	doc = json_object_new_object();
-	others = json_object_new_array();
 	json_object_object_add(doc, "path", json_object_new_string(path));
 	if (gpo != NULL)
 		json_object_object_add(doc, "gpo", cli_gpo_json(gpo));
@@ -336,17 +375,17 @@ static int print_json(TALLOC_CTX *mem, const char *path, const struct gpo_domain
 		json_object_object_add(doc, "version", v);
 	}
 	json_object_object_add(doc, "policy", json_tokener_parse(text));
-	for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++) {
-		for (i = 0; sh->file[k] != NULL && i < sh->file[k]->count; i++) {
-			const struct gpo_preg_record *r = &sh->file[k]->records[i];
-
-			if (!sh->used[k][i] || raw)
-				json_object_array_add(others, record_json(mem, r, k));
-		}
-	}
-	json_object_object_add(doc, raw ? "records" : "other_records", others);
-	json_object_object_add(doc, "findings", cli_diags_json(notes));
-	cli_print_json(doc);
+	/* the document up to its last member, then the records as they are made */
+	doc_text = json_object_to_json_string_ext(doc, PRETTY);
+	closing = strrchr(doc_text, '}');
+	findings = cli_diags_json(notes);
+	print_nested(talloc_strndup(mem, doc_text, (size_t)(closing - doc_text - 1)), 0);
+	printf(",\n  \"%s\": ", raw ? "records" : "other_records");
+	print_records(mem, sh, raw, 2);
+	fputs(",\n  \"findings\": ", stdout);
+	print_nested(json_object_to_json_string_ext(findings, PRETTY), 2);
+	fputs("\n}\n", stdout);
+	json_object_put(findings);
 	json_object_put(doc);
 	return EXIT_OK;
 }
