@@ -58,6 +58,10 @@ ldap() { LDAPTLS_CACERT="$LAB_CA_CERT" ldapsearch -LLL -o ldif-wrap=no -x -H "$L
 ldap_modify() { LDAPTLS_CACERT="$LAB_CA_CERT" ldapmodify -x -H "$LAB_LDAPS_URI" \
 	-D "$LAB_ADMIN_UPN" -y "$LAB_PASSWORD_FILE" "$@"; }
 smb() { smbclient -s "$LAB_CLIENT_CONF" -A "$work/smb.auth" "//$LAB_IP/sysvol" "$@"; }
+# samba-tool gpo aclcheck's comparison for each GPO named, on the DC named
+# (tests/domain/aclcheck.py: samba-tool itself stops at the first GPO that differs)
+gpo_aclcheck() { /usr/bin/python3 "${SOURCE_ROOT:-.}/tests/domain/aclcheck.py" "$1" "$work/smb.auth" \
+	"$LAB_CLIENT_CONF" "${@:2}"; }
 samba_tool() { PASSWD=$(cat "$LAB_PASSWORD_FILE") samba-tool "$@" -H "ldap://$LAB_IP" -s "$LAB_CLIENT_CONF" -U Administrator; }
 
 # Fault injection from outside (tests/fault/fault.c): count a command's calls,
