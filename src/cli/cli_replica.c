@@ -111,7 +111,7 @@ int cli_copies_read(TALLOC_CTX *mem, const struct cli_dcs *dcs, const char *guid
 				    .diffs = talloc_zero_array(mem, struct gpo_replica_diff *, dcs->n),
 				    .n_diffs = talloc_zero_array(mem, size_t, dcs->n) };
 	if (ret->copy == NULL || ret->error == NULL || ret->diffs == NULL || ret->n_diffs == NULL)
-		return GPO_ENOMEM;
+		goto oom;
 	snprintf(ret->guid, sizeof(ret->guid), "%s", guid);
 	rc = gpo_domain_read_replica(mem, dcs->dc[dcs->baseline].dom, guid, keep_data,
 				     &ret->copy[dcs->baseline], &err);
@@ -131,10 +131,13 @@ int cli_copies_read(TALLOC_CTX *mem, const struct cli_dcs *dcs, const char *guid
 			continue;
 		}
 		if (gpo_replica_compare(mem, base, ret->copy[i], &ret->diffs[i], &ret->n_diffs[i]) != 0)
-			return GPO_ENOMEM;
+			goto oom;
 		ret->differences += ret->n_diffs[i];
 	}
 	return 0;
+oom:
+	cli_fail(NULL, GPO_ENOMEM);
+	return GPO_ENOMEM;
 }
 
 void cli_copy_print(FILE *out, TALLOC_CTX *mem, const struct cli_dcs *dcs,

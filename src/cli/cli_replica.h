@@ -38,7 +38,11 @@ struct cli_copies {
 	size_t unreadable;           /* reachable DCs whose copy could not be read */
 };
 
-/* Read `guid` on every reachable DC (the baseline's with its content when `keep_data`). */
+/*
+ * Read `guid` on every reachable DC (the baseline's with its content when
+ * `keep_data`); on failure it has printed why.  A DC that cannot be read is
+ * noted in `error`, not a failure.
+ */
 int cli_copies_read(TALLOC_CTX *mem, const struct cli_dcs *dcs, const char *guid,
 		    bool keep_data, struct cli_copies *ret);
 

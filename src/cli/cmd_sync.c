@@ -86,7 +86,11 @@ static const char *outcome(bool dry_run, bool differs, bool in_ad)
 	return dry_run ? "would-sync" : "synced";
 }
 
-/* One GPO to every other reachable DC. */
+/*
+ * One GPO to every other reachable DC.  Each DC's copy is read here to
+ * decide and to report, and one that differs is read again by the sync
+ * under its lock: only that read is trusted, and a DC in sync is never locked.
+ */
 static int one(TALLOC_CTX *mem, const struct sync_args *a, const struct cli_dcs *dcs,
 	       const struct cli_gpo_ref *g, json_object *results)
 {

@@ -189,6 +189,9 @@ struct domain_view {
 int domain_view_folder(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
 		       struct domain_view *ret, struct gpo_error **reterr);
 
+/* Whether a file or folder is there (false also when it cannot be read). */
+bool domain_sysvol_exists(struct gpo_domain *d, const char *path);
+
 /* "Machine" or "MACHINE" as the folder has it, or NULL when it has none. */
 char *domain_find_subfolder(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
 			    const char *name);

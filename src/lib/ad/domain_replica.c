@@ -141,13 +141,6 @@ static int walk_folder(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct walk *w
 	return rc;
 }
 
-static bool exists(struct gpo_domain *d, const char *path)
-{
-	uint64_t size;
-
-	return ad_smb_size(NULL, d->smb, path, &size, NULL) == 0;
-}
-
 /* The container of `guid` on this DC, if it has one. */
 static int read_container(TALLOC_CTX *tmp, struct gpo_domain *d, struct gpo_replica *r,
 			  struct gpo_domain_gpo *g, struct gpo_error **reterr)
@@ -171,6 +164,13 @@ static int read_container(TALLOC_CTX *tmp, struct gpo_domain *d, struct gpo_repl
 	if (r->machine_extension_names == NULL || r->user_extension_names == NULL)
 		return gpo_oom(tmp, reterr);
 	return 0;
+}
+
+/* A folder an interrupted sync left beside this one (or instead of it). */
+static bool sync_left_over(TALLOC_CTX *tmp, struct gpo_domain *d, const char *path)
+{
+	return domain_sysvol_exists(d, talloc_asprintf(tmp, "%s%s", path, DOMAIN_SYNC_OLD)) ||
+	       domain_sysvol_exists(d, talloc_asprintf(tmp, "%s%s", path, DOMAIN_SYNC_NEW));
 }
 
 int gpo_domain_read_replica(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *guid,
@@ -205,8 +205,7 @@ int gpo_domain_read_replica(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const cha
 	}
 	/* a sync that stopped leaves a folder beside this one (or instead of it) */
 	if (rc == 0)
-		r->unfinished = r->unfinished || exists(d, talloc_asprintf(tmp, "%s%s", path, DOMAIN_SYNC_OLD)) ||
-				exists(d, talloc_asprintf(tmp, "%s%s", path, DOMAIN_SYNC_NEW));
+		r->unfinished = r->unfinished || sync_left_over(tmp, d, path);
 	if (rc == 0 && keep_data) {
 		struct gpo_sd *parent = NULL;
 		char *policies = talloc_strndup(tmp, path, strrchr(path, '/') - path);

@@ -19,13 +19,6 @@ struct sync_paths {
 	char *lock;       /* a sync's lock, beside the folder: one sync of a GPO at a time */
 };
 
-static bool exists(struct gpo_domain *d, const char *path)
-{
-	uint64_t size;
-
-	return ad_smb_size(NULL, d->smb, path, &size, NULL) == 0;
-}
-
 /* Finish a swap that was under way, or drop a copy that never got that far. */
 static int recover(TALLOC_CTX *tmp, struct gpo_domain *d, const struct sync_paths *p,
 		   bool *ret_recovered, struct gpo_error **reterr)
@@ -33,17 +26,17 @@ static int recover(TALLOC_CTX *tmp, struct gpo_domain *d, const struct sync_path
 	int rc = 0;
 
 	*ret_recovered = false;
-	if (exists(d, p->old)) {
+	if (domain_sysvol_exists(d, p->old)) {
 		/* the copy was complete before the old folder was moved aside */
-		if (!exists(d, p->folder) && exists(d, p->staging))
+		if (!domain_sysvol_exists(d, p->folder) && domain_sysvol_exists(d, p->staging))
 			rc = ad_smb_rename(tmp, d->smb, p->staging, p->folder, reterr);
-		else if (!exists(d, p->folder))
+		else if (!domain_sysvol_exists(d, p->folder))
 			rc = ad_smb_rename(tmp, d->smb, p->old, p->folder, reterr);
 		if (rc == 0)
 			rc = ad_smb_remove_tree(tmp, d->smb, p->old, reterr);
 		*ret_recovered = true;
 	}
-	if (rc == 0 && exists(d, p->staging)) {
+	if (rc == 0 && domain_sysvol_exists(d, p->staging)) {
 		rc = ad_smb_remove_tree(tmp, d->smb, p->staging, reterr);
 		*ret_recovered = true;
 	}
@@ -86,7 +79,7 @@ static int ensure_policies(TALLOC_CTX *tmp, struct gpo_domain *d, const struct g
 	const char *policies = p->policies;
 	int rc;
 
-	if (exists(d, policies))
+	if (domain_sysvol_exists(d, policies))
 		return 0;
 	if (base->policies_sddl == NULL)
 		return gpo_fail(tmp, reterr, GPO_EINVAL, "%s has no Policies folder, and the "
@@ -289,7 +282,7 @@ int gpo_domain_sync_replica(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 	if (rc == 0)
 		rc = domain_smb(tmp, d, reterr);
 	/* one sync of a GPO at a time: another's copy in the making is not a leftover */
-	if (rc == 0 && exists(d, p.policies)) {
+	if (rc == 0 && domain_sysvol_exists(d, p.policies)) {
 		rc = domain_lock_file(tmp, d, p.lock, p.unc, &lock, reterr);
 		if (rc == 0)
 			rc = recover(tmp, d, &p, &recovered, reterr);

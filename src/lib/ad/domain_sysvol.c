@@ -29,6 +29,13 @@ static bool has_suffix(const char *name, const char *suffix)
 	return n > k && strcmp(name + n - k, suffix) == 0;
 }
 
+bool domain_sysvol_exists(struct gpo_domain *d, const char *path)
+{
+	uint64_t size;
+
+	return path != NULL && ad_smb_size(NULL, d->smb, path, &size, NULL) == 0;
+}
+
 char *domain_find_subfolder(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
 			    const char *name)
 {
