@@ -19,7 +19,13 @@ struct ad_ldap {
 	LDAP *ld;
 	char *uri;
 	unsigned timeout;
+	unsigned long writes; /* writes tried on this connection: what was read before may be stale */
 };
+
+unsigned long ad_ldap_writes(const struct ad_ldap *l)
+{
+	return l->writes;
+}
 
 static int close_ldap(struct ad_ldap *l)
 {
@@ -424,6 +430,7 @@ static int apply_mods(TALLOC_CTX *mem_ctx, struct ad_ldap *l, const char *dn,
 		 : add	      ? ldap_add_ext_s(l->ld, dn, mods, NULL, NULL)
 			      : ldap_modify_ext_s(l->ld, dn, mods, NULL, NULL);
 
+	l->writes++;
 	talloc_free(tmp);
 	if (rc != LDAP_SUCCESS)
 		return ldap_fail(mem_ctx, reterr, l, rc, add ? "add" : "change", dn);
@@ -451,6 +458,7 @@ int ad_ldap_delete(TALLOC_CTX *mem_ctx, struct ad_ldap *l, const char *dn, bool 
 	LDAPControl *controls[] = { &tree_control, NULL };
 	int rc = ldap_delete_ext_s(l->ld, dn, tree ? controls : NULL, NULL);
 
+	l->writes++;
 	if (rc == LDAP_NO_SUCH_OBJECT)
 		return gpo_fail(mem_ctx, reterr, GPO_ENOTFOUND, "'%s' does not exist", dn);
 	if (rc != LDAP_SUCCESS)
@@ -490,6 +498,7 @@ int ad_ldap_swap(TALLOC_CTX *mem_ctx, struct ad_ldap *l, const char *dn, const c
 	for (i = 0; i < n; i++)
 		mods[k++] = repl[i];
 	rc = ldap_modify_ext_s(l->ld, dn, mods, NULL, NULL);
+	l->writes++;
 	talloc_free(tmp);
 	if (rc == LDAP_NO_SUCH_ATTRIBUTE || rc == LDAP_TYPE_OR_VALUE_EXISTS ||
 	    rc == LDAP_CONSTRAINT_VIOLATION)
@@ -517,6 +526,8 @@ int ad_ldap_set_dacl(TALLOC_CTX *mem_ctx, struct ad_ldap *l, const char *dn, con
 			.mod_vals.modv_bvals = values };
 	LDAPMod *mods[] = { &mod, NULL };
 	int rc = ldap_modify_ext_s(l->ld, dn, mods, controls, NULL);
+
+	l->writes++;
 
 	if (rc != LDAP_SUCCESS)
 		return ldap_fail(mem_ctx, reterr, l, rc, "change of the security descriptor", dn);

@@ -66,6 +66,8 @@ int ad_ldap_replace(TALLOC_CTX *mem_ctx, struct ad_ldap *l, const char *dn,
 int ad_ldap_swap(TALLOC_CTX *mem_ctx, struct ad_ldap *l, const char *dn, const char *attr,
 		 const char *old, const char *new_value, const char *const *pairs,
 		 struct gpo_error **reterr);
+/* How many writes were tried on this connection: what was read before that may be stale. */
+unsigned long ad_ldap_writes(const struct ad_ldap *l);
 /* Replace the DACL of `dn` (nTSecurityDescriptor with the SD flags control for the DACL). */
 int ad_ldap_set_dacl(TALLOC_CTX *mem_ctx, struct ad_ldap *l, const char *dn, const uint8_t *sd,
 		     size_t len, struct gpo_error **reterr);

@@ -34,7 +34,13 @@ struct ad_smb {
 	char *conf_path;    /* /proc/self/fd/N */
 	bool kerberos;
 	unsigned timeout;
+	unsigned long writes; /* changes tried through this handle: what was read before may be stale */
 };
+
+unsigned long ad_smb_writes(const struct ad_smb *s)
+{
+	return s->writes;
+}
 
 static int close_smb(struct ad_smb *s)
 {
@@ -209,6 +215,7 @@ int ad_smb_mkdir(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path,
 	char *u = url(NULL, s, path);
 	int rc = 0;
 
+	s->writes++;
 	if (u == NULL)
 		return gpo_oom(mem_ctx, reterr);
 	if (smbc_getFunctionMkdir(s->ctx)(s->ctx, u, 0755) != 0 && errno != EEXIST)
@@ -226,6 +233,7 @@ int ad_smb_write(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path, const 
 	size_t done = 0;
 	int rc = 0;
 
+	s->writes++;
 	if (u == NULL)
 		return gpo_oom(mem_ctx, reterr);
 	if (f == NULL) {
@@ -272,6 +280,7 @@ int ad_smb_rename(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *from, const
 	struct stat st;
 	int rc = 0;
 
+	s->writes++;
 	if (f == NULL || t == NULL) {
 		talloc_free(f);
 		return gpo_oom(mem_ctx, reterr);
@@ -293,6 +302,7 @@ int ad_smb_unlink(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path,
 	char *u = url(NULL, s, path);
 	int rc = 0;
 
+	s->writes++;
 	if (u == NULL)
 		return gpo_oom(mem_ctx, reterr);
 	if (smbc_getFunctionUnlink(s->ctx)(s->ctx, u) != 0 && errno != ENOENT)
@@ -339,6 +349,10 @@ int ad_smb_read(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path, size_t 
 				      path, max);
 			break;
 		}
+		/* libsmbclient's read returns less than asked only at the end of the
+		 * file (cli_read reads on until then): no round trip to learn it */
+		if (n < 65536)
+			break;
 	}
 	smbc_getFunctionClose(s->ctx)(s->ctx, f);
 	if (rc == 0) {
@@ -417,6 +431,7 @@ int ad_smb_remove_tree(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path,
 	size_t n = 0, i;
 	int rc = ad_smb_list(tmp, s, path, &entries, &n, reterr);
 
+	s->writes++;
 	if (rc == GPO_ENOTFOUND) {
 		/* nothing there: not an error; drop the message made on tmp */
 		if (reterr != NULL)
@@ -584,6 +599,7 @@ int ad_smb_set_sddl_start(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *pat
 	posix_spawn_file_actions_t fa;
 	pid_t pid;
 
+	s->writes++;
 	if (job == NULL || service == NULL || envp == NULL) {
 		talloc_free(job);
 		talloc_free(tmp);

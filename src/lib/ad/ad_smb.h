@@ -27,6 +27,9 @@ struct ad_smb_entry {
 int ad_smb_connect(TALLOC_CTX *mem_ctx, const char *host, const struct gpo_domain_options *o,
 		   const char *password, struct ad_smb **ret, struct gpo_error **reterr);
 
+/* How many changes were tried through this handle: what was read before that may be stale. */
+unsigned long ad_smb_writes(const struct ad_smb *s);
+
 /* Make a folder; one that exists is fine. */
 int ad_smb_mkdir(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path,
 		 struct gpo_error **reterr);

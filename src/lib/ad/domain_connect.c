@@ -373,12 +373,17 @@ int domain_read_sd(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *dn,
 		   struct gpo_sd **ret_sd, struct gpo_error **reterr)
 {
 	static const char *const sd_attrs[] = { "nTSecurityDescriptor", NULL };
-	TALLOC_CTX *tmp = talloc_new(NULL);
+	const struct domain_listed *listed = domain_listed(d, dn);
+	TALLOC_CTX *tmp;
 	const struct ad_attr *sd_attr;
 	struct ad_entry *e = NULL;
 	size_t n = 0;
 	int rc;
 
+	/* read with the GPOs just now, and nothing written since */
+	if (listed != NULL && listed->sd != NULL)
+		return gpo_sd_parse(mem_ctx, listed->sd, listed->sd_len, ret_sd, reterr);
+	tmp = talloc_new(NULL);
 	rc = ad_ldap_search(tmp, d->ldap, dn, 0, "(objectClass=*)", sd_attrs, SD_OWNER_GROUP_DACL,
 			    &e, &n, reterr);
 	if (rc == 0) {

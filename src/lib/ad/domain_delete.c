@@ -187,23 +187,6 @@ static bool known(char *const *guids, size_t n, const char *guid)
 	return false;
 }
 
-/* The GUID of a GPO DN of this domain ("CN={...},CN=Policies,CN=System,<base>"). */
-static bool gpo_dn_guid(const struct gpo_domain *d, const char *dn, char out[39])
-{
-	char *policies = domain_policies_dn(NULL, d);
-	const char *comma = strchr(dn, ',');
-	bool ok = comma != NULL && ascii_strncasecmp(dn, "CN=", 3) == 0 && policies != NULL &&
-		  gpo_dn_equal(comma + 1, policies);
-
-	if (ok) {
-		char *cn = talloc_strndup(policies, dn + 3, (size_t)(comma - dn - 3));
-
-		ok = cn != NULL && gpo_guid_normalize(cn, out) == 0;
-	}
-	talloc_free(policies);
-	return ok;
-}
-
 /* The orphans found so far (on the caller's context), and the GUIDs that have a container. */
 struct orphan_list {
 	TALLOC_CTX *mem_ctx;
@@ -254,7 +237,7 @@ static int add_orphan_links(struct orphan_list *ol, TALLOC_CTX *tmp, const struc
 			char guid[39];
 
 			if (!l->entries[k].is_link || l->entries[k].dn == NULL ||
-			    !gpo_dn_guid(d, l->entries[k].dn, guid) ||
+			    !domain_gpo_dn_guid(d, l->entries[k].dn, guid) ||
 			    known(ol->have, ol->n_have, guid))
 				continue;
 			o = orphan_of(ol->mem_ctx, &ol->list, &ol->count, guid);

@@ -35,6 +35,27 @@
 #define DEFAULT_DOMAIN_POLICY "{31B2F340-016D-11D2-945F-00C04FB984F9}"
 #define DEFAULT_DC_POLICY "{6AC1786C-016F-11D2-945F-00C04FB984F9}"
 
+/*
+ * What gpo_domain_list_gpos read besides the GPOs, for the checks that
+ * follow it, so that they ask the DC nothing per GPO: each container's
+ * descriptor and whether it has its CN=User and CN=Machine children.
+ * Trusted only on the connection it was read on, while nothing was written
+ * through it since (ad_ldap_writes).
+ */
+struct domain_listed {
+	char guid[39];
+	uint8_t *sd;          /* nTSecurityDescriptor as read (owner, group, DACL); NULL if unread */
+	size_t sd_len;
+	bool user, machine;   /* the children found */
+};
+
+struct domain_listing {
+	const struct ad_ldap *ldap;
+	unsigned long ldap_writes;
+	size_t n;
+	struct domain_listed *gpo; /* sorted by GUID */
+};
+
 struct gpo_domain {
 	struct gpo_domain_options o;
 	char *password;       /* kept for SMB and smbcacls; wiped by the destructor */
@@ -53,7 +74,15 @@ struct gpo_domain {
 	char *ntds_dn;        /* this DC's nTDSDSA object (rootDSE dsServiceName) */
 	char *pdc_ntds_dn;    /* the PDC emulator's (fSMORoleOwner), NULL if unreadable */
 	char *pdc;            /* its host name (dNSHostName), NULL if unreadable */
+	struct domain_listing *listing; /* from the last gpo_domain_list_gpos, or NULL */
+	struct domain_checked *checked; /* from the last gpo_domain_check_gpo, or NULL */
 };
+
+/* What the last listing read of the GPO `dn`, when it may still be trusted; else NULL. */
+const struct domain_listed *domain_listed(const struct gpo_domain *d, const char *dn);
+
+/* The GUID of a GPO DN of this domain ("CN={...},CN=Policies,CN=System,<base>"). */
+bool domain_gpo_dn_guid(const struct gpo_domain *d, const char *dn, char out[39]);
 
 /* The host name of the DC whose nTDSDSA object is `ntds_dn` (its server's dNSHostName). */
 int domain_dc_host(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *ntds_dn,
@@ -188,6 +217,21 @@ struct domain_view {
 
 int domain_view_folder(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
 		       struct domain_view *ret, struct gpo_error **reterr);
+
+/*
+ * The folder as gpo_domain_check_gpo saw it, for a gpo_domain_read_files
+ * of the same GPO right after (list reads each GPO so): the view and
+ * GPT.INI's bytes.  Trusted only while nothing was written through the
+ * SMB handle since (ad_smb_writes); a read after taking a lock never uses it.
+ */
+struct domain_checked {
+	const struct ad_smb *smb;
+	unsigned long smb_writes;
+	char guid[39];
+	struct domain_view view;
+	uint8_t *gpt_ini;     /* its bytes, or NULL when unread */
+	size_t gpt_ini_len;
+};
 
 /* Whether a file or folder is there (false also when it cannot be read). */
 bool domain_sysvol_exists(struct gpo_domain *d, const char *path);

@@ -188,16 +188,13 @@ static struct leftover *leftover_of(struct scan *sc, TALLOC_CTX *mem_ctx, const 
 	return &sc->files[sc->n++];
 }
 
-/* One folder's names into the scan. */
-static int scan_dir(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path, const char *dir,
-		    struct scan *sc, struct gpo_error **reterr)
+/* The names of one folder's listing `e` into the scan. */
+static int scan_entries(TALLOC_CTX *mem_ctx, const char *dir, const struct ad_smb_entry *e,
+			size_t n, struct scan *sc, struct gpo_error **reterr)
 {
-	struct ad_smb_entry *e = NULL;
-	char *full = talloc_asprintf(mem_ctx, "%s%s", path, dir);
-	size_t n = 0, i;
-	int rc = full ? ad_smb_list(mem_ctx, d->smb, full, &e, &n, reterr) : GPO_ENOMEM;
+	size_t i;
 
-	for (i = 0; rc == 0 && i < n; i++) {
+	for (i = 0; i < n; i++) {
 		static const char *const suffixes[] = { SUFFIX_NEW, SUFFIX_OLD, SUFFIX_LEGACY };
 		struct leftover *l;
 		size_t k, len = strlen(e[i].name);
@@ -211,10 +208,8 @@ static int scan_dir(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
 			if (has_suffix(e[i].name, suffixes[k]))
 				base = talloc_strndup(mem_ctx, e[i].name, len - strlen(suffixes[k]));
 		l = leftover_of(sc, mem_ctx, dir, base ? base : e[i].name);
-		if (l == NULL) {
-			rc = gpo_oom(mem_ctx, reterr);
-			break;
-		}
+		if (l == NULL)
+			return gpo_oom(mem_ctx, reterr);
 		if (base == NULL)
 			l->have_final = true;
 		else if (has_suffix(e[i].name, SUFFIX_NEW))
@@ -224,29 +219,46 @@ static int scan_dir(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
 		else
 			l->have_legacy = true;
 	}
-	return rc == GPO_ENOTFOUND ? 0 : rc;
+	return 0;
 }
 
-/* The GPO folder and its scope folders (any spelling). */
+/*
+ * The GPO folder and its scope folders (any spelling): three listings, the
+ * folder's own kept in *ret_root and *ret_n when asked.  GPO_ENOTFOUND when
+ * there is no folder; a scope folder that vanishes meanwhile counts as empty.
+ */
 static int scan_folder(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
-		       struct scan *sc, struct gpo_error **reterr)
+		       struct scan *sc, struct ad_smb_entry **ret_root, size_t *ret_n,
+		       struct gpo_error **reterr)
 {
 	struct ad_smb_entry *e = NULL;
 	size_t n = 0, i;
 	int rc;
 
 	*sc = (struct scan){ 0 };
-	rc = scan_dir(mem_ctx, d, path, "", sc, reterr);
+	rc = ad_smb_list(mem_ctx, d->smb, path, &e, &n, reterr);
 	if (rc == 0)
-		rc = ad_smb_list(mem_ctx, d->smb, path, &e, &n, reterr);
+		rc = scan_entries(mem_ctx, "", e, n, sc, reterr);
 	for (i = 0; rc == 0 && i < n; i++) {
+		struct ad_smb_entry *sub = NULL;
+		size_t n_sub = 0;
 		char *dir;
 
 		if (!e[i].is_dir || (ascii_strcasecmp(e[i].name, "Machine") != 0 &&
 				     ascii_strcasecmp(e[i].name, "User") != 0))
 			continue;
 		dir = talloc_asprintf(mem_ctx, "/%s", e[i].name);
-		rc = dir ? scan_dir(mem_ctx, d, path, dir, sc, reterr) : gpo_oom(mem_ctx, reterr);
+		rc = dir ? ad_smb_list(mem_ctx, d->smb, talloc_asprintf(mem_ctx, "%s%s", path, dir),
+				       &sub, &n_sub, reterr)
+			 : gpo_oom(mem_ctx, reterr);
+		if (rc == 0)
+			rc = scan_entries(mem_ctx, dir, sub, n_sub, sc, reterr);
+		else if (rc == GPO_ENOTFOUND)
+			rc = 0;
+	}
+	if (rc == 0 && ret_root != NULL) {
+		*ret_root = e;
+		*ret_n = n;
 	}
 	return rc;
 }
@@ -317,7 +329,7 @@ int domain_recover_folder(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char 
 	char *done = talloc_strdup(tmp, "");
 	struct scan sc;
 	size_t i;
-	int rc = scan_folder(tmp, d, path, &sc, reterr);
+	int rc = scan_folder(tmp, d, path, &sc, NULL, NULL, reterr);
 
 	for (i = 0; rc == 0 && i < sc.n; i++)
 		rc = recover_file(tmp, d, path, &sc.files[i], sc.any_old, &done, reterr);
@@ -520,15 +532,13 @@ int domain_view_folder(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *pa
 	int rc, k;
 
 	*ret = (struct domain_view){ 0 };
-	rc = ad_smb_list(tmp, d->smb, path, &e, &n, reterr);
+	rc = scan_folder(tmp, d, path, &sc, &e, &n, reterr);
 	if (rc == GPO_ENOTFOUND) {
 		if (reterr != NULL)
 			*reterr = NULL;
 		talloc_free(tmp);
 		return 0; /* no folder: ret->folder stays false */
 	}
-	if (rc == 0)
-		rc = scan_folder(tmp, d, path, &sc, reterr);
 	if (rc != 0) {
 		rc = gpo_error_keep(mem_ctx, reterr, rc);
 		talloc_free(tmp);
