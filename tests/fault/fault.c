@@ -75,9 +75,13 @@ int ldap_search_ext_s(LDAP *ld, const char *base, int scope, const char *filter,
 		      int attrsonly, LDAPControl **sctrls, LDAPControl **cctrls,
 		      struct timeval *timeout, int sizelimit, LDAPMessage **res)
 {
-	enum action a = step("ldap_search", base);
+	char detail[2048];
+	enum action a;
 	int rc;
 
+	/* the base and the filter: a test can tell the searches of one base apart */
+	snprintf(detail, sizeof(detail), "%s %s", base ? base : "-", filter ? filter : "-");
+	a = step("ldap_search", detail);
 	if (a == FAIL)
 		return LDAP_SERVER_DOWN;
 	rc = REAL(int (*)(LDAP *, const char *, int, const char *, char **, int, LDAPControl **,

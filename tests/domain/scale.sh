@@ -1,0 +1,71 @@
+#!/bin/bash
+# A domain of 2 500 GPOs (1 100 under the sanitizers), on a lab DC of the
+# suite's own (destroyed at the end): list, status and acl see every one.  A Windows DC answers an unpaged
+# search with at most MaxPageSize (1 000) entries; Samba answers with all,
+# so the count alone would not prove the paging: the calls gpo-cep makes
+# (tests/fault's counting pass) show the Policies container read in pages.
+# The GPOs are made over LDAP and SMB by make_gpos.py, not by gpo-cep.
+set -u
+umask 077
+GPO_CEP=${GPO_CEP:?} ; SRC=${SOURCE_ROOT:-.}
+work=$(mktemp -d)
+. "$SRC/tests/lib.sh"
+[ "$(id -u)" -eq 0 ] || skip_suite "the lab needs root"
+need_tools smbclient ldapsearch samba-tool
+# the sanitizer build (scripts/build's build-asan) walks the same paged code
+# with 1 100 GPOs, two pages, in a third of the time
+case ${BUILD_ROOT:-} in *-asan) COUNT=${SCALE_GPOS:-1100} ;; *) COUNT=${SCALE_GPOS:-2500} ;; esac
+export LAB_IP=${SCALE_LAB_IP:-127.0.0.30}
+unset LAB_DIR
+lab() { "$SRC/tests/lab/lab" "$@"; }
+trap 'lab destroy >/dev/null 2>&1; rm -rf "$work"' EXIT
+if ! lab_env=$(lab start 2>"$work/lab.err"); then
+	sed 's/^/# /' "$work/lab.err"
+	echo "not ok 1 - the lab did not start"; echo "1..1"; exit 1
+fi
+eval "$lab_env"
+lab_tools
+G() { "$GPO_CEP" "$@"; }
+json() { /usr/bin/python3 -c "import json, sys; d = json.load(open('$work/out')); $1"; }
+
+"$GPO_CEP" init --template kerberos > "$work/policy.json"
+"$GPO_CEP" render "$work/policy.json" -o "$work/files" --guid '{00000000-0000-0000-0000-000000000001}' \
+	--forest-guid 09526129-1F43-4F3B-8A4C-1B3C5D7E9F01 --json > "$work/render.json" 2>/dev/null
+ext() { /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$work/render.json" "$1"; }
+check "$COUNT GPOs made over LDAP and SMB (make_gpos.py)" sh -c '"$@" | grep -qx "$0"' "$COUNT" \
+	/usr/bin/python3 "$SRC/tests/domain/make_gpos.py" make "$LAB_IP" "$work/smb.auth" "$LAB_CLIENT_CONF" scale \
+	"$COUNT" "$work/files/{00000000-0000-0000-0000-000000000001}" "$(ext gPCMachineExtensionNames)" \
+	"$(ext gPCUserExtensionNames)"
+
+# the calls gpo-cep makes, written down by the fault shim (which changes nothing here)
+counted() { LD_PRELOAD=$SHIM FAULT_COUNT="$work/calls" \
+	ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" "$@"; }
+rm -f "$work/calls"
+expect 0 "list --all --json, its calls counted" -- counted "$GPO_CEP" list "${AUTH[@]}" --all --json
+check "  lists all $COUNT, and the 2 default GPOs" json "
+made = [g for g in d if g['name'].startswith('scale ')]
+assert len(made) == $COUNT and len(d) == $COUNT + 2, (len(made), len(d))"
+check "  each complete, none flagged" json "
+bad = [g['name'] for g in d if g['incomplete'] or g['unreadable'] or g['problems']]
+assert not bad, bad[:5]"
+check "  sorted by display name" json "
+names = [g['name'] for g in d]
+assert names == sorted(names), names[:5]"
+pages=$(grep -c "^[0-9]* ldap_search CN=Policies,CN=System,$LAB_BASE_DN (objectClass=groupPolicyContainer)\$" \
+	"$work/calls")
+check "  the GPOs read in pages of 1 000 ($pages searches for $((COUNT + 2)) GPOs)" \
+	test "$pages" -eq $(( (COUNT + 2 + 999) / 1000 ))
+# per GPO nothing is asked of AD: the searches do not grow with the GPOs
+check "  $(grep -c ' ldap_search ' "$work/calls") LDAP searches in all (pages included, 25 at most)" \
+	test "$(grep -c ' ldap_search ' "$work/calls")" -le 25
+expect 0 "list (certificate GPOs only, the default)" -- G list "${AUTH[@]}" --json
+check "  all $COUNT carry the settings" json "assert len(d) == $COUNT, len(d)"
+expect 0 "status --all --json: one DC, every GPO the same" -- G status "${AUTH[@]}" --all --json
+check "  $((COUNT + 2)) GPOs, no difference" json "
+assert len(d['gpos']) == $COUNT + 2, len(d['gpos'])
+assert all(g['in_sync'] for g in d['gpos'])"
+expect 0 "acl --all --json: every folder's ACL derived from its container" -- G acl "${AUTH[@]}" --all --json
+check "  $((COUNT + 2)) GPOs in sync" json "
+assert len(d['gpos']) == $COUNT + 2, len(d['gpos'])
+assert all(g['in_sync'] for g in d['gpos'])"
+done_testing
