@@ -10,52 +10,6 @@
 #include "gplink.h"
 #include "internal.h"
 
-/* Every link to `g`, from the objects whose gPLink names its GUID. */
-static int find_links(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct gpo_domain_gpo *g,
-		      struct gpo_error **reterr)
-{
-	static const char *const attrs[] = { "gPLink", NULL };
-	TALLOC_CTX *tmp = talloc_new(NULL);
-	char *filter = talloc_asprintf(tmp, "(gPLink=*%s*)", domain_filter_escape(tmp, g->guid));
-	struct ad_entry *e = NULL;
-	size_t n = 0, i, k;
-	int rc = filter ? ad_ldap_search(tmp, d->ldap, d->base_dn, 2, filter, attrs, 0, &e, &n, reterr)
-			: gpo_oom(tmp, reterr);
-
-	for (i = 0; rc == 0 && i < n; i++) {
-		struct gplink *l = NULL;
-
-		if (gplink_parse(tmp, ad_entry_get(&e[i], "gPLink"), &l) != 0) {
-			rc = gpo_oom(tmp, reterr);
-			break;
-		}
-		for (k = 0; k < l->count; k++) {
-			const struct gplink_entry *le = &l->entries[k];
-			struct gpo_domain_link *grown;
-
-			if (!le->is_link || le->dn == NULL || !gpo_dn_equal(le->dn, g->dn))
-				continue;
-			grown = talloc_realloc(mem_ctx, g->links, struct gpo_domain_link,
-					       g->n_links + 1);
-			if (grown == NULL) {
-				rc = gpo_oom(tmp, reterr);
-				break;
-			}
-			g->links = grown;
-			grown[g->n_links] = (struct gpo_domain_link){
-				.dn = talloc_strdup(grown, e[i].dn),
-				.options = le->options,
-				.options_known = le->options_ok,
-				.order = gplink_order(l, k),
-			};
-			g->n_links++;
-		}
-	}
-	rc = gpo_error_keep(mem_ctx, reterr, rc);
-	talloc_free(tmp);
-	return rc;
-}
-
 static int by_name(const void *a, const void *b)
 {
 	const struct gpo_domain_gpo *x = a, *y = b;
@@ -160,16 +114,20 @@ static int gpo_by_guid(const void *a, const void *b)
 		      ((const struct gpo_domain_gpo *)b)->guid);
 }
 
-/* Every link of every GPO in `gpos` (sorted by GUID), from one search of the gPLinks. */
-static int add_all_links(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct gpo_domain_gpo *gpos,
-			 size_t n, struct gpo_error **reterr)
+/*
+ * The links to the GPOs `gpos` (sorted by GUID) held by the objects that
+ * `filter` finds, appended to each GPO's links in the order AD lists them.
+ */
+static int add_links(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *filter,
+		     struct gpo_domain_gpo *gpos, size_t n, struct gpo_error **reterr)
 {
 	static const char *const attrs[] = { "gPLink", NULL };
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	struct ad_entry *e = NULL;
 	size_t n_e = 0, i, k;
-	int rc = ad_ldap_search(tmp, d->ldap, d->base_dn, 2, "(gPLink=*)", attrs, 0, &e, &n_e,
-				reterr);
+	int rc = filter ? ad_ldap_search(tmp, d->ldap, d->base_dn, 2, filter, attrs, 0, &e, &n_e,
+					 reterr)
+			: gpo_oom(tmp, reterr);
 
 	for (i = 0; rc == 0 && i < n_e; i++) {
 		struct gplink *l = NULL;
@@ -178,7 +136,7 @@ static int add_all_links(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct gpo_d
 			rc = gpo_oom(tmp, reterr);
 			break;
 		}
-		for (k = 0; k < l->count; k++) {
+		for (k = 0; rc == 0 && k < l->count; k++) {
 			const struct gplink_entry *le = &l->entries[k];
 			struct gpo_domain_gpo key, *g;
 			struct gpo_domain_link *grown;
@@ -202,6 +160,18 @@ static int add_all_links(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct gpo_d
 		}
 	}
 	rc = gpo_error_keep(mem_ctx, reterr, rc);
+	talloc_free(tmp);
+	return rc;
+}
+
+/* Every link to `g`, from the objects whose gPLink names its GUID. */
+static int find_links(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct gpo_domain_gpo *g,
+		      struct gpo_error **reterr)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	char *filter = talloc_asprintf(tmp, "(gPLink=*%s*)", domain_filter_escape(tmp, g->guid));
+	int rc = add_links(mem_ctx, d, filter, g, 1, reterr);
+
 	talloc_free(tmp);
 	return rc;
 }
@@ -240,7 +210,7 @@ int gpo_domain_list_gpos(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 		rc = gpo_oom(mem_ctx, reterr);
 	if (rc == 0) {
 		qsort(gpos, k, sizeof(*gpos), gpo_by_guid);
-		rc = add_all_links(gpos, d, gpos, k, reterr);
+		rc = add_links(gpos, d, "(gPLink=*)", gpos, k, reterr);
 	}
 	if (rc == 0)
 		rc = read_listing(d, d, e, n, &listing, reterr);
