@@ -279,9 +279,20 @@ int cmd_list(int argc, char **argv)
 		goto out;
 	}
 	arr = a.json ? json_object_new_array() : NULL;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		/* what one GPO needs goes with it: memory stays flat over thousands */
+		TALLOC_CTX *one = talloc_new(mem);
+
+		if (one == NULL) {
+			cli_error("out of memory after %zu of %zu GPOs", i, n);
+			json_object_put(arr);
+			status = EXIT_FAILURE_;
+			goto out;
+		}
 		if (a.linked_to == NULL || linked_to(&gpos[i], a.linked_to))
-			any_unreadable |= !list_one(mem, dom, &gpos[i], a.all, arr);
+			any_unreadable |= !list_one(one, dom, &gpos[i], a.all, arr);
+		talloc_free(one);
+	}
 	if (a.json) {
 		cli_print_json(arr);
 		json_object_put(arr);

@@ -310,6 +310,13 @@ grep_in err "has a container, so it is no orphan" "  is refused"
 smb -c "get $realm/Policies/$guid/Machine/Registry.pol $work/legacy.pol" >/dev/null 2>&1
 "$ADD_RECORDS" "$work/legacy.pol" "$work/legacy.new" 5 >/dev/null 2>&1
 smb -c "put $work/legacy.new $realm/Policies/$guid/Machine/Registry.pol.gpo-cep-tmp; del $realm/Policies/$guid/Machine/Registry.pol" >/dev/null 2>&1
+# list glances at the folder's own names (no mark there) and names
+# Machine/Registry.pol unlisted: finding it absent, it looks into Machine/
+expect 0 "list --all --json with Machine/Registry.pol gone and 0.1's copy there" -- "$GPO_CEP" list "${AUTH[@]}" --all --json
+check "  the GPO's computer settings are read from that copy" /usr/bin/python3 -c '
+import json, sys
+g = [g for g in json.load(open(sys.argv[1])) if g["guid"] == sys.argv[2]][0]
+assert g.get("computer") and not g["unreadable"], g' "$work/out" "$guid"
 expect 0 "update after gpo-cep 0.1 was killed between unlink and rename (defect 3)" -- "$GPO_CEP" update "${AUTH[@]}" --gpo "$guid" "$work/b.json"
 smb -c "get $realm/Policies/$guid/Machine/Registry.pol $work/after.pol" >/dev/null 2>&1
 check "  the 5 unrelated records of the complete temporary file are kept" /usr/bin/python3 -c '

@@ -384,6 +384,25 @@ static int read_slot(struct gpo_files *c, struct gpo_domain *d, const struct dom
 	return ad_smb_read(c, d->smb, smb_path, GPO_FILE_MAX, &f->data, &f->len, reterr);
 }
 
+/* Registry.pol of scope k; named by a glance, it may be absent or stood for by another file. */
+static int read_pol(struct gpo_files *c, struct gpo_domain *d, const struct domain_checked *checked,
+		    const char *path, const struct domain_view *v, int k, struct gpo_error **reterr)
+{
+	struct gpo_file *f = &c->file[GPO_FILE_POL(k)];
+	char *instead = NULL;
+	int rc = read_slot(c, d, checked, v->pol[k], v->scope_dir[k], GPO_FILE_POL(k), reterr);
+
+	if (rc != GPO_ENOTFOUND || !v->pol_unlisted[k])
+		return rc;
+	if (reterr != NULL)
+		TALLOC_FREE(*reterr);
+	TALLOC_FREE(f->path);
+	rc = domain_view_scope(c, d, path, v->scope_dir[k], &instead, reterr);
+	if (rc == 0 && instead != NULL)
+		rc = read_slot(c, d, checked, instead, v->scope_dir[k], GPO_FILE_POL(k), reterr);
+	return rc;
+}
+
 int gpo_domain_read_files(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 			  const struct gpo_domain_gpo *gpo, struct gpo_files **ret_files,
 			  struct gpo_error **reterr)
@@ -413,8 +432,7 @@ int gpo_domain_read_files(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 		rc = read_slot(c, d, checked, v.gpt_ini, NULL, GPO_FILE_GPT_INI, reterr);
 	for (k = 0; rc == 0 && k < 2; k++)
 		if (v.pol[k] != NULL)
-			rc = read_slot(c, d, checked, v.pol[k], v.scope_dir[k], GPO_FILE_POL(k),
-				       reterr);
+			rc = read_pol(c, d, checked, path, &v, k, reterr);
 	if (rc == 0)
 		*ret_files = talloc_steal(mem_ctx, c);
 	rc = gpo_error_keep(mem_ctx, reterr, rc);
@@ -559,7 +577,7 @@ int gpo_domain_check_gpo(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 	if (rc == 0)
 		rc = domain_smb(tmp, d, reterr);
 	if (rc == 0)
-		rc = domain_view_folder(tmp, d, path, &v, reterr);
+		rc = domain_glance_folder(tmp, d, path, &v, reterr);
 	if (rc != 0)
 		goto out;
 	if (!children)

@@ -211,12 +211,27 @@ struct domain_view {
 	char *gpt_ini;        /* the file to read for GPT.INI, or NULL */
 	char *pol[2];         /* the same for Machine/ and User/Registry.pol */
 	char *scope_dir[2];   /* "Machine" or "MACHINE" as spelled, or NULL */
+	bool pol_unlisted[2]; /* pol[k] named, its folder not listed: it may be absent */
 	bool unfinished;      /* files of an interrupted update are there */
 	bool locked;          /* a lock file is there */
 };
 
+/* Every folder listed: what an update, holding the lock, must see. */
 int domain_view_folder(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
 		       struct domain_view *ret, struct gpo_error **reterr);
+
+/*
+ * For reading without the lock: one listing, the folder's own, when it
+ * shows no update under way or interrupted (else domain_view_folder).
+ * Registry.pol files are then named unlisted (pol_unlisted); when one is
+ * absent, domain_view_scope says what stands for it.
+ */
+int domain_glance_folder(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
+			 struct domain_view *ret, struct gpo_error **reterr);
+
+/* The file standing for `scope_dir`/Registry.pol in a folder without update marks, or NULL. */
+int domain_view_scope(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
+		      const char *scope_dir, char **ret_pol, struct gpo_error **reterr);
 
 /*
  * The folder as gpo_domain_check_gpo saw it, for a gpo_domain_read_files

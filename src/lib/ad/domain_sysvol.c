@@ -521,6 +521,108 @@ static char *effective(TALLOC_CTX *mem_ctx, const char *path, const struct scan 
 	return suffix ? name_of(mem_ctx, path, l, suffix) : NULL;
 }
 
+/* Whether the folder's own names show an update under way or interrupted. */
+static bool root_marked(const struct scan *sc)
+{
+	size_t i;
+
+	for (i = 0; i < sc->n; i++)
+		if (strcmp(sc->files[i].base, LOCK_NAME) == 0 || sc->files[i].have_new ||
+		    sc->files[i].have_old || sc->files[i].have_legacy)
+			return true;
+	return sc->any_old;
+}
+
+/*
+ * The glance: the folder's own listing only.  Every gpo-cep update holds
+ * the lock from its first write to its last, so a root without the lock,
+ * the commit mark or a leftover has nothing of an update in its scope
+ * folders either, and their Registry.pol are named without listing them
+ * (pol_unlisted).  What it cannot see is a stray file left by gpo-cep 0.1
+ * or beside a lock removed by hand; domain_view_scope looks when a named
+ * Registry.pol turns out to be absent.
+ */
+static bool glance(TALLOC_CTX *mem_ctx, TALLOC_CTX *tmp, struct gpo_domain *d, const char *path,
+		   struct domain_view *ret, int *ret_rc, struct gpo_error **reterr)
+{
+	static const char *const scope_dir[] = { "Machine", "User" };
+	struct ad_smb_entry *e = NULL;
+	struct scan sc = { 0 };
+	size_t n = 0, i;
+	int k;
+
+	*ret_rc = ad_smb_list(tmp, d->smb, path, &e, &n, reterr);
+	if (*ret_rc == 0)
+		*ret_rc = scan_entries(tmp, "", e, n, &sc, reterr);
+	if (*ret_rc != 0 || root_marked(&sc))
+		return *ret_rc != 0;
+	ret->folder = true;
+	for (i = 0; i < sc.n; i++)
+		if (ascii_strcasecmp(sc.files[i].base, "GPT.INI") == 0)
+			ret->gpt_ini = name_of(mem_ctx, path, &sc.files[i], "");
+	for (i = 0; i < n; i++)
+		for (k = 0; k < 2; k++)
+			if (e[i].is_dir && ascii_strcasecmp(e[i].name, scope_dir[k]) == 0) {
+				ret->scope_dir[k] = talloc_strdup(mem_ctx, e[i].name);
+				ret->pol[k] = talloc_asprintf(mem_ctx, "%s/%s/Registry.pol", path,
+							      e[i].name);
+				ret->pol_unlisted[k] = true;
+			}
+	return true;
+}
+
+int domain_view_scope(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
+		      const char *scope_dir, char **ret_pol, struct gpo_error **reterr)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	char *dir = talloc_asprintf(tmp, "/%s", scope_dir);
+	struct ad_smb_entry *e = NULL;
+	struct scan sc = { 0 };
+	size_t n = 0, i;
+	int rc = dir ? ad_smb_list(tmp, d->smb, talloc_asprintf(tmp, "%s%s", path, dir), &e, &n,
+				   reterr)
+		     : gpo_oom(mem_ctx, reterr);
+
+	*ret_pol = NULL;
+	if (rc == GPO_ENOTFOUND) { /* the folder went away: no file */
+		if (reterr != NULL)
+			*reterr = NULL;
+		rc = 0;
+	} else if (rc == 0) {
+		rc = scan_entries(tmp, dir, e, n, &sc, reterr);
+	}
+	for (i = 0; rc == 0 && i < sc.n; i++)
+		if (ascii_strcasecmp(sc.files[i].base, "Registry.pol") == 0)
+			*ret_pol = effective(mem_ctx, path, &sc, &sc.files[i]);
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
+	talloc_free(tmp);
+	return rc;
+}
+
+int domain_glance_folder(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
+			 struct domain_view *ret, struct gpo_error **reterr)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	int rc;
+
+	*ret = (struct domain_view){ 0 };
+	if (tmp == NULL)
+		return gpo_oom(mem_ctx, reterr);
+	if (!glance(mem_ctx, tmp, d, path, ret, &rc, reterr)) {
+		talloc_free(tmp);
+		*ret = (struct domain_view){ 0 };
+		return domain_view_folder(mem_ctx, d, path, ret, reterr);
+	}
+	if (rc == GPO_ENOTFOUND) {
+		if (reterr != NULL)
+			*reterr = NULL;
+		rc = 0; /* no folder: ret->folder stays false */
+	}
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
+	talloc_free(tmp);
+	return rc;
+}
+
 int domain_view_folder(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
 		       struct domain_view *ret, struct gpo_error **reterr)
 {
