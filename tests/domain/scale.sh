@@ -4,7 +4,8 @@
 # search with at most MaxPageSize (1 000) entries; Samba answers with all,
 # so the count alone would not prove the paging: the calls gpo-cep makes
 # (tests/fault's counting pass) show the Policies container read in pages.
-# The GPOs are made over LDAP and SMB by make_gpos.py, not by gpo-cep.
+# The GPOs are made by make_gpos.py clone (one over LDAP and SMB, the
+# others copied on the DC), not by gpo-cep.
 set -u
 umask 077
 GPO_CEP=${GPO_CEP:?} ; SRC=${SOURCE_ROOT:-.}
@@ -32,10 +33,11 @@ json() { /usr/bin/python3 -c "import json, sys; d = json.load(open('$work/out'))
 "$GPO_CEP" render "$work/policy.json" -o "$work/files" --guid '{00000000-0000-0000-0000-000000000001}' \
 	--forest-guid 09526129-1F43-4F3B-8A4C-1B3C5D7E9F01 --json > "$work/render.json" 2>/dev/null
 ext() { /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$work/render.json" "$1"; }
-check "$COUNT GPOs made over LDAP and SMB (make_gpos.py)" sh -c '"$@" | grep -qx "$0"' "$COUNT" \
-	/usr/bin/python3 "$SRC/tests/domain/make_gpos.py" make "$LAB_IP" "$work/smb.auth" "$LAB_CLIENT_CONF" scale \
+check "$COUNT GPOs: one made over LDAP and SMB, cloned on the DC (make_gpos.py clone)" \
+	sh -c '"$@" | grep -qx "$0"' "$COUNT" \
+	/usr/bin/python3 "$SRC/tests/domain/make_gpos.py" clone "$LAB_IP" "$work/smb.auth" "$LAB_CLIENT_CONF" scale \
 	"$COUNT" "$work/files/{00000000-0000-0000-0000-000000000001}" "$(ext gPCMachineExtensionNames)" \
-	"$(ext gPCUserExtensionNames)"
+	"$(ext gPCUserExtensionNames)" "$LAB_DC_CONF"
 
 # the calls gpo-cep makes, written down by the fault shim (which changes nothing here)
 counted() { LD_PRELOAD=$SHIM FAULT_COUNT="$work/calls" \
@@ -68,4 +70,8 @@ expect 0 "acl --all --json: every folder's ACL derived from its container" -- G 
 check "  $((COUNT + 2)) GPOs in sync" json "
 assert len(d['gpos']) == $COUNT + 2, len(d['gpos'])
 assert all(g['in_sync'] for g in d['gpos'])"
+# Samba's own verdict on copies: the first GPO, one in the middle, the last
+sample=$(/usr/bin/python3 -c "import json; g = [g['guid'] for g in json.load(open('$work/out'))['gpos']]
+print(g[0], g[len(g) // 2], g[-1])")
+check "  samba-tool gpo aclcheck's comparison agrees ($sample)" gpo_aclcheck "$LAB_IP" $sample
 done_testing
