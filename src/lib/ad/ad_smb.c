@@ -687,15 +687,30 @@ int ad_smb_set_sddl_finish(TALLOC_CTX *mem_ctx, struct ad_smb_job *job,
 int ad_smb_get_sd(TALLOC_CTX *mem_ctx, struct ad_smb *s, const char *path,
 		  struct gpo_sd **ret_sd, struct gpo_error **reterr)
 {
-	char *u = url(NULL, s, path), *buf = talloc_zero_size(u, 65536);
-	int rc;
+	char *u = url(NULL, s, path), *buf = NULL;
+	size_t size;
+	int rc = -1;
 
-	if (u == NULL || buf == NULL) {
-		talloc_free(u);
+	if (u == NULL)
 		return gpo_oom(mem_ctx, reterr);
+	/*
+	 * A GPO folder's ACL as text is a few hundred bytes: a small buffer
+	 * first (zeroed, so the text ends; acl --all reads thousands), the
+	 * largest only when libsmbclient says the text does not fit.
+	 * Without the '+', libsmbclient gives numeric SIDs.
+	 */
+	for (size = 8192; rc < 0 && size <= 65536; size *= 8) {
+		talloc_free(buf);
+		if ((buf = talloc_zero_size(u, size)) == NULL) {
+			talloc_free(u);
+			return gpo_oom(mem_ctx, reterr);
+		}
+		rc = smbc_getFunctionGetxattr(s->ctx)(s->ctx, u, "system.nt_sec_desc.*", buf,
+						      size - 1);
+		if (rc < 0 && errno != ERANGE)
+			break;
 	}
-	/* without the '+', libsmbclient gives numeric SIDs */
-	if (smbc_getFunctionGetxattr(s->ctx)(s->ctx, u, "system.nt_sec_desc.*", buf, 65535) < 0) {
+	if (rc < 0) {
 		rc = smb_fail(mem_ctx, reterr, "reading the NT ACL", path, errno);
 		talloc_free(u);
 		return rc;

@@ -40,15 +40,28 @@ static int listed_by_guid(const void *a, const void *b)
 		      ((const struct domain_listed *)b)->guid);
 }
 
-const struct domain_listed *domain_listed(const struct gpo_domain *d, const char *dn)
+bool domain_listed_guid(const struct gpo_domain *d, const char *guid,
+			const struct domain_listed **ret)
 {
 	struct domain_listed key;
 
+	*ret = NULL;
 	if (d->listing == NULL || d->listing->ldap != d->ldap ||
 	    d->listing->ldap_writes != ad_ldap_writes(d->ldap) ||
-	    !domain_gpo_dn_guid(d, dn, key.guid))
-		return NULL;
-	return bsearch(&key, d->listing->gpo, d->listing->n, sizeof(key), listed_by_guid);
+	    gpo_guid_normalize(guid, key.guid) != 0)
+		return false;
+	*ret = bsearch(&key, d->listing->gpo, d->listing->n, sizeof(key), listed_by_guid);
+	return true;
+}
+
+const struct domain_listed *domain_listed(const struct gpo_domain *d, const char *dn)
+{
+	const struct domain_listed *found = NULL;
+	char guid[39];
+
+	if (domain_gpo_dn_guid(d, dn, guid))
+		domain_listed_guid(d, guid, &found);
+	return found;
 }
 
 static struct domain_listed *listed_mut(struct domain_listing *l, const char *guid)
@@ -82,6 +95,7 @@ static int read_listing(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const struct 
 			g->sd = talloc_memdup(l->gpo, sd->values[0], sd->lengths[0]);
 			g->sd_len = sd->lengths[0];
 		}
+		g->have_gpo = domain_fill_gpo(l->gpo, &e[i], &g->gpo) == 0;
 		l->n++;
 	}
 	qsort(l->gpo, l->n, sizeof(*l->gpo), listed_by_guid);

@@ -47,6 +47,8 @@ struct domain_listed {
 	uint8_t *sd;          /* nTSecurityDescriptor as read (owner, group, DACL); NULL if unread */
 	size_t sd_len;
 	bool user, machine;   /* the children found */
+	bool have_gpo;        /* gpo holds the container as listed */
+	struct gpo_domain_gpo gpo; /* without its links */
 };
 
 struct domain_listing {
@@ -80,6 +82,14 @@ struct gpo_domain {
 
 /* What the last listing read of the GPO `dn`, when it may still be trusted; else NULL. */
 const struct domain_listed *domain_listed(const struct gpo_domain *d, const char *dn);
+
+/*
+ * Whether the listing of the last gpo_domain_list_gpos still stands (no
+ * LDAP write since through this handle); *ret: the container of `guid` in
+ * it, NULL when AD had none.
+ */
+bool domain_listed_guid(const struct gpo_domain *d, const char *guid,
+			const struct domain_listed **ret);
 
 /* The GUID of a GPO DN of this domain ("CN={...},CN=Policies,CN=System,<base>"). */
 bool domain_gpo_dn_guid(const struct gpo_domain *d, const char *dn, char out[39]);

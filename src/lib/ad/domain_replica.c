@@ -145,18 +145,29 @@ static int walk_folder(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct walk *w
 static int read_container(TALLOC_CTX *tmp, struct gpo_domain *d, struct gpo_replica *r,
 			  struct gpo_domain_gpo *g, struct gpo_error **reterr)
 {
+	const struct domain_listed *listed = NULL;
 	struct ad_entry *e = NULL;
 	size_t n = 0;
-	char *filter = talloc_asprintf(tmp, "(&(objectClass=groupPolicyContainer)(cn=%s))", r->guid);
-	int rc = filter ? ad_ldap_search(tmp, d->ldap, domain_policies_dn(tmp, d), 1, filter,
-					 domain_gpo_attrs, 0, &e, &n, reterr)
-			: gpo_oom(tmp, reterr);
+	char *filter;
+	int rc;
 
+	/* status --all listed every container of this DC: no search per GPO */
+	if (domain_listed_guid(d, r->guid, &listed) && (listed == NULL || listed->have_gpo)) {
+		if (listed == NULL)
+			return 0;
+		*g = listed->gpo;
+		goto found;
+	}
+	filter = talloc_asprintf(tmp, "(&(objectClass=groupPolicyContainer)(cn=%s))", r->guid);
+	rc = filter ? ad_ldap_search(tmp, d->ldap, domain_policies_dn(tmp, d), 1, filter,
+				     domain_gpo_attrs, 0, &e, &n, reterr)
+		    : gpo_oom(tmp, reterr);
 	if (rc != 0 || n == 0)
 		return rc;
 	rc = domain_fill_gpo(tmp, &e[0], g);
 	if (rc != 0)
 		return gpo_fail(tmp, reterr, rc, "cannot read GPO %s on %s", r->guid, d->dc);
+found:
 	r->in_ad = true;
 	r->version = g->version;
 	r->machine_extension_names = talloc_strdup(r, g->machine_extension_names);
