@@ -208,7 +208,27 @@ check "  names the GPO" json "assert '$guid' in [o['guid'] for o in d], d"
 expect 0 "delete --orphan --dc dc2 removes it" -- G delete "${NAUTH[@]}" --dc "$dc2" --orphan "$guid"
 smb_on "$LAB_DC2_IP" "ls $realm/Policies/*" > "$work/ls" 2>&1
 no_grep_in ls "$guid" "  gone from dc2's SYSVOL"
-for g in "$lguid" "on dc2 $tag"; do
+# --- a stale pdc SRV record: DNS names dc2, fSMORoleOwner names dc1 ---------
+pdc_srv() { # FROM TO: point _ldap._tcp.pdc._msdcs at another DC
+	PASSWD=$(cat "$LAB_PASSWORD_FILE") samba-tool dns update "$LAB_IP" "_msdcs.$realm" _ldap._tcp.pdc \
+		SRV "$1 389 0 100" "$2 389 0 100" -U Administrator -s "$LAB_CLIENT_CONF" >/dev/null 2>&1
+}
+check "the pdc SRV record made stale: it names dc2" pdc_srv "$dc1" "$dc2"
+sed "s/\"name\": \"[^\"]*\"/\"name\": \"stale pdc $tag\"/" "$work/a.json" > "$work/e.json"
+expect 0 "create without --dc: DNS names dc2, the GPO is written on the PDC emulator" -- \
+	G create "${NAUTH[@]}" --json "$work/e.json"
+no_grep_in err "not the PDC emulator" "  no warning: it went to the PDC"
+sguid=$(json "print(d['guid'])" 2>/dev/null)
+# SYSVOL does not replicate between Samba DCs: the folder says which DC took the write
+has_gpt_ini() { # IP GUID: smbclient lists the GPT.INI of that DC's copy (a listing row, not an error naming it)
+	smb_on "$1" "ls $realm/Policies/$2/GPT.INI" 2>&1 | grep -qE '^ +GPT\.INI +[A-Z]* +[0-9]+ '
+}
+check "  its folder is on dc1 ($sguid)" has_gpt_ini "$LAB_IP" "$sguid"
+no_gpt_ini() { ! has_gpt_ini "$@"; }
+check "  and not on dc2" no_gpt_ini "$LAB_DC2_IP" "$sguid"
+check "the pdc SRV record put back" pdc_srv "$dc2" "$dc1"
+
+for g in "$lguid" "on dc2 $tag" "stale pdc $tag"; do
 	G delete "${NAUTH[@]}" --gpo "$g" >/dev/null 2>&1
 done
 done_testing

@@ -123,6 +123,9 @@ static int read_root(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct gpo_error
 	if (ad_entry_get(&e[0], "dsServiceName") != NULL)
 		d->ntds_dn = talloc_strdup(d, ad_entry_get(&e[0], "dsServiceName"));
 	tokens = ad_entry_attr(&e[0], "tokenGroups");
+	/* a second DC (the PDC after the one DNS named): this one's token alone */
+	TALLOC_FREE(d->token);
+	d->n_token = 0;
 	d->token = talloc_zero_array(d, struct gpo_sid, tokens ? tokens->n_values + 1 : 1);
 	for (i = 0; d->token != NULL && tokens != NULL && i < tokens->n_values; i++)
 		if (gpo_sid_from_bytes(tokens->values[i], tokens->lengths[i],
