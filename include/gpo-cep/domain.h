@@ -73,6 +73,18 @@ const char *gpo_domain_dc(const struct gpo_domain *d);
 const char *gpo_domain_pdc(const struct gpo_domain *d);
 bool gpo_domain_on_pdc(const struct gpo_domain *d);
 
+/*
+ * In a child process made by fork(): leave the connections inherited from
+ * the parent to the parent, without a word to the DC (the parent still
+ * talks on them); SMB connects anew on first use, so that the child reads
+ * SYSVOL on a connection of its own.  LDAP is unusable in the child
+ * afterwards (a search fails with an error that says so; nothing reaches
+ * the parent's stream); what was read over it before, such as the last
+ * gpo_domain_list_gpos() (which reads what the per-GPO checks need),
+ * still serves.
+ */
+int gpo_domain_after_fork(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct gpo_error **reterr);
+
 /* Another DC of the same domain, with the same options and credentials as `d`. */
 int gpo_domain_connect_dc(TALLOC_CTX *mem_ctx, const struct gpo_domain *d, const char *dc,
 			  struct gpo_domain **ret_domain, struct gpo_error **reterr);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* gpo-cep acl: is a GPO's SYSVOL ACL the one its container calls for?  Repair it if asked. */
 #include "cli_domain.h"
+#include "cli_jobs.h"
 
 static const struct cli_opt acl_opts[] = {
 	CLI_VALUE("gpo", 0, 'g', "NAME|{GUID}", "the GPO"),
@@ -12,7 +13,8 @@ static const struct cli_opt acl_opts[] = {
 
 const struct cli_spec cli_spec_acl = {
 	.name = "acl",
-	.usage = "gpo-cep acl --domain REALM (--gpo NAME|{GUID} | --all) [--repair] [options]",
+	.usage = "gpo-cep acl --domain REALM (--gpo NAME|{GUID} | --all) [--repair | --jobs N] "
+		 "[options]",
 	.about = "Compare the NT ACL of a GPO's SYSVOL folder with the one derived from its\n"
 		 "container's security descriptor (what samba-tool gpo aclcheck checks) and\n"
 		 "say what differs.  --repair sets the folder's ACL from the container's and\n"
@@ -22,7 +24,7 @@ const struct cli_spec cli_spec_acl = {
 		 "put in the folder's order (as create does) so that samba-tool gpo aclcheck\n"
 		 "agrees.  Only the GPOs named are touched.  Exit status 4: a difference was\n"
 		 "found and not repaired.\n",
-	.tables = { acl_opts, cli_opts_domain, cli_opts_help },
+	.tables = { acl_opts, cli_opts_jobs, cli_opts_domain, cli_opts_help },
 };
 
 static json_object *aces_json(TALLOC_CTX *mem, const struct gpo_ace *aces, size_t n)
@@ -125,14 +127,24 @@ static int one(TALLOC_CTX *mem, struct gpo_domain *dom, const struct gpo_domain_
 	return acl->same || repaired ? EXIT_OK : EXIT_CHANGES;
 }
 
-static int rank(int status)
+struct acl_run {
+	TALLOC_CTX *mem;
+	struct gpo_domain *dom;
+	const struct gpo_domain_gpo *gpos;
+	bool repair;
+};
+
+static int acl_nth(size_t i, void *arg, json_object *results)
 {
-	return status == EXIT_OK ? 0 : status == EXIT_CHANGES ? 1 : 2;
+	struct acl_run *r = arg;
+
+	return one(r->mem, r->dom, &r->gpos[i], r->repair, results);
 }
 
 struct acl_args {
 	struct cli_domain_args da;
 	const char *which;
+	unsigned jobs;
 	bool json, all, repair;
 };
 
@@ -141,7 +153,8 @@ static int take_option(void *ctx, int id, const char *value)
 	struct acl_args *a = ctx;
 	int status = EXIT_OK;
 
-	if (cli_domain_option(&a->da, "acl", id, value, &status))
+	if (cli_domain_option(&a->da, "acl", id, value, &status) ||
+	    cli_jobs_option(&a->jobs, "acl", id, value, &status))
 		return status;
 	switch (id) {
 	case 'g':
@@ -169,7 +182,7 @@ int cmd_acl(int argc, char **argv)
 	struct gpo_error *err = NULL;
 	json_object *results = NULL;
 	struct cli_args args;
-	size_t n = 0, i;
+	size_t n = 0;
 	int rc, status = EXIT_OK;
 
 	cli_args_init(&args, mem, &cli_spec_acl, argc, argv);
@@ -178,6 +191,11 @@ int cmd_acl(int argc, char **argv)
 	if (args.n_operands != 0 || (a.which == NULL) == !a.all) {
 		status = cli_usage_error("acl", args.n_operands != 0 ? "unexpected argument"
 								   : "give either --gpo or --all");
+		goto out;
+	}
+	if (a.repair && a.jobs > 1) {
+		status = cli_usage_error("acl", "--jobs is for reading: --repair writes one GPO at "
+					 "a time");
 		goto out;
 	}
 	a.da.read_only = !a.repair;
@@ -195,13 +213,9 @@ int cmd_acl(int argc, char **argv)
 		goto out;
 	}
 	results = a.json ? json_object_new_array() : NULL;
-	for (i = 0; i < n; i++) {
-		int st = one(mem, dom, &gpos[i], a.repair, results);
-
-		/* a failure outranks a difference, which outranks success */
-		if (rank(st) > rank(status))
-			status = st;
-	}
+	/* repairs stay on one connection, in order: what a fault interrupts is then plain */
+	status = cli_jobs_each(&dom, 1, n, a.repair ? 1 : a.jobs, results, acl_nth,
+			       &(struct acl_run){ mem, dom, gpos, a.repair });
 	if (a.json) {
 		json_object *doc = json_object_new_object();
 

@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "cli_domain.h"
+#include "cli_jobs.h"
 
 static const struct cli_opt list_opts[] = {
 	CLI_FLAG("all", 0, 'a', "every GPO of the domain"),
@@ -16,12 +17,13 @@ static const struct cli_opt list_opts[] = {
 
 const struct cli_spec cli_spec_list = {
 	.name = "list",
-	.usage = "gpo-cep list --domain REALM [--all | --orphans] [--linked-to DN] [options]",
+	.usage = "gpo-cep list --domain REALM [--all | --orphans] [--linked-to DN] [--jobs N] "
+		 "[options]",
 	.about = "List the GPOs that carry certificate enrollment settings, with their\n"
 		 "scopes, servers and links (--all: every GPO).  A GPO that is incomplete\n"
 		 "(an interrupted create or update: no SYSVOL folder, no GPT.INI, versions\n"
 		 "that disagree) is always listed, flagged with what is missing.\n",
-	.tables = { list_opts, cli_opts_domain, cli_opts_help },
+	.tables = { list_opts, cli_opts_jobs, cli_opts_domain, cli_opts_help },
 };
 
 /* The certificate settings of one GPO, or NULL when it has none. */
@@ -125,6 +127,7 @@ static int list_orphans(TALLOC_CTX *mem, struct gpo_domain *dom, bool json)
 struct list_args {
 	struct cli_domain_args da;
 	const char *linked_to;
+	unsigned jobs;
 	bool all, json, orphans;
 };
 
@@ -133,7 +136,8 @@ static int take_option(void *ctx, int id, const char *value)
 	struct list_args *a = ctx;
 	int status = EXIT_OK;
 
-	if (cli_domain_option(&a->da, "list", id, value, &status))
+	if (cli_domain_option(&a->da, "list", id, value, &status) ||
+	    cli_jobs_option(&a->jobs, "list", id, value, &status))
 		return status;
 	switch (id) {
 	case 'a':
@@ -240,6 +244,34 @@ static bool linked_to(const struct gpo_domain_gpo *g, const char *dn)
 	return false;
 }
 
+struct list_run {
+	TALLOC_CTX *mem;
+	struct gpo_domain *dom;
+	const struct gpo_domain_gpo *gpos;
+	const char *linked_to;
+	bool all;
+};
+
+/* One GPO of the listing (cli_jobs_fn): EXIT_FAILURE_ when it could not be read. */
+static int list_nth(size_t i, void *arg, json_object *arr)
+{
+	struct list_run *r = arg;
+	/* what one GPO needs goes with it: memory stays flat over thousands */
+	TALLOC_CTX *one;
+	bool ok = true;
+
+	if (r->linked_to != NULL && !linked_to(&r->gpos[i], r->linked_to))
+		return EXIT_OK;
+	one = talloc_new(r->mem);
+	if (one == NULL) {
+		cli_error("out of memory at GPO '%s' %s", r->gpos[i].name, r->gpos[i].guid);
+		return EXIT_FAILURE_;
+	}
+	ok = list_one(one, r->dom, &r->gpos[i], r->all, arr);
+	talloc_free(one);
+	return ok ? EXIT_OK : EXIT_FAILURE_;
+}
+
 int cmd_list(int argc, char **argv)
 {
 	struct list_args a = { .da.o = GPO_DOMAIN_OPTIONS_INIT };
@@ -248,9 +280,8 @@ int cmd_list(int argc, char **argv)
 	struct gpo_domain_gpo *gpos = NULL;
 	struct gpo_error *err = NULL;
 	json_object *arr = NULL;
-	bool any_unreadable = false;
 	struct cli_args args;
-	size_t n = 0, i;
+	size_t n = 0;
 	int rc, status = EXIT_OK;
 
 	cli_args_init(&args, mem, &cli_spec_list, argc, argv);
@@ -279,27 +310,14 @@ int cmd_list(int argc, char **argv)
 		goto out;
 	}
 	arr = a.json ? json_object_new_array() : NULL;
-	for (i = 0; i < n; i++) {
-		/* what one GPO needs goes with it: memory stays flat over thousands */
-		TALLOC_CTX *one = talloc_new(mem);
-
-		if (one == NULL) {
-			cli_error("out of memory after %zu of %zu GPOs", i, n);
-			json_object_put(arr);
-			status = EXIT_FAILURE_;
-			goto out;
-		}
-		if (a.linked_to == NULL || linked_to(&gpos[i], a.linked_to))
-			any_unreadable |= !list_one(one, dom, &gpos[i], a.all, arr);
-		talloc_free(one);
-	}
+	/* a GPO that could not be read: the listing is incomplete, scripts must not take it
+	 * for the whole truth */
+	status = cli_jobs_each(&dom, 1, n, a.jobs, arr, list_nth,
+			       &(struct list_run){ mem, dom, gpos, a.linked_to, a.all });
 	if (a.json) {
 		cli_print_json(arr);
 		json_object_put(arr);
 	}
-	/* the listing is incomplete: scripts must not take it for the whole truth */
-	if (any_unreadable)
-		status = EXIT_FAILURE_;
 out:
 	talloc_free(mem);
 	return status;

@@ -2,6 +2,7 @@
 /* gpo-cep status: is a GPO the same on every DC of the domain as on the baseline? */
 #include <string.h>
 
+#include "cli_jobs.h"
 #include "cli_replica.h"
 
 static const struct cli_opt status_opts[] = {
@@ -15,19 +16,20 @@ static const struct cli_opt status_opts[] = {
 const struct cli_spec cli_spec_status = {
 	.name = "status",
 	.usage = "gpo-cep status --domain REALM (--gpo NAME|{GUID} | --all) [--baseline DC] "
-		 "[options]",
+		 "[--jobs N] [options]",
 	.about = "Compare a GPO on every DC of the domain (the configuration partition's\n"
 		 "NTDS Settings objects, reachable or not) with the baseline DC, as GPMC's\n"
 		 "Status tab does: the container's version and extension names in AD,\n"
 		 "every file of the SYSVOL folder (by SHA-1), GPT.INI's version, and the\n"
 		 "folder's ACL against the container's on each DC.  A row per difference.\n"
 		 "Exit status 4: a difference; 1: a DC could not be reached (named).\n",
-	.tables = { status_opts, cli_opts_domain, cli_opts_help },
+	.tables = { status_opts, cli_opts_jobs, cli_opts_domain, cli_opts_help },
 };
 
 struct status_args {
 	struct cli_domain_args da;
 	const char *which, *baseline;
+	unsigned jobs;
 	bool json, all;
 };
 
@@ -36,7 +38,8 @@ static int take_option(void *ctx, int id, const char *value)
 	struct status_args *a = ctx;
 	int status = EXIT_OK;
 
-	if (cli_domain_option(&a->da, "status", id, value, &status))
+	if (cli_domain_option(&a->da, "status", id, value, &status) ||
+	    cli_jobs_option(&a->jobs, "status", id, value, &status))
 		return status;
 	switch (id) {
 	case 'g':
@@ -82,12 +85,26 @@ static int one(TALLOC_CTX *mem, const struct cli_dcs *dcs, const struct cli_gpo_
 	return c.differences > 0 ? EXIT_CHANGES : EXIT_OK;
 }
 
+struct status_run {
+	TALLOC_CTX *mem;
+	const struct cli_dcs *dcs;
+	const struct cli_gpo_ref *refs;
+};
+
+static int status_nth(size_t i, void *arg, json_object *results)
+{
+	struct status_run *r = arg;
+
+	return one(r->mem, r->dcs, &r->refs[i], results);
+}
+
 int cmd_status(int argc, char **argv)
 {
 	struct status_args a = { .da.o = GPO_DOMAIN_OPTIONS_INIT };
 	TALLOC_CTX *mem = talloc_new(NULL);
 	struct cli_gpo_ref *refs = NULL;
 	json_object *results = NULL;
+	struct gpo_domain **doms;
 	struct cli_dcs dcs;
 	struct cli_args args;
 	size_t n = 0, i;
@@ -107,8 +124,16 @@ int cmd_status(int argc, char **argv)
 	results = a.json ? json_object_new_array() : NULL;
 	if (!a.json)
 		cli_print_dcs(mem, &dcs);
-	for (i = 0; i < n; i++)
-		status = cli_worst(status, one(mem, &dcs, &refs[i], results));
+	doms = talloc_array(mem, struct gpo_domain *, dcs.n);
+	for (i = 0; doms != NULL && i < dcs.n; i++)
+		doms[i] = dcs.dc[i].dom;
+	if (doms == NULL) {
+		cli_error("out of memory");
+		status = EXIT_FAILURE_;
+		goto out;
+	}
+	status = cli_jobs_each(doms, dcs.n, n, a.jobs, results, status_nth,
+			       &(struct status_run){ mem, &dcs, refs });
 	if (dcs.unreachable > 0)
 		status = EXIT_FAILURE_;
 	if (a.json)

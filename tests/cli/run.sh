@@ -41,6 +41,14 @@ grep_in err "a password needs a user" "a password without a user is named"
 expect 2 "bad --timeout" -- "$GPO_CEP" list --domain example.com --timeout 0
 grep_in err "^gpo-cep list: --timeout takes seconds from 1 to 3600$" "  names the command"
 grep_in err "^Try 'gpo-cep list --help'.$" "  and points at its --help"
+for bad in 0 x 65 -1 2x; do
+	expect 2 "bad --jobs $bad" -- "$GPO_CEP" list --domain example.com --jobs "$bad"
+done
+grep_in err "jobs takes a number of connections from 1 to 64, not '2x'" "  says what it takes"
+expect 2 "acl --repair --jobs 2: a repair writes one GPO at a time" -- \
+	"$GPO_CEP" acl --domain example.com --all --repair --jobs 2
+grep_in err "\-\-repair writes one GPO at a time" "  says so"
+expect 2 "sync takes no --jobs" -- "$GPO_CEP" sync --domain example.com --all --jobs 2
 expect 2 "bad --probe-timeout" -- "$GPO_CEP" render --clients windows --probe-timeout 0 "$POLICY" -o "$work/x"
 grep_in err "^gpo-cep render: --probe-timeout takes seconds from 1 to 3600$" "  names the command"
 expect 2 "bad probe --timeout" -- "$GPO_CEP" probe --timeout 3601 https://x.invalid/

@@ -74,4 +74,30 @@ assert all(g['in_sync'] for g in d['gpos'])"
 sample=$(/usr/bin/python3 -c "import json; g = [g['guid'] for g in json.load(open('$work/out'))['gpos']]
 print(g[0], g[len(g) // 2], g[-1])")
 check "  samba-tool gpo aclcheck's comparison agrees ($sample)" gpo_aclcheck "$LAB_IP" $sample
+# --jobs: one connection and several print the same, warnings and exit status too
+same_jobs() { # COMMAND OPTIONS...
+	local c=$1 o j
+	shift
+	for o in "$@"; do
+		for j in 1 4; do
+			# shellcheck disable=SC2086
+			G "$c" "${AUTH[@]}" $o --jobs $j > "$work/jobs$j" 2> "$work/jobs$j.err"
+			echo "exit $?" >> "$work/jobs$j"
+		done
+		cmp "$work/jobs1" "$work/jobs4" && cmp "$work/jobs1.err" "$work/jobs4.err" || return 1
+	done
+}
+check "list: --jobs 4 prints what --jobs 1 does, text and JSON" same_jobs list --all "--all --json"
+# the same replay serves their text: JSON only, for time
+for c in status acl; do
+	check "$c: --jobs 4 prints what --jobs 1 does" same_jobs $c "--all --json"
+done
+rm -f "$work/calls"
+expect 0 "list --all --jobs 4, its calls counted" -- counted "$GPO_CEP" list "${AUTH[@]}" --all --jobs 4
+conns=$(grep -c " smb_stat smb://$LAB_IP/sysvol\$" "$work/calls")
+check "  SYSVOL read over 4 connections ($conns)" test "$conns" -eq 4
+reads=$(grep -c " smb_open .*/Machine/Registry.pol\$" "$work/calls")
+check "  each GPO's Machine/Registry.pol read once ($reads)" test "$reads" -eq "$COUNT"
+check "  the LDAP searches made once (the workers make none)" \
+	test "$(grep -c ' ldap_search ' "$work/calls")" -le 25
 done_testing

@@ -5,8 +5,10 @@
  * Kerberos uses SASL GSSAPI with its own integrity and confidentiality.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include <lber.h>
 #include <ldap.h>
@@ -20,6 +22,7 @@ struct ad_ldap {
 	char *uri;
 	unsigned timeout;
 	unsigned long writes; /* writes tried on this connection: what was read before may be stale */
+	bool forsaken;        /* left to the parent process (ad_ldap_forsake) */
 };
 
 unsigned long ad_ldap_writes(const struct ad_ldap *l)
@@ -33,6 +36,24 @@ static int close_ldap(struct ad_ldap *l)
 		ldap_unbind_ext_s(l->ld, NULL, NULL);
 	l->ld = NULL;
 	return 0;
+}
+
+bool ad_ldap_forsake(struct ad_ldap *l)
+{
+	int fd = -1, null_fd;
+	bool ok;
+
+	if (l->ld == NULL || ldap_get_option(l->ld, LDAP_OPT_DESC, &fd) != LDAP_OPT_SUCCESS ||
+	    fd < 0)
+		return true;
+	l->forsaken = true;
+	/* not close(): the number could go to a new socket, which LDAP would then write to */
+	null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (null_fd < 0)
+		return false;
+	ok = dup2(null_fd, fd) == fd;
+	close(null_fd);
+	return ok;
 }
 
 const char *ad_ldap_uri(const struct ad_ldap *l)
@@ -346,6 +367,12 @@ int ad_ldap_search(TALLOC_CTX *mem_ctx, struct ad_ldap *l, const char *base, int
 
 	if (entries == NULL)
 		return gpo_oom(mem_ctx, reterr);
+	if (l->forsaken) {
+		talloc_free(entries);
+		return gpo_fail(mem_ctx, reterr, GPO_ERROR, "internal error: an LDAP search of '%s' "
+				"in a --jobs process, which has no LDAP connection (try --jobs 1)",
+				base);
+	}
 	if (sd_flags != 0) {
 		sd_control.ldctl_oid = discard_const("1.2.840.113556.1.4.801");
 		sd_control.ldctl_value.bv_val = sd_value;

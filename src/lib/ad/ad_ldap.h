@@ -66,6 +66,13 @@ int ad_ldap_replace(TALLOC_CTX *mem_ctx, struct ad_ldap *l, const char *dn,
 int ad_ldap_swap(TALLOC_CTX *mem_ctx, struct ad_ldap *l, const char *dn, const char *attr,
 		 const char *old, const char *new_value, const char *const *pairs,
 		 struct gpo_error **reterr);
+/*
+ * In a child process made by fork(): the connection inherited from the
+ * parent is made to fail every call here (its socket becomes /dev/null,
+ * read-only), so that nothing the child does reaches the parent's stream.
+ * False when that could not be done: the child must not go on.
+ */
+bool ad_ldap_forsake(struct ad_ldap *l);
 /* How many writes were tried on this connection: what was read before that may be stale. */
 unsigned long ad_ldap_writes(const struct ad_ldap *l);
 /* Replace the DACL of `dn` (nTSecurityDescriptor with the SD flags control for the DACL). */

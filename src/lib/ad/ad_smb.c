@@ -54,6 +54,12 @@ static int close_smb(struct ad_smb *s)
 	return 0;
 }
 
+void ad_smb_forsake(struct ad_smb *s)
+{
+	/* freeing the context would log off the parent's session: the child leaves it be */
+	s->ctx = NULL;
+}
+
 static void auth_fn(SMBCCTX *c, const char *srv, const char *shr, char *wg, int wglen,
 		    char *un, int unlen, char *pw, int pwlen)
 {

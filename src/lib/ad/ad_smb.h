@@ -27,6 +27,13 @@ struct ad_smb_entry {
 int ad_smb_connect(TALLOC_CTX *mem_ctx, const char *host, const struct gpo_domain_options *o,
 		   const char *password, struct ad_smb **ret, struct gpo_error **reterr);
 
+/*
+ * In a child process made by fork(): drop the connection inherited from the
+ * parent without a word to the server (the parent still talks on it).  The
+ * handle is left unusable; free it and connect anew.
+ */
+void ad_smb_forsake(struct ad_smb *s);
+
 /* How many changes were tried through this handle: what was read before that may be stale. */
 unsigned long ad_smb_writes(const struct ad_smb *s);
 

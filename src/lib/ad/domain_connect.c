@@ -5,6 +5,7 @@
  * checks; helpers the other domain modules share.
  */
 #include <arpa/nameser.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <resolv.h>
 #include <stdio.h>
@@ -342,6 +343,19 @@ int domain_smb(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct gpo_error **ret
 	/* the handle lives as long as the domain; an error goes to the caller */
 	rc = ad_smb_connect(d, d->dc, &d->o, d->password, &d->smb, reterr);
 	return gpo_error_keep(mem_ctx, reterr, rc);
+}
+
+int gpo_domain_after_fork(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct gpo_error **reterr)
+{
+	if (d->ldap != NULL && !ad_ldap_forsake(d->ldap))
+		return gpo_fail(mem_ctx, reterr, GPO_EIO, "cannot set the parent's LDAP connection "
+				"aside: %s", strerror(errno));
+	if (d->smb != NULL) {
+		ad_smb_forsake(d->smb);
+		TALLOC_FREE(d->smb);
+	}
+	/* connected on first use, as in the parent: an unreachable DC fails the same way */
+	return 0;
 }
 
 char *domain_policies_dn(TALLOC_CTX *mem_ctx, const struct gpo_domain *d)

@@ -101,7 +101,8 @@ static int read_listing(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const struct 
 	qsort(l->gpo, l->n, sizeof(*l->gpo), listed_by_guid);
 	/* every GPO's children in one search, not one per GPO */
 	rc = ad_ldap_search(mem_ctx, d->ldap, domain_policies_dn(mem_ctx, d), 2,
-			    "(objectClass=container)", attrs, 0, &kids, &n_kids, reterr);
+			    "(&(objectClass=container)(|(cn=Machine)(cn=User)))", attrs, 0, &kids,
+			    &n_kids, reterr);
 	for (i = 0; rc == 0 && i < n_kids; i++) {
 		const char *comma = strchr(kids[i].dn, ','), *cn = ad_entry_get(&kids[i], "cn");
 		struct domain_listed *g;
@@ -228,6 +229,9 @@ int gpo_domain_list_gpos(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 	}
 	if (rc == 0)
 		rc = read_listing(d, d, e, n, &listing, reterr);
+	/* the per-GPO checks need them: read now, they need no LDAP of their own (--jobs) */
+	if (rc == 0)
+		rc = domain_names(tmp, d, reterr);
 	if (rc == 0) {
 		talloc_free(d->listing);
 		d->listing = listing;
