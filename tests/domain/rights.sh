@@ -329,6 +329,14 @@ assert len(added) >= 5 and all(r in new for r in added), (len(added), added[:2])
 ' "$work/legacy.new" "$work/after.pol" "$SRC/tests/domain"
 smb -c "ls $realm/Policies/$guid/Machine/*" > "$work/out" 2>&1
 no_grep_in out "gpo-cep-tmp" "  and the temporary file is gone"
+# the same glance when nothing stands in for the file: its scope is simply absent
+smb -c "del $realm/Policies/$guid/Machine/Registry.pol" >/dev/null 2>&1
+expect 0 "list --all --json with Machine/Registry.pol gone and nothing in its place" -- "$GPO_CEP" list "${AUTH[@]}" --all --json
+check "  the GPO is listed, readable, without computer settings" /usr/bin/python3 -c '
+import json, sys
+g = [g for g in json.load(open(sys.argv[1])) if g["guid"] == sys.argv[2]][0]
+assert "computer" not in g and not g["unreadable"], g' "$work/out" "$guid"
+smb -c "put $work/after.pol $realm/Policies/$guid/Machine/Registry.pol" >/dev/null 2>&1
 
 # --- secrets: smbcacls gets a scrubbed environment (defect 13) ------------------
 count_calls env GPO_CEP_PASSWORD="$(cat "$LAB_PASSWORD_FILE")" "$GPO_CEP" acl --domain "$LAB_REALM" \

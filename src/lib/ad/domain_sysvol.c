@@ -576,12 +576,12 @@ int domain_view_scope(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *pat
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	char *dir = talloc_asprintf(tmp, "/%s", scope_dir);
+	char *folder = dir ? talloc_asprintf(tmp, "%s%s", path, dir) : NULL;
 	struct ad_smb_entry *e = NULL;
 	struct scan sc = { 0 };
 	size_t n = 0, i;
-	int rc = dir ? ad_smb_list(tmp, d->smb, talloc_asprintf(tmp, "%s%s", path, dir), &e, &n,
-				   reterr)
-		     : gpo_oom(mem_ctx, reterr);
+	int rc = folder ? ad_smb_list(tmp, d->smb, folder, &e, &n, reterr)
+			: gpo_oom(mem_ctx, reterr);
 
 	*ret_pol = NULL;
 	if (rc == GPO_ENOTFOUND) { /* the folder went away: no file */
