@@ -140,6 +140,17 @@ smb_on "$LAB_DC2_IP" "cd $realm/Policies; rename $guid $guid.gpo-cep-old" >/dev/
 expect 4 "status of a sync stopped between its renames" -- G status "${NAUTH[@]}" --gpo "$guid"
 grep_in out "$dc2: SYSVOL folder missing" "  the folder is missing"
 grep_in out "interrupted gpo-cep update or sync" "  and the leftover is named"
+# status --all lists the Policies folder once instead of looking for leftovers per GPO
+expect 4 "status --all --jobs 1 --json: the same leftover" -- G status "${NAUTH[@]}" --all --jobs 1 --json
+check "  named there too, for that GPO alone" json "
+kinds = {(g['guid'], x['kind']) for g in d['gpos'] for x in g['differences']}
+assert ('$guid', 'unfinished') in kinds, kinds
+assert [k for k in kinds if k[1] == 'unfinished'] == [('$guid', 'unfinished')], kinds"
+count_calls G status "${NAUTH[@]}" --all --jobs 1
+check "  the Policies folder is listed once per DC" \
+	test "$(grep -c " smb_opendir smb://[^/]*/sysvol/$realm/Policies\$" "$work/calls")" -eq 2
+check "  and looked at per GPO only for the first GPO on each DC" \
+	test "$(grep -c " smb_stat .*\.gpo-cep-old\$" "$work/calls")" -le 2
 expect 0 "sync finishes it" -- G sync "${NAUTH[@]}" --gpo "$guid"
 expect 0 "  status: the same" -- G status "${NAUTH[@]}" --gpo "$guid"
 smb_on "$LAB_DC2_IP" "ls $realm/Policies/*" > "$work/ls" 2>&1

@@ -78,6 +78,8 @@ struct gpo_domain {
 	char *pdc;            /* its host name (dNSHostName), NULL if unreadable */
 	struct domain_listing *listing; /* from the last gpo_domain_list_gpos, or NULL */
 	struct domain_checked *checked; /* from the last gpo_domain_check_gpo, or NULL */
+	struct domain_policies_names *policies_names; /* domain_replica.c, or NULL */
+	unsigned long replica_reads;   /* gpo_domain_read_replica calls */
 };
 
 /* What the last listing read of the GPO `dn`, when it may still be trusted; else NULL. */

@@ -177,11 +177,69 @@ found:
 	return 0;
 }
 
+/*
+ * The names in the Policies folder, listed once when many GPOs are read
+ * (status --all): two stats per GPO fewer.  Trusted while nothing was
+ * written through the same SMB handle.
+ */
+struct domain_policies_names {
+	const struct ad_smb *smb;
+	unsigned long smb_writes;
+	char **names;         /* sorted without regard to ASCII case */
+	size_t n;
+};
+
+static int by_name_nocase(const void *a, const void *b)
+{
+	return ascii_strcasecmp(*(char *const *)a, *(char *const *)b);
+}
+
+static struct domain_policies_names *policies_names(struct gpo_domain *d, const char *policies)
+{
+	struct domain_policies_names *p = d->policies_names;
+	struct ad_smb_entry *e = NULL;
+	size_t n = 0, i;
+
+	if (p != NULL && p->smb == d->smb && p->smb_writes == ad_smb_writes(d->smb))
+		return p;
+	TALLOC_FREE(d->policies_names);
+	p = talloc_zero(d, struct domain_policies_names);
+	if (p == NULL || ad_smb_list(p, d->smb, policies, &e, &n, NULL) != 0 ||
+	    (p->names = talloc_array(p, char *, n ? n : 1)) == NULL) {
+		talloc_free(p);
+		return NULL;
+	}
+	for (i = 0; i < n; i++)
+		p->names[i] = e[i].name;
+	qsort(p->names, n, sizeof(*p->names), by_name_nocase);
+	p->n = n;
+	p->smb = d->smb;
+	p->smb_writes = ad_smb_writes(d->smb);
+	d->policies_names = p;
+	return p;
+}
+
 /* A folder an interrupted sync left beside this one (or instead of it). */
 static bool sync_left_over(TALLOC_CTX *tmp, struct gpo_domain *d, const char *path)
 {
-	return domain_sysvol_exists(d, talloc_asprintf(tmp, "%s%s", path, DOMAIN_SYNC_OLD)) ||
-	       domain_sysvol_exists(d, talloc_asprintf(tmp, "%s%s", path, DOMAIN_SYNC_NEW));
+	const char *slash = strrchr(path, '/');
+	char *old = talloc_asprintf(tmp, "%s%s", path, DOMAIN_SYNC_OLD);
+	char *new = talloc_asprintf(tmp, "%s%s", path, DOMAIN_SYNC_NEW);
+	char *policies = slash ? talloc_strndup(tmp, path, (size_t)(slash - path)) : NULL;
+	/* one GPO: two stats cost less than listing the folder of every GPO */
+	struct domain_policies_names *p = d->replica_reads > 1 && policies != NULL && old != NULL &&
+						  new != NULL
+						  ? policies_names(d, policies)
+						  : NULL;
+	char *key;
+
+	if (p == NULL)
+		return domain_sysvol_exists(d, old) || domain_sysvol_exists(d, new);
+	key = old + (slash - path) + 1;
+	if (bsearch(&key, p->names, p->n, sizeof(*p->names), by_name_nocase) != NULL)
+		return true;
+	key = new + (slash - path) + 1;
+	return bsearch(&key, p->names, p->n, sizeof(*p->names), by_name_nocase) != NULL;
 }
 
 int gpo_domain_read_replica(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *guid,
@@ -200,6 +258,7 @@ int gpo_domain_read_replica(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const cha
 		return r == NULL ? gpo_oom(mem_ctx, reterr)
 				 : gpo_fail(mem_ctx, reterr, GPO_EINVAL, "'%s' is not a GPO GUID", guid);
 	}
+	d->replica_reads++;
 	r->dc = talloc_strdup(r, d->dc);
 	path = domain_sysvol_path(tmp, d, r->guid);
 	if (r->dc == NULL || path == NULL)
