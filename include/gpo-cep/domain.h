@@ -185,6 +185,19 @@ int gpo_domain_list_gpos(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 			 struct gpo_domain_gpo **ret_gpos, size_t *ret_count,
 			 struct gpo_error **reterr);
 
+/* What a listing reads besides the containers, their links and the domain's names. */
+enum gpo_domain_listing {
+	/* every GPO's CN=Machine and CN=User children too: what gpo_domain_check_gpo needs */
+	GPO_DOMAIN_LISTING_FULL = 0,
+	/* not those (acl, status): one search fewer; a check then searches them per GPO */
+	GPO_DOMAIN_LISTING_NO_CHILDREN = 1,
+};
+
+/* gpo_domain_list_gpos, reading what `what` says. */
+int gpo_domain_list_gpos_for(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
+			     enum gpo_domain_listing what, struct gpo_domain_gpo **ret_gpos,
+			     size_t *ret_count, struct gpo_error **reterr);
+
 /* What is wrong with a GPO, as gpo_domain_check_gpo() finds it. */
 enum gpo_domain_problem {
 	GPO_PROBLEM_NO_FOLDER = 1 << 0,    /* no SYSVOL folder */

@@ -278,7 +278,9 @@ int cli_gpos_on_dcs(TALLOC_CTX *mem, const struct cli_dcs *dcs, const char *whic
 
 		if (dcs->dc[at].dom == NULL)
 			continue;
-		rc = gpo_domain_list_gpos(mem, dcs->dc[at].dom, &gpos, &m, &err);
+		/* a copy is compared without the containers' children */
+		rc = gpo_domain_list_gpos_for(mem, dcs->dc[at].dom, GPO_DOMAIN_LISTING_NO_CHILDREN,
+					      &gpos, &m, &err);
 		if (rc != 0)
 			return cli_fail(err, rc);
 		for (i = 0; i < m; i++) {

@@ -203,7 +203,9 @@ int cmd_acl(int argc, char **argv)
 	if (status != EXIT_OK)
 		goto out;
 	if (a.all) {
-		rc = gpo_domain_list_gpos(mem, dom, &gpos, &n, &err);
+		/* the ACLs need the descriptors, not the containers' children */
+		rc = gpo_domain_list_gpos_for(mem, dom, GPO_DOMAIN_LISTING_NO_CHILDREN, &gpos, &n,
+					      &err);
 	} else {
 		rc = gpo_domain_find_gpo(mem, dom, a.which, &gpos, &err);
 		n = 1;

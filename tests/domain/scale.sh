@@ -100,4 +100,23 @@ reads=$(grep -c " smb_open .*/Machine/Registry.pol\$" "$work/calls")
 check "  each GPO's Machine/Registry.pol read once ($reads)" test "$reads" -eq "$COUNT"
 check "  the LDAP searches made once (the workers make none)" \
 	test "$(grep -c ' ldap_search ' "$work/calls")" -le 25
+# acl and status compare copies: the containers' children are not read
+for c in acl status; do
+	rm -f "$work/calls"
+	expect 0 "$c --all, its calls counted" -- counted "$GPO_CEP" $c "${AUTH[@]}" --all
+	check "  no search for the containers' CN=Machine and CN=User children" \
+		sh -c '! grep -q "ldap_search .*(cn=Machine)" "$0"' "$work/calls"
+done
+# list still reads the children: a container without CN=User is flagged, on any connection
+victim=$(echo "$sample" | cut -d' ' -f2)   # the middle one: a clone
+printf 'dn: CN=User,CN=%s,CN=Policies,CN=System,%s\nchangetype: delete\n' "$victim" "$LAB_BASE_DN" |
+	ldap_modify >/dev/null 2>&1
+for j in 1 4; do
+	expect 0 "list --all --json --jobs $j with CN=User of $victim deleted" -- \
+		G list "${AUTH[@]}" --all --json --jobs $j
+	check "  that GPO alone is incomplete: CN=User or CN=Machine missing" json "
+bad = [g['guid'] for g in d if g['incomplete']]
+assert bad == ['$victim'], bad
+assert 'CN=User or CN=Machine missing' in [g for g in d if g['guid'] == '$victim'][0]['problems']"
+done
 done_testing

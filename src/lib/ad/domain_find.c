@@ -74,13 +74,14 @@ static struct domain_listed *listed_mut(struct domain_listing *l, const char *gu
 
 /* The containers' descriptors and children, sorted by GUID, for domain_listed. */
 static int read_listing(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const struct ad_entry *e,
-			size_t n, struct domain_listing **ret, struct gpo_error **reterr)
+			size_t n, bool children, struct domain_listing **ret,
+			struct gpo_error **reterr)
 {
 	static const char *const attrs[] = { "cn", NULL };
 	struct domain_listing *l = talloc_zero(mem_ctx, struct domain_listing);
 	struct ad_entry *kids = NULL;
 	size_t n_kids = 0, i;
-	int rc;
+	int rc = 0;
 
 	if (l == NULL || (l->gpo = talloc_zero_array(l, struct domain_listed, n ? n : 1)) == NULL)
 		return gpo_oom(mem_ctx, reterr);
@@ -100,9 +101,11 @@ static int read_listing(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const struct 
 	}
 	qsort(l->gpo, l->n, sizeof(*l->gpo), listed_by_guid);
 	/* every GPO's children in one search, not one per GPO */
-	rc = ad_ldap_search(mem_ctx, d->ldap, domain_policies_dn(mem_ctx, d), 2,
-			    "(&(objectClass=container)(|(cn=Machine)(cn=User)))", attrs, 0, &kids,
-			    &n_kids, reterr);
+	if (children)
+		rc = ad_ldap_search(mem_ctx, d->ldap, domain_policies_dn(mem_ctx, d), 2,
+				    "(&(objectClass=container)(|(cn=Machine)(cn=User)))", attrs, 0,
+				    &kids, &n_kids, reterr);
+	l->children_read = children;
 	for (i = 0; rc == 0 && i < n_kids; i++) {
 		const char *comma = strchr(kids[i].dn, ','), *cn = ad_entry_get(&kids[i], "cn");
 		struct domain_listed *g;
@@ -195,6 +198,14 @@ int gpo_domain_list_gpos(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 			 struct gpo_domain_gpo **ret_gpos, size_t *ret_count,
 			 struct gpo_error **reterr)
 {
+	return gpo_domain_list_gpos_for(mem_ctx, d, GPO_DOMAIN_LISTING_FULL, ret_gpos, ret_count,
+					reterr);
+}
+
+int gpo_domain_list_gpos_for(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
+			     enum gpo_domain_listing what, struct gpo_domain_gpo **ret_gpos,
+			     size_t *ret_count, struct gpo_error **reterr)
+{
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	const char **attrs = NULL;
 	struct ad_entry *e = NULL;
@@ -228,7 +239,8 @@ int gpo_domain_list_gpos(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 		rc = add_links(gpos, d, "(gPLink=*)", gpos, k, reterr);
 	}
 	if (rc == 0)
-		rc = read_listing(d, d, e, n, &listing, reterr);
+		rc = read_listing(d, d, e, n, what != GPO_DOMAIN_LISTING_NO_CHILDREN, &listing,
+				  reterr);
 	/* the per-GPO checks need them: read now, they need no LDAP of their own (--jobs) */
 	if (rc == 0)
 		rc = domain_names(tmp, d, reterr);
@@ -469,7 +481,7 @@ static int children_present(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const cha
 	bool user = false, machine = false;
 	int rc;
 
-	if (listed != NULL) {
+	if (listed != NULL && d->listing->children_read) {
 		*ret_ok = listed->user && listed->machine;
 		return 0;
 	}

@@ -56,6 +56,7 @@ struct domain_listing {
 	unsigned long ldap_writes;
 	size_t n;
 	struct domain_listed *gpo; /* sorted by GUID */
+	bool children_read;        /* their user and machine are known */
 };
 
 struct gpo_domain {
