@@ -533,6 +533,22 @@ static bool root_marked(const struct scan *sc)
 	return sc->any_old;
 }
 
+/* The Machine and User folders among a listing, as the folder spells them; false on OOM. */
+static bool find_scope_dirs(TALLOC_CTX *mem_ctx, const struct ad_smb_entry *e, size_t n,
+			    struct domain_view *ret)
+{
+	static const char *const scope_dir[] = { "Machine", "User" };
+	size_t i;
+	int k;
+
+	for (i = 0; i < n; i++)
+		for (k = 0; k < 2; k++)
+			if (e[i].is_dir && ascii_strcasecmp(e[i].name, scope_dir[k]) == 0 &&
+			    (ret->scope_dir[k] = talloc_strdup(mem_ctx, e[i].name)) == NULL)
+				return false;
+	return true;
+}
+
 /*
  * The glance: the folder's own listing only.  Every gpo-cep update holds
  * the lock from its first write to its last, so a root without the lock,
@@ -545,7 +561,6 @@ static bool root_marked(const struct scan *sc)
 static bool glance(TALLOC_CTX *mem_ctx, TALLOC_CTX *tmp, struct gpo_domain *d, const char *path,
 		   struct domain_view *ret, int *ret_rc, struct gpo_error **reterr)
 {
-	static const char *const scope_dir[] = { "Machine", "User" };
 	struct ad_smb_entry *e = NULL;
 	struct scan sc = { 0 };
 	size_t n = 0, i;
@@ -560,14 +575,20 @@ static bool glance(TALLOC_CTX *mem_ctx, TALLOC_CTX *tmp, struct gpo_domain *d, c
 	for (i = 0; i < sc.n; i++)
 		if (ascii_strcasecmp(sc.files[i].base, "GPT.INI") == 0)
 			ret->gpt_ini = name_of(mem_ctx, path, &sc.files[i], "");
-	for (i = 0; i < n; i++)
-		for (k = 0; k < 2; k++)
-			if (e[i].is_dir && ascii_strcasecmp(e[i].name, scope_dir[k]) == 0) {
-				ret->scope_dir[k] = talloc_strdup(mem_ctx, e[i].name);
-				ret->pol[k] = talloc_asprintf(mem_ctx, "%s/%s/Registry.pol", path,
-							      e[i].name);
-				ret->pol_unlisted[k] = true;
+	if (!find_scope_dirs(mem_ctx, e, n, ret)) {
+		*ret_rc = gpo_oom(mem_ctx, reterr);
+		return true;
+	}
+	for (k = 0; k < 2; k++)
+		if (ret->scope_dir[k] != NULL) {
+			ret->pol[k] = talloc_asprintf(mem_ctx, "%s/%s/Registry.pol", path,
+						      ret->scope_dir[k]);
+			if (ret->pol[k] == NULL) {
+				*ret_rc = gpo_oom(mem_ctx, reterr);
+				return true;
 			}
+			ret->pol_unlisted[k] = true;
+		}
 	return true;
 }
 
@@ -626,7 +647,6 @@ int domain_glance_folder(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *
 int domain_view_folder(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
 		       struct domain_view *ret, struct gpo_error **reterr)
 {
-	static const char *const scope_dir[] = { "Machine", "User" };
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	struct ad_smb_entry *e = NULL;
 	struct scan sc;
@@ -648,10 +668,10 @@ int domain_view_folder(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *pa
 	}
 	ret->folder = true;
 	ret->unfinished = unfinished(&sc);
-	for (i = 0; i < n; i++)
-		for (k = 0; k < 2; k++)
-			if (e[i].is_dir && ascii_strcasecmp(e[i].name, scope_dir[k]) == 0)
-				ret->scope_dir[k] = talloc_strdup(mem_ctx, e[i].name);
+	if (!find_scope_dirs(mem_ctx, e, n, ret)) {
+		talloc_free(tmp);
+		return gpo_oom(mem_ctx, reterr);
+	}
 	for (i = 0; i < sc.n; i++) {
 		const struct leftover *l = &sc.files[i];
 
