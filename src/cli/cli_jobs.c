@@ -128,7 +128,7 @@ static int collect(const struct slice *s, json_object *arr)
 
 	while (waitpid(s->pid, &ws, 0) < 0)
 		if (errno != EINTR) {
-			cli_error("cannot wait for the process reading items %zu to %zu: %s",
+			cli_error("cannot wait for the process reading GPOs %zu to %zu: %s",
 				  s->from + 1, s->to, strerror(errno));
 			return EXIT_FAILURE_;
 		}
@@ -136,14 +136,17 @@ static int collect(const struct slice *s, json_object *arr)
 	if (!copy(s->err, stderr))
 		return EXIT_FAILURE_;
 	if (WIFSIGNALED(ws)) {
-		cli_error("the process reading items %zu to %zu was killed by signal %d (%s): "
+		cli_error("the process reading GPOs %zu to %zu was killed by signal %d (%s): "
 			  "they are missing from the output", s->from + 1, s->to, WTERMSIG(ws),
 			  strsignal(WTERMSIG(ws)));
 		return EXIT_FAILURE_;
 	}
 	status = WIFEXITED(ws) ? WEXITSTATUS(ws) : EXIT_FAILURE_;
-	if (arr != NULL ? !take_json(s->out, arr) : !copy(s->out, stdout)) {
-		cli_error("cannot replay what the process reading items %zu to %zu found",
+	/* a reader that went away (| head) is told once, by main, as for any output */
+	if (ferror(stdout))
+		return EXIT_FAILURE_;
+	if (arr != NULL ? !take_json(s->out, arr) : !copy(s->out, stdout) && !ferror(stdout)) {
+		cli_error("cannot replay what the process reading GPOs %zu to %zu found",
 			  s->from + 1, s->to);
 		return EXIT_FAILURE_;
 	}

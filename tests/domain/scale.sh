@@ -119,4 +119,20 @@ bad = [g['guid'] for g in d if g['incomplete']]
 assert bad == ['$victim'], bad
 assert 'CN=User or CN=Machine missing' in [g for g in d if g['guid'] == '$victim'][0]['problems']"
 done
+# a worker that dies: named, its GPOs missing, exit 1, the other runs' output whole
+"$GPO_CEP" list "${AUTH[@]}" --all --json --jobs 4 > "$work/out" 2> "$work/err" &
+parent=$!
+worker=
+for _ in $(seq 1 200); do
+	worker=$(pgrep -P "$parent" | tail -n 1)
+	[ -n "$worker" ] && break
+	sleep 0.05
+done
+[ -n "$worker" ] && kill -9 "$worker"
+wait "$parent"
+got=$?
+total=$((COUNT + 2))
+check "list --jobs 4 with its last worker killed: exit 1 (got $got)" test "$got" -eq 1
+grep_in err "the process reading GPOs $((total * 3 / 4 + 1)) to $total was killed by signal 9" "  names the GPOs it lost"
+check "  lists the $((total * 3 / 4)) GPOs of the other runs" json "assert len(d) == $total * 3 // 4, len(d)"
 done_testing
