@@ -7,7 +7,6 @@
  * output is kept apart simply by giving it files of its own.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

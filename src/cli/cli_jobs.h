@@ -25,8 +25,9 @@ typedef int cli_jobs_fn(size_t i, void *arg, json_object *arr);
 
 /*
  * Run `each` on every item in [0, n) and return the worst exit status it
- * gave (cli_worst).  With `jobs` (0: CLI_JOBS_DEFAULT) above 1 and enough items, the items are cut
- * into `jobs` consecutive slices, each run by a child process that first
+ * gave (cli_worst).  With `jobs` (0: CLI_JOBS_DEFAULT) above 1 and enough
+ * items, the items are cut into `jobs` consecutive slices (fewer when a
+ * slice would hold under 50), each run by a child process that first
  * leaves `doms`' connections to this one and opens SMB connections of its
  * own (gpo_domain_after_fork); what each child printed, and the JSON objects
  * it added, are then replayed slice by slice, so the output is the serial

@@ -354,6 +354,9 @@ int gpo_domain_after_fork(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct gpo_
 		ad_smb_forsake(d->smb);
 		TALLOC_FREE(d->smb);
 	}
+	/* what was read over that handle: a new handle may come back at the same address */
+	TALLOC_FREE(d->checked);
+	TALLOC_FREE(d->policies_names);
 	/* connected on first use, as in the parent: an unreachable DC fails the same way */
 	return 0;
 }

@@ -231,15 +231,14 @@ static bool sync_left_over(TALLOC_CTX *tmp, struct gpo_domain *d, const char *pa
 						  new != NULL
 						  ? policies_names(d, policies)
 						  : NULL;
-	char *key;
+	const char *old_name, *new_name;
 
 	if (p == NULL)
 		return domain_sysvol_exists(d, old) || domain_sysvol_exists(d, new);
-	key = old + (slash - path) + 1;
-	if (bsearch(&key, p->names, p->n, sizeof(*p->names), by_name_nocase) != NULL)
-		return true;
-	key = new + (slash - path) + 1;
-	return bsearch(&key, p->names, p->n, sizeof(*p->names), by_name_nocase) != NULL;
+	old_name = strrchr(old, '/') + 1;
+	new_name = strrchr(new, '/') + 1;
+	return bsearch(&old_name, p->names, p->n, sizeof(*p->names), by_name_nocase) != NULL ||
+	       bsearch(&new_name, p->names, p->n, sizeof(*p->names), by_name_nocase) != NULL;
 }
 
 int gpo_domain_read_replica(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *guid,
