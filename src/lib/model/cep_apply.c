@@ -79,15 +79,27 @@ static const char *where(const struct gpo_preg_record *r)
 static int find_deleted(TALLOC_CTX *tmp, const struct gpo_preg_file *f, bool *gone,
 			struct gpo_diags *notes, const char *prefix)
 {
-	size_t n = strlen(GPO_CEP_KEY_CRYPTOGRAPHY), i, j;
+	size_t n = strlen(GPO_CEP_KEY_CRYPTOGRAPHY), n_controls = 0, i, c;
+	/* the control records, in file order: each value is compared with those alone */
+	size_t *controls = talloc_array(tmp, size_t, f->count ? f->count : 1);
 
-	for (i = 0; i < f->count; i++) {
+	if (controls == NULL)
+		return GPO_ENOMEM;
+	for (i = 0; i < f->count; i++)
+		if (gpo_preg_special_of(f->records[i].value) != GPO_PREG_PLAIN)
+			controls[n_controls++] = i;
+	for (i = 0, c = 0; i < f->count; i++) {
 		const struct gpo_preg_record *r = &f->records[i];
+		size_t k;
 
+		while (c < n_controls && controls[c] <= i)
+			c++;
 		if (!key_under(r->key, GPO_CEP_KEY_CRYPTOGRAPHY, n) ||
 		    gpo_preg_special_of(r->value) != GPO_PREG_PLAIN)
 			continue;
-		for (j = i + 1; j < f->count && !gone[i]; j++) {
+		for (k = c; k < n_controls && !gone[i]; k++) {
+			size_t j = controls[k];
+
 			if (!deletes(tmp, &f->records[j], r))
 				continue;
 			gone[i] = true;
