@@ -1,9 +1,12 @@
 #!/bin/bash
 # A domain of 2 500 GPOs (1 100 under the sanitizers), on a lab DC of the
-# suite's own (destroyed at the end): list, status and acl see every one.  A Windows DC answers an unpaged
-# search with at most MaxPageSize (1 000) entries; Samba answers with all,
-# so the count alone would not prove the paging: the calls gpo-cep makes
-# (tests/fault's counting pass) show the Policies container read in pages.
+# suite's own (destroyed at the end): list, status and acl see every one.  A
+# Windows DC answers an unpaged search with at most MaxPageSize (1 000)
+# entries; Samba answers with all, and 4 times faster than paged, so gpo-cep
+# pages unless the root DSE names Samba.  The calls gpo-cep makes (tests/fault's
+# counting pass) show which: one search on Samba; on a DC that answers as
+# Windows does (the shim hides vendorName and cuts unpaged answers short),
+# pages of 1 000, and every GPO still listed.
 # The GPOs are made by make_gpos.py clone (one over LDAP and SMB, the
 # others copied on the DC), not by gpo-cep.
 set -u
@@ -53,10 +56,38 @@ assert not bad, bad[:5]"
 check "  sorted by display name" json "
 names = [g['name'] for g in d]
 assert names == sorted(names), names[:5]"
-pages=$(grep -c "^[0-9]* ldap_search CN=Policies,CN=System,$LAB_BASE_DN (objectClass=groupPolicyContainer)\$" \
-	"$work/calls")
-check "  the GPOs read in pages of 1 000 ($pages searches for $((COUNT + 2)) GPOs)" \
-	test "$pages" -eq $(( (COUNT + 2 + 999) / 1000 ))
+gpo_searches() { # [paged]: how many times the Policies container's GPOs were searched
+	grep -c "^[0-9]* ldap_search CN=Policies,CN=System,$LAB_BASE_DN (objectClass=groupPolicyContainer)${1:+ $1}\$" \
+		"$work/calls"
+}
+check "  Samba (no page limit, its root DSE says): the GPOs in one unpaged search" \
+	test "$(gpo_searches)" -eq 1 -a "$(gpo_searches paged)" -eq 0
+# what a Windows DC answers, which no open-source DC gives: the shim hides the
+# root DSE's vendorName and ends an unpaged search of over 1 000 entries in
+# sizeLimitExceeded (MaxPageSize)
+pages=$(( (COUNT + 2 + 999) / 1000 ))
+for dc in windows limited; do
+	rm -f "$work/calls"
+	if [ $dc = windows ]; then
+		expect 0 "list --all --json on a DC like Windows (no vendorName, MaxPageSize 1 000)" -- \
+			env FAULT_NO_VENDOR=1 FAULT_PAGE_LIMIT=1000 LD_PRELOAD="$SHIM" FAULT_COUNT="$work/calls" \
+			ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" "$GPO_CEP" list "${AUTH[@]}" --all --json
+		check "  the GPOs read in $pages pages of 1 000, none unpaged" \
+			test "$(gpo_searches paged)" -eq $pages -a "$(gpo_searches)" -eq 0
+	else
+		expect 0 "list --all --json on a Samba DC that limits unpaged answers to 1 000" -- \
+			env FAULT_PAGE_LIMIT=1000 LD_PRELOAD="$SHIM" FAULT_COUNT="$work/calls" \
+			ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" "$GPO_CEP" list "${AUTH[@]}" --all --json
+		check "  one unpaged search cut short, then the GPOs in $pages pages" \
+			test "$(gpo_searches paged)" -eq $pages -a "$(gpo_searches)" -eq 1
+		check "  the children then in pages at once (no unpaged try)" \
+			sh -c '! grep -q "(cn=User)))\$" "$0" && grep -q "(cn=User))) paged\$" "$0"' "$work/calls"
+	fi
+	check "  all $COUNT and the 2 default GPOs listed, each complete" json "
+assert len(d) == $COUNT + 2, len(d)
+bad = [g['name'] for g in d if g['incomplete'] or g['unreadable'] or g['problems']]
+assert not bad, bad[:5]"
+done
 # per GPO nothing is asked of AD: the searches do not grow with the GPOs
 check "  $(grep -c ' ldap_search ' "$work/calls") LDAP searches in all (pages included, 25 at most)" \
 	test "$(grep -c ' ldap_search ' "$work/calls")" -le 25

@@ -13,15 +13,23 @@
  *       kill:       SIGKILL before the call
  *       kill-after: the call happens, then SIGKILL before its result is used
  *       stop:       SIGSTOP before the call; the test resumes it with SIGCONT
+ *
+ * And a Windows DC's answers, which no open-source DC gives:
+ *   FAULT_PAGE_LIMIT=N an unpaged search below a base that finds more than N
+ *                      entries ends in sizeLimitExceeded (MaxPageSize)
+ *   FAULT_NO_VENDOR=1  the root DSE names no vendorName
+ * The count's line for a search ends in " paged" when it carries the page control.
  */
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -71,23 +79,45 @@ static void after(enum action a)
 
 /* --- libldap -------------------------------------------------------------- */
 
+static bool has_page_control(LDAPControl **ctrls)
+{
+	for (; ctrls != NULL && *ctrls != NULL; ctrls++)
+		if (strcmp((*ctrls)->ldctl_oid, LDAP_CONTROL_PAGEDRESULTS) == 0)
+			return true;
+	return false;
+}
+
 int ldap_search_ext_s(LDAP *ld, const char *base, int scope, const char *filter, char **attrs,
 		      int attrsonly, LDAPControl **sctrls, LDAPControl **cctrls,
 		      struct timeval *timeout, int sizelimit, LDAPMessage **res)
 {
-	char detail[2048];
+	const char *limit = getenv("FAULT_PAGE_LIMIT");
+	bool paged = has_page_control(sctrls);
+	char detail[2048], *asked[64];
 	enum action a;
+	size_t i, n = 0;
 	int rc;
 
 	/* the base and the filter: a test can tell the searches of one base apart */
-	snprintf(detail, sizeof(detail), "%s %s", base ? base : "-", filter ? filter : "-");
+	snprintf(detail, sizeof(detail), "%s %s%s", base ? base : "-", filter ? filter : "-",
+		 paged ? " paged" : "");
 	a = step("ldap_search", detail);
 	if (a == FAIL)
 		return LDAP_SERVER_DOWN;
+	if (getenv("FAULT_NO_VENDOR") != NULL && scope == LDAP_SCOPE_BASE && attrs != NULL) {
+		for (i = 0; attrs[i] != NULL && n + 1 < sizeof(asked) / sizeof(asked[0]); i++)
+			if (strcasecmp(attrs[i], "vendorName") != 0)
+				asked[n++] = attrs[i];
+		asked[n] = NULL;
+		attrs = asked;
+	}
 	rc = REAL(int (*)(LDAP *, const char *, int, const char *, char **, int, LDAPControl **,
 			  LDAPControl **, struct timeval *, int, LDAPMessage **),
 		  "ldap_search_ext_s")(ld, base, scope, filter, attrs, attrsonly, sctrls, cctrls,
 				       timeout, sizelimit, res);
+	if (limit != NULL && rc == LDAP_SUCCESS && scope != LDAP_SCOPE_BASE && !paged &&
+	    ldap_count_entries(ld, *res) > atoi(limit))
+		rc = LDAP_SIZELIMIT_EXCEEDED;
 	after(a);
 	return rc;
 }

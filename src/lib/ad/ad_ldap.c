@@ -23,7 +23,13 @@ struct ad_ldap {
 	unsigned timeout;
 	unsigned long writes; /* writes tried on this connection: what was read before may be stale */
 	bool forsaken;        /* left to the parent process (ad_ldap_forsake) */
+	bool unpaged_first;   /* ad_ldap_unpaged_first: no page limit expected */
 };
+
+void ad_ldap_unpaged_first(struct ad_ldap *l, bool yes)
+{
+	l->unpaged_first = yes;
+}
 
 unsigned long ad_ldap_writes(const struct ad_ldap *l)
 {
@@ -325,11 +331,11 @@ static void next_page_cookie(LDAP *ld, LDAPMessage *res, struct berval *cookie)
 }
 
 /*
- * One search request; below the base (scope 1 or 2) one page of results,
- * from where `cookie` says.  controls[k] is where the page control goes.
+ * One search request; when `paged`, one page of results from where
+ * `cookie` says.  controls[k] is where the page control goes.
  */
 static int search_once(struct ad_ldap *l, const char *base, int scope, const char *filter,
-		       const char *const *attrs, LDAPControl **controls, int k,
+		       const char *const *attrs, LDAPControl **controls, int k, bool paged,
 		       struct berval *cookie, LDAPMessage **res)
 {
 	static const int scopes[] = { LDAP_SCOPE_BASE, LDAP_SCOPE_ONELEVEL, LDAP_SCOPE_SUBTREE };
@@ -337,7 +343,7 @@ static int search_once(struct ad_ldap *l, const char *base, int scope, const cha
 	LDAPControl *page = NULL;
 	int rc;
 
-	if (scope != 0) {
+	if (paged) {
 		rc = ldap_create_page_control(l->ld, PAGE_SIZE, cookie->bv_val ? cookie : NULL, 0,
 					      &page);
 		if (rc != LDAP_SUCCESS)
@@ -353,6 +359,50 @@ static int search_once(struct ad_ldap *l, const char *base, int scope, const cha
 	return rc;
 }
 
+/*
+ * Every entry of one search into `entries` (grown, counted in `n`): an LDAP
+ * result code (LDAP_NO_MEMORY when ours ran out).
+ *
+ * Below the base: paged (RFC 2696), since a Windows DC answers with at most
+ * MaxPageSize (1 000) entries otherwise; on a DC that said it has no such
+ * limit unpaged, which Samba answers 4 times faster (0.18 s against 0.80 s
+ * for 4 000 entries), unless the answer shows a limit after all.
+ */
+static int search_all(TALLOC_CTX *mem_ctx, struct ad_ldap *l, const char *base, int scope,
+		      const char *filter, const char *const *attrs, LDAPControl **controls,
+		      int k, struct ad_entry **entries, size_t *n)
+{
+	struct berval cookie = { 0, NULL };
+	bool paged = scope != 0 && !l->unpaged_first;
+	int rc;
+
+	for (;;) {
+		LDAPMessage *res = NULL;
+
+		rc = search_once(l, base, scope, filter, attrs, controls, k, paged, &cookie, &res);
+		if (!paged && scope != 0 &&
+		    (rc == LDAP_SIZELIMIT_EXCEEDED || rc == LDAP_ADMINLIMIT_EXCEEDED)) {
+			/* again in pages, and so on this connection */
+			ldap_msgfree(res);
+			l->unpaged_first = false;
+			paged = true;
+			continue;
+		}
+		if (rc == LDAP_SUCCESS && take_entries(mem_ctx, l->ld, res, entries, n) != 0)
+			rc = LDAP_NO_MEMORY;
+		ber_memfree(cookie.bv_val);
+		cookie.bv_val = NULL;
+		cookie.bv_len = 0;
+		if (rc == LDAP_SUCCESS && paged)
+			next_page_cookie(l->ld, res, &cookie);
+		ldap_msgfree(res);
+		if (rc != LDAP_SUCCESS || cookie.bv_val == NULL || cookie.bv_len == 0)
+			break;
+	}
+	ber_memfree(cookie.bv_val);
+	return rc;
+}
+
 int ad_ldap_search(TALLOC_CTX *mem_ctx, struct ad_ldap *l, const char *base, int scope,
 		   const char *filter, const char *const *attrs, unsigned sd_flags,
 		   struct ad_entry **ret_entries, size_t *ret_count, struct gpo_error **reterr)
@@ -360,7 +410,6 @@ int ad_ldap_search(TALLOC_CTX *mem_ctx, struct ad_ldap *l, const char *base, int
 	LDAPControl sd_control, *controls[3] = { NULL, NULL, NULL };
 	/* BER SEQUENCE { INTEGER flags }: 1.2.840.113556.1.4.801 */
 	char sd_value[5] = { 0x30, 0x03, 0x02, 0x01, (char)sd_flags };
-	struct berval cookie = { 0, NULL };
 	struct ad_entry *entries = talloc_zero_array(mem_ctx, struct ad_entry, 1);
 	size_t n = 0;
 	int rc, k = 0;
@@ -380,26 +429,7 @@ int ad_ldap_search(TALLOC_CTX *mem_ctx, struct ad_ldap *l, const char *base, int
 		sd_control.ldctl_iscritical = 1;
 		controls[k++] = &sd_control;
 	}
-	for (;;) {
-		LDAPMessage *res = NULL;
-
-		rc = search_once(l, base, scope, filter, attrs, controls, k, &cookie, &res);
-		if (rc == LDAP_SUCCESS && take_entries(mem_ctx, l->ld, res, &entries, &n) != 0) {
-			ldap_msgfree(res);
-			ber_memfree(cookie.bv_val);
-			talloc_free(entries);
-			return gpo_oom(mem_ctx, reterr);
-		}
-		ber_memfree(cookie.bv_val);
-		cookie.bv_val = NULL;
-		cookie.bv_len = 0;
-		if (rc == LDAP_SUCCESS && scope != 0)
-			next_page_cookie(l->ld, res, &cookie);
-		ldap_msgfree(res);
-		if (rc != LDAP_SUCCESS || cookie.bv_val == NULL || cookie.bv_len == 0)
-			break;
-	}
-	ber_memfree(cookie.bv_val);
+	rc = search_all(mem_ctx, l, base, scope, filter, attrs, controls, k, &entries, &n);
 	if (rc == LDAP_NO_SUCH_OBJECT) {
 		talloc_free(entries);
 		*ret_entries = NULL;
@@ -408,7 +438,8 @@ int ad_ldap_search(TALLOC_CTX *mem_ctx, struct ad_ldap *l, const char *base, int
 	}
 	if (rc != LDAP_SUCCESS) {
 		talloc_free(entries);
-		return ldap_fail(mem_ctx, reterr, l, rc, "search", base);
+		return rc == LDAP_NO_MEMORY ? gpo_oom(mem_ctx, reterr)
+					    : ldap_fail(mem_ctx, reterr, l, rc, "search", base);
 	}
 	*ret_entries = entries;
 	*ret_count = n;

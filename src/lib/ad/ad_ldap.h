@@ -73,6 +73,13 @@ int ad_ldap_swap(TALLOC_CTX *mem_ctx, struct ad_ldap *l, const char *dn, const c
  * False when that could not be done: the child must not go on.
  */
 bool ad_ldap_forsake(struct ad_ldap *l);
+
+/*
+ * Search below a base unpaged first (`yes`): for a DC whose root DSE says
+ * it is Samba, which has no page limit.  An answer that shows a limit
+ * turns paging back on for the connection.
+ */
+void ad_ldap_unpaged_first(struct ad_ldap *l, bool yes);
 /* How many writes were tried on this connection: what was read before that may be stale. */
 unsigned long ad_ldap_writes(const struct ad_ldap *l);
 /* Replace the DACL of `dn` (nTSecurityDescriptor with the SD flags control for the DACL). */

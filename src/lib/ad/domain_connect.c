@@ -101,12 +101,12 @@ static int read_root(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct gpo_error
 	static const char *const root_attrs[] = { "defaultNamingContext",
 						  "rootDomainNamingContext", "tokenGroups",
 						  "configurationNamingContext", "dsServiceName",
-						  NULL };
+						  "vendorName", NULL };
 	static const char *const guid_attrs[] = { "objectGUID", NULL };
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	struct ad_entry *e = NULL;
 	const struct ad_attr *guid, *tokens;
-	const char *root;
+	const char *root, *vendor;
 	size_t n = 0, i;
 	int rc;
 
@@ -119,6 +119,9 @@ static int read_root(TALLOC_CTX *mem_ctx, struct gpo_domain *d, struct gpo_error
 		goto out;
 	}
 	d->base_dn = talloc_strdup(d, ad_entry_get(&e[0], "defaultNamingContext"));
+	/* "Samba Team (https://www.samba.org)"; Windows names no vendor */
+	vendor = ad_entry_get(&e[0], "vendorName");
+	ad_ldap_unpaged_first(d->ldap, vendor != NULL && strstr(vendor, "Samba") != NULL);
 	if (ad_entry_get(&e[0], "configurationNamingContext") != NULL)
 		d->config_dn = talloc_strdup(d, ad_entry_get(&e[0], "configurationNamingContext"));
 	if (ad_entry_get(&e[0], "dsServiceName") != NULL)
