@@ -60,13 +60,17 @@ gpo_searches() { # [paged]: how many times the Policies container's GPOs were se
 	grep -c "^[0-9]* ldap_search CN=Policies,CN=System,$LAB_BASE_DN (objectClass=groupPolicyContainer)${1:+ $1}\$" \
 		"$work/calls"
 }
-check "  Samba (no page limit, its root DSE says): the GPOs in one unpaged search" \
+check "  Samba (its root DSE names it): the GPOs in one unpaged search" \
 	test "$(gpo_searches)" -eq 1 -a "$(gpo_searches paged)" -eq 0
+# per GPO nothing is asked of AD: the searches do not grow with the GPOs
+check "  $(grep -c ' ldap_search ' "$work/calls") LDAP searches in all (25 at most)" \
+	test "$(grep -c ' ldap_search ' "$work/calls")" -le 25
 # what a Windows DC answers, which no open-source DC gives: the shim hides the
 # root DSE's vendorName and ends an unpaged search of over 1 000 entries in
-# sizeLimitExceeded (MaxPageSize)
+# sizeLimitExceeded (MaxPageSize); more than 1 000 GPOs are needed for that
 pages=$(( (COUNT + 2 + 999) / 1000 ))
-for dc in windows limited; do
+dcs="windows limited"; [ $((COUNT + 2)) -gt 1000 ] || dcs=
+for dc in $dcs; do
 	rm -f "$work/calls"
 	if [ $dc = windows ]; then
 		expect 0 "list --all --json on a DC like Windows (no vendorName, MaxPageSize 1 000)" -- \
@@ -87,10 +91,9 @@ for dc in windows limited; do
 assert len(d) == $COUNT + 2, len(d)
 bad = [g['name'] for g in d if g['incomplete'] or g['unreadable'] or g['problems']]
 assert not bad, bad[:5]"
+	check "  $(grep -c ' ldap_search ' "$work/calls") LDAP searches in all (pages included, 30 at most)" \
+		test "$(grep -c ' ldap_search ' "$work/calls")" -le 30
 done
-# per GPO nothing is asked of AD: the searches do not grow with the GPOs
-check "  $(grep -c ' ldap_search ' "$work/calls") LDAP searches in all (pages included, 25 at most)" \
-	test "$(grep -c ' ldap_search ' "$work/calls")" -le 25
 expect 0 "list (certificate GPOs only, the default)" -- G list "${AUTH[@]}" --json
 check "  all $COUNT carry the settings" json "assert len(d) == $COUNT, len(d)"
 expect 0 "status --all --json: one DC, every GPO the same" -- G status "${AUTH[@]}" --all --json

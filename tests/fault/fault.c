@@ -16,7 +16,10 @@
  *
  * And a Windows DC's answers, which no open-source DC gives:
  *   FAULT_PAGE_LIMIT=N an unpaged search below a base that finds more than N
- *                      entries ends in sizeLimitExceeded (MaxPageSize)
+ *                      entries ends in sizeLimitExceeded (MaxPageSize); the answer
+ *                      keeps every entry (libldap cannot cut a result short, and
+ *                      Samba ignores a client's size limit), so a test proves the
+ *                      search made again in pages by counting the pages
  *   FAULT_NO_VENDOR=1  the root DSE names no vendorName
  * The count's line for a search ends in " paged" when it carries the page control.
  */
@@ -108,6 +111,8 @@ int ldap_search_ext_s(LDAP *ld, const char *base, int scope, const char *filter,
 		for (i = 0; attrs[i] != NULL && n + 1 < sizeof(asked) / sizeof(asked[0]); i++)
 			if (strcasecmp(attrs[i], "vendorName") != 0)
 				asked[n++] = attrs[i];
+		if (n == 0)
+			asked[n++] = "1.1"; /* no attribute: an empty list would be all */
 		asked[n] = NULL;
 		attrs = asked;
 	}
