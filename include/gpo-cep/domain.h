@@ -65,6 +65,24 @@ int gpo_domain_connect(TALLOC_CTX *mem_ctx, const struct gpo_domain_options *opt
 
 const char *gpo_domain_dc(const struct gpo_domain *d);
 
+/* What a connection is, for gpo-cep connect.  Strings on the result. */
+struct gpo_domain_info {
+	const char *dc;          /* the DC, as connected to */
+	const char *ldap_uri;    /* ldap://DC or ldaps://DC */
+	const char *ldap_security; /* StartTLS, LDAPS or Kerberos (SASL GSSAPI), in words */
+	const char *identity;    /* the bound account, "DOMAIN\name", from the session's token */
+	const char *identity_sid;
+	const char *sysvol;      /* \\DC\sysvol\REALM\Policies */
+};
+
+/*
+ * The connection's DC, transport and identity, after testing SMB too: the
+ * SYSVOL share over SMB2 or later with signing required, and its Policies
+ * folder.  An error says which of them failed.
+ */
+int gpo_domain_describe(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
+			struct gpo_domain_info **ret_info, struct gpo_error **reterr);
+
 /*
  * The PDC emulator's host name (its server object's dNSHostName), or NULL
  * when the role owner cannot be read; whether `d` is connected to it.

@@ -156,6 +156,8 @@ int gpo_cep_policy_parse(TALLOC_CTX *mem_ctx, const char *text, size_t len,
 enum gpo_cep_check_flags {
 	/* every server has its policy_id (offline rendering) */
 	GPO_CEP_CHECK_POLICY_IDS = 1 << 0,
+	/* every server but LDAP: has its policy_id (publishing: the domain gives LDAP:'s) */
+	GPO_CEP_CHECK_SERVER_IDS = 1 << 1,
 };
 
 /*

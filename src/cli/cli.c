@@ -199,6 +199,21 @@ bool cli_clients_option(const char *cmd, int id, const char *value, int *status)
 	return true;
 }
 
+char *cli_version_text(TALLOC_CTX *mem, uint32_t version)
+{
+	return talloc_asprintf(mem, "user %u, computer %u", gpo_version_user(version),
+			       gpo_version_machine(version));
+}
+
+int cli_check_server_ids(struct gpo_cep_policy *policy, bool probing, const char *source,
+			 struct gpo_diags *diags)
+{
+	/* --probe asks the servers after connecting; without it a missing ID fails now */
+	if (probing || gpo_cep_policy_check(policy, GPO_CEP_CHECK_SERVER_IDS, diags) == 0)
+		return EXIT_OK;
+	return cli_finish_policy(policy, NULL, source, diags, EXIT_INVALID);
+}
+
 int cli_finish_policy(struct gpo_cep_policy *policy, const char *forest_guid,
 		      const char *source, struct gpo_diags *diags, int status)
 {
@@ -270,8 +285,8 @@ void cli_print_render(const struct gpo_render *r)
 		hex_sha256(f->data, f->len, sum);
 		printf("  %-22s %6zu bytes  sha256 %s\n", f->path, f->len, sum);
 	}
-	printf("version: %lu (user %u, machine %u)\n", (unsigned long)r->version,
-	       gpo_version_user(r->version), gpo_version_machine(r->version));
+	printf("version: user %u, computer %u (versionNumber %lu)\n", gpo_version_user(r->version),
+	       gpo_version_machine(r->version), (unsigned long)r->version);
 	printf("gPCMachineExtensionNames: %s\n", r->machine_extension_names);
 	printf("gPCUserExtensionNames: %s\n", r->user_extension_names);
 }

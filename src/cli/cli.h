@@ -44,7 +44,7 @@ struct cmd {
 extern const struct cli_spec cli_spec_render, cli_spec_show, cli_spec_lint, cli_spec_init,
 	cli_spec_probe, cli_spec_create, cli_spec_update, cli_spec_apply, cli_spec_list,
 	cli_spec_link, cli_spec_unlink, cli_spec_delete, cli_spec_acl, cli_spec_permissions,
-	cli_spec_status, cli_spec_sync;
+	cli_spec_status, cli_spec_sync, cli_spec_connect;
 
 int cmd_render(int argc, char **argv);
 int cmd_show(int argc, char **argv);
@@ -57,6 +57,7 @@ int cmd_acl(int argc, char **argv);
 int cmd_permissions(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_sync(int argc, char **argv);
+int cmd_connect(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_update(int argc, char **argv);
 int cmd_apply(int argc, char **argv);
@@ -103,6 +104,17 @@ void cli_print_json(json_object *doc);
  */
 int cli_load_policy(TALLOC_CTX *mem_ctx, const char *path,
 		    struct gpo_cep_policy **ret_policy, struct gpo_diags *diags);
+
+/* A GPO version as GPMC shows it, "user 1, computer 3": each half apart. */
+char *cli_version_text(TALLOC_CTX *mem, uint32_t version);
+
+/*
+ * Before connecting: every https server's policy ID, which create, update
+ * and apply need (LDAP:'s comes from the domain), unless `probing` fills
+ * them in.  Prints the findings and returns EXIT_INVALID when one is missing.
+ */
+int cli_check_server_ids(struct gpo_cep_policy *policy, bool probing, const char *source,
+			 struct gpo_diags *diags);
 
 /*
  * After loading (status is cli_load_policy's): give LDAP: servers the forest

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli_domain.h"
+#include "cli_profile.h"
 
 const struct cli_opt cli_opts_domain[] = {
 	CLI_VALUE("domain", 0, 0x100, "REALM", "the AD domain (DNS name); required"),
@@ -19,8 +20,9 @@ const struct cli_opt cli_opts_domain[] = {
 		  "authenticate with the Kerberos ticket cache (the\n"
 		  "default without -U); needs the DC's host name"),
 	CLI_VALUE("user", 'U', 'U', "USER",
-		  "DOMAIN\\user or user@REALM, with the password from\n"
-		  "--password-file, $GPO_CEP_PASSWORD or a prompt"),
+		  "user (taken as user@REALM), DOMAIN\\user or user@REALM,\n"
+		  "with the password from --password-file,\n"
+		  "$GPO_CEP_PASSWORD or a prompt"),
 	CLI_FILE("password-file", 0, 0x102, "F",
 		  "read the password from the first line of F\n"
 		  "(mode 0600 or stricter; - for standard input)"),
@@ -28,6 +30,9 @@ const struct cli_opt cli_opts_domain[] = {
 	CLI_FLAG("ldaps", 0, 0x105, "LDAPS on port 636 instead of StartTLS on 389"),
 	CLI_FILE("smb-conf", 0, 0x106, "F", "smb.conf for the SMB client (default: the system's)"),
 	CLI_VALUE("timeout", 0, 0x107, "S", "seconds for connecting and for each operation (15)"),
+	CLI_VALUE("profile", 0, 0x108, "NAME",
+		  "connection settings of profile NAME (gpo-cep.conf(5);\n"
+		  "default: $GPO_CEP_PROFILE, else the profile 'default')"),
 	CLI_OPT_END,
 };
 
@@ -72,6 +77,10 @@ bool cli_domain_option(struct cli_domain_args *a, const char *cmd, int c, const 
 	case 0x107:
 		if (!cli_parse_seconds(cmd, "--timeout", arg, &a->o.timeout))
 			*status = EXIT_INVALID;
+		a->timeout_set = true;
+		return true;
+	case 0x108:
+		a->profile = arg;
 		return true;
 	default:
 		return false;
@@ -157,15 +166,111 @@ char *cli_read_password(TALLOC_CTX *mem_ctx, const char *password_file, const ch
 	return p;
 }
 
+/* An environment variable's value when it is set and not empty. */
+static const char *env_value(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && v[0] != '\0' ? v : NULL;
+}
+
+/* The profile's settings where the command line and the environment left a gap. */
+static int from_profile(TALLOC_CTX *mem, const char *cmd, struct cli_domain_args *a,
+			bool identity_given)
+{
+	struct cli_profile *p = NULL;
+	int status = cli_profile_load(mem, a->profile, &p);
+
+	if (status != EXIT_OK || p == NULL)
+		return status;
+	a->profile_used = talloc_asprintf(mem, "profile '%s' (%s)", p->name,
+					  p->file ? p->file : "no keys");
+	if (a->o.realm == NULL && p->domain != NULL) {
+		a->o.realm = p->domain;
+		a->realm_from = a->profile_used;
+	}
+	if (a->o.dc == NULL && p->dc != NULL) {
+		a->o.dc = p->dc;
+		a->dc_from = a->profile_used;
+	}
+	if (a->o.ca_file == NULL)
+		a->o.ca_file = p->ca_file;
+	if (a->o.smb_conf == NULL)
+		a->o.smb_conf = p->smb_conf;
+	if (p->ldaps == 1)
+		a->o.ldaps = true;
+	if (!a->timeout_set && p->timeout != 0)
+		a->o.timeout = p->timeout;
+	/* who binds comes from one place: the command line's -U or --kerberos, or here */
+	if (identity_given)
+		return EXIT_OK;
+	if (p->kerberos == 1 && (p->user != NULL || p->password_file != NULL))
+		return cli_usage_error(cmd, "%s: kerberos = yes with %s names two identities",
+				       a->profile_used, p->user ? "user" : "password-file");
+	if (p->kerberos == 1 || p->user != NULL)
+		a->identity_from = a->profile_used;
+	if (p->kerberos == 1) {
+		a->o.auth = GPO_DOMAIN_AUTH_KERBEROS;
+	} else if (p->user != NULL) {
+		a->o.user = p->user;
+		a->o.auth = GPO_DOMAIN_AUTH_PASSWORD;
+		if (a->password_file == NULL)
+			a->password_file = p->password_file;
+	}
+	return EXIT_OK;
+}
+
+int cli_domain_settle(TALLOC_CTX *mem, const char *cmd, struct cli_domain_args *a)
+{
+	bool identity_given = a->o.user != NULL || a->o.auth == GPO_DOMAIN_AUTH_KERBEROS;
+	int status;
+
+	if (a->settled)
+		return EXIT_OK;
+	a->settled = true;
+	if (a->o.realm != NULL)
+		a->realm_from = "--domain";
+	if (a->o.dc != NULL)
+		a->dc_from = "--dc";
+	if (identity_given)
+		a->identity_from = a->o.user ? "-U" : "--kerberos";
+	/* command line > environment > profile > smb.conf / krb5.conf */
+	if (a->o.realm == NULL && (a->o.realm = env_value("GPO_CEP_DOMAIN")) != NULL)
+		a->realm_from = "GPO_CEP_DOMAIN";
+	if (a->o.dc == NULL && (a->o.dc = env_value("GPO_CEP_DC")) != NULL)
+		a->dc_from = "GPO_CEP_DC";
+	if (a->o.ca_file == NULL)
+		a->o.ca_file = env_value("GPO_CEP_CA_FILE");
+	if (!identity_given && env_value("GPO_CEP_USER") != NULL) {
+		a->o.user = env_value("GPO_CEP_USER");
+		a->o.auth = GPO_DOMAIN_AUTH_PASSWORD;
+		a->identity_from = "GPO_CEP_USER";
+		identity_given = true;
+	}
+	status = from_profile(mem, cmd, a, identity_given);
+	if (status == EXIT_OK && a->o.realm == NULL)
+		a->o.realm = cli_default_realm(mem, a->o.smb_conf, &a->realm_from);
+	return status;
+}
+
 int cli_domain_connect(TALLOC_CTX *mem_ctx, const char *cmd, struct cli_domain_args *a,
 		       struct gpo_domain **ret_domain)
 {
 	struct gpo_error *err = NULL;
 	char *password = NULL;
-	int status = EXIT_OK, rc;
+	int status = cli_domain_settle(mem_ctx, cmd, a), rc;
 
+	if (status != EXIT_OK)
+		return status;
 	if (a->o.realm == NULL)
-		return cli_usage_error(cmd, "missing --domain REALM");
+		return cli_usage_error(cmd, "missing --domain REALM (nor GPO_CEP_DOMAIN, a profile, "
+				       "smb.conf's realm or krb5.conf's default_realm)");
+	/* which identity is meant: never one silently instead of the other */
+	if (a->o.auth == GPO_DOMAIN_AUTH_KERBEROS && (a->o.user || a->password_file))
+		return cli_usage_error(cmd, "--kerberos binds as the Kerberos ticket cache's "
+				       "principal (klist shows it): %s names a user for a password "
+				       "bind; give one or the other",
+				       a->o.user ? "-U" : "--password-file");
 	if ((a->o.auth == GPO_DOMAIN_AUTH_PASSWORD || a->password_file != NULL) && a->o.user == NULL)
 		return cli_usage_error(cmd, "a password needs a user: give -U USER");
 	if (a->o.auth == GPO_DOMAIN_AUTH_PASSWORD || (a->o.auth == GPO_DOMAIN_AUTH_AUTO && a->o.user)) {
@@ -269,9 +374,8 @@ void cli_print_gpo(FILE *out, const struct gpo_domain_gpo *g)
 	TALLOC_CTX *mem = talloc_new(NULL);
 	size_t i;
 
-	fprintf(out, "GPO '%s' %s, version %lu (user %u, machine %u)\n", cli_safe(mem, g->name),
-		g->guid, (unsigned long)g->version, gpo_version_user(g->version),
-		gpo_version_machine(g->version));
+	fprintf(out, "GPO '%s' %s, version: %s (versionNumber %lu)\n", cli_safe(mem, g->name),
+		g->guid, cli_version_text(mem, g->version), (unsigned long)g->version);
 	fprintf(out, "  %s\n  %s\n", cli_safe(mem, g->dn), cli_safe(mem, g->file_sys_path));
 	fprintf(out, "  gPCMachineExtensionNames: %s\n  gPCUserExtensionNames: %s\n",
 		cli_safe(mem, g->machine_extension_names), cli_safe(mem, g->user_extension_names));

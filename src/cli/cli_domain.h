@@ -12,6 +12,13 @@ struct cli_domain_args {
 	struct gpo_domain_options o;
 	const char *password_file;
 	bool read_only;  /* the command only reads: no warning when --dc is not the PDC */
+	const char *profile;      /* --profile */
+	bool timeout_set;         /* --timeout given */
+	bool settled;             /* cli_domain_settle ran */
+	const char *realm_from;   /* where the domain, the DC and who binds came from */
+	const char *dc_from;
+	const char *identity_from;
+	const char *profile_used; /* "profile 'NAME' (FILE)", when one applied */
 };
 
 /* --domain, --dc, -U and the rest, for every domain command */
@@ -34,6 +41,13 @@ bool cli_domain_option(struct cli_domain_args *a, const char *cmd, int c, const 
  */
 char *cli_read_password(TALLOC_CTX *mem_ctx, const char *password_file, const char *file_option,
 			const char *env_name, const char *user, int *status);
+
+/*
+ * Fill what the command line left out: the environment (GPO_CEP_DOMAIN,
+ * GPO_CEP_DC, GPO_CEP_USER, GPO_CEP_CA_FILE), then the profile, then the
+ * realm of smb.conf or krb5.conf.  Once; an exit status (a bad profile).
+ */
+int cli_domain_settle(TALLOC_CTX *mem, const char *cmd, struct cli_domain_args *a);
 
 /* Read the password when one is needed, connect; prints errors, returns an exit status. */
 int cli_domain_connect(TALLOC_CTX *mem_ctx, const char *cmd, struct cli_domain_args *a,

@@ -91,7 +91,7 @@ static int load(TALLOC_CTX *mem, struct create_args *a, const char *path,
 		return cli_usage_error("create", "no GPO name: give --name or \"name\" in the "
 				       "policy");
 	}
-	return EXIT_OK;
+	return cli_check_server_ids(*policy, a->pa.enabled, path, diags);
 }
 
 /* Render the GPO and check every link target: a typo must not leave a GPO nobody asked for. */
@@ -126,9 +126,9 @@ static void print_dry_run(TALLOC_CTX *mem, const struct create_args *a, struct g
 	size_t i;
 
 	if (!a->json) {
-		printf("would create GPO '%s' on %s (version %lu; its GUID is assigned when "
+		printf("would create GPO '%s' on %s (version: %s; its GUID is assigned when "
 		       "it is created)\n", cli_safe(mem, a->name), gpo_domain_dc(dom),
-		       (unsigned long)r->version);
+		       cli_version_text(mem, r->version));
 		cli_print_render(r);
 		if (a->perms != NULL)
 			cli_perm_policy_preview(mem, a->perms, NULL);
@@ -234,6 +234,9 @@ int cmd_create(int argc, char **argv)
 		goto out;
 	}
 	path = args.operands[0];
+	status = cli_domain_settle(mem, "create", &a.da);
+	if (status != EXIT_OK)
+		goto out;
 	if (a.da.o.realm == NULL) {
 		status = cli_usage_error("create", "missing --domain REALM");
 		goto out;

@@ -192,8 +192,8 @@ static void print_gpo(TALLOC_CTX *mem, const struct gpo_domain_gpo *g,
 	size_t j;
 	int k;
 
-	printf("%s  %s  (version %lu)%s\n", g->guid, cli_safe(mem, g->name),
-	       (unsigned long)g->version, unreadable ? "  UNREADABLE" : "");
+	printf("%s  %s  (version: %s)%s\n", g->guid, cli_safe(mem, g->name),
+	       cli_version_text(mem, g->version), unreadable ? "  UNREADABLE" : "");
 	if (state != NULL && state->problems)
 		printf("    %s: %s\n", incomplete ? "INCOMPLETE" : "note", state->description);
 	for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++)

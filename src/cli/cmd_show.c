@@ -259,6 +259,9 @@ static int read_domain(TALLOC_CTX *mem, struct show_args *a, struct gpo_domain_g
 		rc = gpo_domain_read_permissions(mem, dom, *ret_gpo, &perms, &err);
 	if (rc == 0 && cli_perm_policy_from_gpo(policy, perms, &policy->permissions) != 0)
 		rc = GPO_ENOMEM;
+	/* the GPO's display name, so that the output can be given to update as it is */
+	if (rc == 0 && (policy->name = talloc_strdup(policy, (*ret_gpo)->name)) == NULL)
+		rc = GPO_ENOMEM;
 	if (rc != 0)
 		return cli_fail(err, rc);
 	return decode_contents(mem, dc, sh, policy, notes);
@@ -515,8 +518,13 @@ int cmd_show(int argc, char **argv)
 	int status = EXIT_OK;
 
 	cli_args_init(&args, mem, &cli_spec_show, argc, argv);
-	if (!cli_parse(&args, take_option, &a, &status) ||
-	    (status = check_args(&a, &args)) != EXIT_OK)
+	if (!cli_parse(&args, take_option, &a, &status))
+		goto out;
+	/* --gpo without a PATH reads a domain: its settings may come from elsewhere */
+	if (a.which != NULL && args.n_operands == 0 &&
+	    (status = cli_domain_settle(mem, "show", &a.da)) != EXIT_OK)
+		goto out;
+	if ((status = check_args(&a, &args)) != EXIT_OK)
 		goto out;
 	if (a.da.o.realm != NULL)
 		status = read_domain(mem, &a, &gpo, &sh, policy, notes);

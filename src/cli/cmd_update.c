@@ -17,6 +17,9 @@
 static const struct cli_opt update_opts[] = {
 	CLI_VALUE("gpo", 0, 'g', "NAME|{GUID}", "update: the GPO (default: the policy's \"name\")"),
 	CLI_DIR("path", 0, 'p', "DIR", "a local GPO folder instead of a domain"),
+	CLI_VALUE("forest-guid", 0, 'F', "GUID",
+		  "with --path: the forest root domain's objectGUID, the\n"
+		  "policy ID of an LDAP: server that has none"),
 	CLI_VALUE("link", 0, 'l', "DN", "make sure the GPO is linked there (repeatable)"),
 	CLI_FLAG("dry-run", 0, 'r',
 		  "print what would change, write nothing; exit status\n"
@@ -95,9 +98,12 @@ static bool in_file(const struct gpo_preg_file *f, const struct gpo_preg_record 
 	return false;
 }
 
-/* The plan as lines "- old" / "+ new", or as JSON. */
+/*
+ * The plan as lines "- old" / "+ new", or as JSON; `changed` says whether
+ * anything changes at all (links and permissions too), for the first line.
+ */
 static void print_plan(TALLOC_CTX *mem, const struct gpo_update_plan *p, const char *what,
-		       bool dry_run, json_object *doc)
+		       bool dry_run, bool changed, json_object *doc)
 {
 	static const char *const pol[] = { "Machine/Registry.pol", "User/Registry.pol" };
 	static const char *const ext[] = { "gPCMachineExtensionNames", "gPCUserExtensionNames" };
@@ -107,7 +113,7 @@ static void print_plan(TALLOC_CTX *mem, const struct gpo_update_plan *p, const c
 
 	if (doc == NULL)
 		printf("%s%s: %s\n", dry_run ? "would update " : "", what,
-		       p->changed ? "changed" : "no change");
+		       changed ? "changed" : "no change");
 	for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++) {
 		if (!p->writes[GPO_FILE_POL(k)])
 			continue;
@@ -155,8 +161,9 @@ static void print_plan(TALLOC_CTX *mem, const struct gpo_update_plan *p, const c
 	if (p->repair)
 		printf("  GPT.INI and versionNumber disagreed (an earlier run stopped halfway, or "
 		       "another tool): both are set\n");
-	printf("  version: %lu -> %lu (GPT.INI and versionNumber)\n", (unsigned long)p->old_version,
-	       (unsigned long)p->new_version);
+	printf("  version: %s -> %s (GPT.INI and versionNumber %lu -> %lu)\n",
+	       cli_version_text(mem, p->old_version), cli_version_text(mem, p->new_version),
+	       (unsigned long)p->old_version, (unsigned long)p->new_version);
 	for (k = 0; k < 2; k++)
 		if (strcmp(p->old_ext[k], p->new_ext[k]) != 0)
 			printf("  %s: '%s' -> '%s'\n", ext[k], cli_safe(mem, p->old_ext[k]),
@@ -167,6 +174,7 @@ struct update_args {
 	const char *cmd;
 	const char *which;
 	const char *path;
+	const char *forest;         /* --forest-guid, with --path */
 	const char **links;
 	size_t n_links;
 	struct gpo_link_request link;
@@ -193,6 +201,9 @@ static int take_option(void *ctx, int id, const char *value)
 		break;
 	case 'p':
 		a->path = value;
+		break;
+	case 'F':
+		a->forest = value;
 		break;
 	case 'l':
 		a->links[a->n_links++] = value;
@@ -237,7 +248,7 @@ static int update_path(TALLOC_CTX *mem, struct update_args *a, struct gpo_cep_po
 	}
 	if (doc != NULL)
 		json_object_object_add(doc, "path", json_object_new_string(a->path));
-	print_plan(mem, plan, a->path, a->dry_run, doc);
+	print_plan(mem, plan, a->path, a->dry_run, plan->changed, doc);
 	if (doc != NULL) {
 		cli_print_json(doc);
 		json_object_put(doc);
@@ -270,9 +281,10 @@ static bool link_pending(const struct gpo_domain_gpo *gpo, const char *target,
 	return true;
 }
 
-/* Ensure the links; what changed, as lines and JSON. */
+/* Ensure the links; what changed, as lines (appended to *text) and JSON. */
 static int ensure_links(TALLOC_CTX *mem, struct update_args *a, struct gpo_domain *dom,
-			struct gpo_domain_gpo *gpo, json_object *changes, bool *ret_changed)
+			struct gpo_domain_gpo *gpo, json_object *changes, bool *ret_changed,
+			char **text)
 {
 	struct gpo_error *err = NULL;
 	size_t i;
@@ -309,8 +321,11 @@ static int ensure_links(TALLOC_CTX *mem, struct update_args *a, struct gpo_domai
 											: "order"));
 			json_object_array_add(changes, o);
 		} else {
-			printf("  %s %s%s\n", what, cli_safe(mem, a->links[i]),
-			       a->dry_run ? "" : cli_link_options(c.new_options, true));
+			*text = talloc_asprintf_append(*text, "  %s %s%s\n", what,
+						       cli_safe(mem, a->links[i]),
+						       a->dry_run ? ""
+								  : cli_link_options(c.new_options,
+										     true));
 		}
 	}
 	return EXIT_OK;
@@ -325,6 +340,7 @@ static int update_domain(TALLOC_CTX *mem, struct update_args *a, struct gpo_doma
 	json_object *doc = a->json ? json_object_new_object() : NULL;
 	json_object *link_changes = doc ? json_object_new_array() : NULL;
 	bool linked = false, perm_changed = false;
+	char *link_text = talloc_strdup(mem, "");
 	size_t i;
 	int rc, status;
 
@@ -369,11 +385,15 @@ static int update_domain(TALLOC_CTX *mem, struct update_args *a, struct gpo_doma
 		json_object_object_add(doc, "guid", json_object_new_string(gpo->guid));
 		json_object_object_add(doc, "name", json_object_new_string(gpo->name));
 	}
+	/* the links last, as before; their lines after the settings', under one first line */
+	status = ensure_links(mem, a, dom, gpo, link_changes, &linked, &link_text);
 	print_plan(mem, plan, talloc_asprintf(mem, "GPO '%s' %s", cli_safe(mem, gpo->name),
-					      gpo->guid), a->dry_run, doc);
+					      gpo->guid), a->dry_run,
+		   plan->changed || linked || perm_changed, doc);
 	if (a->perms != NULL)
 		cli_perm_policy_report(mem, a->perms, !a->dry_run, doc);
-	status = ensure_links(mem, a, dom, gpo, link_changes, &linked);
+	if (link_text != NULL)
+		fputs(link_text, stdout);
 	if (doc != NULL) {
 		json_object_object_add(doc, "links", link_changes);
 		if (a->completed != NULL)
@@ -399,8 +419,8 @@ static void print_would_create(TALLOC_CTX *mem, const struct update_args *a,
 	size_t i;
 
 	if (!a->json) {
-		printf("would create GPO '%s' (version %lu; its GUID is assigned when it is "
-		       "created)\n", cli_safe(mem, a->which), (unsigned long)r->version);
+		printf("would create GPO '%s' (version: %s; its GUID is assigned when it is "
+		       "created)\n", cli_safe(mem, a->which), cli_version_text(mem, r->version));
 		if (a->perms != NULL)
 			cli_perm_policy_preview(mem, a->perms, NULL);
 		for (i = 0; i < a->n_links; i++)
@@ -474,7 +494,9 @@ static int apply_create(TALLOC_CTX *mem, struct update_args *a, struct gpo_domai
 		if (rc != 0) {
 			cli_fail(err, rc);
 			cli_error("GPO '%s' %s was created, but not linked to %s: run the same "
-				  "command again to link it", a->which, gpo->guid, a->links[i]);
+				  "command again (apply ensures its links), or 'gpo-cep link "
+				  "--domain %s --gpo %s --target \"%s\"'", a->which, gpo->guid,
+				  a->links[i], a->da.o.realm, gpo->guid, a->links[i]);
 			return EXIT_PARTIAL;
 		}
 	}
@@ -531,6 +553,9 @@ static int check_args(const struct update_args *a, const struct cli_args *args)
 				       "--wait-replicated belong to --domain");
 	if (a->link_flags && a->n_links == 0)
 		return cli_usage_error(a->cmd, "the link options go with --link DN");
+	if (a->forest != NULL && a->path == NULL)
+		return cli_usage_error(a->cmd, "--forest-guid goes with --path: a domain gives "
+				       "its own");
 	return EXIT_OK;
 }
 
@@ -553,7 +578,7 @@ static int load(TALLOC_CTX *mem, struct update_args *a, const char *path,
 		cli_print_diags(path, diags);
 		return cli_usage_error(a->cmd, "no GPO: give --gpo or \"name\" in the policy");
 	}
-	return EXIT_OK;
+	return cli_check_server_ids(*policy, a->pa.enabled, path, diags);
 }
 
 /* --path: update the folder; apply renders it when it is not there yet. */
@@ -633,8 +658,12 @@ static int run_update(int argc, char **argv, bool apply)
 
 	a.links = talloc_zero_array(mem, const char *, argc + 1);
 	cli_args_init(&args, mem, spec, argc, argv);
-	if (!cli_parse(&args, take_option, &a, &status) ||
-	    (status = check_args(&a, &args)) != EXIT_OK)
+	if (!cli_parse(&args, take_option, &a, &status))
+		goto out;
+	/* without --path the GPO is in a domain: its settings may come from elsewhere */
+	if (a.path == NULL && (status = cli_domain_settle(mem, a.cmd, &a.da)) != EXIT_OK)
+		goto out;
+	if ((status = check_args(&a, &args)) != EXIT_OK)
 		goto out;
 	path = args.operands[0];
 	status = load(mem, &a, path, &policy, diags);
@@ -643,7 +672,7 @@ static int run_update(int argc, char **argv, bool apply)
 	if (status != EXIT_OK)
 		goto out;
 	status = cli_probe_policy(mem, &a.pa, policy, diags, NULL);
-	status = cli_finish_policy(policy, dom ? gpo_domain_forest_guid(dom) : NULL, path,
+	status = cli_finish_policy(policy, dom ? gpo_domain_forest_guid(dom) : a.forest, path,
 				   diags, status);
 	if (status != EXIT_OK)
 		goto out;

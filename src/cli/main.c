@@ -37,6 +37,8 @@ static const struct cmd commands[] = {
 	  &cli_spec_sync },
 	{ "permissions", cmd_permissions, "show or set who a GPO applies to and who may edit it",
 	  &cli_spec_permissions },
+	{ "connect", cmd_connect, "say which DC, transport and identity would be used; test them",
+	  &cli_spec_connect },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -85,7 +87,7 @@ static void usage(FILE *out)
 	for (i = 0; i < N_COMMANDS; i++)
 		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out, "\n'gpo-cep <command> --help' describes a command; "
-		     "see also gpo-cep(1) and gpo-cep-policy(5).\n");
+		     "see also gpo-cep(1), gpo-cep-policy(5) and gpo-cep.conf(5).\n");
 }
 
 static int run(int argc, char **argv)

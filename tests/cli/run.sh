@@ -8,6 +8,9 @@ GUID='{31B2F340-016D-11D2-945F-00C04FB984F9}'
 # the spec's worked example: the Windows editor's bytes, Cost 0x7FFFFFFD included,
 # which Ubuntu adsys misreads, so it is rendered for Windows clients (--clients windows)
 POLICY="$SRC/tests/golden/spec-worked-example/policy.json"
+# connection settings come from the command line only, whatever this machine's configuration
+unset GPO_CEP_DOMAIN GPO_CEP_DC GPO_CEP_USER GPO_CEP_CA_FILE GPO_CEP_PROFILE GPO_CEP_PASSWORD
+export GPO_CEP_CONFIG=/dev/null KRB5_CONFIG=/dev/null
 
 expect 0 "gpo-cep --help" -- "$GPO_CEP" --help
 grep_in out "render" "--help lists render"
@@ -93,6 +96,120 @@ no_secret "  the secret is not repeated"
 chmod 640 "$work/pw-open"
 expect 2 "a password file its group may read" -- "$GPO_CEP" list --domain example.com --dc 127.0.0.1 -U someone --password-file "$work/pw-open"
 grep_in err "may be read by its group" "  refused"
+
+# connecting: the first step that fails is named (nothing listens on 127.0.0.99)
+printf 'S3cretWord\n' > "$work/pw"; chmod 600 "$work/pw"
+conn=(list --domain example.com -U someone --password-file "$work/pw" --timeout 3)
+expect 1 "a DC where nothing listens" -- "$GPO_CEP" "${conn[@]}" --dc 127.0.0.99
+grep_in err "cannot reach the DC (ldap://127.0.0.99): nothing listens on 127.0.0.99 port 389 (connection refused)" \
+	"  says nothing listens on port 389"
+expect 1 "the same with --ldaps" -- "$GPO_CEP" "${conn[@]}" --dc 127.0.0.99 --ldaps
+grep_in err "nothing listens on 127.0.0.99 port 636" "  port 636"
+expect 1 "a --dc that does not resolve" -- "$GPO_CEP" "${conn[@]}" --dc dc1.nowhere.invalid
+grep_in err "the name 'dc1.nowhere.invalid' does not resolve" "  says so"
+expect 1 "a short --dc that does not resolve" -- "$GPO_CEP" "${conn[@]}" --dc nowhere-dc
+grep_in err "does not resolve .*: give the DC's full DNS name" "  asks for the full name"
+expect 2 "a --ca-file that does not exist" -- "$GPO_CEP" "${conn[@]}" --dc 127.0.0.99 --ca-file "$work/nope.pem"
+grep_in err "cannot read --ca-file '$work/nope.pem': No such file or directory" "  named, before connecting"
+expect 2 "the same with LDAPTLS_CACERT set: the option is not dropped for it" -- \
+	env LDAPTLS_CACERT=/etc/ssl/certs/ca-certificates.crt "$GPO_CEP" "${conn[@]}" --dc 127.0.0.99 --ca-file "$work/nope.pem"
+grep_in err "cannot read --ca-file" "  refused all the same"
+printf 'not a certificate\n' > "$work/not.pem"
+expect 2 "a --ca-file that holds no PEM certificate" -- "$GPO_CEP" "${conn[@]}" --dc 127.0.0.99 --ca-file "$work/not.pem"
+grep_in err "holds no PEM certificate" "  says so"
+expect 2 "Kerberos with an address for --dc" -- "$GPO_CEP" list --domain example.com --dc 127.0.0.99 --kerberos
+grep_in err "Kerberos needs the DC's DNS name, not an address (127.0.0.99)" "  explained before connecting"
+expect 2 "--kerberos with -U" -- "$GPO_CEP" list --domain example.com --dc dc1.example.com --kerberos -U someone
+grep_in err "give one or the other" "  refused: two identities"
+expect 2 "--kerberos with --password-file" -- "$GPO_CEP" list --domain example.com --kerberos --password-file "$work/pw"
+grep_in err "password-file names a user" "  refused too"
+
+# connection profiles (gpo-cep.conf(5)): command line > environment > profile
+cat > "$work/profiles.conf" <<EOF
+# a comment
+[default]
+domain = example.com
+dc = 127.0.0.99
+user = someone
+password-file = $work/pw
+timeout = 3
+
+[unresolved]
+domain = example.com
+dc = dc1.nowhere.invalid
+user = someone
+password-file = $work/pw
+
+[ticket]
+domain = example.com
+dc = 127.0.0.99
+kerberos = yes
+EOF
+with_conf() { env GPO_CEP_CONFIG="$work/profiles.conf" "$@"; }
+expect 1 "list with nothing but the default profile" -- with_conf "$GPO_CEP" list
+grep_in err "cannot reach the DC (ldap://127.0.0.99): nothing listens" "  its domain, DC, user and password file used"
+expect 1 "--profile unresolved" -- with_conf "$GPO_CEP" list --profile unresolved
+grep_in err "the name 'dc1.nowhere.invalid' does not resolve" "  that profile's DC"
+expect 1 "GPO_CEP_PROFILE=unresolved" -- with_conf env GPO_CEP_PROFILE=unresolved "$GPO_CEP" list
+grep_in err "dc1.nowhere.invalid" "  selects the profile too"
+expect 1 "--dc on the command line wins over the profile" -- with_conf "$GPO_CEP" list --dc nowhere-dc
+grep_in err "the name 'nowhere-dc' does not resolve" "  the command line's DC"
+expect 1 "GPO_CEP_DC wins over the profile" -- with_conf env GPO_CEP_DC=dc2.nowhere.invalid "$GPO_CEP" list
+grep_in err "the name 'dc2.nowhere.invalid' does not resolve" "  the environment's DC"
+expect 2 "a profile with kerberos = yes: its ticket, and an address is refused" -- with_conf "$GPO_CEP" list --profile ticket
+grep_in err "Kerberos needs the DC's DNS name, not an address (127.0.0.99)" "  Kerberos came from the profile"
+expect 1 "-U on the command line replaces the profile's kerberos" -- with_conf "$GPO_CEP" list --profile ticket -U someone --password-file "$work/pw"
+grep_in err "nothing listens on 127.0.0.99 port 389" "  a password bind over StartTLS"
+expect 2 "a profile that is not there" -- with_conf "$GPO_CEP" list --profile nope
+grep_in err "no profile 'nope' in $work/profiles.conf (there are: default, unresolved, ticket)" "  names the profiles there are"
+printf '[default]\ndomain = example.com\npassword = S3cretWord\n' > "$work/secret.conf"
+expect 2 "a password in a profile" -- env GPO_CEP_CONFIG="$work/secret.conf" "$GPO_CEP" list
+grep_in err "$work/secret.conf:3: a password is never kept in a profile: give password-file" "  refused, file:line"
+no_secret "  the password is not repeated"
+printf '[default]\nca_file = /x.pem\n' > "$work/typo.conf"
+expect 2 "a key with a typo" -- env GPO_CEP_CONFIG="$work/typo.conf" "$GPO_CEP" list
+grep_in err "$work/typo.conf:2: unknown key 'ca_file': did you mean 'ca-file'?" "  file:line and the nearest key"
+printf '[default]\nkerberos = maybe\n' > "$work/bool.conf"
+expect 2 "kerberos = maybe" -- env GPO_CEP_CONFIG="$work/bool.conf" "$GPO_CEP" list
+grep_in err "$work/bool.conf:2: kerberos: yes or no expected" "  says what is expected"
+printf '[other]\nkerberos = yes\nuser = u\n[default]\ndomain = x\n' > "$work/two.conf"
+expect 2 "kerberos and a user in one profile" -- env GPO_CEP_CONFIG="$work/two.conf" "$GPO_CEP" list --profile other
+grep_in err "kerberos = yes with user names two identities" "  refused"
+expect 2 "GPO_CEP_CONFIG naming a file that is not there" -- env GPO_CEP_CONFIG="$work/none.conf" "$GPO_CEP" list
+grep_in err "cannot read the configuration '$work/none.conf'" "  named"
+mkdir -p "$work/xdg/gpo-cep"
+printf '[default]\ndomain = example.com\ndc = dc3.nowhere.invalid\nuser = u\npassword-file = %s\n' "$work/pw" > "$work/xdg/gpo-cep/config"
+expect 1 "~/.config/gpo-cep/config (XDG_CONFIG_HOME)" -- env -u GPO_CEP_CONFIG XDG_CONFIG_HOME="$work/xdg" "$GPO_CEP" list
+grep_in err "dc3.nowhere.invalid" "  read"
+expect 1 "connect with the default profile, nothing listening: what it would use, then why not" -- with_conf "$GPO_CEP" connect
+grep_in out "^domain    example.com (profile 'default' ($work/profiles.conf))" "  the domain, from the profile"
+grep_in out "^dc        127.0.0.99 (profile 'default'" "  the DC, from the profile"
+grep_in out "^identity  someone, password bind (profile 'default'" "  who binds, from the profile"
+grep_in out "^tls ca    the system's trust store" "  the trust anchors"
+grep_in err "nothing listens on 127.0.0.99 port 389" "  and the step that failed"
+expect 1 "connect --json, the DC from GPO_CEP_DC" -- with_conf env GPO_CEP_DC=dc9.nowhere.invalid "$GPO_CEP" connect --json
+check "  {ok: false, dc_from: GPO_CEP_DC, domain_from: the profile}" /usr/bin/python3 -c "
+import json, sys
+d = json.load(open('$work/out'))
+assert d['ok'] is False and d['dc'] == 'dc9.nowhere.invalid' and d['dc_from'] == 'GPO_CEP_DC', d
+assert d['domain_from'].startswith(\"profile 'default'\") and d['identity']['auth'] == 'password', d"
+expect 2 "connect with no domain anywhere" -- "$GPO_CEP" connect --dc 127.0.0.99 -U u --password-file "$work/pw"
+grep_in err "missing --domain REALM" "  a usage error"
+expect 1 "GPO_CEP_DOMAIN, GPO_CEP_DC and GPO_CEP_USER, no options" -- env GPO_CEP_DOMAIN=example.com GPO_CEP_DC=127.0.0.99 \
+	GPO_CEP_USER=someone GPO_CEP_PASSWORD=S3cretWord "$GPO_CEP" list --timeout 3
+grep_in err "nothing listens on 127.0.0.99 port 389" "  a password bind to that DC: all three used"
+expect 2 "GPO_CEP_CA_FILE naming a file that is not there" -- env GPO_CEP_CA_FILE="$work/nope.pem" "$GPO_CEP" "${conn[@]}" --dc 127.0.0.99
+grep_in err "cannot read --ca-file '$work/nope.pem'" "  used, and refused before connecting"
+# the domain from smb.conf's realm or krb5.conf's default_realm
+printf '[global]\n\trealm = FROM.SMB.CONF\n' > "$work/realm-smb.conf"
+expect 1 "no --domain: smb.conf's realm" -- "$GPO_CEP" list --smb-conf "$work/realm-smb.conf" --dc 127.0.0.99 -U u --password-file "$work/pw"
+no_grep_in err "missing --domain" "  taken as the domain"
+printf '[libdefaults]\n\tdefault_realm = FROM.KRB5.CONF\n' > "$work/krb5.conf"
+expect 1 "no --domain: krb5.conf's default_realm" -- env KRB5_CONFIG="$work/krb5.conf" "$GPO_CEP" list --dc 127.0.0.99 -U u --password-file "$work/pw"
+no_grep_in err "missing --domain" "  taken as the domain"
+printf '[libdefaults]\n\tdefault_realm = ATHENA.MIT.EDU\n' > "$work/krb5.conf"
+expect 2 "no --domain, krb5.conf's ATHENA.MIT.EDU (Debian's unanswered example)" -- env KRB5_CONFIG="$work/krb5.conf" "$GPO_CEP" list --dc 127.0.0.99 -U u --password-file "$work/pw"
+grep_in err "missing --domain REALM" "  is no domain"
 
 # a bad policy file: every command says why, before connecting anywhere
 printf '{"version": 1, "name": "x", "permision": 1, "computer": {}}' > "$work/typo.json"
@@ -206,6 +323,16 @@ grep_in err "3 errors in" "error count"
 if [ -z "$(ls -A "$work/empty")" ]; then pass "nothing written on error"; else fail "files left behind"; fi
 expect 2 "missing policy_id offline" -- "$GPO_CEP" render "$SRC/templates/kerberos.json" -o "$work/empty"
 grep_in err "forest-guid" "missing LDAP: policy ID names --forest-guid"
+# update --path takes the --forest-guid its advice names
+"$GPO_CEP" render "$SRC/templates/ldap-only.json" -o "$work/fg" --guid "$GUID" \
+	--forest-guid 09526129-1F43-4F3B-8A4C-1B3C5D7E9F01 >/dev/null 2>&1
+expect 2 "update --path, LDAP: without its policy ID" -- "$GPO_CEP" update --path "$work/fg/$GUID" "$SRC/templates/ldap-only.json"
+grep_in err "(--forest-guid)" "  names --forest-guid"
+expect 0 "update --path --forest-guid: the option it names exists" -- "$GPO_CEP" update --path "$work/fg/$GUID" \
+	--forest-guid 09526129-1f43-4f3b-8a4c-1b3c5d7e9f01 "$SRC/templates/ldap-only.json"
+grep_in out "no change" "  the same forest GUID: nothing to change"
+expect 2 "update --domain --forest-guid" -- "$GPO_CEP" update --domain example.com --forest-guid 09526129-1F43-4F3B-8A4C-1B3C5D7E9F01 "$SRC/templates/ldap-only.json"
+grep_in err "goes with --path: a domain gives its own" "  refused: the domain's is used"
 if [ -z "$(ls -A "$work/empty")" ]; then pass "nothing written when a policy ID is missing"; else fail "files left behind"; fi
 expect 1 "missing input file" -- "$GPO_CEP" render "$work/nope.json" -o "$work/empty"
 grep_in err "cannot open '$work/nope.json'" "missing file named"
@@ -240,10 +367,24 @@ expect 2 "show --scope bogus" -- "$GPO_CEP" show --scope bogus "$work/trunc.pol"
 
 # lint
 expect 0 "lint a template" -- "$GPO_CEP" lint "$SRC/templates/ldap-only.json"
+expect 0 "lint the kerberos template: its example policy ID is flagged" -- "$GPO_CEP" lint "$SRC/templates/kerberos.json"
+grep_in err "/computer/enrollment_policy/servers/1/policy_id: warning: {083C7011-1D0A-4855-885D-AC945184658C} is the example policy ID of gpo-cep's templates" \
+	"  at the server's policy_id, with the probe that gives the real one"
 expect 3 "lint --strict with warnings" -- "$GPO_CEP" lint --clients windows --strict "$POLICY"
 expect 0 "lint with warnings only" -- "$GPO_CEP" lint --clients windows "$POLICY"
 expect 2 "lint errors" -- "$GPO_CEP" lint "$work/bad.json"
 expect 2 "lint --offline wants policy IDs" -- "$GPO_CEP" lint --offline "$SRC/templates/ldap-only.json"
+# lint says what create will say: an https server needs its policy ID, LDAP:'s comes from the domain
+printf '{"version": 1, "name": "x", "computer": {"enrollment_policy": {"servers": [{"uri": "LDAP:"}, {"uri": "https://ca1.example.com/ADPolicyProvider_CEP_Kerberos/service.svc/CEP"}]}, "auto_enrollment": {}}}' > "$work/no-id.json"
+expect 2 "lint: an https server without its policy ID, as create refuses it" -- "$GPO_CEP" lint "$work/no-id.json"
+grep_in err "/computer/enrollment_policy/servers/1: error: 'policy_id' is required: the ID https://ca1.example.com/ADPolicyProvider_CEP_Kerberos/service.svc/CEP reports ('gpo-cep probe https://ca1" \
+	"  the server's pointer, its URI and the command that asks it"
+no_grep_in err "servers/0: error" "  LDAP:'s ID is the domain's, no error"
+grep_in err "1 error" "  one error"
+expect 2 "create refuses the same file for the same reason, before connecting" -- "$GPO_CEP" create --domain nowhere.invalid --kerberos "$work/no-id.json"
+grep_in err "servers/1: error: 'policy_id' is required" "  the same finding"
+expect 2 "lint --offline: LDAP:'s policy ID too, as render wants it" -- "$GPO_CEP" lint --offline "$work/no-id.json"
+grep_in err "servers/0: error: 'policy_id' is required for LDAP:" "  LDAP: as well"
 expect 0 "lint --json" -- "$GPO_CEP" lint --clients windows --json "$POLICY"
 if /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["errors"]==0 and "no-ldap-row" in [f["id"] for f in d["findings"]]' "$work/out"; then pass "lint --json lists findings with ids"; else fail "lint --json"; fi
 

@@ -123,6 +123,14 @@ grep_in out "is already linked to $ou, link order 2 (disabled): no change" "  ke
 expect 0 "unlink" -- "$GPO_CEP" unlink "${AUTH[@]}" --gpo "$name" --target "$ou"
 ldap -b "$ou" -s base gPLink > "$work/gplink" 2>&1
 check "the link is gone, the other one stays" sh -c "! grep -q '$guid' '$work/gplink' && grep -q 31B2F340 '$work/gplink'"
+check "show --domain prints the GPO's name: its output is a policy file for update" /usr/bin/python3 -c "
+import json; assert json.load(open('$work/shown.json'))['name'] == '$name'"
+expect 0 "update with show --domain's output as it is (no --gpo): no change" -- "$GPO_CEP" update "${AUTH[@]}" "$work/shown.json"
+grep_in out "^GPO '$name' $guid: no change" "  found by that name, nothing to change"
+expect 0 "update --link with the settings unchanged" -- "$GPO_CEP" update "${AUTH[@]}" --link "$ou" "$work/shown.json"
+grep_in out "^GPO '$name' $guid: changed" "  the first line says changed: the link is a change"
+grep_in out "^  linked to $ou" "  and names the new link"
+"$GPO_CEP" unlink "${AUTH[@]}" --gpo "$name" --target "$ou" >/dev/null 2>&1
 expect 1 "link to a target that does not exist" -- "$GPO_CEP" link "${AUTH[@]}" --gpo "$name" --target "OU=nowhere,$LAB_BASE_DN"
 grep_in err "does not exist" "a missing target is named"
 "$GPO_CEP" link "${AUTH[@]}" --gpo "$name" --target "$ou" >/dev/null 2>&1
@@ -308,7 +316,12 @@ expect 1 "unreachable DC" -- "$GPO_CEP" create --domain "$LAB_REALM" --dc 127.0.
 grep_in err "cannot reach the DC" "unreachable DC is named"
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=other CA" -keyout "$work/other.key" -out "$work/other.pem" 2>/dev/null
 expect 1 "a CA that did not sign the DC's certificate" -- "$GPO_CEP" create --domain "$LAB_REALM" --dc "$LAB_IP" -U "$LAB_ADMIN" --password-file "$LAB_PASSWORD_FILE" --ca-file "$work/other.pem" --smb-conf "$LAB_CLIENT_CONF" --name "other $tag" "$work/policy.json"
-grep_in err "StartTLS" "TLS verification failure is named"
+grep_in err "the certificate of $LAB_IP is issued by '.*', which --ca-file $work/other.pem does not trust" \
+	"TLS verification failure is named, with the certificate's issuer"
+grep_in err "a Samba DC keeps the CA it made in /var/lib/samba/private/tls/ca.pem" "  and where a Samba DC keeps its CA"
+expect 1 "the same over LDAPS" -- "$GPO_CEP" list --domain "$LAB_REALM" --dc "$LAB_IP" -U "$LAB_ADMIN" --password-file "$LAB_PASSWORD_FILE" --ca-file "$work/other.pem" --smb-conf "$LAB_CLIENT_CONF" --ldaps
+grep_in err "cannot reach the DC (ldaps://$LAB_IP): the certificate of $LAB_IP is issued by" "  named the same way"
+expect 0 "-U Administrator, a bare name as samba-tool takes it (user@REALM)" -- "$GPO_CEP" list --domain "$LAB_REALM" --dc "$LAB_IP" -U Administrator --password-file "$LAB_PASSWORD_FILE" --ca-file "$LAB_CA_CERT" --smb-conf "$LAB_CLIENT_CONF"
 samba-tool user create gpo-cep-nobody "Nobody-pw-9x!" -H "$LAB_SAM_LDB" -s "$LAB_DC_CONF" >/dev/null 2>&1 || true
 printf 'Nobody-pw-9x!\n' > "$work/nobody"
 expect 1 "a user without rights" -- "$GPO_CEP" create --domain "$LAB_REALM" --dc "$LAB_IP" -U "$LAB_DOMAIN\\gpo-cep-nobody" --password-file "$work/nobody" --ca-file "$LAB_CA_CERT" --smb-conf "$LAB_CLIENT_CONF" --name "nobody $tag" "$work/policy.json"
@@ -372,6 +385,19 @@ grep_in err "the Kerberos ticket has expired" "an expired ticket is named"
 kdestroy >/dev/null 2>&1
 unset KRB5CCNAME
 expect 0 "LDAPS instead of StartTLS" -- "$GPO_CEP" list "${AUTH[@]}" --ldaps
+expect 0 "connect: the lab DC's settings, tested" -- "$GPO_CEP" connect "${AUTH[@]}"
+grep_in out "^ldap      ldap://$LAB_IP, StartTLS (TLS 1.2 or later, certificate verified)" "  LDAP over StartTLS, verified"
+grep_in out "^bound as  .*Administrator (S-1-5-21-[0-9-]*-500)" "  the account the DC bound, with its SID"
+grep_in out "signing required: readable" "  SYSVOL over SMB with signing required"
+grep_in out "^ok " "  every step works"
+expect 0 "connect --json" -- "$GPO_CEP" connect "${AUTH[@]}" --json
+check "  {ok, pdc, identity.sid, sysvol, ldap_security}" /usr/bin/python3 -c "
+import json
+d = json.load(open('$work/out'))
+assert d['ok'] is True and d['pdc'] is True and d['domain_from'] == '--domain', d
+assert d['identity']['sid'].endswith('-500') and d['identity']['from'] == '-U', d
+assert d['sysvol'].endswith('\\\\Policies') and d['ldap_security'].startswith('StartTLS'), d
+assert '$LAB_IP' in d['addresses'] or d['dc'] == '$LAB_IP', d"
 expect 0 "the password from GPO_CEP_PASSWORD" -- env GPO_CEP_PASSWORD="$(cat "$LAB_PASSWORD_FILE")" "$GPO_CEP" list --domain "$LAB_REALM" --dc "$LAB_IP" -U "$LAB_ADMIN_UPN" --ca-file "$LAB_CA_CERT" --smb-conf "$LAB_CLIENT_CONF"
 
 # --- acl: the SYSVOL ACL against the container's ---------------------------------------

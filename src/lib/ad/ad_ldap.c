@@ -15,6 +15,7 @@
 #include <sasl/sasl.h>
 
 #include "ad_ldap.h"
+#include "ad_reach.h"
 #include "internal.h"
 
 struct ad_ldap {
@@ -173,12 +174,27 @@ static void set_options(struct ad_ldap *l, const struct gpo_domain_options *o,
 	ldap_set_option(l->ld, LDAP_OPT_X_SASL_NOCANON, LDAP_OPT_ON);
 }
 
+/*
+ * The name a simple bind gives: as typed when it says its domain
+ * (user@REALM, DOMAIN\user) or is a DN, else user@REALM, as samba-tool's
+ * -U qualifies a bare name (AD refuses a bare name as a wrong password).
+ */
+static const char *bind_name(TALLOC_CTX *mem_ctx, const struct gpo_domain_options *o)
+{
+	const char *user = o->user ? o->user : "";
+
+	if (user[0] == '\0' || o->realm == NULL || strpbrk(user, "@\\=") != NULL)
+		return user;
+	return talloc_asprintf(mem_ctx, "%s@%s", user, o->realm);
+}
+
 /* A Kerberos (GSSAPI) bind, or a simple bind with the password over TLS. */
 static int bind_identity(TALLOC_CTX *mem_ctx, struct ad_ldap *l,
 			 const struct gpo_domain_options *o, const char *password,
 			 struct gpo_error **reterr)
 {
 	bool kerberos = o->auth == GPO_DOMAIN_AUTH_KERBEROS;
+	const char *user = kerberos ? NULL : bind_name(l, o);
 	int rc;
 
 	if (kerberos) {
@@ -198,24 +214,62 @@ static int bind_identity(TALLOC_CTX *mem_ctx, struct ad_ldap *l,
 			return gpo_fail(mem_ctx, reterr, GPO_EINVAL,
 					"no password for '%s' (and no Kerberos ticket)",
 					o->user ? o->user : "");
-		rc = ldap_sasl_bind_s(l->ld, o->user, LDAP_SASL_SIMPLE, &cred, NULL, NULL, NULL);
+		if (user == NULL)
+			return gpo_oom(mem_ctx, reterr);
+		rc = ldap_sasl_bind_s(l->ld, user, LDAP_SASL_SIMPLE, &cred, NULL, NULL, NULL);
 	}
 	if (rc != LDAP_SUCCESS)
 		return ldap_fail(mem_ctx, reterr, l, rc,
-				 kerberos ? "Kerberos (GSSAPI) bind" : "bind",
-				 kerberos ? NULL : o->user);
+				 kerberos ? "Kerberos (GSSAPI) bind" : "bind", user);
 	return 0;
+}
+
+/* Before any connection: what the options ask for that cannot work. */
+static int check_options(TALLOC_CTX *mem_ctx, const char *host,
+			 const struct gpo_domain_options *o, struct gpo_error **reterr)
+{
+	/* an explicit CA file is used or refused, never left for LDAPTLS_CACERT's */
+	if (o->ca_file != NULL) {
+		int rc = ad_ca_file_check(mem_ctx, o->ca_file, reterr);
+
+		if (rc != 0)
+			return rc;
+	}
+	if (o->auth == GPO_DOMAIN_AUTH_KERBEROS && ad_host_is_address(host))
+		return gpo_fail(mem_ctx, reterr, GPO_EINVAL, "Kerberos needs the DC's DNS name, "
+				"not an address (%s): its tickets name the service ldap/NAME, and "
+				"the KDC knows no such name for an address (\"Server not found in "
+				"Kerberos database\"); give --dc the DC's name", host);
+	return 0;
+}
+
+/* libldap says "Can't contact LDAP server" for every cause: find the real one. */
+static int unreachable(TALLOC_CTX *mem_ctx, struct ad_ldap *l, const char *host,
+		       const struct gpo_domain_options *o, struct gpo_error **reterr)
+{
+	enum ad_transport t = o->auth == GPO_DOMAIN_AUTH_KERBEROS ? AD_PLAIN
+			      : o->ldaps			   ? AD_LDAPS
+								   : AD_STARTTLS;
+	char *why = ad_reach_diagnose(l, host, t, o->ca_file, l->timeout);
+
+	if (why == NULL)
+		return GPO_ENET; /* every step works now: libldap's words stand */
+	if (reterr != NULL)
+		TALLOC_FREE(*reterr);
+	return gpo_fail(mem_ctx, reterr, GPO_ENET, "cannot reach the DC (%s): %s", l->uri, why);
 }
 
 int ad_ldap_connect(TALLOC_CTX *mem_ctx, const char *host, const struct gpo_domain_options *o,
 		    const char *password, struct ad_ldap **ret, struct gpo_error **reterr)
 {
-	struct ad_ldap *l = talloc_zero(NULL, struct ad_ldap);
+	struct ad_ldap *l;
 	bool kerberos = o->auth == GPO_DOMAIN_AUTH_KERBEROS;
 	struct timeval tv = { .tv_sec = o->timeout ? o->timeout : 15 };
-	int rc;
+	int rc = check_options(mem_ctx, host, o, reterr);
 
-	if (l == NULL)
+	if (rc != 0)
+		return rc;
+	if ((l = talloc_zero(NULL, struct ad_ldap)) == NULL)
 		return gpo_oom(mem_ctx, reterr);
 	talloc_set_destructor(l, close_ldap);
 	l->timeout = (unsigned)tv.tv_sec;
@@ -234,6 +288,8 @@ int ad_ldap_connect(TALLOC_CTX *mem_ctx, const char *host, const struct gpo_doma
 	}
 	set_options(l, o, &tv);
 	rc = bind_identity(mem_ctx, l, o, password, reterr);
+	if (rc == GPO_ENET)
+		rc = unreachable(mem_ctx, l, host, o, reterr);
 	if (rc != 0) {
 		talloc_free(l);
 		return rc;

@@ -33,7 +33,8 @@ int ad_ldap_connect(TALLOC_CTX *mem_ctx, const char *host, const struct gpo_doma
 /*
  * scope: 0 base, 1 one level, 2 subtree.  `sd_flags` non-zero adds the SD
  * flags control.  Searches below the base are paged (RFC 2696), so that a DC
- * with a size limit (Windows: MaxPageSize 1000) still returns everything.
+ * with a size limit (Windows: MaxPageSize 1000) still returns everything;
+ * unpaged first after ad_ldap_unpaged_first().
  * A base that does not exist gives no entries, not an error.
  */
 int ad_ldap_search(TALLOC_CTX *mem_ctx, struct ad_ldap *l, const char *base, int scope,

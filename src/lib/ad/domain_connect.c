@@ -369,6 +369,48 @@ char *domain_policies_dn(TALLOC_CTX *mem_ctx, const struct gpo_domain *d)
 	return talloc_asprintf(mem_ctx, "CN=Policies,CN=System,%s", d->base_dn);
 }
 
+int gpo_domain_describe(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
+			struct gpo_domain_info **ret_info, struct gpo_error **reterr)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct gpo_domain_info *info = talloc_zero(tmp, struct gpo_domain_info);
+	char *policies = talloc_asprintf(tmp, "%s/Policies", d->realm);
+	int rc = info && policies ? 0 : gpo_oom(tmp, reterr);
+
+	/* the token's first SID is the account's own (Samba has no "Who am I?") */
+	if (rc == 0)
+		rc = domain_names(tmp, d, reterr);
+	if (rc == 0 && d->n_token > 0)
+		info->identity = domain_trustee_name(info, d, &d->token[0], reterr, &rc);
+	if (rc == 0)
+		rc = domain_smb(tmp, d, reterr);
+	if (rc == 0 && !domain_sysvol_exists(d, policies))
+		rc = gpo_fail(tmp, reterr, GPO_ENOTFOUND, "SYSVOL of %s has no folder %s: is %s a "
+			      "DC of %s?", d->dc, policies, d->dc, d->realm);
+	if (rc == 0) {
+		if (info->identity == NULL)
+			info->identity = "(the token names no account)";
+		info->dc = talloc_strdup(info, d->dc);
+		info->ldap_uri = talloc_strdup(info, ad_ldap_uri(d->ldap));
+		info->ldap_security =
+			d->o.auth == GPO_DOMAIN_AUTH_KERBEROS
+				? "Kerberos (SASL GSSAPI, signed and sealed)"
+			: d->o.ldaps ? "LDAPS (TLS 1.2 or later, certificate verified)"
+				     : "StartTLS (TLS 1.2 or later, certificate verified)";
+		info->identity_sid = talloc_strdup(info, d->identity ? d->identity : "");
+		info->sysvol = talloc_asprintf(info, "\\\\%s\\sysvol\\%s\\Policies", d->dc,
+					       d->realm);
+		if (info->dc == NULL || info->ldap_uri == NULL || info->identity_sid == NULL ||
+		    info->sysvol == NULL)
+			rc = gpo_oom(tmp, reterr);
+	}
+	if (rc == 0)
+		*ret_info = talloc_steal(mem_ctx, info);
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
+	talloc_free(tmp);
+	return rc;
+}
+
 char *domain_sysvol_path(TALLOC_CTX *mem_ctx, const struct gpo_domain *d, const char *guid)
 {
 	return talloc_asprintf(mem_ctx, "%s/Policies/%s", d->realm, guid);

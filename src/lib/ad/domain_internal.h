@@ -268,4 +268,11 @@ bool domain_sysvol_exists(struct gpo_domain *d, const char *path);
 char *domain_find_subfolder(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const char *path,
 			    const char *name);
 
+/*
+ * "LAB\name" for an account of this domain, a well-known name, or the SID
+ * as text (domain_names first); NULL with *rc set on an error.
+ */
+char *domain_trustee_name(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const struct gpo_sid *sid,
+			  struct gpo_error **reterr, int *rc);
+
 #endif

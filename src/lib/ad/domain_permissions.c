@@ -85,8 +85,7 @@ static bool in_domain(const struct gpo_sid *sid, const struct gpo_sid *domain)
 	       memcmp(sid->sub, domain->sub, domain->n_sub * sizeof(sid->sub[0])) == 0;
 }
 
-/* "LAB\name" for an account of this domain, a well-known name, or the SID. */
-static char *trustee_name(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const struct gpo_sid *sid,
+char *domain_trustee_name(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const struct gpo_sid *sid,
 			  struct gpo_error **reterr, int *rc)
 {
 	static const char *const attrs[] = { "sAMAccountName", NULL };
@@ -130,7 +129,7 @@ int gpo_domain_read_permissions(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 			rc = gpo_oom(tmp, reterr);
 	}
 	for (i = 0; rc == 0 && i < p->n_trustees; i++)
-		p->names[i] = trustee_name(p->names, d, &p->trustees[i].sid, reterr, &rc);
+		p->names[i] = domain_trustee_name(p->names, d, &p->trustees[i].sid, reterr, &rc);
 	if (rc == 0)
 		*ret_perms = talloc_steal(mem_ctx, p);
 	rc = gpo_error_keep(mem_ctx, reterr, rc);
@@ -236,7 +235,7 @@ int gpo_domain_resolve_trustee(TALLOC_CTX *mem_ctx, struct gpo_domain *d, const 
 		rc = find_account(tmp, d, text, &sid, reterr);
 	}
 	if (rc == 0)
-		name = trustee_name(mem_ctx, d, &sid, reterr, &rc);
+		name = domain_trustee_name(mem_ctx, d, &sid, reterr, &rc);
 	if (rc == 0) {
 		*ret_sid = sid;
 		*ret_name = name;
@@ -278,7 +277,7 @@ int gpo_domain_gpo_creators(TALLOC_CTX *mem_ctx, struct gpo_domain *d, char ***r
 			!(names = talloc_zero_array(tmp, char *, n + 1))))
 		rc = gpo_oom(tmp, reterr);
 	for (i = 0; rc == 0 && i < n; i++)
-		names[i] = trustee_name(names, d, &sids[i], reterr, &rc);
+		names[i] = domain_trustee_name(names, d, &sids[i], reterr, &rc);
 	if (rc == 0) {
 		*ret_names = talloc_steal(mem_ctx, names);
 		*ret_count = n;

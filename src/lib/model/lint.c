@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <gpo-cep/cep.h>
 #include <gpo-cep/guid.h>
@@ -226,9 +227,21 @@ static void lint_ldap_server(struct linter *l, const struct gpo_cep_server *srv,
 }
 
 /* What clients make of an https server (`ptr` points at it). */
+/* The policy ID gpo-cep's templates (gpo-cep init) carry in place of a real server's. */
+#define TEMPLATE_POLICY_ID "{083C7011-1D0A-4855-885D-AC945184658C}"
+
 static void lint_https_server(struct linter *l, const struct gpo_cep_server *srv,
 			      enum gpo_cep_scope_kind kind, const char *ptr)
 {
+	char id_ptr[160];
+
+	snprintf(id_ptr, sizeof(id_ptr), "%s/policy_id", ptr);
+	if (srv->policy_id != NULL && strcasecmp(srv->policy_id, TEMPLATE_POLICY_ID) == 0)
+		warn(l, GPO_DIAG_WARNING, "template-policy-id", id_ptr,
+		     "%s is the example policy ID of gpo-cep's templates, not the one %s "
+		     "reports: clients that validate it find no such policy ('gpo-cep probe "
+		     "%s' asks the server; --probe fills it in when the key is left out)",
+		     srv->policy_id, srv->uri, srv->uri);
 	if (srv->auth == GPO_CEP_AUTH_CERTIFICATE)
 		warn(l, GPO_DIAG_WARNING, "certificate-auth", ptr,
 		     "certificate authentication: a client must already hold a "

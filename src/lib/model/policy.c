@@ -201,7 +201,10 @@ int gpo_cep_policy_check(const struct gpo_cep_policy *policy, unsigned flags,
 			const struct gpo_cep_server *srv = &s->enrollment->servers[i];
 			char ptr[96];
 
-			if (srv->policy_id != NULL || !(flags & GPO_CEP_CHECK_POLICY_IDS))
+			if (srv->policy_id != NULL ||
+			    !(flags & (policy_uri_is_ldap(srv->uri)
+					       ? GPO_CEP_CHECK_POLICY_IDS
+					       : GPO_CEP_CHECK_POLICY_IDS | GPO_CEP_CHECK_SERVER_IDS)))
 				continue;
 			snprintf(ptr, sizeof(ptr), "/%s/enrollment_policy/servers/%zu",
 				 gpo_cep_scope_name(k), i);
@@ -213,8 +216,10 @@ int gpo_cep_policy_check(const struct gpo_cep_policy *policy, unsigned flags,
 						  "publish with --domain, which reads it") != 0)
 					return GPO_ENOMEM;
 			} else if (gpo_diags_add(diags, GPO_DIAG_ERROR, "missing-policy-id", ptr,
-						 "'policy_id' is required: the ID the policy "
-						 "server reports (Windows' \"Validate Server\")") != 0) {
+						 "'policy_id' is required: the ID %s reports "
+						 "('gpo-cep probe %s' asks it; --probe fills it "
+						 "in, as Windows' \"Validate Server\" does)",
+						 srv->uri, srv->uri) != 0) {
 				return GPO_ENOMEM;
 			}
 		}
