@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,16 @@ const struct cli_opt cli_opts_domain[] = {
 	CLI_OPT_END,
 };
 
+/* A DC as libldap and libsmbclient take it: a name, an IPv4 or an IPv6 address. */
+static bool cli_dc_valid(const char *dc)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+
+	if (dc[0] == '\0' || strpbrk(dc, "/[]@ \t") != NULL)
+		return false;
+	return strchr(dc, ':') == NULL || inet_pton(AF_INET6, dc, buf) == 1;
+}
+
 bool cli_domain_option(struct cli_domain_args *a, const char *cmd, int c, const char *arg,
 		       int *status)
 {
@@ -44,6 +55,12 @@ bool cli_domain_option(struct cli_domain_args *a, const char *cmd, int c, const 
 		a->o.realm = arg;
 		return true;
 	case 0x101:
+		if (!cli_dc_valid(arg)) {
+			cli_usage_error(cmd, "--dc takes a host name or an address, without a "
+				       "scheme, brackets or port: '%s'", arg);
+			*status = EXIT_INVALID;
+			return true;
+		}
 		a->o.dc = arg;
 		return true;
 	case 'U':
@@ -204,6 +221,10 @@ static int from_profile(TALLOC_CTX *mem, const char *cmd, struct cli_domain_args
 	/* who binds comes from one place: the command line's -U or --kerberos, or here */
 	if (identity_given)
 		return EXIT_OK;
+	if (p->kerberos != 1 && p->user == NULL && (p->password_file != NULL || p->kerberos == 0))
+		return cli_usage_error(cmd, "%s: %s without user names nobody to bind as: add "
+				       "user, or kerberos = yes", a->profile_used,
+				       p->password_file ? "password-file" : "kerberos = no");
 	if (p->kerberos == 1 && (p->user != NULL || p->password_file != NULL))
 		return cli_usage_error(cmd, "%s: kerberos = yes with %s names two identities",
 				       a->profile_used, p->user ? "user" : "password-file");
@@ -248,6 +269,10 @@ int cli_domain_settle(TALLOC_CTX *mem, const char *cmd, struct cli_domain_args *
 		identity_given = true;
 	}
 	status = from_profile(mem, cmd, a, identity_given);
+	if (status == EXIT_OK && a->o.dc != NULL && !cli_dc_valid(a->o.dc))
+		status = cli_usage_error(cmd, "the DC of %s takes a host name or an address, "
+					 "without a scheme, brackets or port: '%s'", a->dc_from,
+					 a->o.dc);
 	if (status == EXIT_OK && a->o.realm == NULL)
 		a->o.realm = cli_default_realm(mem, a->o.smb_conf, &a->realm_from);
 	return status;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "cli_profile.h"
 
@@ -116,6 +117,7 @@ struct reading {
 	TALLOC_CTX *mem;
 	const char *want;          /* the profile asked for */
 	struct cli_profile *found; /* its settings, once its section appears */
+	struct cli_profile scratch; /* another profile's values, checked and dropped */
 	char *names;               /* every section seen, for an error */
 };
 
@@ -169,19 +171,27 @@ static bool read_line(struct reading *r, const char *file, unsigned line_no, cha
 						"timeout)", key);
 	else if (*section == NULL)
 		why = talloc_asprintf(r->mem, "'%s' outside a [profile] section", key);
-	else if (strcmp(*section, r->want) == 0 &&
-		 (why = set_key(r->mem, r->found, key, value)) != NULL)
+	/* every profile's values are checked: a typo must not lie in wait */
+	else if ((why = set_key(r->mem, strcmp(*section, r->want) == 0 ? r->found : &r->scratch,
+				key, value)) != NULL)
 		why = talloc_asprintf(r->mem, "%s: %s", key, why);
 	if (why != NULL) {
 		cli_error("%s:%u: %s", file, line_no, why);
 		return false;
 	}
-	if (strcmp(*section, r->want) == 0)
-		r->found->file = talloc_strdup(r->mem, file);
+	/* every file that set one of its keys, for connect */
+	if (strcmp(*section, r->want) == 0 &&
+	    (r->found->file == NULL || strcmp(r->found->file, file) != 0))
+		r->found->file = r->found->file ? talloc_asprintf(r->mem, "%s and %s",
+								  r->found->file, file)
+						: talloc_strdup(r->mem, file);
 	return true;
 }
 
-/* Every line of `file`; a file that does not exist is none.  False after printing why. */
+/*
+ * Every line of `file`; a default file that is absent or unreadable is
+ * none.  False after printing why.
+ */
 static bool read_file(struct reading *r, const char *file, bool must_exist)
 {
 	FILE *f = fopen(file, "r");
@@ -189,15 +199,25 @@ static bool read_file(struct reading *r, const char *file, bool must_exist)
 	char line[4096];
 	unsigned line_no = 0;
 	bool ok = true;
+	struct stat st;
 
+	/* a default file that is absent, or only root's, is none; $GPO_CEP_CONFIG's must be read */
+	if (f == NULL && !must_exist && (errno == ENOENT || errno == EACCES))
+		return true;
+	if (f != NULL && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		f = NULL;
+		errno = EISDIR;
+	}
 	if (f == NULL) {
-		if (errno == ENOENT && !must_exist)
-			return true;
 		cli_error("cannot read the configuration '%s': %s", file, strerror(errno));
 		return false;
 	}
 	while (ok && fgets(line, sizeof(line), f) != NULL) {
 		line_no++;
+		/* Notepad's byte order mark */
+		if (line_no == 1 && memcmp(line, "\xEF\xBB\xBF", 3) == 0)
+			memmove(line, line + 3, strlen(line + 3) + 1);
 		if (strchr(line, '\n') == NULL && !feof(f)) {
 			cli_error("%s:%u: a line longer than %zu bytes", file, line_no,
 				  sizeof(line) - 2);
@@ -205,6 +225,10 @@ static bool read_file(struct reading *r, const char *file, bool must_exist)
 		} else {
 			ok = read_line(r, file, line_no, line, &section);
 		}
+	}
+	if (ok && ferror(f)) {
+		cli_error("cannot read the configuration '%s': %s", file, strerror(errno));
+		ok = false;
 	}
 	fclose(f);
 	return ok;

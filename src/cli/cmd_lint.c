@@ -8,6 +8,9 @@ static const struct cli_opt lint_opts[] = {
 	CLI_FLAG("offline", 0, 'o',
 		  "check what render needs, not what create needs (a\n"
 		  "policy_id for LDAP: too)"),
+	CLI_VALUE("forest-guid", 0, 'F', "GUID",
+		  "the forest root domain's objectGUID: the policy ID of\n"
+		  "an LDAP: server that has none, as render takes it"),
 	CLI_FLAG("strict", 0, 's', "exit with status 3 when there are warnings"),
 	CLI_FLAG("json", 0, 'j', "findings as JSON"),
 	CLI_OPT_END,
@@ -15,7 +18,8 @@ static const struct cli_opt lint_opts[] = {
 
 const struct cli_spec cli_spec_lint = {
 	.name = "lint",
-	.usage = "gpo-cep lint [--offline] [--strict] [--json] [options] POLICY.json",
+	.usage = "gpo-cep lint [--offline] [--forest-guid GUID] [--strict] [--json] [options] "
+		 "POLICY.json",
 	.about = "Report every error in the policy file, then warnings for what Windows,\n"
 		 "Samba and Ubuntu adsys clients would ignore, misread or refuse.  With\n"
 		 "--probe, per server: whether it was reachable, accepted the credentials,\n"
@@ -26,6 +30,7 @@ const struct cli_spec cli_spec_lint = {
 
 struct lint_args {
 	bool json, strict, offline;
+	const char *forest;
 	struct cli_probe_args pa;
 };
 
@@ -41,6 +46,14 @@ static int take_option(void *ctx, int id, const char *value)
 	case 's':
 		a->strict = true;
 		break;
+	case 'F': {
+		char norm[39];
+
+		if (gpo_guid_normalize(value, norm) != 0)
+			status = cli_usage_error("lint", "--forest-guid '%s' is not a GUID", value);
+		a->forest = value;
+		break;
+	}
 	case 'j':
 		a->json = true;
 		break;
@@ -55,8 +68,15 @@ static int take_option(void *ctx, int id, const char *value)
 /* create's checks, render's with --offline; the status by what they found. */
 static int check(const struct lint_args *a, struct gpo_cep_policy *policy, struct gpo_diags *diags)
 {
+	int checked;
+
+	/* a GUID already (take_option): only memory can fail here */
+	if (a->forest != NULL && gpo_cep_policy_fill_ldap_id(policy, a->forest, NULL) != 0) {
+		cli_error("out of memory");
+		return EXIT_FAILURE_;
+	}
 	/* what create refuses, lint reports: every https server's policy ID (--probe fills them) */
-	int checked = gpo_cep_policy_check(policy, a->offline ? GPO_CEP_CHECK_POLICY_IDS
+	checked = gpo_cep_policy_check(policy, a->offline ? GPO_CEP_CHECK_POLICY_IDS
 							      : GPO_CEP_CHECK_SERVER_IDS,
 					   diags);
 

@@ -200,6 +200,30 @@ expect 1 "GPO_CEP_DOMAIN, GPO_CEP_DC and GPO_CEP_USER, no options" -- env GPO_CE
 grep_in err "nothing listens on 127.0.0.99 port 389" "  a password bind to that DC: all three used"
 expect 2 "GPO_CEP_CA_FILE naming a file that is not there" -- env GPO_CEP_CA_FILE="$work/nope.pem" "$GPO_CEP" "${conn[@]}" --dc 127.0.0.99
 grep_in err "cannot read --ca-file '$work/nope.pem'" "  used, and refused before connecting"
+printf '[other]\ntimeout = abc\n[default]\ndomain = example.com\n' > "$work/other.conf"
+expect 2 "a bad value in a profile that is not used" -- env GPO_CEP_CONFIG="$work/other.conf" "$GPO_CEP" list
+grep_in err "$work/other.conf:2: timeout: whole seconds from 1 to 3600 expected" "  refused all the same, file:line"
+mkdir -p "$work/conf-dir"
+expect 2 "GPO_CEP_CONFIG naming a directory" -- env GPO_CEP_CONFIG="$work/conf-dir" "$GPO_CEP" list
+grep_in err "cannot read the configuration '$work/conf-dir': Is a directory" "  says so"
+printf '\357\273\277[default]\ndomain = example.com\ndc = dc4.nowhere.invalid\nuser = u\npassword-file = %s\n' "$work/pw" > "$work/bom.conf"
+expect 1 "a configuration file with Notepad's byte order mark" -- env GPO_CEP_CONFIG="$work/bom.conf" "$GPO_CEP" list
+grep_in err "dc4.nowhere.invalid" "  read as if it had none"
+printf '[default]\ndomain = example.com\npassword-file = %s\n' "$work/pw" > "$work/nouser.conf"
+expect 2 "a profile's password-file without a user" -- env GPO_CEP_CONFIG="$work/nouser.conf" "$GPO_CEP" list
+grep_in err "password-file without user names nobody to bind as" "  refused, as --password-file without -U is"
+for dc in "" "ldap://dc1.example.com" "[::1]" "dc1.example.com:389"; do
+	expect 2 "--dc '$dc'" -- "$GPO_CEP" list --domain example.com --dc "$dc" -U u --password-file "$work/pw"
+	grep_in err "takes a host name or an address, without a scheme, brackets or port" "  refused"
+done
+expect 2 "Kerberos with --dc 127.1 (an address too)" -- "$GPO_CEP" list --domain example.com --dc 127.1 --kerberos
+grep_in err "Kerberos needs the DC's DNS name, not an address" "  refused"
+printf '{"version": 1, "name": "x", "computer": {"enrollment_policy": {"servers": [{"uri": "LDAP:"}, {"uri": "https://ca1.example.com/ADPolicyProvider_CEP_Kerberos/service.svc/CEP", "policy_id": "083c7011-1d0a-4855-885d-ac945184658c"}]}, "auto_enrollment": {}}}' > "$work/tid.json"
+expect 0 "the templates' policy ID without braces, in lower case" -- "$GPO_CEP" lint "$work/tid.json"
+grep_in err "template-policy-id" "  flagged all the same"
+expect 0 "lint --offline --forest-guid: LDAP:'s ID given as render takes it" -- "$GPO_CEP" lint --offline --forest-guid 09526129-1F43-4F3B-8A4C-1B3C5D7E9F01 "$SRC/templates/ldap-only.json"
+expect 2 "lint --forest-guid that is not a GUID" -- "$GPO_CEP" lint --forest-guid xyz "$SRC/templates/ldap-only.json"
+grep_in err "--forest-guid 'xyz' is not a GUID" "  refused"
 # the domain from smb.conf's realm or krb5.conf's default_realm
 printf '[global]\n\trealm = FROM.SMB.CONF\n' > "$work/realm-smb.conf"
 expect 1 "no --domain: smb.conf's realm" -- "$GPO_CEP" list --smb-conf "$work/realm-smb.conf" --dc 127.0.0.99 -U u --password-file "$work/pw"

@@ -32,8 +32,10 @@
 bool ad_host_is_address(const char *host)
 {
 	unsigned char buf[sizeof(struct in6_addr)];
+	struct in_addr v4;
 
-	return inet_pton(AF_INET, host, buf) == 1 || inet_pton(AF_INET6, host, buf) == 1;
+	/* inet_aton: also 127.1 and 0x7f000001, which the resolver takes as addresses */
+	return inet_aton(host, &v4) != 0 || inet_pton(AF_INET6, host, buf) == 1;
 }
 
 int ad_ca_file_check(TALLOC_CTX *mem_ctx, const char *ca_file, struct gpo_error **reterr)

@@ -228,7 +228,17 @@ static void lint_ldap_server(struct linter *l, const struct gpo_cep_server *srv,
 
 /* What clients make of an https server (`ptr` points at it). */
 /* The policy ID gpo-cep's templates (gpo-cep init) carry in place of a real server's. */
-#define TEMPLATE_POLICY_ID "{083C7011-1D0A-4855-885D-AC945184658C}"
+#define TEMPLATE_POLICY_ID "083C7011-1D0A-4855-885D-AC945184658C"
+
+/* `id` is the templates' ID, with or without braces, in any case. */
+static bool template_id(const char *id)
+{
+	size_t n = strlen(TEMPLATE_POLICY_ID);
+	bool braced = id[0] == '{';
+
+	return strncasecmp(id + braced, TEMPLATE_POLICY_ID, n) == 0 &&
+	       strcmp(id + braced + n, braced ? "}" : "") == 0;
+}
 
 static void lint_https_server(struct linter *l, const struct gpo_cep_server *srv,
 			      enum gpo_cep_scope_kind kind, const char *ptr)
@@ -236,7 +246,7 @@ static void lint_https_server(struct linter *l, const struct gpo_cep_server *srv
 	char id_ptr[160];
 
 	snprintf(id_ptr, sizeof(id_ptr), "%s/policy_id", ptr);
-	if (srv->policy_id != NULL && strcasecmp(srv->policy_id, TEMPLATE_POLICY_ID) == 0)
+	if (srv->policy_id != NULL && template_id(srv->policy_id))
 		warn(l, GPO_DIAG_WARNING, "template-policy-id", id_ptr,
 		     "%s is the example policy ID of gpo-cep's templates, not the one %s "
 		     "reports: clients that validate it find no such policy ('gpo-cep probe "
