@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* gpo-cep lint: every error, and what real clients would do with the policy. */
 #include <string.h>
+#include <strings.h>
 
 #include "cli_probe.h"
 
@@ -65,6 +66,37 @@ static int take_option(void *ctx, int id, const char *value)
 	return status;
 }
 
+/*
+ * Which findings stood on a guess: an LDAP: server without a policy ID gets
+ * the forest root domain's objectGUID from create, which lint offline does
+ * not know.  The checks that compare or encode policy IDs used a placeholder.
+ */
+static int placeholder_notes(const struct gpo_cep_policy *policy, struct gpo_diags *diags)
+{
+	const struct gpo_cep_enrollment *e;
+	char pointer[80];
+	size_t i;
+	int k;
+
+	for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++) {
+		e = policy->scopes[k] ? policy->scopes[k]->enrollment : NULL;
+		for (i = 0; e != NULL && i < e->n_servers; i++) {
+			if (e->servers[i].policy_id != NULL || strcasecmp(e->servers[i].uri, "LDAP:") != 0)
+				continue;
+			snprintf(pointer, sizeof(pointer), "/%s/enrollment_policy/servers/%zu",
+				 gpo_cep_scope_name(k), i);
+			if (gpo_diags_add(diags, GPO_DIAG_NOTE, "forest-guid-placeholder", pointer,
+					  "this LDAP: server's policy ID is the forest root domain's "
+					  "objectGUID, which create reads from the domain: the checks "
+					  "that compare or encode policy IDs (adsys-first-group, "
+					  "adsys-file-rejected) used '{forest GUID}' in its place; "
+					  "--forest-guid GUID checks them with the real one") != 0)
+				return GPO_ENOMEM;
+		}
+	}
+	return 0;
+}
+
 /* create's checks, render's with --offline; the status by what they found. */
 static int check(const struct lint_args *a, struct gpo_cep_policy *policy, struct gpo_diags *diags)
 {
@@ -81,6 +113,10 @@ static int check(const struct lint_args *a, struct gpo_cep_policy *policy, struc
 					   diags);
 
 	if (checked == GPO_ENOMEM || gpo_cep_lint_for(policy, cli_clients, diags) != 0) {
+		cli_error("out of memory");
+		return EXIT_FAILURE_;
+	}
+	if (a->forest == NULL && placeholder_notes(policy, diags) != 0) {
 		cli_error("out of memory");
 		return EXIT_FAILURE_;
 	}

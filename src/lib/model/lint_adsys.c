@@ -107,6 +107,21 @@ static char *field_of(TALLOC_CTX *mem_ctx, const struct gpo_cep_scope *s, const 
 	return talloc_asprintf(mem_ctx, "/%s", scope);
 }
 
+/* The URI of the server a record belongs to, for messages; NULL: none. */
+static const char *server_of(const struct gpo_cep_scope *s, const struct gpo_preg_record *r)
+{
+	size_t prefix = strlen(GPO_CEP_KEY_POLICY_SERVERS), i;
+	char key[41];
+
+	if (strncmp(r->key, GPO_CEP_KEY_POLICY_SERVERS "\\", prefix + 1) != 0 || !s->enrollment)
+		return NULL;
+	for (i = 0; i < s->enrollment->n_servers; i++)
+		if (gpo_cep_server_key(s->enrollment->servers[i].uri, key) == 0 &&
+		    strcmp(key, r->key + prefix + 1) == 0)
+			return s->enrollment->servers[i].uri;
+	return NULL;
+}
+
 /* The record's value as adsys would print it (a DWORD in decimal); NULL for other types. */
 static char *written_text(TALLOC_CTX *mem_ctx, const struct gpo_preg_record *r)
 {
@@ -200,12 +215,15 @@ int lint_adsys_scope(struct gpo_diags *d, const struct gpo_cep_scope *scope,
 	rc = starts ? gpo_adsys_read(tmp, bytes, len, &r, NULL) : GPO_ENOMEM;
 	if (rc == 0 && r->rejected) {
 		size_t i = record_at(starts, f->count, r->reason_at);
+		const char *uri = i < f->count ? server_of(s, &f->records[i]) : NULL;
 
 		rc = gpo_diags_add(d, level, "adsys-file-rejected",
 				   i < f->count ? field_of(tmp, s, name, &f->records[i]) : "",
-				   "Ubuntu adsys rejects the whole %s Registry.pol (%s), which fails "
-				   "its policy refresh for every GPO of the %s; %s",
+				   "Ubuntu adsys rejects the whole %s Registry.pol (%s)%s%s%s, which "
+				   "fails its policy refresh for every GPO of the %s; %s",
 				   kind == GPO_CEP_COMPUTER ? "Machine" : "User", r->reason,
+				   uri ? " at the '" : "", uri ? f->records[i].value : "",
+				   uri ? talloc_asprintf(tmp, "' value of %s", uri) : "",
 				   kind == GPO_CEP_COMPUTER ? "computer" : "user", hint);
 	} else if (rc == 0) {
 		rc = compare(d, level, tmp, s, name, f, starts, r);

@@ -887,10 +887,10 @@ static struct gpo_cep_permissions *load_permissions(struct loader *l, json_objec
 	return p;
 }
 
-/* The policy object's members: version, $schema, name and the two scopes. */
+/* The policy object's members: version, $schema, $comment, name and the two scopes. */
 static void load_policy(struct loader *l, json_object *root, struct gpo_cep_policy *policy)
 {
-	static const char *const keys[] = { "$schema", "version", "name", "computer",
+	static const char *const keys[] = { "$schema", "$comment", "version", "name", "computer",
 					    "user", "permissions", NULL };
 	json_object *v;
 	bool present;
@@ -904,6 +904,12 @@ static void load_policy(struct loader *l, json_object *root, struct gpo_cep_poli
 	v = member(root, "$schema", &present);
 	if (present && !json_object_is_type(v, json_type_string))
 		report(l, "type", "/$schema", "expected a string, got %s", json_kind(v));
+	/* for people, as in JSON Schema: read and not kept */
+	v = member(root, "$comment", &present);
+	if (present && !json_object_is_type(v, json_type_string) &&
+	    !json_object_is_type(v, json_type_array))
+		report(l, "type", "/$comment", "expected a string or an array of strings, got %s",
+		       json_kind(v));
 	/* AD's displayName holds at most 256 characters */
 	policy->name = get_name(l, root, "", "name", GPO_CEP_NAME_MAX, policy);
 	v = get_object(l, root, "", "permissions", &present);
