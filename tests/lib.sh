@@ -1,15 +1,32 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Shared by the shell test suites: TAP helpers and the lab's tools.
 # Source it after setting `work` (a scratch folder).
+lib_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 n=0 ; failed=0 ; skipped=0
 pass() { n=$((n + 1)); echo "ok $n - $1"; }
 fail() { n=$((n + 1)); echo "not ok $n - $1"; failed=$((failed + 1)); sed 's/^/# /' "$work/err" "$work/out" 2>/dev/null | head -20; }
 skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP ${2:-}"; skipped=$((skipped + 1)); }
 # expect STATUS DESCRIPTION -- command...: run, check the exit status
 expect() {
-	local want=$1 d=$2; shift 3
+	local want=$1 d=$2 why; shift 3
 	"$@" >"$work/out" 2>"$work/err"; local got=$?
+	# every gpo-cep --json run, whatever its exit status: the envelope of doc/output.schema.json
+	if json_asked "$@" && ! why=$(/usr/bin/python3 "$lib_dir/json_envelope.py" "$got" "$work/out"); then
+		fail "$d: exit $got; --json output: $why"; return
+	fi
 	if [ "$got" -eq "$want" ]; then pass "$d (exit $want)"; else fail "$d: exit $got, want $want"; fi
+}
+# json_asked COMMAND...: a gpo-cep command line with --json (and no --help)
+json_asked() {
+	local arg cli=false json=false
+	for arg in "$@"; do
+		case $arg in
+		*/gpo-cep|G|probe) cli=true ;;
+		--json) json=true ;;
+		--help|-h|--) return 1 ;;
+		esac
+	done
+	$cli && $json
 }
 # check DESCRIPTION command...: passes when the command succeeds
 check() {

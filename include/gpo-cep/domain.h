@@ -332,6 +332,13 @@ int gpo_domain_check_link_target(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 				 const char *target_dn, struct gpo_error **reterr);
 
 /*
+ * What GPOs can be linked to below the domain: the domain itself, then
+ * every OU, by DN in case-insensitive order (shell completion reads these).
+ */
+int gpo_domain_list_link_targets(TALLOC_CTX *mem_ctx, struct gpo_domain *d, char ***ret_dns,
+				 size_t *ret_count, struct gpo_error **reterr);
+
+/*
  * Link the GPO to `target_dn` with the lowest precedence, as GPMC does
  * (at the start of gPLink: clients apply its entries in order, the last
  * wins), or at req->order; or change an existing link's options and order

@@ -32,6 +32,7 @@ void cli_error(const char *fmt, ...)
 	msg = talloc_vasprintf(NULL, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "gpo-cep: %s\n", msg ? cli_safe(msg, msg) : "out of memory");
+	cli_json_error_line(msg ? msg : "out of memory", false);
 	talloc_free(msg);
 }
 
@@ -46,6 +47,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	fprintf(stderr, "gpo-cep%s%s: %s\nTry 'gpo-cep %s%s--help'.\n", cmd ? " " : "",
 		cmd ? cmd : "", msg ? cli_safe(msg, msg) : "out of memory", cmd ? cmd : "",
 		cmd ? " " : "");
+	cli_json_error_line(msg ? msg : "out of memory", true);
 	talloc_free(msg);
 	return EXIT_INVALID;
 }
@@ -73,6 +75,9 @@ void cli_print_diags(const char *source, const struct gpo_diags *d)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	size_t i;
+
+	if (cli_json_active() && !cli_json_has("findings"))
+		cli_json_set("findings", cli_diags_json(d));
 
 	for (i = 0; i < d->count; i++) {
 		const struct gpo_diag *g = &d->items[i];
@@ -114,6 +119,16 @@ json_object *cli_diags_json(const struct gpo_diags *d)
 
 void cli_print_json(json_object *doc)
 {
+	if (cli_json_active()) {
+		/* a member of the envelope main() prints */
+		if (json_object_is_type(doc, json_type_object)) {
+			json_object_object_foreach(doc, key, value)
+				cli_json_set(key, json_object_get(value));
+		} else {
+			cli_json_set("items", json_object_get(doc));
+		}
+		return;
+	}
 	const char *s = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
 								JSON_C_TO_STRING_SPACED |
 								JSON_C_TO_STRING_NOSLASHESCAPE);
@@ -297,7 +312,7 @@ void cli_render_json(json_object *doc, const struct gpo_render *r)
 	char sum[65];
 	size_t i;
 
-	json_object_object_add(doc, "version", json_object_new_int64(r->version));
+	json_object_object_add(doc, "version", cli_version_json(r->version));
 	json_object_object_add(doc, "gPCMachineExtensionNames",
 			       json_object_new_string(r->machine_extension_names));
 	json_object_object_add(doc, "gPCUserExtensionNames",

@@ -64,6 +64,9 @@ int cmd_apply(int argc, char **argv);
 int cmd_link(int argc, char **argv);
 int cmd_unlink(int argc, char **argv);
 
+/* gpo-cep --complete profiles | gpos [PROFILE] | targets [PROFILE] (cli_complete.c) */
+int cli_complete_values(int argc, char **argv);
+
 /*
  * `s` for a terminal: control characters (a name from a GPO or a server may
  * hold an escape sequence) shown as \n, \r, \t or \xNN.  `s` itself when it
@@ -95,8 +98,33 @@ json_object *cli_diags_json(const struct gpo_diags *d);
 void cli_print_render(const struct gpo_render *r);
 void cli_render_json(json_object *doc, const struct gpo_render *r);
 
-/* Print a JSON document to stdout (pretty, no escaped slashes, final newline). */
+/*
+ * Print a JSON document to stdout (pretty, no escaped slashes, final
+ * newline).  With --json its members go into the envelope instead.
+ */
 void cli_print_json(json_object *doc);
+
+/*
+ * The --json envelope (cli_json.c, doc/json-output.md): every command with
+ * --json prints one document on stdout, {format, command, ok, changed,
+ * dry_run, exit_status, error{kind, step, exit_status, message}} and its own
+ * members, whatever its exit status.
+ */
+#define CLI_JSON_FORMAT 1
+void cli_json_begin(const char *command, int argc, char **argv);
+bool cli_json_active(void);
+void cli_json_cancel(void);                 /* --help: no envelope */
+void cli_json_step(const char *step);       /* what error.step names */
+void cli_json_changed(bool changed);        /* unless the document has "changed" */
+void cli_json_dry_run(bool dry_run);
+void cli_json_error_line(const char *message, bool usage);
+void cli_json_set(const char *key, json_object *value);  /* takes the reference */
+bool cli_json_has(const char *key);
+/* A document that streams: the envelope so far (status known); none at the end. */
+json_object *cli_json_open(int status);
+int cli_json_end(int status);               /* prints the envelope; returns status */
+/* A GPO version: {number, user, computer}. */
+json_object *cli_version_json(uint32_t version);
 
 /*
  * Read and parse a policy file ("-" for standard input), reporting every

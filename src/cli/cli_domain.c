@@ -31,9 +31,9 @@ const struct cli_opt cli_opts_domain[] = {
 	CLI_FLAG("ldaps", 0, 0x105, "LDAPS on port 636 instead of StartTLS on 389"),
 	CLI_FILE("smb-conf", 0, 0x106, "F", "smb.conf for the SMB client (default: the system's)"),
 	CLI_VALUE("timeout", 0, 0x107, "S", "seconds for connecting and for each operation (15)"),
-	CLI_VALUE("profile", 0, 0x108, "NAME",
+	CLI_COMPLETED("profile", 0, 0x108, "NAME",
 		  "connection settings of profile NAME (gpo-cep.conf(5);\n"
-		  "default: $GPO_CEP_PROFILE, else the profile 'default')"),
+		  "default: $GPO_CEP_PROFILE, else the profile 'default')", CLI_COMPLETE_PROFILE),
 	CLI_OPT_END,
 };
 
@@ -312,6 +312,7 @@ int cli_domain_connect(TALLOC_CTX *mem_ctx, const char *cmd, struct cli_domain_a
 	 * process is ours to set this for; the library leaves it to its caller.
 	 */
 	tevent_set_default_backend("poll");
+	cli_json_step("connect");
 	rc = gpo_domain_connect(mem_ctx, &a->o, ret_domain, &err);
 	/* the library kept a copy of its own, if any */
 	if (password != NULL) {
@@ -321,6 +322,7 @@ int cli_domain_connect(TALLOC_CTX *mem_ctx, const char *cmd, struct cli_domain_a
 	}
 	if (rc != 0)
 		return cli_fail(err, rc);
+	cli_json_step("domain");
 	/* two DCs changing one GPO at once lose one change: GPMC writes on the PDC */
 	if (!a->read_only && !gpo_domain_on_pdc(*ret_domain) && gpo_domain_pdc(*ret_domain))
 		cli_error("warning: %s is not the PDC emulator (%s), where GPMC makes its changes: "
@@ -366,7 +368,7 @@ json_object *cli_gpo_json(const struct gpo_domain_gpo *g)
 	json_object_object_add(o, "dn", json_object_new_string(g->dn));
 	json_object_object_add(o, "name", json_object_new_string(g->name));
 	json_object_object_add(o, "gPCFileSysPath", json_object_new_string(g->file_sys_path));
-	json_object_object_add(o, "version", json_object_new_int64(g->version));
+	json_object_object_add(o, "version", cli_version_json(g->version));
 	json_object_object_add(o, "flags", json_object_new_int64(g->flags));
 	json_object_object_add(o, "gPCMachineExtensionNames",
 			       json_object_new_string(g->machine_extension_names));

@@ -209,6 +209,7 @@ bool cli_parse(struct cli_args *a, int (*take)(void *ctx, int id, const char *va
 	*ret_status = EXIT_OK;
 	while ((id = cli_next(a)) != CLI_END) {
 		if (id == CLI_HELP) {
+			cli_json_cancel();
 			cli_help(a->spec, stdout);
 			return false;
 		}
@@ -216,6 +217,7 @@ bool cli_parse(struct cli_args *a, int (*take)(void *ctx, int id, const char *va
 		if (*ret_status != EXIT_OK)
 			return false;
 	}
+	cli_json_step("input");
 	return true;
 }
 
@@ -264,6 +266,13 @@ void cli_help(const struct cli_spec *spec, FILE *out)
 	}
 }
 
+/* What gpo-cep --complete answers for a kind of value; NULL: not asked of it. */
+static const char *asked_kind(enum cli_complete c)
+{
+	return c == CLI_COMPLETE_GPO ? "gpos" : c == CLI_COMPLETE_TARGET ? "targets"
+		: c == CLI_COMPLETE_PROFILE ? "profiles" : NULL;
+}
+
 /* bash: commands, each command's options, what each option's value completes to. */
 static void completion_bash(const struct cli_spec *const *specs, FILE *out)
 {
@@ -272,6 +281,16 @@ static void completion_bash(const struct cli_spec *const *specs, FILE *out)
 	const struct cli_opt *o;
 
 	fputs("# bash completion for gpo-cep (generated from its option tables)   -*- shell-script -*-\n"
+	      "# GPO names, link targets and profiles: gpo-cep --complete, as the\n"
+	      "# command line's --profile (else the default profile) connects\n"
+	      "_gpo_cep_values()\n{\n\tlocal profile= i IFS=$'\\n'\n"
+	      "\tfor ((i = 2; i < cword; i++)); do\n"
+	      "\t\t[[ ${words[i]} == --profile ]] && profile=${words[i + 1]}\n"
+	      "\t\t[[ ${words[i]} == --profile=* ]] && profile=${words[i]#--profile=}\n"
+	      "\tdone\n"
+	      "\tCOMPREPLY=($(compgen -W \"$(\"${words[0]}\" --complete \"$1\" ${profile:+\"$profile\"} "
+	      "2>/dev/null </dev/null)\" -- \"$cur\"))\n"
+	      "\tCOMPREPLY=(\"${COMPREPLY[@]// /\\\\ }\")\n}\n"
 	      "_gpo_cep()\n{\n\tlocal cur prev words cword\n\t_init_completion -n = || return\n"
 	      "\tlocal commands=\"", out);
 	for (s = specs; *s != NULL; s++)
@@ -300,6 +319,9 @@ static void completion_bash(const struct cli_spec *const *specs, FILE *out)
 				else if (o->complete == CLI_COMPLETE_WORDS)
 					fprintf(out, "\t\t\tCOMPREPLY=($(compgen -W \"%s\" -- \"$cur\")); "
 						     "return ;;\n", o->words);
+				else if (asked_kind(o->complete) != NULL)
+					fprintf(out, "\t\t\t_gpo_cep_values %s; return ;;\n",
+						asked_kind(o->complete));
 				else
 					fputs("\t\t\treturn ;;\n", out);
 			}
@@ -322,11 +344,161 @@ static void completion_bash(const struct cli_spec *const *specs, FILE *out)
 	      "} &&\n\tcomplete -F _gpo_cep gpo-cep\n", out);
 }
 
-int cli_completion(const struct cli_spec *const *specs, const char *shell, FILE *out)
+/*
+ * A help text on one line, inside single quotes: what `special` lists
+ * backslash-escaped, a quote as `quote` writes it.
+ */
+static void help_line(FILE *out, const char *help, const char *special, const char *quote)
 {
-	if (strcmp(shell, "bash") == 0) {
-		completion_bash(specs, out);
-		return 0;
+	const char *p;
+
+	for (p = help; *p != '\0'; p++) {
+		if (*p == '\'')
+			fputs(quote, out);
+		else if (*p == '\n')
+			fputc(' ', out);
+		else if (strchr(special, *p) != NULL)
+			fprintf(out, "\\%c", *p);
+		else
+			fputc(*p, out);
 	}
-	return -1;
+}
+
+/* zsh inside '...': a quote ends it, is escaped and starts it again */
+#define ZSH_QUOTE "'\\''"
+#define FISH_QUOTE "\\'"
+
+/* zsh: _arguments per command, from the same tables. */
+static void completion_zsh(const struct cli_spec *const *specs,
+			   const char *const *summaries, FILE *out)
+{
+	const struct cli_spec *const *s;
+	const struct cli_opt *const *t;
+	const struct cli_opt *o;
+	size_t i;
+
+	fputs("#compdef gpo-cep\n"
+	      "# zsh completion for gpo-cep (generated from its option tables)\n"
+	      "_gpo_cep_values() {\n"
+	      "\tlocal -a values\n"
+	      "\tvalues=(${(f)\"$(${words[1]:-gpo-cep} --complete $1 ${opt_args[--profile]} "
+	      "2>/dev/null </dev/null)\"})\n"
+	      "\tcompadd -a values\n}\n"
+	      "_gpo_cep() {\n\tlocal -a commands\n\tcommands=(\n", out);
+	for (s = specs, i = 0; *s != NULL; s++, i++) {
+		fprintf(out, "\t\t'%s:", (*s)->name);
+		help_line(out, summaries[i], ":", ZSH_QUOTE);
+		fputs("'\n", out);
+	}
+	fputs("\t)\n\tif (( CURRENT == 2 )); then\n"
+	      "\t\t_describe -t commands 'gpo-cep command' commands\n\t\treturn\n\tfi\n"
+	      "\tlocal cmd=${words[2]}\n"
+	      "\tshift words\n\t(( CURRENT-- ))\n\tcase $cmd in\n", out);
+	for (s = specs; *s != NULL; s++) {
+		fprintf(out, "\t%s)\n\t\t_arguments -s \\\n", (*s)->name);
+		for (t = (*s)->tables; *t != NULL; t++) {
+			for (o = *t; o->name != NULL; o++) {
+				/* repeatable: some are (--link, --grant), none is harmed */
+				if (o->short_name != 0)
+					fprintf(out, "\t\t\t'*'{-%c,--%s%s}'[", o->short_name, o->name,
+						o->optional_value ? "=" : "");
+				else
+					fprintf(out, "\t\t\t'*--%s%s[", o->name,
+						o->optional_value ? "=-" : "");
+				help_line(out, o->help, "[]:\\", ZSH_QUOTE);
+				fputs("]", out);
+				if (o->value != NULL) {
+					fputs(":", out);
+					help_line(out, o->value, ":\\", ZSH_QUOTE);
+					fputs(":", out);
+					if (o->complete == CLI_COMPLETE_FILE)
+						fputs("_files", out);
+					else if (o->complete == CLI_COMPLETE_DIR)
+						fputs("_files -/", out);
+					else if (o->complete == CLI_COMPLETE_WORDS)
+						fprintf(out, "(%s)", o->words);
+					else if (o->optional_value)
+						fputs("(yes no)", out);
+					else if (asked_kind(o->complete) != NULL)
+						fprintf(out, "{_gpo_cep_values %s}", asked_kind(o->complete));
+				}
+				fputs("' \\\n", out);
+			}
+		}
+		fprintf(out, "\t\t\t%s ;;\n",
+			(*s)->operands == CLI_COMPLETE_FILE  ? "'*:file:_files'"
+			: (*s)->operands == CLI_COMPLETE_DIR ? "'*:directory:_files -/'"
+							     : "");
+	}
+	fputs("\thelp)\n\t\t_describe -t commands 'gpo-cep command' commands ;;\n"
+	      "\tesac\n}\n_gpo_cep \"$@\"\n", out);
+}
+
+/* fish: one `complete` line per option and command. */
+static void completion_fish(const struct cli_spec *const *specs,
+			    const char *const *summaries, FILE *out)
+{
+	const struct cli_spec *const *s;
+	const struct cli_opt *const *t;
+	const struct cli_opt *o;
+	size_t i;
+
+	fputs("# fish completion for gpo-cep (generated from its option tables)\n"
+	      "function __gpo_cep_values\n"
+	      "\tset -l words (commandline -opc)\n\tset -l profile\n"
+	      "\tfor i in (seq (count $words))\n"
+	      "\t\tif test \"$words[$i]\" = --profile; and test $i -lt (count $words)\n"
+	      "\t\t\tset profile $words[(math $i + 1)]\n"
+	      "\t\telse if string match -q -- '--profile=*' $words[$i]\n"
+	      "\t\t\tset profile (string replace -- '--profile=' '' $words[$i])\n"
+	      "\t\tend\n\tend\n"
+	      "\t$words[1] --complete $argv[1] $profile 2>/dev/null </dev/null\nend\n"
+	      "complete -c gpo-cep -f\n", out);
+	for (s = specs, i = 0; *s != NULL; s++, i++) {
+		fprintf(out, "complete -c gpo-cep -n __fish_use_subcommand -a %s -d '", (*s)->name);
+		help_line(out, summaries[i], "\\", FISH_QUOTE);
+		fputs("'\n", out);
+	}
+	for (s = specs; *s != NULL; s++) {
+		for (t = (*s)->tables; *t != NULL; t++) {
+			for (o = *t; o->name != NULL; o++) {
+				fprintf(out, "complete -c gpo-cep -n '__fish_seen_subcommand_from %s' -l %s",
+					(*s)->name, o->name);
+				if (o->short_name != 0)
+					fprintf(out, " -s %c", o->short_name);
+				if (o->value != NULL && !o->optional_value)
+					fputs(" -r", out);
+				if (o->complete == CLI_COMPLETE_FILE)
+					fputs(" -F", out);
+				else if (o->complete == CLI_COMPLETE_DIR)
+					fputs(" -a '(__fish_complete_directories)'", out);
+				else if (o->complete == CLI_COMPLETE_WORDS)
+					fprintf(out, " -x -a '%s'", o->words);
+				else if (o->optional_value)
+					fputs(" -a 'yes no'", out);
+				else if (asked_kind(o->complete) != NULL)
+					fprintf(out, " -x -a '(__gpo_cep_values %s)'", asked_kind(o->complete));
+				fputs(" -d '", out);
+				help_line(out, o->help, "\\", FISH_QUOTE);
+				fputs("'\n", out);
+			}
+		}
+		if ((*s)->operands != CLI_COMPLETE_NONE)
+			fprintf(out, "complete -c gpo-cep -n '__fish_seen_subcommand_from %s' -F\n",
+				(*s)->name);
+	}
+}
+
+int cli_completion(const struct cli_spec *const *specs, const char *const *summaries,
+		   const char *shell, FILE *out)
+{
+	if (strcmp(shell, "bash") == 0)
+		completion_bash(specs, out);
+	else if (strcmp(shell, "zsh") == 0)
+		completion_zsh(specs, summaries, out);
+	else if (strcmp(shell, "fish") == 0)
+		completion_fish(specs, summaries, out);
+	else
+		return -1;
+	return 0;
 }

@@ -19,6 +19,10 @@ enum cli_complete {
 	CLI_COMPLETE_FILE,
 	CLI_COMPLETE_DIR,
 	CLI_COMPLETE_WORDS,     /* one of cli_opt.words */
+	/* asked of gpo-cep --complete (cli_complete.c) */
+	CLI_COMPLETE_GPO,       /* the domain's GPO names */
+	CLI_COMPLETE_TARGET,    /* the domain and its OUs */
+	CLI_COMPLETE_PROFILE,   /* the configuration files' profiles */
 };
 
 struct cli_opt {
@@ -48,6 +52,9 @@ struct cli_opt {
 #define CLI_OPTIONAL(n, s, i, v, h)                                                  \
 	{ .name = (n), .short_name = (s), .id = (i), .value = (v), .help = (h), \
 	  .optional_value = true }
+#define CLI_COMPLETED(n, s, i, v, h, c)                                              \
+	{ .name = (n), .short_name = (s), .id = (i), .value = (v), .help = (h), \
+	  .complete = (c) }
 /* The end of an option table. */
 #define CLI_OPT_END { .name = NULL }
 
@@ -101,7 +108,11 @@ void cli_help(const struct cli_spec *spec, FILE *out);
 /* The option of `spec` with this id (for messages), or NULL. */
 const struct cli_opt *cli_find_opt(const struct cli_spec *spec, int id);
 
-/* A shell completion script generated from the tables ("bash" only); -1: no such shell. */
-int cli_completion(const struct cli_spec *const *specs, const char *shell, FILE *out);
+/*
+ * A shell completion script generated from the tables: "bash", "zsh" or
+ * "fish"; -1: no such shell.
+ */
+int cli_completion(const struct cli_spec *const *specs, const char *const *summaries,
+		   const char *shell, FILE *out);
 
 #endif

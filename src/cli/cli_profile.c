@@ -277,6 +277,37 @@ int cli_profile_load(TALLOC_CTX *mem, const char *name, struct cli_profile **ret
 	return EXIT_OK;
 }
 
+int cli_profile_names(TALLOC_CTX *mem, char ***ret_names, size_t *ret_count)
+{
+	const char *only = getenv("GPO_CEP_CONFIG");
+	/* no section is named "": every one is only seen */
+	struct reading r = { .mem = mem, .want = "", .names = talloc_strdup(mem, "") };
+	char *user = user_config(mem), *name, *save = NULL;
+	char **names = talloc_zero_array(mem, char *, 1);
+	size_t n = 0;
+
+	if (r.names == NULL || names == NULL)
+		return EXIT_FAILURE_;
+	if (only != NULL && only[0] != '\0') {
+		if (!read_file(&r, only, true))
+			return EXIT_INVALID;
+	} else if (!read_file(&r, SYSTEM_CONFIG, false) ||
+		   (user != NULL && !read_file(&r, user, false))) {
+		return EXIT_INVALID;
+	}
+	/* " a, b," */
+	for (name = strtok_r(r.names, " ,", &save); name != NULL; name = strtok_r(NULL, " ,", &save)) {
+		names = talloc_realloc(mem, names, char *, n + 2);
+		if (names == NULL)
+			return EXIT_FAILURE_;
+		names[n++] = name;
+		names[n] = NULL;
+	}
+	*ret_names = names;
+	*ret_count = n;
+	return EXIT_OK;
+}
+
 /* `key` of section `section` in an INI-like file (smb.conf, krb5.conf); NULL when absent. */
 static char *ini_value(TALLOC_CTX *mem, const char *file, const char *section, const char *key)
 {

@@ -23,6 +23,9 @@ struct cli_profile {
  */
 int cli_profile_load(TALLOC_CTX *mem, const char *name, struct cli_profile **ret);
 
+/* The names of every profile of the configuration files, in the order they appear. */
+int cli_profile_names(TALLOC_CTX *mem, char ***ret_names, size_t *ret_count);
+
 /*
  * The realm of smb.conf's [global] (`smb_conf`, else the system's), else
  * krb5.conf's default_realm ($KRB5_CONFIG, else /etc/krb5.conf): the domain

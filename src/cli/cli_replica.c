@@ -174,10 +174,10 @@ static json_object *copy_json(const char *dc, const struct gpo_replica *r)
 		files += !r->files[i].is_dir;
 	json_object_object_add(o, "dc", json_object_new_string(dc));
 	json_object_object_add(o, "in_ad", json_object_new_boolean(r->in_ad));
-	json_object_object_add(o, "version", r->in_ad ? json_object_new_int64(r->version) : NULL);
+	json_object_object_add(o, "version", r->in_ad ? cli_version_json(r->version) : NULL);
 	json_object_object_add(o, "folder", json_object_new_boolean(r->folder));
 	json_object_object_add(o, "gpt_version",
-			       r->have_gpt_version ? json_object_new_int64(r->gpt_version) : NULL);
+			       r->have_gpt_version ? cli_version_json(r->gpt_version) : NULL);
 	json_object_object_add(o, "files", json_object_new_int64((int64_t)files));
 	json_object_object_add(o, "acl_matches",
 			       r->acl_checked ? json_object_new_boolean(r->acl_same) : NULL);

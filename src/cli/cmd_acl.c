@@ -4,7 +4,7 @@
 #include "cli_jobs.h"
 
 static const struct cli_opt acl_opts[] = {
-	CLI_VALUE("gpo", 0, 'g', "NAME|{GUID}", "the GPO"),
+	CLI_COMPLETED("gpo", 0, 'g', "NAME|{GUID}", "the GPO", CLI_COMPLETE_GPO),
 	CLI_FLAG("all", 0, 'a', "every GPO of the domain"),
 	CLI_FLAG("repair", 0, 'r', "set the folder's ACL where it differs"),
 	CLI_FLAG("json", 0, 'j', "machine-readable output"),
@@ -117,6 +117,8 @@ static int one(TALLOC_CTX *mem, struct gpo_domain *dom, const struct gpo_domain_
 			return EXIT_FAILURE_;
 		}
 		repaired = rc == 0 && !acl->same;
+		if (repaired)
+			cli_json_changed(true);
 	}
 	if (rc != 0)
 		return cli_fail(err, rc);

@@ -9,9 +9,9 @@
 
 static const struct cli_opt create_opts[] = {
 	CLI_VALUE("name", 0, 'n', "NAME", "the GPO's name (default: the policy's \"name\")"),
-	CLI_VALUE("link", 0, 'l', "DN",
+	CLI_COMPLETED("link", 0, 'l', "DN",
 		  "link the GPO to the domain or an OU (repeatable);\n"
-		  "every target is checked before the GPO is created"),
+		  "every target is checked before the GPO is created", CLI_COMPLETE_TARGET),
 	CLI_FLAG("dry-run", 0, 'r', "connect and check, print what would be written"),
 	CLI_FLAG("json", 0, 'j', "machine-readable output"),
 	CLI_OPT_END,
@@ -137,6 +137,10 @@ static void print_dry_run(TALLOC_CTX *mem, const struct create_args *a, struct g
 		return;
 	}
 	doc = json_object_new_object();
+	cli_json_dry_run(true);
+	cli_json_changed(true);
+	/* the GUID is assigned when the GPO is created */
+	json_object_object_add(doc, "guid", NULL);
 	json_object_object_add(doc, "name", json_object_new_string(a->name));
 	json_object_object_add(doc, "dc", json_object_new_string(gpo_domain_dc(dom)));
 	cli_render_json(doc, r);
@@ -171,6 +175,10 @@ static int create(TALLOC_CTX *mem, const struct create_args *a, struct gpo_domai
 
 	if (rc != 0)
 		return cli_fail(err, rc);
+	/* from here on a failure leaves a GPO: --json names it */
+	cli_json_changed(true);
+	cli_json_set("guid", json_object_new_string(gpo->guid));
+	cli_json_set("name", json_object_new_string(gpo->name));
 	/* who it applies to before it is linked: a filtered GPO never reaches everyone */
 	if (a->perms != NULL) {
 		status = cli_perm_policy_new_gpo(mem, dom, a->da.o.realm, gpo, a->perms);

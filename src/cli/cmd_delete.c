@@ -3,7 +3,7 @@
 #include "cli_domain.h"
 
 static const struct cli_opt delete_opts[] = {
-	CLI_VALUE("gpo", 0, 'g', "NAME|{GUID}", "the GPO"),
+	CLI_COMPLETED("gpo", 0, 'g', "NAME|{GUID}", "the GPO", CLI_COMPLETE_GPO),
 	CLI_VALUE("orphan", 0, 'o', "{GUID}",
 		  "remove what is left of a GPO whose container is gone\n"
 		  "(its links and SYSVOL folder; see list --orphans)"),
@@ -84,6 +84,7 @@ int cmd_delete(int argc, char **argv)
 		status = cli_fail(err, rc);
 		goto out;
 	}
+	cli_json_changed(true);
 	if (a.json) {
 		json_object *doc = json_object_new_object();
 

@@ -60,8 +60,7 @@ static int list_templates(bool json)
 		json_object_array_add(arr, o);
 	}
 	if (arr != NULL) {
-		cli_print_json(arr);
-		json_object_put(arr);
+		cli_json_set("templates", arr);
 	}
 	return EXIT_OK;
 }

@@ -5,8 +5,8 @@
 #include "cli_replica.h"
 
 static const struct cli_opt link_opts[] = {
-	CLI_VALUE("gpo", 0, 'g', "NAME|{GUID}", "the GPO"),
-	CLI_VALUE("target", 0, 't', "DN", "the domain or OU"),
+	CLI_COMPLETED("gpo", 0, 'g', "NAME|{GUID}", "the GPO", CLI_COMPLETE_GPO),
+	CLI_COMPLETED("target", 0, 't', "DN", "the domain or OU", CLI_COMPLETE_TARGET),
 	CLI_FLAG("json", 0, 'j', "machine-readable output"),
 	CLI_OPT_END,
 };
@@ -71,26 +71,28 @@ static void print_result(TALLOC_CTX *mem, const struct link_args *a, bool add,
 			 const struct gpo_domain_gpo *gpo, const struct gpo_link_change *change)
 {
 	if (a->json) {
-		json_object *doc = json_object_new_object();
-		bool linked = add;
+		json_object *doc = json_object_new_object(), *link = json_object_new_object();
 
 		json_object_object_add(doc, "guid", json_object_new_string(gpo->guid));
-		json_object_object_add(doc, "target", json_object_new_string(a->target));
-		json_object_object_add(doc, "linked", json_object_new_boolean(linked));
+		json_object_object_add(doc, "name", json_object_new_string(gpo->name));
+		json_object_object_add(doc, "linked", json_object_new_boolean(add));
 		json_object_object_add(doc, "changed",
 				       json_object_new_boolean(change->added || change->removed ||
 							       change->options_changed ||
 							       change->order_changed));
+		/* the link object of list and show: what it is now (unlink: what it was) */
+		json_object_object_add(link, "dn", json_object_new_string(a->target));
 		if (add) {
 			uint32_t o = change->new_options;
 
-			json_object_object_add(doc, "order",
-					       json_object_new_int((int)change->new_order));
-			json_object_object_add(doc, "enforced",
+			json_object_object_add(link, "enforced",
 					       json_object_new_boolean(o & GPO_LINK_ENFORCED));
-			json_object_object_add(doc, "disabled",
+			json_object_object_add(link, "disabled",
 					       json_object_new_boolean(o & GPO_LINK_DISABLED));
+			json_object_object_add(link, "order",
+					       json_object_new_int((int)change->new_order));
 		}
+		json_object_object_add(doc, "link", link);
 		cli_print_json(doc);
 		json_object_put(doc);
 	} else if (add && change->added) {

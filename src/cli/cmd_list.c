@@ -10,7 +10,8 @@ static const struct cli_opt list_opts[] = {
 	CLI_FLAG("all", 0, 'a', "every GPO of the domain"),
 	CLI_FLAG("orphans", 0, 'o', "what is left of deleted GPOs: SYSVOL folders and\n"
 				    "links without a container (delete --orphan removes them)"),
-	CLI_VALUE("linked-to", 0, 'L', "DN", "only GPOs linked to the domain, OU or site DN"),
+	CLI_COMPLETED("linked-to", 0, 'L', "DN", "only GPOs linked to the domain, OU or site DN",
+		      CLI_COMPLETE_TARGET),
 	CLI_FLAG("json", 0, 'j', "machine-readable output"),
 	CLI_OPT_END,
 };
@@ -118,8 +119,7 @@ static int list_orphans(TALLOC_CTX *mem, struct gpo_domain *dom, bool json)
 			printf("    linked from %s\n", cli_safe(mem, o[i].link_targets[k]));
 	}
 	if (json) {
-		cli_print_json(arr);
-		json_object_put(arr);
+		cli_json_set("orphans", arr);
 	}
 	return EXIT_OK;
 }
@@ -166,7 +166,7 @@ static json_object *gpo_json(const struct gpo_domain_gpo *g, const struct gpo_ce
 
 	json_object_object_add(o, "guid", json_object_new_string(g->guid));
 	json_object_object_add(o, "name", json_object_new_string(g->name));
-	json_object_object_add(o, "version", json_object_new_int64(g->version));
+	json_object_object_add(o, "version", cli_version_json(g->version));
 	json_object_object_add(o, "certificate_enrollment", json_object_new_boolean(p != NULL));
 	json_object_object_add(o, "unreadable", json_object_new_boolean(unreadable));
 	json_object_object_add(o, "incomplete", json_object_new_boolean(incomplete));
@@ -315,8 +315,7 @@ int cmd_list(int argc, char **argv)
 	status = cli_jobs_each(&dom, 1, n, a.jobs, arr, list_nth,
 			       &(struct list_run){ mem, dom, gpos, a.linked_to, a.all });
 	if (a.json) {
-		cli_print_json(arr);
-		json_object_put(arr);
+		cli_json_set("gpos", arr);
 	}
 out:
 	talloc_free(mem);

@@ -8,7 +8,7 @@
 #define MAX_CHANGES 64
 
 static const struct cli_opt permissions_opts[] = {
-	CLI_VALUE("gpo", 0, 'g', "NAME|{GUID}", "the GPO"),
+	CLI_COMPLETED("gpo", 0, 'g', "NAME|{GUID}", "the GPO", CLI_COMPLETE_GPO),
 	CLI_WORDS("grant", 0, 'G', "LEVEL=TRUSTEE",
 		  "give TRUSTEE a GPMC level: read, apply (security\n"
 		  "filtering: Read and Apply Group Policy), edit or\n"
@@ -190,14 +190,14 @@ static int plan(TALLOC_CTX *mem, struct gpo_domain *dom, const struct perm_args 
 
 static void print_json(TALLOC_CTX *mem, const struct gpo_domain_gpo *g,
 		       const struct gpo_domain_permissions *p, const struct cli_perm_change *c,
-		       size_t n, bool asked, bool done)
+		       size_t n, bool asked)
 {
 	json_object *doc = json_object_new_object();
 
 	json_object_object_add(doc, "guid", json_object_new_string(g->guid));
 	json_object_object_add(doc, "name", json_object_new_string(g->name));
 	if (asked) {
-		json_object_object_add(doc, "changed", json_object_new_boolean(done && n > 0));
+		json_object_object_add(doc, "changed", json_object_new_boolean(n > 0));
 		json_object_object_add(doc, "changes", cli_perm_changes_json(mem, c, n, &p->domain_sid));
 	}
 	json_object_object_add(doc, "permissions", cli_perms_json(mem, p));
@@ -225,7 +225,7 @@ static int change(TALLOC_CTX *mem, struct gpo_domain *dom, const struct perm_arg
 	}
 	if (n == 0 || a->dry_run) {
 		if (a->json)
-			print_json(mem, g, after, c, n, true, false);
+			print_json(mem, g, after, c, n, true);
 		else if (n == 0)
 			printf("GPO '%s' %s: nothing to change\n", cli_safe(mem, g->name), g->guid);
 		else
@@ -240,7 +240,7 @@ static int change(TALLOC_CTX *mem, struct gpo_domain *dom, const struct perm_arg
 		return cli_fail(err, rc);
 	c = cli_perm_diff(mem, before, now, &n);
 	if (a->json) {
-		print_json(mem, g, now, c, n, true, true);
+		print_json(mem, g, now, c, n, true);
 	} else {
 		cli_print_perm_changes(mem, c, n, &now->domain_sid, true);
 		cli_print_perms(mem, g, now);
@@ -338,6 +338,7 @@ static int change_creators(TALLOC_CTX *mem, struct gpo_domain *dom, const struct
 		json_object_put(changes);
 		return cli_fail(err, rc);
 	}
+	cli_json_changed(pending);
 	print_creators(mem, a, names, n, changes);
 	return a->dry_run && pending ? EXIT_CHANGES : EXIT_OK;
 }
@@ -383,7 +384,7 @@ int cmd_permissions(int argc, char **argv)
 	if (a.n_ops > 0)
 		status = change(mem, dom, &a, g, before);
 	else if (a.json)
-		print_json(mem, g, before, NULL, 0, false, false);
+		print_json(mem, g, before, NULL, 0, false);
 	else
 		cli_print_perms(mem, g, before);
 out:

@@ -43,6 +43,7 @@ static void print_result(const struct gpo_render *r, const char *path,
 	json_object_object_add(doc, "guid", json_object_new_string(r->guid));
 	cli_render_json(doc, r);
 	json_object_object_add(doc, "findings", cli_diags_json(diags));
+	cli_json_changed(true);
 	cli_print_json(doc);
 }
 

@@ -23,10 +23,9 @@ static const struct cli_opt show_opts[] = {
 		  "adsys: print each Registry.pol as Ubuntu adsys\n"
 		  "reads it (doc/clients.md), or why it rejects it",
 		  "adsys"),
-	CLI_VALUE("gpo", 0, 'g', "NAME|{GUID}",
-		  "with --domain: the GPO to read (its container\n"
+	CLI_COMPLETED("gpo", 0, 'g', "NAME|{GUID}", "with --domain: the GPO to read (its container\n"
 		  "and links are printed on standard error, or in\n"
-		  "the JSON document)"),
+		  "the JSON document)", CLI_COMPLETE_GPO),
 	CLI_OPT_END,
 };
 
@@ -363,20 +362,13 @@ static int print_json(TALLOC_CTX *mem, const char *path, const struct gpo_domain
 
 	if (gpo_cep_policy_to_json(mem, policy, &text, &err) != 0)
 		return cli_fail(err, GPO_ENOMEM);
-	doc = json_object_new_object();
+	/* the envelope's members first: the records stream after them */
+	doc = cli_json_active() ? cli_json_open(EXIT_OK) : json_object_new_object();
 	json_object_object_add(doc, "path", json_object_new_string(path));
 	if (gpo != NULL)
 		json_object_object_add(doc, "gpo", cli_gpo_json(gpo));
-	if (sh->have_version) {
-		json_object *v = json_object_new_object();
-
-		json_object_object_add(v, "number", json_object_new_int64(sh->version));
-		json_object_object_add(v, "user",
-				       json_object_new_int(gpo_version_user(sh->version)));
-		json_object_object_add(v, "machine",
-				       json_object_new_int(gpo_version_machine(sh->version)));
-		json_object_object_add(doc, "version", v);
-	}
+	if (sh->have_version)
+		json_object_object_add(doc, "version", cli_version_json(sh->version));
 	json_object_object_add(doc, "policy", json_tokener_parse(text));
 	/* the document up to its last member, then the records as they are made */
 	doc_text = json_object_to_json_string_ext(doc, PRETTY);

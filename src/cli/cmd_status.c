@@ -6,7 +6,7 @@
 #include "cli_replica.h"
 
 static const struct cli_opt status_opts[] = {
-	CLI_VALUE("gpo", 0, 'g', "NAME|{GUID}", "the GPO"),
+	CLI_COMPLETED("gpo", 0, 'g', "NAME|{GUID}", "the GPO", CLI_COMPLETE_GPO),
 	CLI_FLAG("all", 0, 'a', "every GPO of the domain"),
 	CLI_VALUE("baseline", 0, 'b', "DC", "compare with this DC (default: the PDC emulator)"),
 	CLI_FLAG("json", 0, 'j', "machine-readable output"),

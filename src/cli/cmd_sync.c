@@ -3,7 +3,7 @@
 #include "cli_replica.h"
 
 static const struct cli_opt sync_opts[] = {
-	CLI_VALUE("gpo", 0, 'g', "NAME|{GUID}", "the GPO"),
+	CLI_COMPLETED("gpo", 0, 'g', "NAME|{GUID}", "the GPO", CLI_COMPLETE_GPO),
 	CLI_FLAG("all", 0, 'a', "every GPO of the domain"),
 	CLI_VALUE("baseline", 0, 'b', "DC", "copy from this DC (default: the PDC emulator)"),
 	CLI_FLAG("delete", 0, 'D', "also remove files the baseline does not have"),
@@ -134,6 +134,8 @@ static int one(TALLOC_CTX *mem, const struct sync_args *a, const struct cli_dcs 
 		}
 		if (differs && a->dry_run)
 			status = cli_worst(status, EXIT_CHANGES);
+		if (changed || (differs && a->dry_run && c.copy[i]->in_ad))
+			cli_json_changed(true);
 		if (per_dc != NULL) {
 			json_object *o = json_object_new_object();
 

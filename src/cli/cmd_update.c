@@ -11,20 +11,26 @@
 
 #include "cli_domain.h"
 #include "cli_perm.h"
+#include "cli_policy_diff.h"
 #include "cli_probe.h"
 #include "cli_replica.h"
 
 static const struct cli_opt update_opts[] = {
-	CLI_VALUE("gpo", 0, 'g', "NAME|{GUID}", "update: the GPO (default: the policy's \"name\")"),
+	CLI_COMPLETED("gpo", 0, 'g', "NAME|{GUID}", "update: the GPO (default: the policy's \"name\")",
+		      CLI_COMPLETE_GPO),
 	CLI_DIR("path", 0, 'p', "DIR", "a local GPO folder instead of a domain"),
 	CLI_VALUE("forest-guid", 0, 'F', "GUID",
 		  "with --path: the forest root domain's objectGUID, the\n"
 		  "policy ID of an LDAP: server that has none"),
-	CLI_VALUE("link", 0, 'l', "DN", "make sure the GPO is linked there (repeatable)"),
+	CLI_COMPLETED("link", 0, 'l', "DN", "make sure the GPO is linked there (repeatable)",
+		      CLI_COMPLETE_TARGET),
 	CLI_FLAG("dry-run", 0, 'r',
 		  "print what would change, write nothing; exit status\n"
 		  "0: no change, 4: changes pending"),
 	CLI_FLAG("detailed-exitcode", 0, 'x', "exit with 4 when a change was made"),
+	CLI_FLAG("raw", 0, 0x410,
+		  "the changes as Registry.pol records, not as policy\n"
+		  "file members"),
 	CLI_FLAG("json", 0, 'j', "machine-readable output"),
 	CLI_OPT_END,
 };
@@ -103,17 +109,22 @@ static bool in_file(const struct gpo_preg_file *f, const struct gpo_preg_record 
  * anything changes at all (links and permissions too), for the first line.
  */
 static void print_plan(TALLOC_CTX *mem, const struct gpo_update_plan *p, const char *what,
-		       bool dry_run, bool changed, json_object *doc)
+		       bool dry_run, bool changed, bool raw, json_object *doc)
 {
 	static const char *const pol[] = { "Machine/Registry.pol", "User/Registry.pol" };
 	static const char *const ext[] = { "gPCMachineExtensionNames", "gPCUserExtensionNames" };
-	json_object *changes = doc ? json_object_new_array() : NULL;
+	json_object *records = doc ? json_object_new_array() : NULL;
+	json_object *policy = cli_policy_changes(mem, p);
+	/* records the policy model does not hold (or --raw): shown as records */
+	bool as_records = raw || policy == NULL || json_object_array_length(policy) == 0;
 	size_t i;
 	int k, side;
 
 	if (doc == NULL)
 		printf("%s%s: %s\n", dry_run ? "would update " : "", what,
 		       changed ? "changed" : "no change");
+	if (doc == NULL && !as_records)
+		cli_print_policy_changes(mem, policy);
 	for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++) {
 		if (!p->writes[GPO_FILE_POL(k)])
 			continue;
@@ -135,8 +146,8 @@ static void print_plan(TALLOC_CTX *mem, const struct gpo_update_plan *p, const c
 					json_object_object_add(c, "change",
 							       json_object_new_string(side ? "added" : "removed"));
 					json_object_object_add(c, "record", json_object_new_string(t));
-					json_object_array_add(changes, c);
-				} else {
+					json_object_array_add(records, c);
+				} else if (as_records) {
 					/* the file's text, whoever wrote it: escaped */
 					printf("  %s %s: %s\n", side ? "+" : "-", pol[k],
 					       cli_safe(mem, t));
@@ -147,15 +158,17 @@ static void print_plan(TALLOC_CTX *mem, const struct gpo_update_plan *p, const c
 	if (doc != NULL) {
 		json_object_object_add(doc, "changed", json_object_new_boolean(p->changed));
 		json_object_object_add(doc, "repair", json_object_new_boolean(p->repair));
-		json_object_object_add(doc, "version_old", json_object_new_int64(p->old_version));
-		json_object_object_add(doc, "version_new",
-				       json_object_new_int64(p->changed ? p->new_version : p->old_version));
+		json_object_object_add(doc, "version_old", cli_version_json(p->old_version));
+		json_object_object_add(doc, "version_new", cli_version_json(
+					       p->changed ? p->new_version : p->old_version));
 		for (k = 0; k < 2; k++)
 			if (strcmp(p->old_ext[k], p->new_ext[k]) != 0)
 				json_object_object_add(doc, ext[k], json_object_new_string(p->new_ext[k]));
-		json_object_object_add(doc, "records", changes);
+		json_object_object_add(doc, "changes", policy ? policy : json_object_new_array());
+		json_object_object_add(doc, "records", records);
 		return;
 	}
+	json_object_put(policy);
 	if (!p->changed)
 		return;
 	if (p->repair)
@@ -180,7 +193,7 @@ struct update_args {
 	struct gpo_link_request link;
 	bool link_flags;           /* --enforced and the like were given */
 	bool by_name;              /* `which` is the policy's name, never a GUID */
-	bool dry_run, json, detailed;
+	bool dry_run, json, detailed, raw;
 	const char *completed;     /* apply: what an interrupted create left, finished */
 	struct cli_perm_policy *perms; /* the policy's "permissions", resolved; NULL: none */
 	struct cli_domain_args da;
@@ -213,6 +226,9 @@ static int take_option(void *ctx, int id, const char *value)
 		break;
 	case 'x':
 		a->detailed = true;
+		break;
+	case 0x410:
+		a->raw = true;
 		break;
 	case 'j':
 		a->json = true;
@@ -248,7 +264,7 @@ static int update_path(TALLOC_CTX *mem, struct update_args *a, struct gpo_cep_po
 	}
 	if (doc != NULL)
 		json_object_object_add(doc, "path", json_object_new_string(a->path));
-	print_plan(mem, plan, a->path, a->dry_run, plan->changed, doc);
+	print_plan(mem, plan, a->path, a->dry_run, plan->changed, a->raw, doc);
 	if (doc != NULL) {
 		cli_print_json(doc);
 		json_object_put(doc);
@@ -313,7 +329,15 @@ static int ensure_links(TALLOC_CTX *mem, struct update_args *a, struct gpo_domai
 		if (changes != NULL) {
 			json_object *o = json_object_new_object();
 
-			json_object_object_add(o, "link", json_object_new_string(a->links[i]));
+			/* the link object of list and show, and what happened to it */
+			json_object_object_add(o, "dn", json_object_new_string(a->links[i]));
+			if (!a->dry_run) {
+				json_object_object_add(o, "enforced", json_object_new_boolean(
+							       c.new_options & GPO_LINK_ENFORCED));
+				json_object_object_add(o, "disabled", json_object_new_boolean(
+							       c.new_options & GPO_LINK_DISABLED));
+				json_object_object_add(o, "order", json_object_new_int((int)c.new_order));
+			}
 			json_object_object_add(o, "change", json_object_new_string(
 								    a->dry_run ? "pending"
 								    : c.added  ? "added"
@@ -331,6 +355,21 @@ static int ensure_links(TALLOC_CTX *mem, struct update_args *a, struct gpo_domai
 	return EXIT_OK;
 }
 
+static int check_link_targets(TALLOC_CTX *mem, const struct update_args *a,
+			      struct gpo_domain *dom)
+{
+	struct gpo_error *err = NULL;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < a->n_links; i++) {
+		rc = gpo_domain_check_link_target(mem, dom, a->links[i], &err);
+		if (rc != 0)
+			return cli_fail(err, rc);
+	}
+	return EXIT_OK;
+}
+
 static int update_domain(TALLOC_CTX *mem, struct update_args *a, struct gpo_domain *dom,
 			 struct gpo_domain_gpo *gpo, struct gpo_cep_policy *policy)
 {
@@ -341,20 +380,15 @@ static int update_domain(TALLOC_CTX *mem, struct update_args *a, struct gpo_doma
 	json_object *link_changes = doc ? json_object_new_array() : NULL;
 	bool linked = false, perm_changed = false;
 	char *link_text = talloc_strdup(mem, "");
-	size_t i;
 	int rc, status;
 
+	cli_json_set("guid", json_object_new_string(gpo->guid));
+	cli_json_set("name", json_object_new_string(gpo->name));
 	/* every link target first: a typo must not follow a written update */
-	for (i = 0; i < a->n_links; i++) {
-		rc = gpo_domain_check_link_target(mem, dom, a->links[i], &err);
-		if (rc != 0) {
-			json_object_put(doc);
-			json_object_put(link_changes);
-			return cli_fail(err, rc);
-		}
-	}
+	status = check_link_targets(mem, a, dom);
 	/* the permissions' guards too, before anything is written */
-	status = a->perms ? cli_perm_policy_plan(mem, dom, gpo, a->perms) : EXIT_OK;
+	if (status == EXIT_OK && a->perms != NULL)
+		status = cli_perm_policy_plan(mem, dom, gpo, a->perms);
 	rc = status != EXIT_OK ? 0 : gpo_domain_read_files(mem, dom, gpo, &cur, &err);
 	if (status == EXIT_OK && rc == 0)
 		rc = gpo_merge_plan_update(mem, policy, cur, gpo->version, gpo->machine_extension_names,
@@ -362,6 +396,8 @@ static int update_domain(TALLOC_CTX *mem, struct update_args *a, struct gpo_doma
 	/* also without a change: it finishes what an interrupted run left */
 	if (status == EXIT_OK && rc == 0 && !a->dry_run)
 		rc = gpo_domain_apply_plan(mem, dom, gpo, cur, plan, &err);
+	if (status == EXIT_OK && rc == 0 && plan->changed)
+		cli_json_changed(true);
 	if (status == EXIT_OK && rc == 0 && !a->dry_run && a->perms != NULL) {
 		status = cli_perm_policy_write(mem, dom, gpo, a->perms);
 		if (status != EXIT_OK && plan->changed)
@@ -389,7 +425,7 @@ static int update_domain(TALLOC_CTX *mem, struct update_args *a, struct gpo_doma
 	status = ensure_links(mem, a, dom, gpo, link_changes, &linked, &link_text);
 	print_plan(mem, plan, talloc_asprintf(mem, "GPO '%s' %s", cli_safe(mem, gpo->name),
 					      gpo->guid), a->dry_run,
-		   plan->changed || linked || perm_changed, doc);
+		   plan->changed || linked || perm_changed, a->raw, doc);
 	if (a->perms != NULL)
 		cli_perm_policy_report(mem, a->perms, !a->dry_run, doc);
 	if (link_text != NULL)
@@ -401,8 +437,8 @@ static int update_domain(TALLOC_CTX *mem, struct update_args *a, struct gpo_doma
 		json_object_object_add(doc, "changed", json_object_new_boolean(
 					       plan->changed || linked || perm_changed ||
 					       a->completed != NULL));
-		if (status == EXIT_OK)
-			cli_print_json(doc);
+		/* on failure too: the envelope says what was done before it */
+		cli_print_json(doc);
 		json_object_put(doc);
 	}
 	if (status != EXIT_OK)
@@ -431,11 +467,11 @@ static void print_would_create(TALLOC_CTX *mem, const struct update_args *a,
 	links = json_object_new_array();
 	json_object_object_add(doc, "name", json_object_new_string(a->which));
 	json_object_object_add(doc, "created", json_object_new_boolean(false));
-	json_object_object_add(doc, "version_new", json_object_new_int64(r->version));
+	json_object_object_add(doc, "version_new", cli_version_json(r->version));
 	for (i = 0; i < a->n_links; i++) {
 		json_object *o = json_object_new_object();
 
-		json_object_object_add(o, "link", json_object_new_string(a->links[i]));
+		json_object_object_add(o, "dn", json_object_new_string(a->links[i]));
 		json_object_object_add(o, "change", json_object_new_string("pending"));
 		json_object_array_add(links, o);
 	}

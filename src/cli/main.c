@@ -46,20 +46,24 @@ static const struct cmd commands[] = {
 /*
  * Not in --help: what the build and the tests read off the option tables.
  * "--completion SHELL" prints a completion script; "--options CMD" one line
- * per option of CMD ("--name VALUE" or "-U, --user USER").
+ * per option of CMD ("--name VALUE" or "-U, --user USER"); "--complete
+ * KIND" what a completion script asks the domain for (cli_complete.c).
  */
 static int hidden(int argc, char **argv)
 {
 	const struct cli_spec *specs[N_COMMANDS + 1];
+	const char *summaries[N_COMMANDS];
 	const struct cli_opt *const *t;
 	const struct cli_opt *o;
 	size_t i;
 
-	for (i = 0; i < N_COMMANDS; i++)
+	for (i = 0; i < N_COMMANDS; i++) {
 		specs[i] = commands[i].spec;
+		summaries[i] = commands[i].summary;
+	}
 	specs[N_COMMANDS] = NULL;
 	if (strcmp(argv[1], "--completion") == 0 && argc == 3)
-		return cli_completion(specs, argv[2], stdout) == 0 ? EXIT_OK
+		return cli_completion(specs, summaries, argv[2], stdout) == 0 ? EXIT_OK
 								   : cli_usage_error(NULL, "no such shell");
 	for (i = 0; argc == 3 && i < N_COMMANDS; i++) {
 		if (strcmp(commands[i].name, argv[2]) != 0)
@@ -108,6 +112,8 @@ static int run(int argc, char **argv)
 	}
 	if (strcmp(name, "--completion") == 0 || strcmp(name, "--options") == 0)
 		return hidden(argc, argv);
+	if (strcmp(name, "--complete") == 0)
+		return cli_complete_values(argc, argv);
 	if (strcmp(name, "help") == 0 && argc < 3) {
 		usage(stdout);
 		return EXIT_OK;
@@ -117,8 +123,10 @@ static int run(int argc, char **argv)
 
 		if (strcmp(name, "help") == 0 && strcmp(commands[i].name, argv[2]) == 0)
 			return commands[i].run(2, help_argv);
-		if (strcmp(commands[i].name, name) == 0)
+		if (strcmp(commands[i].name, name) == 0) {
+			cli_json_begin(name, argc - 1, argv + 1);
 			return commands[i].run(argc - 1, argv + 1);
+		}
 	}
 	if (strcmp(name, "help") == 0)
 		name = argv[2];
@@ -127,7 +135,7 @@ static int run(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	int status = run(argc, argv);
+	int status = cli_json_end(run(argc, argv));
 
 	/* output that did not reach its file (a full disk, a closed pipe) is a failure */
 	if (fflush(stdout) != 0 || ferror(stdout)) {

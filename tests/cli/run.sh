@@ -278,6 +278,40 @@ complete_words "gpo-cep show --scope " > "$work/out"
 if [ "$(tr '\n' ' ' < "$work/out")" = "computer user " ]; then pass "completion of --scope offers computer and user"; else fail "completion of --scope: $(cat "$work/out")"; fi
 complete_words "gpo-cep cr" > "$work/out"
 grep_in out "^create$" "completion of a command name"
+# zsh and fish: generated from the same tables
+check "the zsh completion parses" zsh -n "$BUILD_ROOT/completion/_gpo-cep"
+check "the fish completion parses" fish -n "$BUILD_ROOT/completion/gpo-cep.fish"
+fish_words() { fish -c 'source $argv[1]; complete -C $argv[2]' "$BUILD_ROOT/completion/gpo-cep.fish" "$1" | cut -f1; }
+for cmd in render lint create update list link acl permissions connect; do
+	"$GPO_CEP" --options "$cmd" | sed 's/^-., //; s/ .*//' | sort > "$work/table"
+	fish_words "gpo-cep $cmd --" | sed "s/=$//" | sort -u > "$work/completed"
+	if [ -s "$work/table" ] && diff -q "$work/table" "$work/completed" >/dev/null; then pass "fish: '$cmd --' offers exactly its options"; else fail "fish: '$cmd --'"; diff "$work/table" "$work/completed" | head -5; fi
+	# zsh: each option of the table has its spec in the command's _arguments
+	awk -v c="$cmd" '$0 == "\t" c ")" {on = 1; next} on && /;;$/ {exit} on' "$BUILD_ROOT/completion/_gpo-cep" |
+		sed -n "s/^\t\t\t'\*\('{-.,\)\{0,1\}\(--[a-z-]*\).*/\2/p" | sort -u > "$work/zsh"
+	if [ -s "$work/zsh" ] && diff -q "$work/table" "$work/zsh" >/dev/null; then pass "zsh: '$cmd' has exactly its options"; else fail "zsh: '$cmd'"; diff "$work/table" "$work/zsh" | head -5; fi
+done
+fish_words "gpo-cep show --scope " > "$work/out"
+if [ "$(tr '\n' ' ' < "$work/out")" = "computer user " ]; then pass "fish: --scope offers computer and user"; else fail "fish: --scope: $(cat "$work/out")"; fi
+fish_words "gpo-cep cr" > "$work/out"
+grep_in out "^create$" "fish: a command name"
+# profiles: the configuration files' sections, for --profile
+printf '[default]\ndomain = a.example.com\n[lab two]\n' > "$work/bad.conf"
+printf '[default]\ndomain = a.example.com\n[corp]\ndc = dc1.corp.example.com\n[lab-2]\n' > "$work/prof.conf"
+expect 0 "--complete profiles lists the profiles" -- env GPO_CEP_CONFIG="$work/prof.conf" "$GPO_CEP" --complete profiles
+check "  default, corp, lab-2, in order" test "$(tr '\n' ' ' < "$work/out")" = "default corp lab-2 "
+expect 2 "--complete profiles of a bad file: nothing, and why on stderr" -- env GPO_CEP_CONFIG="$work/bad.conf" "$GPO_CEP" --complete profiles
+check "  nothing on stdout" test ! -s "$work/out"
+PATH_WITH_GPO_CEP="$(dirname "$GPO_CEP"):$PATH"
+GPO_CEP_CONFIG="$work/prof.conf" PATH=$PATH_WITH_GPO_CEP complete_words "gpo-cep list --profile " > "$work/out"
+check "bash: --profile offers the profiles" test "$(tr '\n' ' ' < "$work/out")" = "default corp lab-2 "
+GPO_CEP_CONFIG="$work/prof.conf" PATH=$PATH_WITH_GPO_CEP fish_words "gpo-cep list --profile " > "$work/out"
+check "fish: --profile offers the profiles (fish sorts them)" test "$(tr '\n' ' ' < "$work/out")" = "corp default lab-2 "
+printf '[nowhere]\ndomain = example.com\ndc = 127.0.0.99\nuser = someone\npassword-file = %s\ntimeout = 3\n[nopass]\ndomain = example.com\ndc = 127.0.0.99\nuser = someone\n' "$work/pw" > "$work/conn.conf"
+expect 1 "--complete gpos with no DC there: fails, nothing on stdout" -- env GPO_CEP_CONFIG="$work/conn.conf" "$GPO_CEP" --complete gpos nowhere
+check "  nothing on stdout" test ! -s "$work/out"
+expect 2 "--complete targets of a profile without a password file: no prompt, a refusal" -- env GPO_CEP_CONFIG="$work/conn.conf" "$GPO_CEP" --complete targets nopass
+expect 2 "--complete of something else" -- "$GPO_CEP" --complete users
 
 # render
 mkdir "$work/o"
@@ -325,7 +359,7 @@ expect 1 "render onto an existing GPO" -- "$GPO_CEP" render --clients windows "$
 grep_in err "exists: give --force" "existing GPO: says how to replace"
 expect 0 "render --force replaces" -- "$GPO_CEP" render --clients windows "$POLICY" -o "$work/o" --guid "$GUID" --force
 expect 0 "render --json" -- "$GPO_CEP" render --clients windows "$POLICY" -o "$work/o" --guid "$GUID" --force --json
-if /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["version"]==1 and d["files"][1]["sha256"]=="5adc55b4e780e5373d43cb2cc518ac2c3f048b112289054e24f5e6580eef5da9"' "$work/out"; then pass "render --json is JSON with the file hashes"; else fail "render --json"; fi
+if /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["version"]=={"number": 1, "user": 0, "computer": 1} and d["files"][1]["sha256"]=="5adc55b4e780e5373d43cb2cc518ac2c3f048b112289054e24f5e6580eef5da9"' "$work/out"; then pass "render --json is JSON with the file hashes"; else fail "render --json"; fi
 expect 0 "render a generated GUID" -- "$GPO_CEP" render --clients windows "$POLICY" -o "$work/o"
 if ls "$work/o" | grep -qE '^\{[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}\}$'; then pass "generated GUID is upper case, braced, random (v4)"; else fail "generated GUID"; fi
 
@@ -382,7 +416,7 @@ expect 0 "render from standard input" -- sh -c "'$GPO_CEP' render --clients wind
 expect 0 "show a GPO folder" -- "$GPO_CEP" show "$work/o/$GUID"
 grep_in out '"policy_id": "{0F1E2D3C-4B5A-4968-8776-A5B4C3D2E1F0}"' "show prints the policy"
 expect 0 "show --json" -- "$GPO_CEP" show --json "$work/o/$GUID"
-if /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["version"]["machine"]==1 and d["other_records"]==[]' "$work/out"; then pass "show --json has version and no other records"; else fail "show --json"; fi
+if /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["version"]["computer"]==1 and d["other_records"]==[]' "$work/out"; then pass "show --json has version and no other records"; else fail "show --json"; fi
 printf 'PReg\001\000\000\000[\000' > "$work/trunc.pol"
 expect 2 "show a truncated Registry.pol" -- "$GPO_CEP" show "$work/trunc.pol"
 grep_in err "truncated record: key name has no NUL terminator; it starts at byte offset 10" "decoder error has the byte offset"
@@ -422,7 +456,7 @@ expect 2 "init path traversal" -- "$GPO_CEP" init --template ../x
 expect 0 "init --list" -- "$GPO_CEP" init --list
 grep_in out "key-based-renewal" "--list names the templates"
 expect 0 "init --list --json" -- "$GPO_CEP" init --list --json
-if /usr/bin/python3 -c 'import json,sys; assert [t["name"] for t in json.load(open(sys.argv[1]))] == ["kerberos","key-based-renewal","ldap-only","username-password"]' "$work/out"; then pass "init --list --json is a sorted JSON array"; else fail "init --list --json"; fi
+if /usr/bin/python3 -c 'import json,sys; assert [t["name"] for t in json.load(open(sys.argv[1]))["templates"]] == ["kerberos","key-based-renewal","ldap-only","username-password"]' "$work/out"; then pass "init --list --json is a sorted JSON array"; else fail "init --list --json"; fi
 # every file of templates/ is built in, byte for byte
 for f in "$SRC"/templates/*.json; do
 	t=$(basename "$f" .json)
@@ -483,6 +517,57 @@ if /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
 	expect 0 "the JSON Schema accepts the permissions" -- /usr/bin/python3 -c 'import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))' "$SRC/doc/policy.schema.json" "$work/perm.json"
 	expect 1 "  and rejects an unknown list" -- /usr/bin/python3 -c 'import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))' "$SRC/doc/policy.schema.json" "$work/perm-bad.json"
 fi
+# --- --json: one envelope on stdout on every exit path (doc/json-output.md) -----------
+# expect checks each --json run against doc/output.schema.json; these name the path
+envelope() { # KIND STEP [PYTHON]: the error of the last --json run, and more
+	/usr/bin/python3 -c 'import json, sys
+d = json.load(open(sys.argv[1])); e = d["error"]
+assert (d["ok"], e["kind"], e["step"]) == (False, sys.argv[2], sys.argv[3]), d
+assert e["message"] and not e["message"].startswith("gpo-cep:"), e
+exec(sys.argv[4])' "$work/out" "$1" "$2" "${3:-}"
+}
+for c in render show lint init probe create update apply list link unlink delete acl status sync permissions connect; do
+	expect 2 "$c --json with an unknown option: JSON on stdout" -- "$GPO_CEP" $c --json --bogus
+	check "  error: usage, step options, the message as on stderr" envelope usage options \
+		'assert d["command"] == "'$c'" and "unknown option" in e["message"], e'
+done
+expect 0 "--help with --json prints the help" -- "$GPO_CEP" list --json --help
+grep_in out "^usage: gpo-cep list" "  and nothing else"
+"$GPO_CEP" init > "$work/env-policy.json"
+printf '{"computer": {"enrollment_policy": {"servers": [{"uri": 5}]}}}\n' > "$work/env-bad.json"
+to_nowhere=(--domain example.com --dc 127.0.0.99 -U someone --password-file "$work/pw" --timeout 3)
+for c in "create --name x" "update --gpo x" "apply"; do
+	expect 2 "${c%% *} --json of a bad policy file" -- "$GPO_CEP" $c "${to_nowhere[@]}" --json "$work/env-bad.json"
+	check "  error: invalid-input, step input, the findings by pointer" envelope invalid-input input \
+		'assert [f["pointer"] for f in d["findings"] if f["level"] == "error"] == ["/computer/enrollment_policy/servers/0/uri"], d["findings"]'
+done
+expect 2 "create --dry-run --json of a bad policy file says dry_run" -- "$GPO_CEP" create --name x "${to_nowhere[@]}" --dry-run --json "$work/env-bad.json"
+check "  dry_run true, changed false" envelope invalid-input input 'assert d["dry_run"] and not d["changed"], d'
+for c in "create --name x $work/env-policy.json" "update --gpo x $work/env-policy.json" \
+	"apply $work/env-policy.json" "list" "link --gpo x --target DC=example,DC=com" \
+	"unlink --gpo x --target DC=example,DC=com" "delete --gpo x" "acl --all" "status --all" \
+	"sync --all" "permissions --gpo x" "show --gpo x" "connect"; do
+	expect 1 "${c%% *} --json with no DC there" -- "$GPO_CEP" $c "${to_nowhere[@]}" --json
+	check "  error: failure, step connect, naming the cause; nothing changed" envelope failure connect \
+		'assert "127.0.0.99" in e["message"] and not d["changed"], e'
+done
+expect 2 "lint --json of a bad file" -- "$GPO_CEP" lint --json "$work/env-bad.json"
+check "  error: invalid-input, the findings" envelope invalid-input input 'assert d["errors"] == 1, d'
+expect 3 "lint --strict --json with warnings" -- "$GPO_CEP" lint --strict --json "$work/env-policy.json"
+check "  error: warnings, the count in the message" envelope warnings input \
+	'assert e["message"] == "%d warnings, and --strict" % d["warnings"], e'
+expect 1 "show --json of a folder that is not there" -- "$GPO_CEP" show --json "$work/nowhere"
+check "  error: failure, step input" envelope failure input
+expect 0 "render --json: ok, changed (files written), the version's halves" -- "$GPO_CEP" render --json --forest-guid '{09526129-1F43-4F3B-8A4C-1B3C5D7E9F01}' "$work/env-policy.json" -o "$work/env-out"
+check "  the envelope" /usr/bin/python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+assert (d["format"], d["command"], d["ok"], d["changed"], d["dry_run"], d["error"]) == (1, "render", True, True, False, None), d
+assert d["version"] == {"number": 65537, "user": 1, "computer": 1}, d["version"]
+assert list(d)[:7] == ["format", "command", "ok", "changed", "dry_run", "exit_status", "error"], list(d)' "$work/out"
+expect 0 "show --json streams its records after the envelope" -- "$GPO_CEP" show --json --raw "$work/env-out/"*
+check "  ok, not changed, the records" /usr/bin/python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+assert (d["command"], d["ok"], d["changed"]) == ("show", True, False) and len(d["records"]) > 10, d' "$work/out"
 expect 0 "show of a Registry.pol with escape sequences in a foreign record" -- "$GPO_CEP" show "$work/evil.pol"
 grep_in err 'Foo\\x1b\[31m\\rEVIL' "  names the record escaped"
 check "  and prints no control character" sh -c "! LC_ALL=C grep -q \"\$(printf '\\033')\" '$work/err' '$work/out'"

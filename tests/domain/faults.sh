@@ -113,7 +113,7 @@ listed_whole() { # GUID...: one list of the domain flags none of them, and has t
 	"$GPO_CEP" list "${AUTH[@]}" --all --json > "$work/list.json" 2>/dev/null
 	/usr/bin/python3 -c '
 import json, sys
-listed = {g["guid"]: g for g in json.load(open(sys.argv[1]))}
+listed = {g["guid"]: g for g in json.load(open(sys.argv[1]))["gpos"]}
 for guid in sys.argv[2:]:
     g = listed.get(guid)
     if g is None:
@@ -314,7 +314,7 @@ if [ -n "$WORKER" ]; then
 fi
 
 # --- the driver: the workers at once, then what would disturb them ------------
-"$GPO_CEP" list "${AUTH[@]}" --orphans --json > "$work/orphans.before" 2>/dev/null || echo '[]' > "$work/orphans.before"
+"$GPO_CEP" list "${AUTH[@]}" --orphans --json > "$work/orphans.before" 2>/dev/null || echo '{"orphans": []}' > "$work/orphans.before"
 for w in $(seq 0 $((WORKERS - 1))); do
 	FAULT_WORKER=$w FAULT_SHARED="$work" bash "${BASH_SOURCE[0]}" > "$work/worker.$w" 2>&1 &
 	wpid[$w]=$!
@@ -350,8 +350,8 @@ check "samba-tool gpo aclcheck's comparison passes on every GPO the campaigns le
 # only what this run left counts: an earlier run's leftovers failed that run
 check "nothing is left that no command removes (list --orphans shows nothing new)" /usr/bin/python3 -c '
 import json, sys
-before = {o["guid"] for o in json.load(open(sys.argv[1]))}
-new = [o for o in json.load(open(sys.argv[2])) if o["guid"] not in before]
+before = {o["guid"] for o in json.load(open(sys.argv[1]))["orphans"]}
+new = [o for o in json.load(open(sys.argv[2]))["orphans"] if o["guid"] not in before]
 for o in new:
     print("left:", o)
     for t in sys.argv[3:]:

@@ -52,7 +52,8 @@ version_on() { # IP GUID: the versionNumber that DC holds (never empty: the chec
 		sed -n 's/^versionNumber: //p' | grep . || echo "no versionNumber on $1"
 }
 replicate() { lab replicate >/dev/null 2>&1; }
-json() { /usr/bin/python3 -c "import json, sys; d = json.load(open('$work/out')); $1"; }
+# list's members are the GPOs (or orphans) it lists
+json() { /usr/bin/python3 -c "import json, sys; d = json.load(open('$work/out')); d = d.get('gpos', d.get('orphans')) if d.get('command') == 'list' else d; $1"; }
 
 # --- which DC: the PDC emulator through DNS; --dc elsewhere warns ------------
 G status "${NAUTH[@]}" --all --json > "$work/out" 2> "$work/err"; st=$?

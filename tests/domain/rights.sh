@@ -315,7 +315,7 @@ smb -c "put $work/legacy.new $realm/Policies/$guid/Machine/Registry.pol.gpo-cep-
 expect 0 "list --all --json with Machine/Registry.pol gone and 0.1's copy there" -- "$GPO_CEP" list "${AUTH[@]}" --all --json
 check "  the GPO's computer settings are read from that copy" /usr/bin/python3 -c '
 import json, sys
-g = [g for g in json.load(open(sys.argv[1])) if g["guid"] == sys.argv[2]][0]
+g = [g for g in json.load(open(sys.argv[1]))["gpos"] if g["guid"] == sys.argv[2]][0]
 assert g.get("computer") and not g["unreadable"], g' "$work/out" "$guid"
 expect 0 "update after gpo-cep 0.1 was killed between unlink and rename (defect 3)" -- "$GPO_CEP" update "${AUTH[@]}" --gpo "$guid" "$work/b.json"
 smb -c "get $realm/Policies/$guid/Machine/Registry.pol $work/after.pol" >/dev/null 2>&1
@@ -334,7 +334,7 @@ smb -c "del $realm/Policies/$guid/Machine/Registry.pol" >/dev/null 2>&1
 expect 0 "list --all --json with Machine/Registry.pol gone and nothing in its place" -- "$GPO_CEP" list "${AUTH[@]}" --all --json
 check "  the GPO is listed, readable, without computer settings" /usr/bin/python3 -c '
 import json, sys
-g = [g for g in json.load(open(sys.argv[1])) if g["guid"] == sys.argv[2]][0]
+g = [g for g in json.load(open(sys.argv[1]))["gpos"] if g["guid"] == sys.argv[2]][0]
 assert "computer" not in g and not g["unreadable"], g' "$work/out" "$guid"
 smb -c "put $work/after.pol $realm/Policies/$guid/Machine/Registry.pol" >/dev/null 2>&1
 

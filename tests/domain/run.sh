@@ -81,7 +81,7 @@ check "show --domain reads back the policy that was published" /usr/bin/python3 
 import json, sys
 d = json.load(open(sys.argv[1]))
 p = d["policy"]
-assert d["gpo"]["guid"] == sys.argv[2] and d["gpo"]["version"] == 65537, d["gpo"]
+assert d["gpo"]["guid"] == sys.argv[2] and d["gpo"]["version"]["number"] == 65537, d["gpo"]
 assert d["version"]["number"] == 65537
 uris = [s["uri"] for s in p["computer"]["enrollment_policy"]["servers"]]
 assert "LDAP:" in uris and len(uris) == 2, uris
@@ -94,7 +94,7 @@ check "render(show --domain) gives the published bytes again" cmp "$work/again/$
 expect 0 "list --json" -- "$GPO_CEP" list "${AUTH[@]}" --json
 check "list shows the GPO with its servers and link, and not the default GPOs" /usr/bin/python3 -c '
 import json, sys
-d = {g["guid"]: g for g in json.load(open(sys.argv[1]))}
+d = {g["guid"]: g for g in json.load(open(sys.argv[1]))["gpos"]}
 g = d[sys.argv[2]]
 assert g["certificate_enrollment"] and "LDAP:" in g["computer"], g
 assert [(l["dn"], l["enforced"], l["disabled"]) for l in g["links"]] == [(sys.argv[3], False, False)], g
@@ -154,7 +154,7 @@ expect 1 "list with a corrupt Registry.pol" -- "$GPO_CEP" list "${AUTH[@]}" --js
 grep_in err "warning: GPO 'samba made $tag'" "  the corrupt GPO is named on stderr"
 check "  and listed as unreadable, not dropped" /usr/bin/python3 -c '
 import json, sys
-d = {g["guid"]: g for g in json.load(open(sys.argv[1]))}
+d = {g["guid"]: g for g in json.load(open(sys.argv[1]))["gpos"]}
 assert d[sys.argv[2]]["unreadable"] and not d[sys.argv[2]]["certificate_enrollment"]
 ' "$work/out" "$sguid"
 samba_tool gpo del "$sguid" >/dev/null 2>&1
@@ -176,7 +176,7 @@ import json, sys
 d = json.load(open(sys.argv[1])); d["user"]["enrollment_policy"]["servers"][1]["cost"] = 50
 json.dump(d, open(sys.argv[1], "w"))' "$work/policy2.json"
 expect 0 "update: one computer setting changes" -- "$GPO_CEP" update "${AUTH[@]}" --gpo "$name" "$work/policy2.json"
-grep_in out "+ Machine/Registry.pol: .*Cost = REG_DWORD 40" "the diff shows the new cost"
+grep_in out "^  /computer/enrollment_policy/servers/1/cost (https://.*): 50 -> 40\$" "the report shows the new cost in policy terms"
 check "exactly the machine half went up by one" test "$(ad_version)" -eq $((v_before + 1))
 check "GPT.INI equals versionNumber" test "$(gpt_version)" -eq "$(ad_version)"
 machine_pol "$work/after.pol"
@@ -220,7 +220,9 @@ expect 4 "update --dry-run with a change" -- "$GPO_CEP" update "${AUTH[@]}" --gp
 check "the dry-run JSON lists the record change and the versions" /usr/bin/python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert d["changed"] and d["version_new"] == d["version_old"] + 1, d
+assert d["changed"] and d["version_new"]["number"] == d["version_old"]["number"] + 1, d
+assert d["version_new"]["computer"] == d["version_old"]["computer"] + 1 and d["version_new"]["user"] == d["version_old"]["user"], d
+assert [(c["pointer"], c["old"], c["new"]) for c in d["changes"]] == [("/computer/enrollment_policy/servers/1/cost", 40, 50)], d["changes"]
 assert any(c["change"] == "added" and "Cost" in c["record"] for c in d["records"]), d["records"]
 ' "$work/out"
 check "the dry run wrote nothing" test "$(ad_version)" -eq "$v_before"
@@ -264,7 +266,7 @@ expect 0 "a user scope switched off" -- "$GPO_CEP" update "${AUTH[@]}" --gpo "$n
 check "  the user half moved, the user records are gone" /usr/bin/python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert d["changed"] and (d["version_new"] >> 16) == (d["version_old"] >> 16) + 1, d
+assert d["changed"] and d["version_new"]["user"] == d["version_old"]["user"] + 1, d
 assert all(c["change"] == "removed" and c["file"] == "User/Registry.pol" for c in d["records"]), d["records"]
 ' "$work/out"
 expect 0 "apply creates a GPO that does not exist, with its link" -- "$GPO_CEP" apply "${AUTH[@]}" --link "$LAB_BASE_DN" --json - < <(sed "s/$name/applied $tag/" "$work/policy.json")
@@ -345,7 +347,7 @@ expect 0 "create --dry-run --json" -- "$GPO_CEP" create "${AUTH[@]}" --name "dry
 check "  JSON with the name, version, files and the link it would make" /usr/bin/python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert d["name"] == sys.argv[2] and d["version"] == 65537, d
+assert d["name"] == sys.argv[2] and d["version"]["number"] == 65537 and d["guid"] is None, d
 assert {f["path"] for f in d["files"]} >= {"GPT.INI", "Machine/Registry.pol"}, d["files"]
 assert all(len(f["sha256"]) == 64 and f["bytes"] > 0 for f in d["files"]), d["files"]
 assert [l["dn"] for l in d["links"]] == [sys.argv[3]], d["links"]
@@ -355,7 +357,7 @@ check "  JSON: not created, the link pending" /usr/bin/python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["created"] is False and d["changed"] is True and d["name"] == sys.argv[2], d
-assert d["links"] == [{"link": sys.argv[3], "change": "pending"}], d["links"]
+assert d["links"] == [{"dn": sys.argv[3], "change": "pending"}], d["links"]
 ' "$work/out" "dry run $tag" "$LAB_BASE_DN"
 check "  and still nothing created" test "$(count_gpos)" -eq "$before"
 
@@ -399,6 +401,28 @@ assert d['identity']['sid'].endswith('-500') and d['identity']['from'] == '-U', 
 assert d['sysvol'].endswith('\\\\Policies') and d['ldap_security'].startswith('StartTLS'), d
 assert '$LAB_IP' in d['addresses'] or d['dc'] == '$LAB_IP', d"
 expect 0 "the password from GPO_CEP_PASSWORD" -- env GPO_CEP_PASSWORD="$(cat "$LAB_PASSWORD_FILE")" "$GPO_CEP" list --domain "$LAB_REALM" --dc "$LAB_IP" -U "$LAB_ADMIN_UPN" --ca-file "$LAB_CA_CERT" --smb-conf "$LAB_CLIENT_CONF"
+
+# --- completion: GPO names and link targets asked of the domain, as a profile connects ----
+printf '[lab]\ndomain = %s\ndc = %s\nuser = %s\npassword-file = %s\nca-file = %s\nsmb-conf = %s\n' \
+	"$LAB_REALM" "$LAB_IP" "$LAB_ADMIN" "$LAB_PASSWORD_FILE" "$LAB_CA_CERT" "$LAB_CLIENT_CONF" > "$work/lab.conf"
+expect 0 "--complete gpos lab: the domain's GPO names" -- env GPO_CEP_CONFIG="$work/lab.conf" "$GPO_CEP" --complete gpos lab
+grep_in out "^$name\$" "  this run's GPO among them"
+grep_in out "^Default Domain Policy\$" "  and the provisioned ones"
+expect 0 "--complete targets lab: the domain and its OUs" -- env GPO_CEP_CONFIG="$work/lab.conf" "$GPO_CEP" --complete targets lab
+check "  the domain first, then OU=Domain Controllers" sh -c 'test "$(head -1 "$1")" = "$2" && grep -qi "^OU=Domain Controllers,$2\$" "$1"' sh "$work/out" "$LAB_BASE_DN"
+bash_words() { # LINE: what bash completion offers at its end
+	PATH="$(dirname "$GPO_CEP"):$PATH" GPO_CEP_CONFIG="$work/lab.conf" bash -c 'source /usr/share/bash-completion/bash_completion; source "$1"; COMP_LINE=$2
+		COMP_POINT=${#COMP_LINE}; read -ra COMP_WORDS <<<"$2"; [[ $2 == *" " ]] && COMP_WORDS+=("")
+		COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _gpo_cep; printf "%s\n" "${COMPREPLY[@]}"' _ \
+		"$BUILD_ROOT/completion/gpo-cep" "$1"
+}
+bash_words "gpo-cep show --profile lab --gpo gpo-cep" > "$work/out"
+grep_in out "^${name// /\\\\ }\$" "bash: --gpo offers the GPO names, spaces escaped"
+bash_words "gpo-cep link --profile lab --gpo x --target OU=Dom" > "$work/out"
+grep_in out "^OU=Domain\\\\ Controllers,$LAB_BASE_DN\$" "bash: --target offers the OUs"
+PATH="$(dirname "$GPO_CEP"):$PATH" GPO_CEP_CONFIG="$work/lab.conf" fish -c 'source $argv[1]; complete -C $argv[2]' \
+	"$BUILD_ROOT/completion/gpo-cep.fish" "gpo-cep delete --profile=lab --gpo " | cut -f1 > "$work/out"
+grep_in out "^$name\$" "fish: --gpo offers the GPO names"
 
 # --- acl: the SYSVOL ACL against the container's ---------------------------------------
 cacls() { smbcacls -s "$LAB_CLIENT_CONF" -A "$work/smb.auth" "//$LAB_IP/sysvol" "$@"; }

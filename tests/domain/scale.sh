@@ -30,7 +30,8 @@ fi
 eval "$lab_env"
 lab_tools
 G() { "$GPO_CEP" "$@"; }
-json() { /usr/bin/python3 -c "import json, sys; d = json.load(open('$work/out')); $1"; }
+# list's members are the GPOs (or orphans) it lists
+json() { /usr/bin/python3 -c "import json, sys; d = json.load(open('$work/out')); d = d.get('gpos', d.get('orphans')) if d.get('command') == 'list' else d; $1"; }
 
 "$GPO_CEP" init --template kerberos > "$work/policy.json"
 "$GPO_CEP" render "$work/policy.json" -o "$work/files" --guid '{00000000-0000-0000-0000-000000000001}' \

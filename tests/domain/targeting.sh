@@ -144,7 +144,7 @@ expect 0 "--force makes the change anyway" -- "$GPO_CEP" permissions "${AUTH[@]}
 expect 0 "list --json" -- "$GPO_CEP" list "${AUTH[@]}" --json
 check "  flags the GPO: no-computer-read" /usr/bin/python3 -c '
 import json, sys
-g = {g["guid"]: g for g in json.load(open(sys.argv[1]))}[sys.argv[2]]
+g = {g["guid"]: g for g in json.load(open(sys.argv[1]))["gpos"]}[sys.argv[2]]
 assert g["permission_problems"] == ["no-computer-read"] and "MS16-072" in g["problems"], g
 ' "$work/out" "$guid"
 expect 0 "list" -- "$GPO_CEP" list "${AUTH[@]}"
@@ -181,7 +181,7 @@ check "Samba's client applies the OU's GPOs in gPLink order, the first created l
 expect 0 "list --json gives each link's order" -- "$GPO_CEP" list "${AUTH[@]}" --json
 check "  1 for the first created, 3 for the last" /usr/bin/python3 -c '
 import json, sys
-d = {g["guid"]: g for g in json.load(open(sys.argv[1]))}
+d = {g["guid"]: g for g in json.load(open(sys.argv[1]))["gpos"]}
 order = lambda g: [l["order"] for l in d[g]["links"] if l["dn"].lower() == sys.argv[2].lower()]
 assert order(sys.argv[3]) == [1] and order(sys.argv[4]) == [2] and order(sys.argv[5]) == [3], d
 ' "$work/out" "$ou" "$guid" "$g2" "$g3"

@@ -24,7 +24,19 @@ grep -q "no change" "$work/out" && pass "  no change" || fail "  no change"
 check "  nothing written" cmp "$work/mixed.pol" "$G/Machine/Registry.pol"
 sed 's/"cost": 100/"cost": 7/' "$POLICY" > "$work/p2.json"
 expect 4 "dry run of a change" -- "$GPO_CEP" update --clients windows --path "$G" --dry-run "$work/p2.json"
-grep -q "+ Machine/Registry.pol: .*Cost = REG_DWORD 7" "$work/out" && pass "  the diff names the change" || fail "  diff"
+grep -q "^  /computer/enrollment_policy/servers/1/cost (LDAP:): 100 -> 7$" "$work/out" && pass "  the diff names the change in policy terms" || fail "  diff"
+no_grep_in out "REG_DWORD" "  and no records"
+expect 4 "--raw: the same change as records" -- "$GPO_CEP" update --clients windows --path "$G" --dry-run --raw "$work/p2.json"
+grep -q "+ Machine/Registry.pol: .*Cost = REG_DWORD 7" "$work/out" && pass "  the record diff names the change" || fail "  record diff"
+expect 4 "--json: the change in both terms" -- "$GPO_CEP" update --clients windows --path "$G" --dry-run --json "$work/p2.json"
+check "  changes: the policy member, old and new; records: the Cost records" /usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["changes"] == [{"change": "changed", "pointer": "/computer/enrollment_policy/servers/1/cost",
+                         "server": "LDAP:", "old": 100, "new": 7}], d["changes"]
+assert sorted(c["change"] for c in d["records"]) == ["added", "removed"], d["records"]
+assert d["version_new"]["computer"] == d["version_old"]["computer"] + 1, d
+' "$work/out"
 check "  the dry run wrote nothing" cmp "$work/mixed.pol" "$G/Machine/Registry.pol"
 expect 0 "update with a change" -- "$GPO_CEP" update --clients windows --path "$G" "$work/p2.json"
 check "GPT.INI: machine half 7 -> 8, other lines and LF kept" cmp "$G/GPT.INI" <(printf '[General]\nVersion=8\ndisplayName = Ma politique\nExtra=kept\n\n')
@@ -71,8 +83,12 @@ cat > "$work/auth2.json" <<'J'
   {"uri": "https://pki.example.net/ejbca/msae/CEPService?alias", "auth": "certificate", "policy_id": "E"}]}}}
 J
 expect 4 "dry run: change one server's auth type and remove another" -- "$GPO_CEP" update --clients windows --path "$G" --dry-run "$work/auth2.json"
-grep -q -- "- Machine/Registry.pol: .*AuthFlags = REG_DWORD 2" "$work/out" && grep -q -- "+ Machine/Registry.pol: .*AuthFlags = REG_DWORD 8" "$work/out" && pass "  the diff shows AuthFlags 2 -> 8" || fail "  AuthFlags diff"
-grep -q -- "- Machine/Registry.pol: .*URL = REG_SZ \"https://old.example.net" "$work/out" && pass "  and the removed server" || fail "  removed server"
+grep -qF -- '/computer/enrollment_policy/servers/1/auth (https://pki.example.net/ejbca/msae/CEPService?alias): "kerberos" -> "certificate"' "$work/out" && pass "  the diff shows the auth type kerberos -> certificate" || fail "  auth diff"
+grep -qE -- "^  /computer/enrollment_policy/servers/[0-9]: server https://old.example.net/ADPolicyProvider_CEP_Kerberos/service.svc/CEP removed$" "$work/out" && pass "  and the removed server, by URI" || fail "  removed server"
+no_grep_in out "^  /user" "  the user half, which the policy does not name, is not in it"
+expect 4 "the same with --raw" -- "$GPO_CEP" update --clients windows --path "$G" --dry-run --raw "$work/auth2.json"
+grep -q -- "- Machine/Registry.pol: .*AuthFlags = REG_DWORD 2" "$work/out" && grep -q -- "+ Machine/Registry.pol: .*AuthFlags = REG_DWORD 8" "$work/out" && pass "  the records show AuthFlags 2 -> 8" || fail "  AuthFlags diff"
+grep -q -- "- Machine/Registry.pol: .*URL = REG_SZ \"https://old.example.net" "$work/out" && pass "  and the removed server's records" || fail "  removed server records"
 expect 0 "apply that change" -- "$GPO_CEP" update --clients windows --path "$G" "$work/auth2.json"
 "$GPO_CEP" show "$G" > "$work/shown.json" 2>/dev/null
 check "  show reads two servers, the second with certificate auth" /usr/bin/python3 -c '
@@ -114,7 +130,8 @@ expect 4 "apply --path --dry-run --json of a missing folder" -- "$GPO_CEP" apply
 check "  JSON: not created, a change" /usr/bin/python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert d == {"path": sys.argv[2], "created": False, "changed": True}, d
+assert (d["ok"], d["changed"], d["dry_run"], d["exit_status"]) == (True, True, True, 4), d
+assert (d["path"], d["created"]) == (sys.argv[2], False), d
 ' "$work/out" "$G3"
 check "  and nothing written" test ! -e "$G3"
 expect 0 "apply --path --json creates it" -- "$GPO_CEP" apply --clients windows --path "$G3" --json "$POLICY"

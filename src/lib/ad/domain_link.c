@@ -14,6 +14,48 @@
 
 #define CAS_ATTEMPTS 20
 
+static int by_dn(const void *a, const void *b)
+{
+	return ascii_strcasecmp(*(char *const *)a, *(char *const *)b);
+}
+
+int gpo_domain_list_link_targets(TALLOC_CTX *mem_ctx, struct gpo_domain *d, char ***ret_dns,
+				 size_t *ret_count, struct gpo_error **reterr)
+{
+	static const char *const no_attrs[] = { "1.1", NULL };
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct ad_entry *e = NULL;
+	char **dns = NULL;
+	size_t n = 0, i;
+	int rc = tmp ? 0 : GPO_ENOMEM;
+
+	if (rc == 0)
+		rc = ad_ldap_search(tmp, d->ldap, d->base_dn, 2,
+				    "(|(objectClass=domainDNS)(objectClass=organizationalUnit))",
+				    no_attrs, 0, &e, &n, reterr);
+	if (rc == 0 && (dns = talloc_zero_array(tmp, char *, n + 1)) == NULL)
+		rc = GPO_ENOMEM;
+	for (i = 0; rc == 0 && i < n; i++)
+		if ((dns[i] = talloc_steal(dns, e[i].dn)) == NULL)
+			rc = GPO_ENOMEM;
+	if (rc == 0) {
+		/* the domain first, then the OUs by name: a DC returns them in no useful order */
+		qsort(dns, n, sizeof(*dns), by_dn);
+		for (i = 1; i < n; i++)
+			if (ascii_strcasecmp(dns[i], d->base_dn) == 0) {
+				char *domain = dns[i];
+
+				memmove(dns + 1, dns, i * sizeof(*dns));
+				dns[0] = domain;
+			}
+		*ret_dns = talloc_steal(mem_ctx, dns);
+		*ret_count = n;
+	}
+	rc = gpo_error_keep(mem_ctx, reterr, rc);
+	talloc_free(tmp);
+	return rc;
+}
+
 int gpo_domain_check_link_target(TALLOC_CTX *mem_ctx, struct gpo_domain *d,
 				 const char *target_dn, struct gpo_error **reterr)
 {

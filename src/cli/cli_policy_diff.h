@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef GPO_CEP_CLI_POLICY_DIFF_H
+#define GPO_CEP_CLI_POLICY_DIFF_H
+
+#include <json-c/json.h>
+
+#include <gpo-cep.h>
+
+/*
+ * An update plan's changes in policy terms: an array of {change: added |
+ * removed | changed, pointer: the JSON pointer into the policy file (the new
+ * one; the old one for what is removed), server: its URI or null, old, new}.
+ * NULL when out of memory.
+ */
+json_object *cli_policy_changes(TALLOC_CTX *mem_ctx, const struct gpo_update_plan *plan);
+
+/* Those changes as lines: "  POINTER (URI): OLD -> NEW". */
+void cli_print_policy_changes(TALLOC_CTX *mem_ctx, json_object *changes);
+
+#endif
