@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """json_envelope.py STATUS FILE: FILE (a command's stdout with --json) is one
 JSON document, valid against doc/output.schema.json, whose exit_status is
-STATUS.  Silent and 0 when it is; the reason on stdout and 1 when not."""
+STATUS, with no member twice in an object.  Silent and 0 when it is; the
+reason on stdout and 1 when not."""
 import json
 import os
 import sys
@@ -13,11 +14,20 @@ SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "doc",
                       "output.schema.json")
 
 
+def once(pairs):
+    """A member twice in one object: a reader keeps one of them, which is a lie."""
+    keys = [k for k, _ in pairs]
+    dup = sorted({k for k in keys if keys.count(k) > 1})
+    if dup:
+        raise ValueError("members twice in one object: %s" % ", ".join(dup))
+    return dict(pairs)
+
+
 def main():
     status, path = int(sys.argv[1]), sys.argv[2]
     text = open(path, encoding="utf-8").read()
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, object_pairs_hook=once)
     except ValueError as e:
         print("not one JSON document (%s): %r" % (e, text[:200]))
         return 1

@@ -117,6 +117,44 @@ json_object *cli_diags_json(const struct gpo_diags *d)
 	return arr;
 }
 
+/* The length of the UTF-8 sequence at s, 0 when it is not one (RFC 3629). */
+static size_t utf8_length(const unsigned char *s)
+{
+	size_t n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	n = s[0] >= 0xC2 && s[0] <= 0xDF ? 2 : s[0] >= 0xE0 && s[0] <= 0xEF ? 3
+	    : s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : 0;
+	for (i = 1; i < n; i++)
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+	/* overlong, surrogates, above U+10FFFF */
+	if ((n == 3 && s[0] == 0xE0 && s[1] < 0xA0) || (n == 3 && s[0] == 0xED && s[1] >= 0xA0) ||
+	    (n == 4 && s[0] == 0xF0 && s[1] < 0x90) || (n == 4 && s[0] == 0xF4 && s[1] >= 0x90))
+		return 0;
+	return n;
+}
+
+/*
+ * JSON text whose strings hold bytes that are not UTF-8 (a path, a name
+ * from a GPO): each such byte as the text \xNN, as cli_safe shows it, so
+ * that the document is UTF-8 a strict parser takes.
+ */
+char *cli_valid_utf8(TALLOC_CTX *mem_ctx, const char *s)
+{
+	char *out = talloc_strdup(mem_ctx, "");
+	size_t n;
+
+	while (out != NULL && *s != '\0') {
+		n = utf8_length((const unsigned char *)s);
+		out = n == 0 ? talloc_asprintf_append_buffer(out, "\\\\x%02X", (unsigned char)*s)
+			     : talloc_strndup_append_buffer(out, s, n);
+		s += n ? n : 1;
+	}
+	return out;
+}
+
 void cli_print_json(json_object *doc)
 {
 	if (cli_json_active()) {
@@ -132,10 +170,12 @@ void cli_print_json(json_object *doc)
 	const char *s = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
 								JSON_C_TO_STRING_SPACED |
 								JSON_C_TO_STRING_NOSLASHESCAPE);
-	char *safe = s ? gpo_json_escape_controls(NULL, s) : NULL;
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	char *safe = s ? gpo_json_escape_controls(tmp, s) : NULL;
+	char *utf8 = cli_valid_utf8(tmp, safe ? safe : s ? s : "");
 
-	puts(safe ? safe : s ? s : "");
-	talloc_free(safe);
+	puts(utf8 ? utf8 : safe ? safe : s ? s : "");
+	talloc_free(tmp);
 }
 
 static int read_stdin(TALLOC_CTX *mem_ctx, uint8_t **ret, size_t *ret_len)

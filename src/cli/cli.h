@@ -111,7 +111,7 @@ void cli_print_json(json_object *doc);
  * members, whatever its exit status.
  */
 #define CLI_JSON_FORMAT 1
-void cli_json_begin(const char *command, int argc, char **argv);
+void cli_json_begin(const struct cli_spec *spec, int argc, char **argv);
 bool cli_json_active(void);
 void cli_json_cancel(void);                 /* --help: no envelope */
 void cli_json_step(const char *step);       /* what error.step names */
@@ -123,6 +123,8 @@ bool cli_json_has(const char *key);
 /* A document that streams: the envelope so far (status known); none at the end. */
 json_object *cli_json_open(int status);
 int cli_json_end(int status);               /* prints the envelope; returns status */
+/* JSON text with each byte that is not UTF-8 as the text \xNN (NULL: out of memory). */
+char *cli_valid_utf8(TALLOC_CTX *mem_ctx, const char *json);
 /* A GPO version: {number, user, computer}. */
 json_object *cli_version_json(uint32_t version);
 

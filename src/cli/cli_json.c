@@ -23,16 +23,11 @@ static struct {
 	char *messages;   /* every error line, in order */
 } env = { .changed = -1 };
 
-void cli_json_begin(const char *command, int argc, char **argv)
+void cli_json_begin(const struct cli_spec *spec, int argc, char **argv)
 {
-	int i;
-
-	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-		if (strcmp(argv[i], "--json") == 0)
-			env.active = true;
-		else if (strcmp(argv[i], "--dry-run") == 0)
-			env.dry_run = true;
-	env.command = command;
+	env.active = cli_args_have(spec, argc, argv, "json");
+	env.dry_run = cli_args_have(spec, argc, argv, "dry-run");
+	env.command = spec->name;
 	env.step = "options";
 }
 
@@ -66,8 +61,13 @@ void cli_json_error_line(const char *message, bool usage)
 	if (!cli_json_active())
 		return;
 	env.usage = env.usage || usage;
+	TALLOC_CTX *tmp = talloc_new(NULL);
+
+	/* escaped as on the terminal: never bytes that are not UTF-8 in the document */
+	message = cli_safe(tmp, message);
 	env.messages = env.messages == NULL ? talloc_strdup(NULL, message)
 					    : talloc_asprintf_append(env.messages, "\n%s", message);
+	talloc_free(tmp);
 }
 
 void cli_json_set(const char *key, json_object *value)
@@ -113,6 +113,13 @@ static const char *default_message(int status)
 		snprintf(text, sizeof(text), "%d warning%s, and --strict", n, n == 1 ? "" : "s");
 		return text;
 	}
+	if (status == EXIT_INVALID && env.body != NULL &&
+	    json_object_object_get_ex(env.body, "errors", &warnings)) {
+		int n = json_object_get_int(warnings);
+
+		snprintf(text, sizeof(text), "%d error%s in the policy file", n, n == 1 ? "" : "s");
+		return text;
+	}
 	return error_kind(status);
 }
 
@@ -128,7 +135,8 @@ static json_object *error_json(int status)
 		e = json_object_new_object();
 	if (!json_object_object_get_ex(e, "kind", &kind))
 		json_object_object_add(e, "kind", json_object_new_string(error_kind(status)));
-	json_object_object_add(e, "step", json_object_new_string(env.step));
+	/* a usage error found after parsing (two operands, a missing --domain) is still one */
+	json_object_object_add(e, "step", json_object_new_string(env.usage ? "options" : env.step));
 	json_object_object_add(e, "exit_status", json_object_new_int(status));
 	if (!json_object_object_get_ex(e, "message", NULL))
 		json_object_object_add(e, "message", json_object_new_string(

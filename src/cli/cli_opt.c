@@ -172,6 +172,42 @@ static int short_option(struct cli_args *a)
 	return take_value(a, o);
 }
 
+bool cli_args_have(const struct cli_spec *spec, int argc, char **argv, const char *name)
+{
+	const struct cli_opt *o;
+	const char *arg, *eq, *c;
+	int i;
+
+	/* as the parser reads them, errors aside: an option's value is never an option */
+	for (i = 1; i < argc; i++) {
+		arg = argv[i];
+		if (strcmp(arg, "--") == 0)
+			return false;
+		if (arg[0] != '-' || arg[1] == '\0')
+			continue;
+		if (arg[1] == '-') {
+			eq = strchr(arg, '=');
+			o = find_long(spec, arg + 2, eq ? (size_t)(eq - arg - 2) : strlen(arg + 2));
+			if (o != NULL && strcmp(o->name, name) == 0)
+				return true;
+			if (o != NULL && o->value != NULL && !o->optional_value && eq == NULL)
+				i++;
+			continue;
+		}
+		for (c = arg + 1; *c != '\0'; c++) {
+			o = find_short(spec, *c);
+			if (o != NULL && strcmp(o->name, name) == 0)
+				return true;
+			if (o == NULL || o->value != NULL) {
+				/* the rest of the cluster is its value, or the next argument is */
+				i += o != NULL && c[1] == '\0';
+				break;
+			}
+		}
+	}
+	return false;
+}
+
 /* The next option's id; CLI_END when all are read (operands in a->operands). */
 static int cli_next(struct cli_args *a)
 {
@@ -271,6 +307,12 @@ static const char *asked_kind(enum cli_complete c)
 {
 	return c == CLI_COMPLETE_GPO ? "gpos" : c == CLI_COMPLETE_TARGET ? "targets"
 		: c == CLI_COMPLETE_PROFILE ? "profiles" : NULL;
+}
+
+/* --enforced[=yes|no] and the like; --wait-replicated[=SECONDS] is not one */
+static bool yes_no(const struct cli_opt *o)
+{
+	return o->optional_value && o->value != NULL && strcmp(o->value, "yes|no") == 0;
 }
 
 /* bash: commands, each command's options, what each option's value completes to. */
@@ -381,7 +423,7 @@ static void completion_zsh(const struct cli_spec *const *specs,
 	      "# zsh completion for gpo-cep (generated from its option tables)\n"
 	      "_gpo_cep_values() {\n"
 	      "\tlocal -a values\n"
-	      "\tvalues=(${(f)\"$(${words[1]:-gpo-cep} --complete $1 ${opt_args[--profile]} "
+	      "\tvalues=(${(f)\"$(${_gpo_cep_program:-gpo-cep} --complete $1 ${opt_args[--profile]} "
 	      "2>/dev/null </dev/null)\"})\n"
 	      "\tcompadd -a values\n}\n"
 	      "_gpo_cep() {\n\tlocal -a commands\n\tcommands=(\n", out);
@@ -393,6 +435,7 @@ static void completion_zsh(const struct cli_spec *const *specs,
 	fputs("\t)\n\tif (( CURRENT == 2 )); then\n"
 	      "\t\t_describe -t commands 'gpo-cep command' commands\n\t\treturn\n\tfi\n"
 	      "\tlocal cmd=${words[2]}\n"
+	      "\t_gpo_cep_program=${words[1]}\n"
 	      "\tshift words\n\t(( CURRENT-- ))\n\tcase $cmd in\n", out);
 	for (s = specs; *s != NULL; s++) {
 		fprintf(out, "\t%s)\n\t\t_arguments -s \\\n", (*s)->name);
@@ -408,7 +451,8 @@ static void completion_zsh(const struct cli_spec *const *specs,
 				help_line(out, o->help, "[]:\\", ZSH_QUOTE);
 				fputs("]", out);
 				if (o->value != NULL) {
-					fputs(":", out);
+					/* "::": the value may be left out */
+					fputs(o->optional_value ? "::" : ":", out);
 					help_line(out, o->value, ":\\", ZSH_QUOTE);
 					fputs(":", out);
 					if (o->complete == CLI_COMPLETE_FILE)
@@ -417,7 +461,7 @@ static void completion_zsh(const struct cli_spec *const *specs,
 						fputs("_files -/", out);
 					else if (o->complete == CLI_COMPLETE_WORDS)
 						fprintf(out, "(%s)", o->words);
-					else if (o->optional_value)
+					else if (yes_no(o))
 						fputs("(yes no)", out);
 					else if (asked_kind(o->complete) != NULL)
 						fprintf(out, "{_gpo_cep_values %s}", asked_kind(o->complete));
@@ -474,8 +518,10 @@ static void completion_fish(const struct cli_spec *const *specs,
 					fputs(" -a '(__fish_complete_directories)'", out);
 				else if (o->complete == CLI_COMPLETE_WORDS)
 					fprintf(out, " -x -a '%s'", o->words);
+				else if (yes_no(o))
+					fputs(" -f -a 'yes no'", out);
 				else if (o->optional_value)
-					fputs(" -a 'yes no'", out);
+					fputs(" -f", out);
 				else if (asked_kind(o->complete) != NULL)
 					fprintf(out, " -x -a '(__gpo_cep_values %s)'", asked_kind(o->complete));
 				fputs(" -d '", out);

@@ -102,6 +102,13 @@ void cli_args_init(struct cli_args *a, TALLOC_CTX *mem_ctx, const struct cli_spe
 bool cli_parse(struct cli_args *a, int (*take)(void *ctx, int id, const char *value), void *ctx,
 	       int *ret_status);
 
+/*
+ * Whether argv (argv[0] the command) holds the option `name` of `spec`, read
+ * as the parser reads it (an option's value is not an option), before the
+ * parser runs: --json answers usage errors too.
+ */
+bool cli_args_have(const struct cli_spec *spec, int argc, char **argv, const char *name);
+
 /* A command's --help: synopsis, about, every option of its tables. */
 void cli_help(const struct cli_spec *spec, FILE *out);
 

@@ -6,6 +6,7 @@
  * server moved up the list is not "every field of two servers changed".
  */
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 #include "cli_policy_diff.h"
@@ -13,6 +14,7 @@
 struct diff {
 	TALLOC_CTX *mem;
 	json_object *changes;
+	const struct gpo_cep_enrollment *file; /* the policy file's servers of this scope */
 };
 
 static void add_change(struct diff *d, const char *pointer, const char *server,
@@ -44,7 +46,8 @@ static json_object *server_by_uri(json_object *servers, const char *uri, size_t 
 		json_object *s = json_object_array_get_idx(servers, i);
 		const char *u = uri_of(s);
 
-		if (u != NULL && strcmp(u, uri) == 0) {
+		/* a URI names one registry key whatever its case */
+		if (u != NULL && strcasecmp(u, uri) == 0) {
 			*ret_index = i;
 			return s;
 		}
@@ -55,6 +58,17 @@ static json_object *server_by_uri(json_object *servers, const char *uri, size_t 
 static void diff_value(struct diff *d, const char *pointer, const char *server,
 		       const char *member, json_object *old, json_object *new);
 
+/* Where the policy file has the server: its index there (settings read back keep no order). */
+static size_t file_index(const struct diff *d, const char *uri, size_t read_back)
+{
+	size_t i;
+
+	for (i = 0; d->file != NULL && uri != NULL && i < d->file->n_servers; i++)
+		if (strcasecmp(d->file->servers[i].uri, uri) == 0)
+			return i;
+	return read_back;
+}
+
 static void diff_servers(struct diff *d, const char *pointer, json_object *old, json_object *new)
 {
 	size_t i, j, n_old = json_object_array_length(old), n_new = json_object_array_length(new);
@@ -62,7 +76,7 @@ static void diff_servers(struct diff *d, const char *pointer, json_object *old, 
 	for (j = 0; j < n_new; j++) {
 		json_object *s = json_object_array_get_idx(new, j), *was;
 		const char *uri = uri_of(s);
-		const char *at = talloc_asprintf(d->mem, "%s/%zu", pointer, j);
+		const char *at = talloc_asprintf(d->mem, "%s/%zu", pointer, file_index(d, uri, j));
 
 		was = server_by_uri(old, uri, &i);
 		if (was == NULL)
@@ -134,12 +148,13 @@ static json_object *settings_json(TALLOC_CTX *mem, struct gpo_preg_file *const p
 	return json_tokener_parse(text);
 }
 
-json_object *cli_policy_changes(TALLOC_CTX *mem_ctx, const struct gpo_update_plan *plan)
+json_object *cli_policy_changes(TALLOC_CTX *mem_ctx, const struct gpo_update_plan *plan,
+				const struct gpo_cep_policy *policy)
 {
 	TALLOC_CTX *tmp = talloc_new(mem_ctx);
 	json_object *old = tmp ? settings_json(tmp, plan->old_pol) : NULL;
 	json_object *new = old ? settings_json(tmp, plan->new_pol) : NULL;
-	struct diff d = { tmp, NULL };
+	struct diff d = { tmp, NULL, NULL };
 	int k;
 
 	if (new != NULL) {
@@ -155,6 +170,7 @@ json_object *cli_policy_changes(TALLOC_CTX *mem_ctx, const struct gpo_update_pla
 			json_object_object_get_ex(old, scope, &o);
 			json_object_object_get_ex(new, scope, &n);
 			snprintf(pointer, sizeof(pointer), "/%s", scope);
+			d.file = policy && policy->scopes[k] ? policy->scopes[k]->enrollment : NULL;
 			if (o != NULL || n != NULL)
 				diff_value(&d, pointer, NULL, scope, o, n);
 		}

@@ -8,11 +8,13 @@
 
 /*
  * An update plan's changes in policy terms: an array of {change: added |
- * removed | changed, pointer: the JSON pointer into the policy file (the new
- * one; the old one for what is removed), server: its URI or null, old, new}.
+ * removed | changed, pointer: the JSON pointer into `policy`, the policy
+ * file (for what is removed: into the old settings as show reads them),
+ * server: its URI or null, old, new}.
  * NULL when out of memory.
  */
-json_object *cli_policy_changes(TALLOC_CTX *mem_ctx, const struct gpo_update_plan *plan);
+json_object *cli_policy_changes(TALLOC_CTX *mem_ctx, const struct gpo_update_plan *plan,
+				const struct gpo_cep_policy *policy);
 
 /* Those changes as lines: "  POINTER (URI): OLD -> NEW". */
 void cli_print_policy_changes(TALLOC_CTX *mem_ctx, json_object *changes);

@@ -309,6 +309,7 @@ int cmd_probe(int argc, char **argv)
 	status = credentials(mem, &a, args.operands[0], &password);
 	if (status != EXIT_OK)
 		goto out;
+	cli_json_step("connect");
 	rc = gpo_probe_server(mem, &a.o, &answer, &err);
 	if (password != NULL)
 		explicit_bzero(password, strlen(password));

@@ -301,7 +301,8 @@ static int read_path(TALLOC_CTX *mem, const struct show_args *a, const char *pat
 static void print_nested(const char *text, int indent)
 {
 	char *safe = gpo_json_escape_controls(NULL, text);
-	const char *p = safe ? safe : text;
+	const char *utf8 = cli_valid_utf8(safe, safe ? safe : text);
+	const char *p = utf8 ? utf8 : safe ? safe : text;
 
 	for (; *p; p++) {
 		putchar(*p);
@@ -364,6 +365,8 @@ static int print_json(TALLOC_CTX *mem, const char *path, const struct gpo_domain
 		return cli_fail(err, GPO_ENOMEM);
 	/* the envelope's members first: the records stream after them */
 	doc = cli_json_active() ? cli_json_open(EXIT_OK) : json_object_new_object();
+	/* streamed below, once */
+	json_object_object_del(doc, "findings");
 	json_object_object_add(doc, "path", json_object_new_string(path));
 	if (gpo != NULL)
 		json_object_object_add(doc, "gpo", cli_gpo_json(gpo));

@@ -109,14 +109,15 @@ static bool in_file(const struct gpo_preg_file *f, const struct gpo_preg_record 
  * anything changes at all (links and permissions too), for the first line.
  */
 static void print_plan(TALLOC_CTX *mem, const struct gpo_update_plan *p, const char *what,
-		       bool dry_run, bool changed, bool raw, json_object *doc)
+		       bool dry_run, bool changed, bool raw, const struct gpo_cep_policy *policy,
+		       json_object *doc)
 {
 	static const char *const pol[] = { "Machine/Registry.pol", "User/Registry.pol" };
 	static const char *const ext[] = { "gPCMachineExtensionNames", "gPCUserExtensionNames" };
 	json_object *records = doc ? json_object_new_array() : NULL;
-	json_object *policy = cli_policy_changes(mem, p);
+	json_object *changes = cli_policy_changes(mem, p, policy);
 	/* records the policy model does not hold (or --raw): shown as records */
-	bool as_records = raw || policy == NULL || json_object_array_length(policy) == 0;
+	bool as_records = raw || changes == NULL || json_object_array_length(changes) == 0;
 	size_t i;
 	int k, side;
 
@@ -124,7 +125,7 @@ static void print_plan(TALLOC_CTX *mem, const struct gpo_update_plan *p, const c
 		printf("%s%s: %s\n", dry_run ? "would update " : "", what,
 		       changed ? "changed" : "no change");
 	if (doc == NULL && !as_records)
-		cli_print_policy_changes(mem, policy);
+		cli_print_policy_changes(mem, changes);
 	for (k = GPO_CEP_COMPUTER; k <= GPO_CEP_USER; k++) {
 		if (!p->writes[GPO_FILE_POL(k)])
 			continue;
@@ -164,11 +165,11 @@ static void print_plan(TALLOC_CTX *mem, const struct gpo_update_plan *p, const c
 		for (k = 0; k < 2; k++)
 			if (strcmp(p->old_ext[k], p->new_ext[k]) != 0)
 				json_object_object_add(doc, ext[k], json_object_new_string(p->new_ext[k]));
-		json_object_object_add(doc, "changes", policy ? policy : json_object_new_array());
+		json_object_object_add(doc, "changes", changes ? changes : json_object_new_array());
 		json_object_object_add(doc, "records", records);
 		return;
 	}
-	json_object_put(policy);
+	json_object_put(changes);
 	if (!p->changed)
 		return;
 	if (p->repair)
@@ -264,7 +265,7 @@ static int update_path(TALLOC_CTX *mem, struct update_args *a, struct gpo_cep_po
 	}
 	if (doc != NULL)
 		json_object_object_add(doc, "path", json_object_new_string(a->path));
-	print_plan(mem, plan, a->path, a->dry_run, plan->changed, a->raw, doc);
+	print_plan(mem, plan, a->path, a->dry_run, plan->changed, a->raw, policy, doc);
 	if (doc != NULL) {
 		cli_print_json(doc);
 		json_object_put(doc);
@@ -413,6 +414,11 @@ static int update_domain(TALLOC_CTX *mem, struct update_args *a, struct gpo_doma
 	/* the other DCs hold the new settings before any new link points at them */
 	if (!a->dry_run && (status = cli_replicate(mem, a->cmd, &a->ra, dom, gpo->guid,
 						   a->json)) != EXIT_OK) {
+		/* what was written stays in the envelope */
+		if (doc != NULL)
+			print_plan(mem, plan, "", false, plan->changed, a->raw, policy, doc);
+		if (doc != NULL)
+			cli_print_json(doc);
 		json_object_put(doc);
 		json_object_put(link_changes);
 		return status;
@@ -425,7 +431,7 @@ static int update_domain(TALLOC_CTX *mem, struct update_args *a, struct gpo_doma
 	status = ensure_links(mem, a, dom, gpo, link_changes, &linked, &link_text);
 	print_plan(mem, plan, talloc_asprintf(mem, "GPO '%s' %s", cli_safe(mem, gpo->name),
 					      gpo->guid), a->dry_run,
-		   plan->changed || linked || perm_changed, a->raw, doc);
+		   plan->changed || linked || perm_changed, a->raw, policy, doc);
 	if (a->perms != NULL)
 		cli_perm_policy_report(mem, a->perms, !a->dry_run, doc);
 	if (link_text != NULL)
@@ -443,7 +449,8 @@ static int update_domain(TALLOC_CTX *mem, struct update_args *a, struct gpo_doma
 	}
 	if (status != EXIT_OK)
 		return status;
-	return (plan->changed || linked || perm_changed) && (a->dry_run || a->detailed)
+	return (plan->changed || linked || perm_changed || a->completed != NULL) &&
+			       (a->dry_run || a->detailed)
 		       ? EXIT_CHANGES : EXIT_OK;
 }
 
@@ -512,6 +519,10 @@ static int apply_create(TALLOC_CTX *mem, struct update_args *a, struct gpo_domai
 		rc = gpo_domain_create_gpo(mem, dom, a->which, r, &gpo, &err);
 	if (rc != 0)
 		return cli_fail(err, rc);
+	/* from here on a failure leaves a GPO: --json names it */
+	cli_json_changed(true);
+	cli_json_set("guid", json_object_new_string(gpo->guid));
+	cli_json_set("name", json_object_new_string(gpo->name));
 	/* who it applies to before it is linked: a filtered GPO never reaches everyone */
 	if (a->perms != NULL) {
 		int status = cli_perm_policy_new_gpo(mem, dom, a->da.o.realm, gpo, a->perms);
@@ -570,6 +581,8 @@ static int apply_complete(TALLOC_CTX *mem, struct update_args *a, struct gpo_dom
 			return EXIT_OK;
 		}
 		rc = gpo_domain_complete_gpo(mem, dom, gpo, &err);
+		if (rc == 0)
+			cli_json_changed(true);
 		if (rc == 0 && !a->json)
 			printf("completed GPO '%s' %s (%s)\n", cli_safe(mem, gpo->name), gpo->guid,
 			       state->description);

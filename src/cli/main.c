@@ -124,7 +124,7 @@ static int run(int argc, char **argv)
 		if (strcmp(name, "help") == 0 && strcmp(commands[i].name, argv[2]) == 0)
 			return commands[i].run(2, help_argv);
 		if (strcmp(commands[i].name, name) == 0) {
-			cli_json_begin(name, argc - 1, argv + 1);
+			cli_json_begin(commands[i].spec, argc - 1, argv + 1);
 			return commands[i].run(argc - 1, argv + 1);
 		}
 	}

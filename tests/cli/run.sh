@@ -558,6 +558,15 @@ check "  error: warnings, the count in the message" envelope warnings input \
 	'assert e["message"] == "%d warnings, and --strict" % d["warnings"], e'
 expect 1 "show --json of a folder that is not there" -- "$GPO_CEP" show --json "$work/nowhere"
 check "  error: failure, step input" envelope failure input
+expect 1 "show --json of a path that is not UTF-8: the document is" -- "$GPO_CEP" show --json "$work/bad$(printf '\377')"
+check "  the byte as \\xFF in the message" envelope failure input 'assert "bad\\xff" in e["message"].lower(), e'
+expect 2 "init --json without --list: a usage error found after the options, at step options" -- "$GPO_CEP" init --json
+check "  error: usage, step options" envelope usage options
+expect 2 "lint --json of a bad file from standard input" -- sh -c '"$0" lint --json - < "$1"' "$GPO_CEP" "$work/env-bad.json"
+check "  the message counts the errors" envelope invalid-input input 'assert e["message"] == "1 error in the policy file", e'
+mkdir -p "$work/dashdir"
+expect 0 "render -o --json: a folder named --json is not the option" -- sh -c 'cd "$1" && "$0" render --forest-guid "{09526129-1F43-4F3B-8A4C-1B3C5D7E9F01}" "$2" -o --json' "$GPO_CEP" "$work/dashdir" "$work/env-policy.json"
+grep_in out "^wrote " "  the text report, no envelope"
 expect 0 "render --json: ok, changed (files written), the version's halves" -- "$GPO_CEP" render --json --forest-guid '{09526129-1F43-4F3B-8A4C-1B3C5D7E9F01}' "$work/env-policy.json" -o "$work/env-out"
 check "  the envelope" /usr/bin/python3 -c 'import json, sys
 d = json.load(open(sys.argv[1]))
@@ -565,7 +574,12 @@ assert (d["format"], d["command"], d["ok"], d["changed"], d["dry_run"], d["error
 assert d["version"] == {"number": 65537, "user": 1, "computer": 1}, d["version"]
 assert list(d)[:7] == ["format", "command", "ok", "changed", "dry_run", "exit_status", "error"], list(d)' "$work/out"
 expect 0 "show --json streams its records after the envelope" -- "$GPO_CEP" show --json --raw "$work/env-out/"*
-check "  ok, not changed, the records" /usr/bin/python3 -c 'import json, sys
+check "  ok, not changed, the records; every member once" /usr/bin/python3 -c 'import json, sys
+def once(pairs):
+    keys = [k for k, _ in pairs]
+    assert len(keys) == len(set(keys)), keys
+    return dict(pairs)
+json.load(open(sys.argv[1]), object_pairs_hook=once)
 d = json.load(open(sys.argv[1]))
 assert (d["command"], d["ok"], d["changed"]) == ("show", True, False) and len(d["records"]) > 10, d' "$work/out"
 expect 0 "show of a Registry.pol with escape sequences in a foreign record" -- "$GPO_CEP" show "$work/evil.pol"

@@ -24,7 +24,7 @@ grep -q "no change" "$work/out" && pass "  no change" || fail "  no change"
 check "  nothing written" cmp "$work/mixed.pol" "$G/Machine/Registry.pol"
 sed 's/"cost": 100/"cost": 7/' "$POLICY" > "$work/p2.json"
 expect 4 "dry run of a change" -- "$GPO_CEP" update --clients windows --path "$G" --dry-run "$work/p2.json"
-grep -q "^  /computer/enrollment_policy/servers/1/cost (LDAP:): 100 -> 7$" "$work/out" && pass "  the diff names the change in policy terms" || fail "  diff"
+grep -q "^  /computer/enrollment_policy/servers/0/cost (LDAP:): 100 -> 7$" "$work/out" && pass "  the diff names the change in policy terms" || fail "  diff"
 no_grep_in out "REG_DWORD" "  and no records"
 expect 4 "--raw: the same change as records" -- "$GPO_CEP" update --clients windows --path "$G" --dry-run --raw "$work/p2.json"
 grep -q "+ Machine/Registry.pol: .*Cost = REG_DWORD 7" "$work/out" && pass "  the record diff names the change" || fail "  record diff"
@@ -32,7 +32,7 @@ expect 4 "--json: the change in both terms" -- "$GPO_CEP" update --clients windo
 check "  changes: the policy member, old and new; records: the Cost records" /usr/bin/python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert d["changes"] == [{"change": "changed", "pointer": "/computer/enrollment_policy/servers/1/cost",
+assert d["changes"] == [{"change": "changed", "pointer": "/computer/enrollment_policy/servers/0/cost",
                          "server": "LDAP:", "old": 100, "new": 7}], d["changes"]
 assert sorted(c["change"] for c in d["records"]) == ["added", "removed"], d["records"]
 assert d["version_new"]["computer"] == d["version_old"]["computer"] + 1, d
@@ -86,6 +86,15 @@ expect 4 "dry run: change one server's auth type and remove another" -- "$GPO_CE
 grep -qF -- '/computer/enrollment_policy/servers/1/auth (https://pki.example.net/ejbca/msae/CEPService?alias): "kerberos" -> "certificate"' "$work/out" && pass "  the diff shows the auth type kerberos -> certificate" || fail "  auth diff"
 grep -qE -- "^  /computer/enrollment_policy/servers/[0-9]: server https://old.example.net/ADPolicyProvider_CEP_Kerberos/service.svc/CEP removed$" "$work/out" && pass "  and the removed server, by URI" || fail "  removed server"
 no_grep_in out "^  /user" "  the user half, which the policy does not name, is not in it"
+# a URI in other case names the same registry key: its uri changes, no server comes or goes
+sed 's#https://pki.example.net/ejbca#HTTPS://PKI.example.net/ejbca#' "$work/auth2.json" > "$work/auth3.json"
+expect 4 "dry run: a server's URI in capitals" -- "$GPO_CEP" update --clients windows --path "$G" --dry-run --json "$work/auth3.json"
+check "  the same server, its uri changed (and its auth), pointers into the policy file" /usr/bin/python3 -c '
+import json, sys
+c = json.load(open(sys.argv[1]))["changes"]
+uri = [x for x in c if x["pointer"].endswith("/uri")]
+assert [(x["pointer"], x["new"]) for x in uri] == [("/computer/enrollment_policy/servers/1/uri", "HTTPS://PKI.example.net/ejbca/msae/CEPService?alias")], c
+assert not [x for x in c if x["change"] == "added"], c' "$work/out"
 expect 4 "the same with --raw" -- "$GPO_CEP" update --clients windows --path "$G" --dry-run --raw "$work/auth2.json"
 grep -q -- "- Machine/Registry.pol: .*AuthFlags = REG_DWORD 2" "$work/out" && grep -q -- "+ Machine/Registry.pol: .*AuthFlags = REG_DWORD 8" "$work/out" && pass "  the records show AuthFlags 2 -> 8" || fail "  AuthFlags diff"
 grep -q -- "- Machine/Registry.pol: .*URL = REG_SZ \"https://old.example.net" "$work/out" && pass "  and the removed server's records" || fail "  removed server records"

@@ -208,8 +208,10 @@ def run(module, args):
                          rc=rc, stderr=err)
     if not doc.get('ok'):
         error = doc.get('error') or {}
+        # a change that stopped part-way (a GPO created, its link refused) is a change
         module.fail_json(msg=error.get('message', 'gpo-cep failed (exit %d)' % rc),
-                         rc=rc, error=error, result=doc, stderr=err)
+                         changed=bool(doc.get('changed')), rc=rc, error=error, result=doc,
+                         stderr=err)
     return doc
 
 
@@ -228,6 +230,9 @@ def diff_of(changes):
 
 def present(module):
     params = module.params
+    if not params['links'] and (params['enforced'] is not None
+                                or params['link_enabled'] is not None):
+        module.fail_json(msg='enforced and link_enabled set the options of the links: give links')
     args = ['apply'] + connection_args(params)
     if params['name'] is not None:
         args += ['--gpo', params['name']]
@@ -258,7 +263,8 @@ def present(module):
     if doc.get('guid') or doc.get('name'):
         result['gpo'] = dict(guid=doc.get('guid'), name=doc.get('name'))
     if module._diff:
-        if doc.get('created') is False and doc['changed'] and not changes:
+        # a GPO made (or, in check mode, to be made) has no "before"
+        if 'created' in doc and doc['changed'] and not changes:
             result['diff'] = dict(before='', after='GPO %s\n' % doc.get('name'))
         else:
             result['diff'] = diff_of(changes)
@@ -267,6 +273,8 @@ def present(module):
 
 def absent(module):
     params = module.params
+    if params['guid'] and not params['guid'].startswith('{'):
+        params['guid'] = '{%s}' % params['guid']
     which = params['guid'] or params['name']
     listed = run(module, ['list', '--all'] + connection_args(params))
     found = [g for g in listed.get('gpos', [])
