@@ -244,6 +244,14 @@ static char *user_config(TALLOC_CTX *mem)
 					      : NULL;
 }
 
+/* $GPO_CEP_CONFIG (`only`) alone, else the system's file and then the user's. */
+static bool read_files(struct reading *r, const char *only, const char *user)
+{
+	if (only != NULL && only[0] != '\0')
+		return read_file(r, only, true);
+	return read_file(r, SYSTEM_CONFIG, false) && (user == NULL || read_file(r, user, false));
+}
+
 int cli_profile_load(TALLOC_CTX *mem, const char *name, struct cli_profile **ret)
 {
 	const char *only = getenv("GPO_CEP_CONFIG");
@@ -254,13 +262,8 @@ int cli_profile_load(TALLOC_CTX *mem, const char *name, struct cli_profile **ret
 
 	r.want = name ? name : named ? env : "default";
 	*ret = NULL;
-	if (only != NULL && only[0] != '\0') {
-		if (!read_file(&r, only, true))
-			return EXIT_INVALID;
-	} else if (!read_file(&r, SYSTEM_CONFIG, false) ||
-		   (user != NULL && !read_file(&r, user, false))) {
+	if (!read_files(&r, only, user))
 		return EXIT_INVALID;
-	}
 	if (r.found == NULL && named) {
 		const char *where = only && only[0] ? talloc_strdup(mem, only)
 				    : talloc_asprintf(mem, "%s or %s", SYSTEM_CONFIG,
@@ -288,13 +291,8 @@ int cli_profile_names(TALLOC_CTX *mem, char ***ret_names, size_t *ret_count)
 
 	if (r.names == NULL || names == NULL)
 		return EXIT_FAILURE_;
-	if (only != NULL && only[0] != '\0') {
-		if (!read_file(&r, only, true))
-			return EXIT_INVALID;
-	} else if (!read_file(&r, SYSTEM_CONFIG, false) ||
-		   (user != NULL && !read_file(&r, user, false))) {
+	if (!read_files(&r, only, user))
 		return EXIT_INVALID;
-	}
 	/* " a, b," */
 	for (name = strtok_r(r.names, " ,", &save); name != NULL; name = strtok_r(NULL, " ,", &save)) {
 		names = talloc_realloc(mem, names, char *, n + 2);
