@@ -529,8 +529,10 @@ static void completion_fish(const struct cli_spec *const *specs,
 				fputs("'\n", out);
 			}
 		}
+		/* operands are files, but not where an option is being typed (--enforced=) */
 		if ((*s)->operands != CLI_COMPLETE_NONE)
-			fprintf(out, "complete -c gpo-cep -n '__fish_seen_subcommand_from %s' -F\n",
+			fprintf(out, "complete -c gpo-cep -n '__fish_seen_subcommand_from %s; and "
+				     "not string match -q -- \"-*\" (commandline -ct)' -F\n",
 				(*s)->name);
 	}
 }

@@ -295,6 +295,8 @@ fish_words "gpo-cep show --scope " > "$work/out"
 if [ "$(tr '\n' ' ' < "$work/out")" = "computer user " ]; then pass "fish: --scope offers computer and user"; else fail "fish: --scope: $(cat "$work/out")"; fi
 fish_words "gpo-cep cr" > "$work/out"
 grep_in out "^create$" "fish: a command name"
+fish_words "gpo-cep update --enforced=" > "$work/out"
+check "fish: --enforced= offers yes and no, no files" test "$(tr '\n' ' ' < "$work/out")" = "--enforced=no --enforced=yes "
 # profiles: the configuration files' sections, for --profile
 printf '[default]\ndomain = a.example.com\n[lab two]\n' > "$work/bad.conf"
 printf '[default]\ndomain = a.example.com\n[corp]\ndc = dc1.corp.example.com\n[lab-2]\n' > "$work/prof.conf"
