@@ -44,9 +44,12 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	msg = talloc_vasprintf(NULL, fmt, ap);
 	va_end(ap);
+	/* a hidden option (--complete) has no help of its own */
+	bool own_help = cmd != NULL && cmd[0] != '-';
+
 	fprintf(stderr, "gpo-cep%s%s: %s\nTry 'gpo-cep %s%s--help'.\n", cmd ? " " : "",
-		cmd ? cmd : "", msg ? cli_safe(msg, msg) : "out of memory", cmd ? cmd : "",
-		cmd ? " " : "");
+		cmd ? cmd : "", msg ? cli_safe(msg, msg) : "out of memory", own_help ? cmd : "",
+		own_help ? " " : "");
 	cli_json_error_line(msg ? msg : "out of memory", true);
 	talloc_free(msg);
 	return EXIT_INVALID;
