@@ -60,7 +60,9 @@ tag=$$-$RANDOM
 name="gpo-cep ansible $tag"
 sed "s/\"name\": \"[^\"]*\"/\"name\": \"$name\"/" "$SRC/templates/kerberos.json" > "$work/v1.json"
 sed 's/"cost": 50/"cost": 75/' "$work/v1.json" > "$work/v2.json"
-ANSIBLE_STDOUT_CALLBACK=json ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 ANSIBLE_NOCOLOR=1 \
+# the play's results as JSON: a callback of our own (ansible-core has no json callback)
+ANSIBLE_CALLBACK_PLUGINS="$SRC/tests/ansible/callback_plugins" ANSIBLE_STDOUT_CALLBACK=gpo_cep_results \
+	ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 ANSIBLE_NOCOLOR=1 \
 	ansible-playbook -i localhost, "$SRC/tests/ansible/playbook.yml" \
 	-e gpo_cep="$GPO_CEP" -e lab_realm="$LAB_REALM" -e lab_ip="$LAB_IP" \
 	-e lab_password_file="$LAB_PASSWORD_FILE" -e lab_ca_cert="$LAB_CA_CERT" \
@@ -69,13 +71,15 @@ ANSIBLE_STDOUT_CALLBACK=json ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 ANSIBLE
 	> "$work/play.json" 2> "$work/play.err"
 echo "# ansible-playbook exited $?"
 # each task of the play, in order, as a TAP line
-/usr/bin/python3 - "$work/play.json" "$n" <<'PY'
+/usr/bin/python3 - "$work/play.json" "$n" "$work/play.err" <<'PY'
 import json, sys
 n = int(sys.argv[2])
 try:
     play = json.load(open(sys.argv[1]))["plays"][0]
 except (ValueError, KeyError, IndexError) as e:
     print("not ok %d - ansible-playbook printed no play result: %s" % (n + 1, e))
+    for line in open(sys.argv[3], errors="replace").read().splitlines()[-15:]:
+        print("# " + line)
     sys.exit(0)
 for task in play["tasks"]:
     n += 1
