@@ -146,15 +146,27 @@ static size_t utf8_length(const unsigned char *s)
  */
 char *cli_valid_utf8(TALLOC_CTX *mem_ctx, const char *s)
 {
-	char *out = talloc_strdup(mem_ctx, "");
-	size_t n;
+	size_t len = strlen(s), i = 0, n, o = 0;
+	char *out;
 
-	while (out != NULL && *s != '\0') {
-		n = utf8_length((const unsigned char *)s);
-		out = n == 0 ? talloc_asprintf_append_buffer(out, "\\\\x%02X", (unsigned char)*s)
-			     : talloc_strndup_append_buffer(out, s, n);
-		s += n ? n : 1;
+	/* one pass, one allocation: list --all --json is megabytes */
+	while (i < len && (n = utf8_length((const unsigned char *)s + i)) != 0)
+		i += n;
+	if (i == len)
+		return talloc_strndup(mem_ctx, s, len);
+	out = talloc_size(mem_ctx, 5 * len + 1); /* each byte at most "\\xNN" */
+	if (out == NULL)
+		return NULL;
+	for (i = 0; i < len; i += n ? n : 1) {
+		n = utf8_length((const unsigned char *)s + i);
+		if (n == 0) {
+			o += (size_t)snprintf(out + o, 6, "\\\\x%02X", (unsigned char)s[i]);
+		} else {
+			memcpy(out + o, s + i, n);
+			o += n;
+		}
 	}
+	out[o] = '\0';
 	return out;
 }
 
