@@ -28,7 +28,7 @@ static int complete_domain(TALLOC_CTX *mem, bool gpos, const char *profile)
 				     .profile = profile };
 	struct gpo_domain *dom = NULL;
 	struct gpo_error *err = NULL;
-	int status;
+	int status, rc;
 	size_t i, n = 0;
 
 	/* a completion waits for no one: no prompt, a short timeout */
@@ -42,16 +42,17 @@ static int complete_domain(TALLOC_CTX *mem, bool gpos, const char *profile)
 	if (gpos) {
 		struct gpo_domain_gpo *g = NULL;
 
-		if (gpo_domain_list_gpos_for(mem, dom, GPO_DOMAIN_LISTING_NO_CHILDREN, &g, &n,
-					     &err) != 0)
-			return cli_fail(err, GPO_ERROR);
+		rc = gpo_domain_list_gpos_for(mem, dom, GPO_DOMAIN_LISTING_NO_CHILDREN, &g, &n, &err);
+		if (rc != 0)
+			return cli_fail(err, rc);
 		for (i = 0; i < n; i++)
 			print_line(g[i].name);
 	} else {
 		char **dns = NULL;
 
-		if (gpo_domain_list_link_targets(mem, dom, &dns, &n, &err) != 0)
-			return cli_fail(err, GPO_ERROR);
+		rc = gpo_domain_list_link_targets(mem, dom, &dns, &n, &err);
+		if (rc != 0)
+			return cli_fail(err, rc);
 		for (i = 0; i < n; i++)
 			print_line(dns[i]);
 	}
